@@ -1,0 +1,196 @@
+"""Import speed: pullaway's parse and full import against chat-miner, whatstk and a bare read.
+
+    .venv/bin/python bench/import_speed.py [--messages 1000000] [--skip-peers]
+
+Generates (once, cached in bench/out/) a realistic two-person WhatsApp export of about a
+million messages with pullaway's simulator, in the Android and the iOS layout, then times
+each contender in a fresh process, side by side in one run, and prints a table:
+
+* ``read+splitlines``: Python reading the file and splitting it into lines (the floor);
+* ``pullaway parse``: sniff + parse into the message table;
+* ``pullaway import``: parse + add to a fresh store on disk;
+* ``chat-miner``, ``whatstk``: the popular Python parsers, installed for the benchmark only
+  into their own virtualenv (bench/out/peers-venv), since they pin other library versions.
+
+Targets (issue #2): parse <= 1.5x read+splitlines (so >= 10x faster than whatstk), full
+import <= 5 s, peak memory < 1 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import venv
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+OUT = Path(__file__).resolve().parent / "out"
+PEERS_VENV = OUT / "peers-venv"
+PEERS = ("chat-miner==0.6.0", "whatstk==0.9.1")
+PARSE_TARGET = 1.5
+IMPORT_TARGET_S = 5.0
+MEMORY_TARGET_MB = 1024
+
+_MEASURE = """
+import json, resource, sys, time
+from pathlib import Path
+path = Path(sys.argv[1])
+{setup}
+start = time.perf_counter()
+{body}
+seconds = time.perf_counter() - start
+peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({{"seconds": seconds, "messages": int(count), "peak_mb": peak_mb}}))
+"""
+
+CONTENDERS: dict[str, tuple[str, str]] = {
+    "read+splitlines": (
+        "",
+        "count = len(path.read_text(encoding='utf-8').splitlines())",
+    ),
+    "pullaway parse": (
+        "from pullaway.importers import sniff",
+        "count = sniff(path).parse(path).messages.height",
+    ),
+    "pullaway import": (
+        "import tempfile\n"
+        "from pullaway.ingest import import_file\n"
+        "from pullaway.store import Store\n"
+        "store = Store.open(Path(tempfile.mkdtemp()) / 'bench.db')",
+        "count = sum(c.added for c in import_file(store, path).chats)",
+    ),
+    "chat-miner": (
+        "import logging\nfrom chatminer.chatparsers import WhatsAppParser\n"
+        "logging.disable(logging.CRITICAL)",
+        "parser = WhatsAppParser(str(path))\nparser.parse_file()\n"
+        "count = len(parser.parsed_messages.get_df())",
+    ),
+    "whatstk": (
+        "from whatstk.whatsapp.parser import df_from_whatsapp",
+        "count = len(df_from_whatsapp(str(path)))",
+    ),
+}
+PEER_NAMES = ("chat-miner", "whatstk")
+
+
+@dataclass(frozen=True)
+class Timing:
+    seconds: float
+    messages: int
+    peak_mb: float
+
+
+def ensure_export(layout: str, messages: int, seed: int) -> Path:
+    """A cached simulated export of about ``messages`` messages in ``layout``."""
+    from pullaway.simulate import simulate, write_export
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    folder = OUT / f"{layout}-{messages}-{seed}"
+    done = folder / ".done"
+    if done.exists():
+        return Path(done.read_text(encoding="utf-8"))
+    days = 1825
+    sim = simulate(seed=seed, days=days, rate=messages / days)
+    path = write_export(sim, folder, format=layout)
+    if layout == "whatsapp_ios" and path.suffix == ".zip":
+        import zipfile
+
+        with zipfile.ZipFile(path) as zf:
+            zf.extract("_chat.txt", folder)
+        path = folder / "_chat.txt"
+    done.write_text(str(path), encoding="utf-8")
+    return path
+
+
+def peers_python() -> Path:
+    python = PEERS_VENV / "bin" / "python"
+    if not python.exists():
+        print(f"installing {', '.join(PEERS)} into {PEERS_VENV} (benchmark only)…")
+        venv.create(PEERS_VENV, with_pip=True)
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "--quiet", *PEERS],
+            check=True,
+        )
+    return python
+
+
+def measure(python: Path, contender: str, path: Path) -> Timing | str:
+    setup, body = CONTENDERS[contender]
+    code = _MEASURE.format(setup=setup, body=body)
+    run = subprocess.run(
+        [str(python), "-c", code, str(path)], capture_output=True, text=True, check=False
+    )
+    if run.returncode != 0:
+        last = (run.stderr.strip().splitlines() or ["failed"])[-1]
+        return f"failed: {last[:60]}"
+    data = json.loads(run.stdout.strip().splitlines()[-1])
+    return Timing(data["seconds"], data["messages"], data["peak_mb"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--skip-peers", action="store_true")
+    args = parser.parse_args()
+
+    console = Console()
+    ours = Path(sys.executable)
+    peers = None if args.skip_peers else peers_python()
+    for layout in ("whatsapp_android", "whatsapp_ios"):
+        path = ensure_export(layout, args.messages, args.seed)
+        size_mb = path.stat().st_size / 1e6
+        results: dict[str, Timing | str] = {}
+        for contender in CONTENDERS:
+            if contender in PEER_NAMES:
+                if peers is None:
+                    continue
+                results[contender] = measure(peers, contender, path)
+            else:
+                results[contender] = measure(ours, contender, path)
+        _print(console, layout, path, size_mb, results)
+
+
+def _print(
+    console: Console, layout: str, path: Path, size_mb: float, results: dict[str, Timing | str]
+) -> None:
+    floor = results.get("read+splitlines")
+    base = floor.seconds if isinstance(floor, Timing) else None
+    table = Table(title=f"{layout}: {path.name}, {size_mb:.0f} MB", title_justify="left")
+    for column in ("contender", "seconds", "x read+split", "messages", "peak MB"):
+        table.add_column(column, justify="left" if column == "contender" else "right")
+    for name, timing in results.items():
+        if isinstance(timing, str):
+            table.add_row(name, timing, "", "", "")
+            continue
+        ratio = f"{timing.seconds / base:.2f}" if base else ""
+        table.add_row(
+            name,
+            f"{timing.seconds:.2f}",
+            ratio,
+            f"{timing.messages:,}",
+            f"{timing.peak_mb:,.0f}",
+        )
+    console.print(table)
+    parse = results.get("pullaway parse")
+    full = results.get("pullaway import")
+    whatstk = results.get("whatstk")
+    if isinstance(parse, Timing) and base:
+        verdict = "met" if parse.seconds <= PARSE_TARGET * base else "MISSED"
+        console.print(f"parse <= {PARSE_TARGET}x read+split: {verdict}")
+    if isinstance(parse, Timing) and isinstance(whatstk, Timing):
+        console.print(f"parse vs whatstk: {whatstk.seconds / parse.seconds:.1f}x faster")
+    if isinstance(full, Timing):
+        verdict = "met" if full.seconds <= IMPORT_TARGET_S else "MISSED"
+        console.print(f"full import <= {IMPORT_TARGET_S:.0f} s: {verdict}")
+        verdict = "met" if full.peak_mb < MEMORY_TARGET_MB else "MISSED"
+        console.print(f"peak memory < {MEMORY_TARGET_MB} MB: {verdict}")
+
+
+if __name__ == "__main__":
+    main()

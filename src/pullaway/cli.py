@@ -1,0 +1,451 @@
+"""The command line: parse options, call the library, hand results to ``report``.
+
+This is the one place where pullaway's errors become messages and exit codes:
+``error: <one line>`` on stderr and exit status 1 (``--debug`` adds the traceback).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+import typer
+from rich.console import Console
+from typer.core import TyperGroup
+
+from pullaway import __version__
+from pullaway.errors import PullawayError
+from pullaway.report import tables
+
+if TYPE_CHECKING:
+    from pullaway.analysis import Analysis
+    from pullaway.ingest import FileImport
+    from pullaway.store import ChatRow, Store
+
+
+@dataclass
+class _State:
+    store_path: Path | None = None
+    debug: bool = False
+
+
+_state = _State()
+
+
+def _fail(exc: BaseException) -> None:
+    """Print one line for a user error (and the traceback with --debug); exit 1."""
+    if _state.debug:
+        traceback.print_exception(exc, file=sys.stderr)
+    typer.echo(f"error: {exc}", err=True)
+    raise typer.Exit(1)
+
+
+class _Group(TyperGroup):
+    """Turns PullawayError (and a few OS errors) into ``error: …`` and exit code 1."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PullawayError as exc:
+            _fail(exc)
+        except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
+            _fail(PullawayError(f"{exc.filename}: {exc.strerror}"))
+        except MemoryError:
+            _fail(PullawayError("ran out of memory; is this really a chat export?"))
+
+
+app = typer.Typer(
+    cls=_Group,
+    help="pullaway: find every time he pulled away in your chat history, what you did, "
+    "and what happened next. Everything stays on this computer.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    add_completion=False,
+)
+
+
+class DateOrderChoice(StrEnum):
+    dmy = "dmy"
+    mdy = "mdy"
+    ymd = "ymd"
+
+
+DateOrderOption = Annotated[
+    DateOrderChoice | None,
+    typer.Option(
+        "--date-order",
+        help="Day/month order of a WhatsApp export (dmy, mdy, ymd); inferred when omitted.",
+    ),
+]
+FormatOption = Annotated[
+    str | None,
+    typer.Option(
+        "--format", help="Importer to use (see `pullaway formats`); sniffed when omitted."
+    ),
+]
+ChatOption = Annotated[
+    str | None,
+    typer.Option("--chat", help="Which chat of a multi-chat file (Telegram full export, SMS, …)."),
+]
+MeOption = Annotated[
+    str | None, typer.Option("--me", help="Your name as it appears in the chat; remembered.")
+]
+TimezoneOption = Annotated[
+    str | None,
+    typer.Option(
+        "--timezone",
+        help="IANA zone (e.g. Europe/Madrid) for sources stored in UTC, or to give a "
+        "WhatsApp export its offset.",
+    ),
+]
+EncodingOption = Annotated[
+    str | None,
+    typer.Option("--encoding", help="Text encoding if not UTF-8 (e.g. cp1252, utf-16-le)."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"pullaway {__version__}")
+        raise typer.Exit
+
+
+@app.callback()
+def _main(
+    store: Annotated[
+        Path | None,
+        typer.Option(
+            "--store",
+            envvar="PULLAWAY_STORE",
+            help="Store file (default: your user data folder; or $PULLAWAY_STORE).",
+        ),
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    _state.store_path = store
+    _state.debug = debug
+
+
+def _console() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+def _open_store() -> Store:
+    from pullaway.store import Store
+
+    return Store.open(_state.store_path)
+
+
+def _print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=1, default=_json_default))
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    msg = f"cannot write {type(value).__name__} as JSON"
+    raise TypeError(msg)
+
+
+@app.command()
+def formats(json_out: JsonOption = False) -> None:
+    """List the export formats pullaway reads."""
+    from pullaway.importers import registry
+
+    rows = [
+        {"name": imp.name, "extensions": list(imp.extensions), "description": imp.description}
+        for imp in sorted(registry().values(), key=lambda i: i.name)
+    ]
+    if json_out:
+        _print_json({"formats": rows})
+    else:
+        tables.formats(_console(), rows)
+
+
+def _import_paths(
+    store: Store,
+    paths: list[Path],
+    *,
+    format_name: str | None,
+    chat: str | None,
+    me: str | None,
+    date_order: DateOrderChoice | None,
+    timezone: str | None,
+    encoding: str | None,
+    quiet: bool,
+) -> list[FileImport]:
+    from pullaway.ingest import import_file
+
+    done: list[FileImport] = []
+    with tables.import_progress(quiet=quiet) as progress:
+        for path in paths:
+            task = progress.add_task(f"reading {path.name}", total=None)
+            done.append(
+                import_file(
+                    store,
+                    path,
+                    format_name=format_name,
+                    chat=chat,
+                    me=me,
+                    date_order=_date_order(date_order),
+                    timezone=timezone,
+                    encoding=encoding,
+                )
+            )
+            progress.remove_task(task)
+    return done
+
+
+def _date_order(value: DateOrderChoice | None) -> Literal["dmy", "mdy", "ymd"] | None:
+    orders: dict[str, Literal["dmy", "mdy", "ymd"]] = {"dmy": "dmy", "mdy": "mdy", "ymd": "ymd"}
+    return orders[value.value] if value is not None else None
+
+
+@app.command("import")
+def import_(
+    paths: Annotated[list[Path], typer.Argument(help="Export files, .zip files or folders.")],
+    me: MeOption = None,
+    chat: ChatOption = None,
+    format_name: FormatOption = None,
+    date_order: DateOrderOption = None,
+    timezone: TimezoneOption = None,
+    encoding: EncodingOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Read chat exports into the local store (only new messages are added)."""
+    with _open_store() as store:
+        done = _import_paths(
+            store,
+            paths,
+            format_name=format_name,
+            chat=chat,
+            me=me,
+            date_order=date_order,
+            timezone=timezone,
+            encoding=encoding,
+            quiet=json_out,
+        )
+        if json_out:
+            _print_json(tables.import_json(done, store))
+        else:
+            tables.imports(_console(), done, store)
+
+
+@app.command()
+def chats(json_out: JsonOption = False) -> None:
+    """List the chats in the store."""
+    with _open_store() as store:
+        rows = store.chats()
+        if json_out:
+            _print_json({"chats": [tables.chat_json(c) for c in rows]})
+        else:
+            tables.chats(_console(), rows, store.path)
+
+
+@app.command()
+def me(
+    chat: Annotated[str, typer.Argument(help="Chat id or name.")],
+    name: Annotated[str, typer.Argument(help="Your name as it appears in the chat.")],
+) -> None:
+    """Say which participant of a chat is you (remembered)."""
+    with _open_store() as store:
+        row = store.set_me(store.chat(chat).chat_id, name)
+        typer.echo(f"{row.name}: you are {row.me}; the other person is {row.them or 'unknown'}")
+
+
+def _parse_day(value: str | None, option: str) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        msg = f"{option} {value!r} is not a date; use YYYY-MM-DD or YYYY-MM-DDTHH:MM"
+        raise PullawayError(msg) from None
+
+
+@app.command()
+def messages(
+    chat: Annotated[str, typer.Argument(help="Chat id or name.")],
+    since: Annotated[str | None, typer.Option(help="Only messages from this date on.")] = None,
+    until: Annotated[str | None, typer.Option(help="Only messages before this date.")] = None,
+    limit: Annotated[int | None, typer.Option(help="At most this many (the latest).")] = None,
+    json_out: Annotated[
+        bool, typer.Option("--json", help="One JSON object per message per line.")
+    ] = False,
+) -> None:
+    """Show the messages of a chat."""
+    with _open_store() as store:
+        row = store.chat(chat)
+        frame = store.messages(
+            row.chat_id,
+            since=_parse_day(since, "--since"),
+            until=_parse_day(until, "--until"),
+        )
+    if limit is not None:
+        frame = frame.tail(limit)
+    if json_out:
+        sys.stdout.write(tables.messages_ndjson(frame))
+    else:
+        tables.messages(_console(), frame)
+
+
+def _chat_for_analysis(
+    store: Store,
+    target: str,
+    *,
+    me: str | None,
+    chat: str | None,
+    format_name: str | None,
+    date_order: DateOrderChoice | None,
+    timezone: str | None,
+    encoding: str | None,
+    quiet: bool,
+) -> ChatRow:
+    """The chat to analyse: import ``target`` first if it is a file, else look it up."""
+    path = Path(target)
+    if path.exists():
+        done = _import_paths(
+            store,
+            [path],
+            format_name=format_name,
+            chat=chat,
+            me=me,
+            date_order=date_order,
+            timezone=timezone,
+            encoding=encoding,
+            quiet=quiet,
+        )
+        found = done[0].chats
+        if len(found) != 1:
+            names = ", ".join(c.name for c in found)
+            msg = f"{path} holds {len(found)} chats ({names}); choose one with --chat"
+            raise PullawayError(msg)
+        row = store.chat(found[0].chat_id)
+    else:
+        row = store.chat(target)
+    if me is not None and row.me != me:
+        row = store.set_me(row.chat_id, me)
+    return row
+
+
+def _analysis(store: Store, row: ChatRow, *, quiet: bool) -> tuple[Analysis, list[str]]:
+    from pullaway.analysis import Settings, analyze
+
+    notes: list[str] = []
+    who = row.me
+    if who is None:
+        if row.me_guess is None:
+            senders = ", ".join(name for name, _ in store.senders(row.chat_id))
+            msg = f"who are you in {row.name!r}? pass --me with one of: {senders}"
+            raise PullawayError(msg)
+        who = row.me_guess
+        notes.append(f"assuming you are {who} (a guess); pass --me NAME if not")
+    settings = Settings.from_json(store.settings(row.chat_id))
+    return analyze(store.messages(row.chat_id), me=who, settings=settings), notes
+
+
+@app.command()
+def analyze(
+    target: Annotated[str, typer.Argument(help="An export file to import first, or a chat.")],
+    me: MeOption = None,
+    chat: ChatOption = None,
+    format_name: FormatOption = None,
+    date_order: DateOrderOption = None,
+    timezone: TimezoneOption = None,
+    encoding: EncodingOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Find every pull-away, what you did, and what happened next."""
+    with _open_store() as store:
+        row = _chat_for_analysis(
+            store,
+            target,
+            me=me,
+            chat=chat,
+            format_name=format_name,
+            date_order=date_order,
+            timezone=timezone,
+            encoding=encoding,
+            quiet=json_out,
+        )
+        result, notes = _analysis(store, row, quiet=json_out)
+    if json_out:
+        _print_json(result.to_json())
+        return
+    from pullaway.report.terminal import render_analysis
+
+    console = _console()
+    for note in notes:
+        console.print(f"note: {note}", markup=False)
+    render_analysis(result, console)
+
+
+@app.command()
+def status(
+    chat: Annotated[str, typer.Argument(help="Chat id or name.")],
+    json_out: JsonOption = False,
+) -> None:
+    """Where things stand today: phase, days, his history of returns, guidance."""
+    with _open_store() as store:
+        result, notes = _analysis(store, store.chat(chat), quiet=json_out)
+    if json_out:
+        _print_json({"now": result.now.to_json(), "safety": result.safety.to_json()})
+        return
+    from pullaway.report.terminal import render_status
+
+    console = _console()
+    for note in notes:
+        console.print(f"note: {note}", markup=False)
+    render_status(result, console)
+
+
+@app.command()
+def report(
+    chat: Annotated[str, typer.Argument(help="Chat id or name.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The HTML file to write.")],
+) -> None:
+    """Write one self-contained HTML report (works offline) to keep or share."""
+    from pullaway.report.html import render_report
+
+    with _open_store() as store:
+        result, _ = _analysis(store, store.chat(chat), quiet=True)
+    output.write_text(render_report(result), encoding="utf-8")
+    typer.echo(f"wrote {output}")
+
+
+@app.command("app")
+def app_(
+    port: Annotated[int | None, typer.Option(help="Port on 127.0.0.1 (default: a free one).")] = (
+        None
+    ),
+    no_browser: Annotated[
+        bool, typer.Option("--no-browser", help="Do not open a browser.")
+    ] = False,
+) -> None:
+    """Open the local web app (127.0.0.1 only, with a per-launch secret)."""
+    from pullaway.web.server import serve
+
+    serve(_state.store_path, port=port, open_browser=not no_browser)
+
+
+def main() -> None:
+    """Entry point of the ``pullaway`` command."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,179 @@
+"""What every importer shares: the sample it sniffs, the result it returns, the record of skips."""
+
+from __future__ import annotations
+
+import codecs
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal, Protocol
+
+import polars as pl
+
+from pullaway.errors import ParseError
+
+SAMPLE_BYTES = 64 * 1024
+EXCERPT_CHARS = 80
+DateOrder = Literal["dmy", "mdy", "ymd"]
+
+
+@dataclass(frozen=True)
+class Sample:
+    """A prefix of an input, read without consuming it; looks inside folders and .zip files.
+
+    ``members`` lists the names inside a zip or folder (relative paths); ``text`` is the
+    decoded prefix of the file itself, or of the member most likely to hold the chat.
+    """
+
+    path: Path
+    text: str
+    head: bytes
+    members: tuple[str, ...] = ()
+    member: str | None = None
+
+    @classmethod
+    def read(cls, path: Path) -> Sample:
+        if path.is_dir():
+            members = tuple(
+                sorted(str(p.relative_to(path)) for p in path.rglob("*") if p.is_file())
+            )
+            chosen = _likely_chat_member(members)
+            head = b""
+            if chosen:
+                with (path / chosen).open("rb") as fh:
+                    head = fh.read(SAMPLE_BYTES)
+            return cls(path, _decode_prefix(head), head, members, chosen)
+        with path.open("rb") as fh:
+            head = fh.read(SAMPLE_BYTES)
+        if head.startswith(b"PK\x03\x04") and zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as zf:
+                members = tuple(n for n in zf.namelist() if not n.endswith("/"))
+                chosen = _likely_chat_member(members)
+                inner = zf.open(chosen).read(SAMPLE_BYTES) if chosen else b""
+            return cls(path, _decode_prefix(inner), inner, members, chosen)
+        return cls(path, _decode_prefix(head), head)
+
+
+_CHAT_SUFFIXES = (".txt", ".json", ".xml", ".csv", ".md")
+
+
+def _likely_chat_member(members: tuple[str, ...]) -> str | None:
+    """The member a chat most likely lives in: `_chat.txt`, else the first text-like file."""
+    for name in members:
+        if name.rsplit("/", 1)[-1] == "_chat.txt":
+            return name
+    texty = [n for n in members if n.lower().endswith(_CHAT_SUFFIXES)]
+    return min(texty, key=lambda n: (n.count("/"), len(n), n)) if texty else None
+
+
+def _decode_prefix(head: bytes) -> str:
+    for bom, codec in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if head.startswith(bom):
+            return head.decode(codec, errors="replace")
+    return head.decode("utf-8", errors="replace")
+
+
+def decode_text(data: bytes, *, path: Path | str, encoding: str | None = None) -> str:
+    """Decode a whole text export: BOM-aware, strict UTF-8 unless ``encoding`` is given.
+
+    UTF-16 with a byte-order mark is read as such. Anything else that is not UTF-8 raises a
+    ParseError naming the first bad line and what to try.
+    """
+    if encoding:
+        try:
+            return data.decode(encoding)
+        except (UnicodeDecodeError, LookupError) as exc:
+            msg = f"cannot decode as {encoding}: {exc}"
+            raise ParseError(msg, path=path) from exc
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[3:]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        if data[:4096].count(b"\x00") > len(data[:4096]) // 4:
+            msg = "looks like UTF-16 without a byte-order mark; try --encoding utf-16-le"
+        else:
+            byte = data[exc.start : exc.start + 1].hex()
+            column = exc.start - data.rfind(b"\n", 0, exc.start)
+            msg = (
+                f"not UTF-8 (byte 0x{byte} at column {column}); "
+                "the file may be Windows-1252: try --encoding cp1252"
+            )
+        raise ParseError(msg, path=path, line=line) from exc
+
+
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """A one-line, shortened copy of ``text`` for skip reports and error messages."""
+    flat = text.replace("\r", " ").replace("\n", " ⏎ ")
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """One input line or record that did not become a message, and why."""
+
+    line: int
+    reason: str
+    text: str
+
+    @classmethod
+    def of(cls, line: int, reason: str, raw: str) -> Skipped:
+        return cls(line, reason, excerpt(raw))
+
+
+@dataclass(frozen=True)
+class ChatMeta:
+    """What an importer learned about one chat in the file."""
+
+    name: str
+    me_guess: str | None = None
+    me_reason: str = ""
+    participants: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """Messages read from one input, plus every line or record that was skipped.
+
+    ``units`` is how many lines (text formats) or records (JSON/XML) the input had, and
+    ``unit`` which of the two; every unit is part of a message or listed in ``skipped``.
+    ``notes`` are one-line facts worth telling the user (inferred date order, truncation).
+    """
+
+    messages: pl.DataFrame
+    skipped: tuple[Skipped, ...] = ()
+    chats: tuple[ChatMeta, ...] = ()
+    units: int = 0
+    unit: Literal["line", "record"] = "line"
+    notes: tuple[str, ...] = field(default=())
+
+
+class ParseFunction(Protocol):
+    def __call__(
+        self,
+        path: Path,
+        *,
+        chat: str | None = None,
+        date_order: DateOrder | None = None,
+        timezone: str | None = None,
+        encoding: str | None = None,
+    ) -> ImportResult: ...
+
+
+@dataclass(frozen=True)
+class Importer:
+    """A format: its name, the file endings it usually has, a sniffer and a parser."""
+
+    name: str
+    extensions: tuple[str, ...]
+    sniff: Callable[[Sample], float]
+    parse: ParseFunction
+    description: str = ""

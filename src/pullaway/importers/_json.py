@@ -1,0 +1,168 @@
+"""Private helpers for JSON exports: files inside folders and zips, strict loading, UTC to local.
+
+A JSON export may arrive as one file, a folder or a ``.zip``; :class:`Container` lists the
+files inside any of the three the same way. :func:`load_json` turns bytes into Python objects
+or raises a ParseError with the line, and :func:`local_wall_clock` turns UTC instants into the
+local wall-clock time and UTC offset the message table stores.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+import polars as pl
+
+from pullaway.errors import ParseError
+from pullaway.importers._base import decode_text
+
+_OFFSET_DTYPE: Final = pl.Int32
+_HTML_STARTS: Final = ("<!doctype", "<html", "<?xml", "<head", "<body", "<div", "<meta")
+
+
+@dataclass(frozen=True)
+class Container:
+    """The files of an input: a plain file (one member), a folder or a zip archive.
+
+    ``members`` are paths relative to ``root`` with ``/`` separators, sorted.
+    """
+
+    root: Path
+    members: tuple[str, ...]
+    zipped: bool = False
+
+    @classmethod
+    def open(cls, path: Path) -> Container:
+        if path.is_dir():
+            found = (p.relative_to(path).as_posix() for p in path.rglob("*") if p.is_file())
+            return cls(path, tuple(sorted(found)))
+        if zipfile.is_zipfile(path):
+            try:
+                with zipfile.ZipFile(path) as archive:
+                    names = [n for n in archive.namelist() if not n.endswith("/")]
+            except (zipfile.BadZipFile, OSError) as exc:
+                msg = (
+                    f"cannot read the zip archive: {exc}; try unzipping it and importing the folder"
+                )
+                raise ParseError(msg, path=path) from exc
+            return cls(path, tuple(sorted(names)), zipped=True)
+        return cls(path.parent, (path.name,))
+
+    def read(self, member: str) -> bytes:
+        """The bytes of one member; a damaged zip member raises ParseError."""
+        if not self.zipped:
+            return (self.root / member).read_bytes()
+        try:
+            with zipfile.ZipFile(self.root) as archive:
+                return archive.read(member)
+        except (zipfile.BadZipFile, RuntimeError, OSError, EOFError, KeyError) as exc:
+            msg = f"cannot read {member} from the zip archive: {exc}; try unzipping it first"
+            raise ParseError(msg, path=self.root) from exc
+
+    def location(self, member: str) -> str:
+        """Where a member lives, for ``source_file``: a path, or ``archive.zip/member``."""
+        return str(self.root / member)
+
+
+def load_json(data: bytes, *, where: str, html_hint: str) -> object:
+    """Decode and parse one JSON document, or raise a ParseError saying what went wrong and where.
+
+    ``html_hint`` is what to tell a user who brought the HTML version of the export.
+
+    >>> load_json(b'{"a": [1, 2]}', where="x.json", html_hint="")
+    {'a': [1, 2]}
+    >>> load_json(b'{"a": [1,', where="x.json", html_hint="")
+    Traceback (most recent call last):
+    pullaway.errors.ParseError: x.json:1: not valid JSON: Expecting value at column 10; ...
+    """
+    text = decode_text(data, path=where)
+    head = text.lstrip()[:64].lower()
+    if head.startswith(_HTML_STARTS):
+        msg = f"this is an HTML page, not JSON; {html_hint}"
+        raise ParseError(msg, path=where, line=1)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        msg = (
+            f"not valid JSON: {exc.msg} at column {exc.colno}; "
+            "the file may be cut short: copy or export it again"
+        )
+        raise ParseError(msg, path=where, line=exc.lineno) from exc
+    except RecursionError as exc:
+        msg = "not valid JSON: nested too deeply to be a chat export"
+        raise ParseError(msg, path=where) from exc
+
+
+def check_timezone(timezone: str) -> str:
+    """Return ``timezone`` if Polars knows it as an IANA name, else raise ParseError.
+
+    >>> check_timezone("Europe/Madrid")
+    'Europe/Madrid'
+    """
+    probe = pl.Series([0], dtype=pl.Datetime("us", "UTC"))
+    try:
+        probe.dt.convert_time_zone(timezone)
+    except pl.exceptions.PolarsError as exc:
+        msg = f"unknown time zone {timezone!r}; give an IANA name such as Europe/Madrid"
+        raise ParseError(msg) from exc
+    return timezone
+
+
+def machine_timezone() -> str | None:
+    """The IANA name of this computer's time zone, or None when it cannot be named.
+
+    Looks at ``TZ``, then the ``/etc/localtime`` link, then ``/etc/timezone``.
+    """
+    candidates: list[str] = []
+    env = os.environ.get("TZ", "").lstrip(":")
+    if env:
+        candidates.append(env.split("zoneinfo/", 1)[-1])
+    localtime = Path("/etc/localtime")
+    if localtime.is_symlink():
+        target = str(localtime.resolve())
+        if "zoneinfo/" in target:
+            candidates.append(target.split("zoneinfo/", 1)[1])
+    etc_timezone = Path("/etc/timezone")
+    if etc_timezone.is_file():
+        candidates.append(etc_timezone.read_text(encoding="utf-8", errors="replace").strip())
+    for name in candidates:
+        try:
+            return check_timezone(name)
+        except ParseError:
+            continue
+    return None
+
+
+def local_wall_clock(utc: pl.Series, *, timezone: str | None) -> tuple[pl.Series, pl.Series]:
+    """Local wall-clock times and UTC offsets (seconds) for naive UTC datetimes.
+
+    ``timezone`` is an IANA name; None means the zone of this computer. The offset is
+    worked out per instant, so it follows daylight saving time.
+
+    >>> from datetime import datetime
+    >>> utc = pl.Series([datetime(2024, 1, 15, 12), datetime(2024, 7, 15, 12)])
+    >>> wall, offset = local_wall_clock(utc, timezone="Europe/Madrid")
+    >>> wall.dt.hour().to_list(), offset.to_list()
+    ([13, 14], [3600, 7200])
+    """
+    zone = check_timezone(timezone) if timezone else machine_timezone()
+    naive = utc.cast(pl.Datetime("us"))
+    if zone is None:
+        return _wall_clock_from_os(naive)
+    local = naive.dt.replace_time_zone("UTC").dt.convert_time_zone(zone)
+    offset = (local.dt.base_utc_offset() + local.dt.dst_offset()).dt.total_seconds()
+    return local.dt.replace_time_zone(None), offset.cast(_OFFSET_DTYPE)
+
+
+def _wall_clock_from_os(naive_utc: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """Per-instant offsets from the operating system, when its zone has no IANA name."""
+    epochs = naive_utc.dt.epoch("s").to_list()
+    offsets = [None if s is None else time.localtime(s).tm_gmtoff for s in epochs]
+    frame = pl.DataFrame({"utc": naive_utc, "offset": pl.Series(offsets, dtype=_OFFSET_DTYPE)})
+    wall = frame.select(pl.col("utc") + pl.duration(seconds=pl.col("offset"))).to_series()
+    return wall, frame["offset"]

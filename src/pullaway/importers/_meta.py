@@ -1,0 +1,641 @@
+"""Private: Meta "Download Your Information" JSON, shared by the Messenger and Instagram importers.
+
+A thread is a folder ``<thread>/`` holding ``message_1.json``, ``message_2.json``, …, each
+with ``participants``, ``title`` and up to ~10,000 ``messages`` (newest first). An input is
+one of those files (its sibling files are read too), a thread folder, or a folder or ``.zip``
+of a whole download with many threads. Every string is repaired of Latin-1 mojibake where
+it has it (:func:`repair_mojibake`). Times are UTC milliseconds, shown in the local zone.
+
+Records are numbered (``source_line``) from 1 across the files read, in a stable order:
+threads by folder path, files by their number (``message_1`` first), records in file order.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any, Final, Literal
+
+import polars as pl
+
+from pullaway.errors import ChatNotFoundError, ParseError, at_file
+from pullaway.importers._base import ChatMeta, ImportResult, Sample, Skipped
+from pullaway.importers._json import Container, load_json, local_wall_clock
+from pullaway.model import Kind, KindName, validate_messages, with_message_ids
+
+Platform = Literal["messenger", "instagram"]
+
+SNIFF_SURE = 0.9
+SNIFF_OTHER_PLATFORM = 0.3
+FULL_FILE_RECORDS = 10_000  # Meta splits a thread into files of at most this many messages
+MAX_ABS_TIMESTAMP_MS = 10**14  # about the year 5138: anything beyond is a damaged value
+
+THREAD_FILE: Final = re.compile(r"(?:^|/)message_(\d+)\.json$")
+THREAD_HTML: Final = re.compile(r"(?:^|/)message_\d+\.html$")
+_OWNER_FILES: Final = ("profile_information.json", "personal_information.json")
+_AUTOFILL_FILE: Final = "autofill_information.json"
+_MEDIA_KEYS: Final = ("photos", "videos", "gifs", "files")
+
+# Hints that tell the two platforms apart (same JSON shape), with their weights.
+_INSTAGRAM_HINTS: Final = {
+    "your_instagram_activity": 3,
+    "followers_and_following/": 3,
+    "story_interactions/": 2,
+    "ig.me/": 2,
+    "cdninstagram": 2,
+    '"liked a message"': 2,
+    "instagram.com": 1,
+    '"instagram user"': 1,
+}
+_MESSENGER_HINTS: Final = {
+    "your_facebook_activity": 3,
+    "your_activity_across_facebook": 3,
+    "profile_information/": 3,
+    "friends_and_followers/": 2,
+    "is_unsent_image_by_messenger_kid_parent": 2,
+    "messenger.com": 2,
+    "fbcdn": 2,
+    "facebook.com": 1,
+    '"facebook user"': 1,
+}
+
+# Localized strings Meta writes into `content` instead of a message. English first, then
+# Spanish, Portuguese, German and French, as seen in exports (best effort, extend as found).
+_PLACEHOLDER: Final = re.compile(
+    r"(?: sent an attachment| sent a (?:photo|video|GIF|voice message|sticker|link)"
+    r"| envió un archivo adjunto| enviou um anexo| hat einen Anhang gesendet"
+    r"| a envoyé une pièce jointe)\.?$"
+)
+_CALL: Final = re.compile(
+    r"(?:^|\s)(?:started|missed) (?:a|an|your) (?:video chat|audio call|call|video call)\.?$"
+    r"|^(?:Video chat|Audio call|The video chat|The call) ended\.?$"
+    r"|^You missed a call from |missed your call\.?$|^(?:You )?called you\.?$"
+)
+_SYSTEM: Final = re.compile(
+    "|".join(
+        [
+            r"^[Ll]iked a message\.?$",
+            r"^[Rr]eacted .{1,24} to (?:your|a) message\s*$",
+            r" reacted .{1,24} to (?:your|a) message\s*$",
+            r" created a poll: ",
+            r"'s poll has multiple updates\.$",
+            r"^This poll is no longer available\.$",
+            r" voted for .* in the poll",
+            r" changed (?:their|his|her) vote to ",
+            r" (?:joined|left) the (?:group|conversation)\.$",
+            r" (?:added|removed) .+ (?:to|from) the group\.$",
+            r" named the group ",
+            r" changed the group (?:photo|name)",
+            r" set (?:the|your|his|her|their) (?:own )?nickname",
+            r" changed the (?:chat )?theme",
+            r" set the (?:quick reaction|emoji) to ",
+            r" (?:pinned|unsent) a message\.?$",
+            r"^You are now connected on Messenger\.?$",
+            r"^Say hi to your new Facebook friend",
+            r"^You can now message and call each other",
+            r" waved at you",
+            r"^Le gustó un mensaje$",
+            r"^Reaccionó .{1,24} a tu mensaje",
+            r" se unió al grupo\.$",
+            r" creó una encuesta: ",
+            r"^Curtiu uma mensagem$",
+            r"^Reagiu .{1,24} à sua mensagem",
+            r" entrou no grupo\.$",
+            r" criou uma enquete: ",
+            r"^Hat mit .{1,24} auf deine Nachricht reagiert",
+            r" ist der Gruppe beigetreten\.$",
+            r" hat eine Umfrage erstellt: ",
+            r"^A aimé un message$",
+            r"^A réagi .{1,24} à votre message",
+            r" a rejoint le groupe\.$",
+            r" a créé un sondage ?: ",
+        ]
+    )
+)
+_SYSTEM_TYPES: Final = frozenset({"Subscribe", "Unsubscribe"})
+
+
+def repair_mojibake(text: str) -> str:
+    """Undo Meta's double encoding (UTF-8 bytes written as Latin-1 code points) where present.
+
+    Only a string whose every character is at most U+00FF and whose bytes decode as UTF-8 is
+    changed; anything else (plain ASCII, genuine accents, a real “ quote) is left as it is.
+
+    >>> repair_mojibake("J\\u00e2\\u009d\\u00a4\\u00ef\\u00b8\\u008fhn")
+    'J❤️hn'
+    >>> repair_mojibake("“café”"), repair_mojibake("café")
+    ('“café”', 'café')
+    """
+    if text.isascii():
+        return text
+    try:
+        return text.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return text
+
+
+def repair_all(value: Any) -> Any:
+    """``value`` with :func:`repair_mojibake` applied to every string value inside it."""
+    if isinstance(value, str):
+        return repair_mojibake(value)
+    if isinstance(value, list):
+        return [repair_all(item) for item in value]
+    if isinstance(value, dict):
+        return {key: repair_all(item) for key, item in value.items()}
+    return value
+
+
+def sniff_meta(sample: Sample, platform: Platform) -> float:
+    """Score for ``platform``: sure when the shape is Meta's and the hints point to it."""
+    if not _has_meta_shape(sample):
+        return 0.0
+    return SNIFF_SURE if platform_of(sample) == platform else SNIFF_OTHER_PLATFORM
+
+
+def _has_meta_shape(sample: Sample) -> bool:
+    text = sample.text
+    if '"sender_name"' in text and '"timestamp_ms"' in text:
+        return True
+    if '"messages"' in text and '"senderName"' in text and '"timestamp"' in text:
+        return True
+    return any(THREAD_FILE.search(m) or THREAD_HTML.search(m) for m in sample.members)
+
+
+def platform_of(sample: Sample) -> Platform:
+    """Instagram when its hints outweigh Messenger's in the content and member names."""
+    haystack = (sample.text + "\n" + "\n".join(sample.members)).lower()
+    instagram = sum(w for hint, w in _INSTAGRAM_HINTS.items() if hint in haystack)
+    messenger = sum(w for hint, w in _MESSENGER_HINTS.items() if hint in haystack)
+    return "instagram" if instagram > messenger else "messenger"
+
+
+def html_hint(platform: Platform) -> str:
+    app = "Instagram" if platform == "instagram" else "Facebook"
+    return (
+        f"download your {app} information again in JSON format (Accounts Center > Your "
+        "information and permissions > Download your information > Format: JSON)"
+    )
+
+
+def parse_meta(
+    path: Path, *, chat: str | None, timezone: str | None, platform: Platform
+) -> ImportResult:
+    """Read one Messenger or Instagram thread, or every thread of a download."""
+    with at_file(path):
+        container = _container_for(path)
+        threads = _load_threads(container, platform, single=path.is_file() and not container.zipped)
+        owner, owner_reason = _owner(container, threads)
+        chosen = _choose(threads, chat, path)
+        rows = _Rows()
+        for position, thread in enumerate(chosen):
+            rows.add_thread(position, thread, container)
+        frame = _to_frame(rows, timezone=timezone)
+    metas = tuple(
+        ChatMeta(
+            name=t.name,
+            me_guess=owner if owner in t.participants else None,
+            me_reason=owner_reason if owner in t.participants else "",
+            participants=t.participants,
+        )
+        for t in chosen
+    )
+    notes = tuple(note for thread in chosen for note in _missing_file_notes(thread))
+    if rows.reactions:
+        notes += (f"reactions read as part of their messages, not as messages: {rows.reactions}",)
+    return ImportResult(
+        messages=validate_messages(frame),
+        skipped=tuple(sorted(rows.skipped, key=lambda s: s.line)),
+        chats=metas,
+        units=rows.index,
+        unit="record",
+        notes=notes,
+    )
+
+
+def _missing_file_notes(thread: _Thread) -> list[str]:
+    """Warn when a thread's numbered files have a gap, or one full file has no older sibling."""
+    numbers = [_file_number(f.member) for f in thread.files]
+    named = [n for n in numbers if n]
+    missing = sorted(set(range(1, max(named) + 1)) - set(named)) if named else []
+    notes = [
+        f"{thread.name}: message_{n}.json is missing; its messages are not imported"
+        for n in missing
+    ]
+    if len(thread.files) == 1 and len(thread.files[0].records) >= FULL_FILE_RECORDS:
+        notes.append(
+            f"{thread.name}: {thread.files[0].member} is full ({FULL_FILE_RECORDS:,} messages) "
+            "and has no message_2.json beside it; older messages may be in files not given"
+        )
+    return notes
+
+
+def _container_for(path: Path) -> Container:
+    """A message_N.json file stands for its whole thread: it and its sibling files."""
+    if path.is_file() and THREAD_FILE.search(path.name):
+        siblings = (p.name for p in path.parent.iterdir() if p.is_file())
+        return Container(path.parent, tuple(sorted(n for n in siblings if THREAD_FILE.search(n))))
+    return Container.open(path)
+
+
+@dataclass(frozen=True)
+class _File:
+    member: str
+    records: list[Any]
+
+
+@dataclass(frozen=True)
+class _Thread:
+    name: str
+    participants: tuple[str, ...]
+    files: tuple[_File, ...]
+
+
+def _load_threads(container: Container, platform: Platform, *, single: bool) -> list[_Thread]:
+    """Every thread in the input, files grouped by folder, named uniquely.
+
+    ``single``: the input is one file, read whatever its name (and refused if not Meta's).
+    """
+    if single and len(container.members) == 1:
+        thread = _thread(container, list(container.members), platform)
+        return [thread] if thread else []
+    groups: dict[str, list[str]] = {}
+    for member in container.members:
+        if THREAD_FILE.search(member):
+            groups.setdefault(str(PurePosixPath(member).parent), []).append(member)
+    if groups:
+        threads = [
+            _thread(container, sorted(files, key=_file_number), platform)
+            for files in (groups[key] for key in sorted(groups))
+        ]
+        return _unique_names([t for t in threads if t is not None])
+    if any(THREAD_HTML.search(m) for m in container.members):
+        msg = "this download holds HTML pages, not JSON; " + html_hint(platform)
+        raise ParseError(msg)
+    jsons = [m for m in container.members if m.lower().endswith(".json")]
+    strict = len(jsons) == 1
+    threads = [_thread(container, [m], platform, strict=strict) for m in jsons]
+    found = [t for t in threads if t is not None]
+    if not found:
+        msg = "no Messenger or Instagram messages found (no message_1.json); " + html_hint(platform)
+        raise ParseError(msg)
+    return _unique_names(found)
+
+
+def _file_number(member: str) -> int:
+    match = THREAD_FILE.search(member)
+    return int(match.group(1)) if match else 0
+
+
+def _thread(
+    container: Container, members: list[str], platform: Platform, *, strict: bool = True
+) -> _Thread | None:
+    """One thread from its files; None (or ParseError when ``strict``) if they are not Meta's."""
+    files = []
+    title = ""
+    people: dict[str, None] = {}
+    for member in members:
+        where = container.location(member)
+        data = load_json(container.read(member), where=where, html_hint=html_hint(platform))
+        records = _records_of(data, where=where, strict=strict)
+        if records is None or not isinstance(data, dict):
+            return None
+        data = repair_all({k: v for k, v in data.items() if k != "messages"})
+        files.append(_File(member, records))
+        title = title or _title(data)
+        people.update(dict.fromkeys(_participants(data)))
+    if not people:
+        people.update(dict.fromkeys(_senders(files)))
+    folder = PurePosixPath(members[0]).parent.name or PurePosixPath(members[0]).stem
+    name = title or ", ".join(people) or folder
+    return _Thread(name=name, participants=tuple(people), files=tuple(files))
+
+
+def _records_of(data: object, *, where: str, strict: bool) -> list[Any] | None:
+    """The message records of one file, E2EE records renamed; None when not a Meta file."""
+    messages = data.get("messages") if isinstance(data, dict) else None
+    if isinstance(messages, list):
+        sample = [m for m in messages[:50] if isinstance(m, dict)]
+        if not sample or any("sender_name" in m or "timestamp_ms" in m for m in sample):
+            return messages
+        if any("senderName" in m and "timestamp" in m for m in sample):
+            return [_from_e2ee(m) for m in messages]
+        if any(any(k[:1].islower() and not k.islower() for k in m) for m in sample):
+            keys = sorted({k for m in sample for k in m})[:12]
+            msg = (
+                "this looks like a Messenger end-to-end encrypted export, but its messages "
+                f"have the keys {', '.join(keys)}; expected senderName, timestamp and text. "
+                "Please report this shape so it can be supported"
+            )
+            raise ParseError(msg, path=where)
+    if not strict:
+        return None
+    found = f"a JSON {type(data).__name__}"
+    if isinstance(data, dict):
+        found = "the keys " + (", ".join(sorted(str(k) for k in data)[:8]) or "(none)")
+    msg = (
+        "not a Messenger or Instagram message file: expected 'participants' and 'messages' "
+        f"with 'sender_name' and 'timestamp_ms', found {found}"
+    )
+    raise ParseError(msg, path=where, line=1)
+
+
+def _from_e2ee(record: object) -> object:
+    """An end-to-end encrypted export record (camelCase, reported shape) in the regular shape."""
+    if not isinstance(record, dict):
+        return record
+    converted: dict[str, Any] = {
+        "sender_name": record.get("senderName"),
+        "timestamp_ms": record.get("timestamp"),
+    }
+    if isinstance(record.get("text"), str) and record["text"]:
+        converted["content"] = record["text"]
+    if record.get("isUnsent"):
+        converted["is_unsent"] = True
+    media = record.get("media")
+    if isinstance(media, list) and media:
+        converted["files"] = media
+    if isinstance(record.get("reactions"), list):
+        converted["reactions"] = record["reactions"]
+    return converted
+
+
+def _title(data: dict[str, Any]) -> str:
+    for key in ("title", "threadName"):
+        if isinstance(data.get(key), str) and data[key].strip():
+            return str(data[key]).strip()
+    return ""
+
+
+def _participants(data: dict[str, Any]) -> list[str]:
+    found = data.get("participants")
+    if not isinstance(found, list):
+        return []
+    names = (p.get("name") if isinstance(p, dict) else p for p in found)
+    return [n for n in names if isinstance(n, str) and n]
+
+
+def _senders(files: list[_File]) -> list[str]:
+    names: dict[str, None] = {}
+    for one in files:
+        for record in reversed(one.records):
+            if isinstance(record, dict) and isinstance(record.get("sender_name"), str):
+                names.setdefault(repair_mojibake(record["sender_name"]))
+    return list(names)
+
+
+def _unique_names(threads: list[_Thread]) -> list[_Thread]:
+    """Number threads that share a name, so each ``chat`` value is one thread."""
+    totals: dict[str, int] = {}
+    for thread in threads:
+        totals[thread.name] = totals.get(thread.name, 0) + 1
+    seen: dict[str, int] = {}
+    unique = []
+    for thread in threads:
+        if totals[thread.name] > 1:
+            seen[thread.name] = seen.get(thread.name, 0) + 1
+            thread = _Thread(
+                f"{thread.name} ({seen[thread.name]})", thread.participants, thread.files
+            )
+        unique.append(thread)
+    return unique
+
+
+def _owner(container: Container, threads: list[_Thread]) -> tuple[str | None, str]:
+    """The download's owner: named in its profile files, or the one person in every thread."""
+    for member in container.members:
+        base = member.rsplit("/", 1)[-1]
+        if base in (*_OWNER_FILES, _AUTOFILL_FILE):
+            name = _profile_name(container, member)
+            if name:
+                return name, f"the account owner named in {base}"
+    if len(threads) >= 2:
+        common = set(threads[0].participants).intersection(*(t.participants for t in threads[1:]))
+        if len(common) == 1:
+            return common.pop(), "the only participant present in every thread of the download"
+    return None, ""
+
+
+def _profile_name(container: Container, member: str) -> str | None:
+    try:
+        data = repair_all(load_json(container.read(member), where=member, html_hint=""))
+    except ParseError:
+        return None
+    found = _find_name(data)
+    return found if found else None
+
+
+def _find_name(data: Any) -> str | None:
+    """The owner's name in a profile file: ``full_name``, ``FULL_NAME`` or a ``Name`` entry."""
+    if isinstance(data, dict):
+        for key in ("full_name", "FULL_NAME"):
+            value = data.get(key)
+            if isinstance(value, list) and value and isinstance(value[0], str):
+                return value[0]
+            if isinstance(value, str) and value:
+                return value
+        name = data.get("Name")
+        if isinstance(name, dict) and isinstance(name.get("value"), str) and name["value"]:
+            return str(name["value"])
+        children = list(data.values())
+    elif isinstance(data, list):
+        children = data
+    else:
+        return None
+    for child in children:
+        found = _find_name(child)
+        if found:
+            return found
+    return None
+
+
+def _choose(threads: list[_Thread], wanted: str | None, path: Path) -> list[_Thread]:
+    if wanted is None:
+        return threads
+    key = wanted.casefold()
+    for thread in threads:
+        if thread.name.casefold() == key:
+            return [thread]
+    names = ", ".join(repr(t.name) for t in threads) or "none"
+    msg = f"{path}: no chat named {wanted!r}; chats in this download: {names}"
+    raise ChatNotFoundError(msg)
+
+
+@dataclass
+class _Rows:
+    """Columns of the message table, filled record by record; kinds are worked out later."""
+
+    index: int = 0
+    reactions: int = 0
+    chat: list[str] = field(default_factory=list)
+    position: list[int] = field(default_factory=list)
+    utc_ms: list[int] = field(default_factory=list)
+    sender: list[str] = field(default_factory=list)
+    content: list[str | None] = field(default_factory=list)
+    flags: list[int] = field(default_factory=list)
+    source_file: list[str] = field(default_factory=list)
+    line: list[int] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+    def add_thread(self, position: int, thread: _Thread, container: Container) -> None:
+        seen: dict[tuple[str, int], list[tuple[int, dict[str, Any]]]] = {}
+        merge = len(thread.files) > 1
+        before = len(self.line)
+        for one in thread.files:
+            location = container.location(one.member)
+            first = len(self.line)
+            for record in one.records:
+                self.index += 1
+                reason = _skip_reason(record)
+                if not reason and merge:
+                    reason = _repeat_reason(record, self.index, seen)
+                if reason:
+                    self.skipped.append(Skipped.of(self.index, reason, _excerpt(record)))
+                    continue
+                self._add(record)
+            self.source_file.extend([location] * (len(self.line) - first))
+        added = len(self.line) - before
+        self.chat.extend([thread.name] * added)
+        self.position.extend([position] * added)
+
+    def _add(self, record: dict[str, Any]) -> None:
+        reactions = record.get("reactions")
+        if isinstance(reactions, list):
+            self.reactions += len(reactions)
+        content = record.get("content")
+        self.utc_ms.append(record["timestamp_ms"])
+        self.sender.append(repair_mojibake(record["sender_name"]))
+        self.content.append(repair_mojibake(content) if type(content) is str else None)
+        self.flags.append(_flags(record))
+        self.line.append(self.index)
+
+
+# What a record carries besides its text, as bits; the kind is decided in _kinds().
+_UNSENT, _CALLED, _VOICE, _STICKER, _MEDIA, _JOINED = (1 << n for n in range(6))
+
+
+def _flags(record: dict[str, Any]) -> int:
+    flags = 0
+    if record.get("is_unsent"):
+        flags |= _UNSENT
+    if "call_duration" in record or "missed" in record or record.get("type") == "Call":
+        flags |= _CALLED
+    if record.get("audio_files"):
+        flags |= _VOICE
+    if record.get("sticker"):
+        flags |= _STICKER
+    if any(record.get(key) for key in _MEDIA_KEYS):
+        flags |= _MEDIA
+    if record.get("type") in _SYSTEM_TYPES:
+        flags |= _JOINED
+    return flags
+
+
+def _repeat_reason(
+    record: dict[str, Any],
+    index: int,
+    seen: dict[tuple[str, int], list[tuple[int, dict[str, Any]]]],
+) -> str:
+    """Why ``record`` is skipped as a copy of one read from another file of the thread, or ''."""
+    same_time = seen.setdefault((record["sender_name"], record["timestamp_ms"]), [])
+    for earlier, other in same_time:
+        if other == record:
+            return f"same record as {earlier} (repeated in another message file)"
+    same_time.append((index, record))
+    return ""
+
+
+def _excerpt(record: object) -> str:
+    """``sender: content`` for a skip report, or the record as JSON."""
+    if isinstance(record, dict) and isinstance(record.get("content"), str):
+        return repair_mojibake(f"{record.get('sender_name')}: {record['content']}")
+    return repair_mojibake(json.dumps(record, ensure_ascii=False)[:400])
+
+
+def _skip_reason(record: object) -> str:
+    if not isinstance(record, dict):
+        return "not a message object"
+    if type(record.get("sender_name")) is not str:
+        return "record has no sender_name"
+    stamp = record.get("timestamp_ms")
+    if type(stamp) is not int:
+        return "record has no timestamp_ms (milliseconds since 1970)"
+    if not -MAX_ABS_TIMESTAMP_MS < stamp < MAX_ABS_TIMESTAMP_MS:
+        return f"timestamp_ms {stamp} is out of range"
+    return ""
+
+
+def _kinds(content: pl.Expr, flags: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """(kind, text) expressions from a record's content and flags; see the docs' kinds table."""
+
+    def has(bit: int) -> pl.Expr:
+        return (flags & bit) != 0
+
+    words = pl.when(content != "").then(content)
+    placeholder = content.str.contains(_PLACEHOLDER.pattern).fill_null(False)
+    kind = (
+        pl.when(has(_UNSENT))
+        .then(pl.lit("deleted"))
+        .when(has(_CALLED) | content.str.contains(_CALL.pattern).fill_null(False))
+        .then(pl.lit("call"))
+        .when(has(_VOICE))
+        .then(pl.lit("voice"))
+        .when(has(_STICKER))
+        .then(pl.lit("sticker"))
+        .when(has(_MEDIA) | words.is_null() | placeholder)
+        .then(pl.lit("media"))
+        .when(has(_JOINED) | content.str.contains(_SYSTEM.pattern).fill_null(False))
+        .then(pl.lit("system"))
+        .otherwise(pl.lit("text"))
+        .cast(Kind)
+    )
+    keeps_words = kind.is_in(["media", "system", "text"]) & ~placeholder
+    return kind, pl.when(keeps_words).then(words)
+
+
+def classify(record: dict[str, Any]) -> tuple[KindName, str | None]:
+    """(kind, text) of one Messenger or Instagram record (the rule the importer applies).
+
+    >>> classify({"content": "Jane sent an attachment.", "share": {"link": "https://x"}})
+    ('media', None)
+    >>> classify({"content": "Liked a message"})
+    ('system', 'Liked a message')
+    >>> classify({"content": "see you", "is_unsent": True})
+    ('deleted', None)
+    """
+    content = record.get("content")
+    one = pl.DataFrame(
+        {
+            "content": pl.Series([content if type(content) is str else None], dtype=pl.String),
+            "flags": pl.Series([_flags(record)], dtype=pl.Int64),
+        }
+    )
+    kind, text = _kinds(pl.col("content"), pl.col("flags"))
+    found = one.select(kind=kind.cast(pl.String), text=text).row(0)
+    return found[0], found[1]
+
+
+def _to_frame(rows: _Rows, *, timezone: str | None) -> pl.DataFrame:
+    frame = pl.DataFrame(
+        {
+            "chat": pl.Series(rows.chat, dtype=pl.String),
+            "_position": pl.Series(rows.position, dtype=pl.Int64),
+            "_utc": pl.Series(rows.utc_ms, dtype=pl.Int64),
+            "sender": pl.Series(rows.sender, dtype=pl.String),
+            "_content": pl.Series(rows.content, dtype=pl.String),
+            "_flags": pl.Series(rows.flags, dtype=pl.Int64),
+            "source_file": pl.Series(rows.source_file, dtype=pl.String),
+            "source_line": pl.Series(rows.line, dtype=pl.Int64),
+        }
+    )
+    kind, text = _kinds(pl.col("_content"), pl.col("_flags"))
+    utc = frame.select(pl.from_epoch("_utc", time_unit="ms")).to_series()
+    wall, offset = local_wall_clock(utc, timezone=timezone)
+    frame = (
+        frame.with_columns(kind=kind, text=text)
+        .with_columns(timestamp=wall, utc_offset=offset, message_id=pl.lit(None, pl.String))
+        .sort("_position", "_utc", "source_line")  # the instant: wall clocks repeat in autumn
+        .drop("_position", "_utc", "_content", "_flags")
+    )
+    return with_message_ids(frame)

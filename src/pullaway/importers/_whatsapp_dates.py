@@ -1,0 +1,199 @@
+"""Day/month order and timestamps for WhatsApp headers, from the whole file at once (§3.4).
+
+The header frame holds the raw number fields ``a``, ``b``, ``c`` (date, in file order), ``h``,
+``mi``, ``s`` and the AM/PM letter ``ap`` as strings, plus ``line`` (1-based line number).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+import polars as pl
+
+from pullaway.errors import ParseError
+from pullaway.importers._base import DateOrder
+from pullaway.importers._lines import by_slices
+
+ORDER_NAMES: Final[dict[str, str]] = {
+    "dmy": "day/month/year",
+    "mdy": "month/day/year",
+    "ymd": "year/month/day",
+}
+
+
+@dataclass(frozen=True)
+class OrderChoice:
+    """The date order for fields that do not start with a 4-digit year, and why."""
+
+    order: DateOrder
+    reason: str
+
+    def note(self) -> str:
+        return f"date order {ORDER_NAMES[self.order]}: {self.reason}"
+
+
+def infer_order(heads: pl.DataFrame, *, date_order: DateOrder | None = None) -> OrderChoice:
+    """Choose the order by the notes' rules 1-3, or take ``date_order``; raise if undecidable."""
+    if date_order is not None:
+        if date_order not in ORDER_NAMES:
+            msg = f"unknown date order {date_order!r}; expected one of dmy, mdy, ymd"
+            raise ParseError(msg)
+        return OrderChoice(date_order, "given with --date-order")
+    short = heads.filter(pl.col("a").str.len_bytes() < 4).select(
+        "line",
+        *(pl.col(f).cast(pl.Int64, strict=False) for f in ("a", "b", "c")),
+        *(pl.col(f).alias(f"raw_{f}") for f in ("a", "b", "c")),
+    )
+    if short.height == 0:
+        return OrderChoice("ymd", "every date starts with a 4-digit year")
+    return _by_values(short) or _by_sequence(short) or _by_changes(short) or _undecided(short)
+
+
+def _example(frame: pl.DataFrame, condition: pl.Expr) -> str:
+    row = frame.filter(condition).row(0, named=True)
+    return f"line {row['line']} has {_written(row)}"
+
+
+def _written(row: dict[str, object]) -> str:
+    return f"{row['raw_a']}/{row['raw_b']}/{row['raw_c']}"
+
+
+def _by_values(short: pl.DataFrame) -> OrderChoice | None:
+    day_first = short.filter(pl.col("a") > 12).height
+    month_first = short.filter(pl.col("b") > 12).height
+    if day_first and not month_first:
+        return OrderChoice("dmy", f"a first field above 12 ({_example(short, pl.col('a') > 12)})")
+    if month_first and not day_first:
+        return OrderChoice("mdy", f"a second field above 12 ({_example(short, pl.col('b') > 12)})")
+    if day_first and month_first:
+        order: DateOrder = "dmy" if day_first >= month_first else "mdy"
+        return OrderChoice(
+            order,
+            f"{day_first} dates only make sense day-first and {month_first} month-first; "
+            "the larger group wins, the others are skipped",
+        )
+    return None
+
+
+def _by_sequence(short: pl.DataFrame) -> OrderChoice | None:
+    year = pl.col("c")
+    keys = short.select(
+        dmy=(year * 10000 + pl.col("b") * 100 + pl.col("a")).diff().lt(0).sum(),
+        mdy=(year * 10000 + pl.col("a") * 100 + pl.col("b")).diff().lt(0).sum(),
+    ).row(0, named=True)
+    if keys["dmy"] == keys["mdy"]:
+        return None
+    order: DateOrder = "dmy" if keys["dmy"] < keys["mdy"] else "mdy"
+    other = "mdy" if order == "dmy" else "dmy"
+    return OrderChoice(
+        order,
+        f"dates go backwards {keys[order]} times read as {ORDER_NAMES[order]} "
+        f"and {keys[other]} times as {ORDER_NAMES[other]}",
+    )
+
+
+def _by_changes(short: pl.DataFrame) -> OrderChoice | None:
+    counts = short.select(
+        a=pl.col("a").ne(pl.col("a").shift()).sum(), b=pl.col("b").ne(pl.col("b").shift()).sum()
+    ).row(0, named=True)
+    if counts["a"] == counts["b"]:
+        return None
+    order: DateOrder = "dmy" if counts["a"] > counts["b"] else "mdy"
+    return OrderChoice(
+        order,
+        f"the {'first' if order == 'dmy' else 'second'} field changes more often between "
+        f"messages ({max(counts.values())} vs {min(counts.values())} times), so it is the day",
+    )
+
+
+def _undecided(short: pl.DataFrame) -> OrderChoice:
+    first = short.row(0, named=True)
+    msg = (
+        f"cannot tell whether dates like '{_written(first)}' are "
+        "day/month or month/day: no field is above 12, and both readings fit the order of "
+        "the messages; pass --date-order dmy or --date-order mdy"
+    )
+    raise ParseError(msg, line=first["line"])
+
+
+def date_parts(order: DateOrder) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """Year, month and day expressions for headers, given the order of non-4-digit dates."""
+    a, b, c = (pl.col(f).cast(pl.Int32, strict=False) for f in ("a", "b", "c"))
+    year_first = pl.col("a").str.len_bytes() == 4
+    if order == "ymd":
+        year, month, day = a, b, c
+    else:
+        year = pl.when(year_first).then(a).otherwise(c)
+        month = pl.when(year_first).then(b).otherwise(b if order == "dmy" else a)
+        day = pl.when(year_first).then(c).otherwise(a if order == "dmy" else b)
+    year = pl.when(year < 100).then(year + 2000).otherwise(year)
+    return year, month, day
+
+
+def is_pm() -> pl.Expr:
+    """The AM/PM marker (``PM``, ``p.m.``, ``p. m.`` …) says afternoon."""
+    return pl.col("ap").str.contains("[Pp]").fill_null(value=False)
+
+
+def hour_24() -> pl.Expr:
+    """The hour on a 24-hour clock: 12 AM is 0, 1-11 PM add 12, 13-23 PM stay as written."""
+    hour = pl.col("h").cast(pl.Int32, strict=False)
+    pm = is_pm()
+    return (
+        pl.when(pl.col("ap").is_not_null() & ~pm & (hour == 12))
+        .then(0)
+        .when(pm & (hour < 12))
+        .then(hour + 12)
+        .otherwise(hour)
+    )
+
+
+def days_in_month(year: pl.Expr, month: pl.Expr) -> pl.Expr:
+    leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
+    return (
+        pl.when(month == 2)
+        .then(pl.when(leap).then(29).otherwise(28))
+        .when(month.is_in([4, 6, 9, 11]))
+        .then(30)
+        .otherwise(31)
+    )
+
+
+def with_timestamps(heads: pl.DataFrame, order: DateOrder) -> pl.DataFrame:
+    """Add ``timestamp`` (null where the date or time is impossible) and ``pm_24h``."""
+    return by_slices(heads, lambda lf: _timestamps(lf, order))
+
+
+def _timestamps(heads: pl.LazyFrame, order: DateOrder) -> pl.LazyFrame:
+    year, month, day = date_parts(order)
+    minute = pl.col("mi").cast(pl.Int32, strict=False)
+    second = pl.col("s").cast(pl.Int32, strict=False).fill_null(0)
+    parts = heads.with_columns(
+        _y=year, _mo=month, _d=day, _h=hour_24(), _mi=minute, _s=second
+    ).with_columns(
+        _ok=pl.col("_mo").is_between(1, 12)
+        & pl.col("_d").is_between(1, days_in_month(pl.col("_y"), pl.col("_mo")))
+        & pl.col("_h").is_between(0, 23)
+        & pl.col("_mi").is_between(0, 59)
+        & pl.col("_s").is_between(0, 59),
+        pm_24h=is_pm() & (pl.col("h").cast(pl.Int32, strict=False) > 12),
+    )
+    valid = pl.col("_ok").fill_null(value=False)
+    safe = [pl.when(valid).then(pl.col(c)).otherwise(fill) for c, fill in _SAFE_FILL]
+    return parts.with_columns(
+        timestamp=pl.when(valid).then(pl.datetime(*safe, time_unit="us"))
+    ).drop("_y", "_mo", "_d", "_h", "_mi", "_s", "_ok")
+
+
+_SAFE_FILL: Final = (("_y", 2000), ("_mo", 1), ("_d", 1), ("_h", 0), ("_mi", 0), ("_s", 0))
+
+
+def utc_offsets(timestamps: pl.Expr, timezone: str) -> pl.Expr:
+    """Seconds east of UTC in ``timezone`` at each wall-clock time (null where it never existed).
+
+    A time that happened twice (the hour DST ends) takes the earlier, summer-time reading.
+    """
+    zoned = timestamps.dt.replace_time_zone(timezone, ambiguous="earliest", non_existent="null")
+    offset = zoned.dt.base_utc_offset() + zoned.dt.dst_offset()
+    return offset.dt.total_seconds().cast(pl.Int32)

@@ -1,0 +1,154 @@
+"""The WhatsApp header grammar: one general regex, and a fast one specialised per file.
+
+A header is ``<date><between><time>[<am/pm>]<end>`` followed by ``Author: body`` or a system
+text (notes §3.3). Real exports use one layout per file, so the layout is read once from the
+first headers and turned into a regex with almost no alternatives, which Polars' Rust engine
+runs several times faster than the general one. Lines the specialised regex misses are tried
+with the general regex, so files that mix layouts still parse.
+
+>>> layout = detect_layout(["[3/6/18 1:55:00 p.\\u00a0m.] Ana: hola"])
+>>> layout.bracket, layout.seconds, layout.ampm, layout.close
+(True, True, True, '] ')
+>>> re.match(layout.pattern(), "[3/6/18 1:55:00 p. m.] Ana: hola")["rest"]
+'Ana: hola'
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final
+
+from pullaway.importers._whatsapp_text import MARKS, SPACE
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+_SPACES: Final = " \u00a0\u202f\u2009"
+_WORD: Final = "[^\\W\\d_]{1,3}\\.?"  # a short word between date and time: klo, à, kl., um
+
+_AMPM: Final = f"(?P<ap>{SPACE}?[AaPp]\\.?{SPACE}?[Mm]\\.?)"
+
+GENERAL: Final = (
+    f"^{MARKS}(?P<open>\\[)?{MARKS}"
+    "(?P<a>[0-9]{1,4})(?P<s1>[./-]|\\. )(?P<b>[0-9]{1,4})(?P<s2>[./-]|\\. )(?P<c>[0-9]{1,4})"
+    f"(?P<dd>\\.?)(?P<mid>,?{SPACE}?(?:{_WORD}{SPACE})?)"
+    "(?P<h>[0-9]{1,2})(?P<ts>[:.])(?P<mi>[0-9]{2})(?:[:.](?P<s>[0-9]{2}))?(?P<td>\\.?)"
+    f"(?:{_AMPM})?"
+    f"(?P<close>\\]{SPACE}|{SPACE}-{SPACE}|:{SPACE})"
+    "(?P<rest>.*)$"
+)
+"""Any header layout WhatsApp is known to write; for detection and for mixed files."""
+
+_GENERAL_RE: Final = re.compile(GENERAL)
+FIELDS: Final = ("a", "b", "c", "h", "mi", "s", "ap")
+"""The date and time groups of every header pattern (date fields in file order, then time)."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One file's header layout: the literal separators between the numbers."""
+
+    bracket: bool
+    sep1: str
+    sep2: str
+    date_dot: str
+    mid: str
+    time_sep: str
+    seconds: bool | None  # None: some headers have seconds and some do not
+    time_dot: str
+    ampm: bool
+    close: str
+
+    def pattern(self) -> str:
+        """A regex with the groups of FIELDS and ``rest`` that only this layout matches."""
+        return self.head_pattern() + "(?P<rest>.*)$"
+
+    def fast_pattern(self) -> str:
+        """The header and an author without colons: the one regex run on every line."""
+        return self.head_pattern() + "(?P<author>[^:]*): "
+
+    def literal_chars(self) -> int:
+        """Characters of the fixed parts of a header matched by ``fast_pattern``."""
+        fixed = (self.sep1, self.sep2, self.date_dot, self.mid, self.time_sep, self.time_dot)
+        return int(self.bracket) + sum(map(len, fixed)) + len(self.close)
+
+    def head_pattern(self) -> str:
+        """The header alone, without bidi marks before it (those lines go the general way)."""
+        seconds = f"{re.escape(self.time_sep)}(?P<s>[0-9]{{2}})"
+        if self.seconds is None:
+            seconds = f"(?:{seconds})?"
+        elif not self.seconds:
+            seconds = ""
+        bracket = "\\[" if self.bracket else ""
+        return (
+            f"^{bracket}"
+            f"(?P<a>[0-9]{{1,4}}){_literal(self.sep1)}(?P<b>[0-9]{{1,4}}){_literal(self.sep2)}"
+            f"(?P<c>[0-9]{{1,4}}){_literal(self.date_dot)}{_literal(self.mid)}"
+            f"(?P<h>[0-9]{{1,2}}){re.escape(self.time_sep)}(?P<mi>[0-9]{{2}}){seconds}"
+            f"{_literal(self.time_dot)}{_AMPM if self.ampm else ''}{_literal(self.close)}"
+        )
+
+    def describe(self) -> str:
+        """A readable sketch of the layout, for notes and errors: ``[D/D/D, H:MM:SS AM] ``."""
+        time = f"H{self.time_sep}MM" + (f"{self.time_sep}SS" if self.seconds else "")
+        return (
+            (
+                f"{'[' if self.bracket else ''}D{self.sep1}D{self.sep2}D{self.date_dot}{self.mid}"
+                f"{time}{self.time_dot}{' AM' if self.ampm else ''}{self.close}"
+            )
+            .replace("\u00a0", " ")
+            .replace("\u202f", " ")
+        )
+
+
+def _literal(text: str) -> str:
+    """``text`` as a regex, with any kind of space accepted wherever it has a space."""
+    return "".join(SPACE if ch in _SPACES else re.escape(ch) for ch in text)
+
+
+def _shape(match: re.Match[str]) -> Layout:
+    def spaced(name: str) -> str:
+        return re.sub(f"[{_SPACES}]", " ", match[name] or "")
+
+    return Layout(
+        bracket=match["open"] is not None,
+        sep1=spaced("s1"),
+        sep2=spaced("s2"),
+        date_dot=match["dd"],
+        mid=spaced("mid"),
+        time_sep=match["ts"],
+        seconds=match["s"] is not None,
+        time_dot=match["td"],
+        ampm=match["ap"] is not None,
+        close=spaced("close"),
+    )
+
+
+def general_match(line: str) -> re.Match[str] | None:
+    """The general header match of one line (for sniffing and small samples)."""
+    return _GENERAL_RE.match(line)
+
+
+def detect_layout(lines: Iterable[str], *, max_headers: int = 200) -> Layout | None:
+    """The most common layout among the first ``max_headers`` header-like lines, if any."""
+    counts: Counter[Layout] = Counter()
+    for line in lines:
+        match = _GENERAL_RE.match(line)
+        if match is None:
+            continue
+        counts[_shape(match)] += 1
+        if sum(counts.values()) >= max_headers:
+            break
+    if not counts:
+        return None
+    best, _ = counts.most_common(1)[0]
+    with_seconds = {lay.seconds for lay in counts if _same_but_seconds(lay, best)}
+    if len(with_seconds) > 1:
+        best = Layout(**{**best.__dict__, "seconds": None})
+    return best
+
+
+def _same_but_seconds(one: Layout, other: Layout) -> bool:
+    return {**one.__dict__, "seconds": None} == {**other.__dict__, "seconds": None}

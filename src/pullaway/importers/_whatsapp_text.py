@@ -1,0 +1,215 @@
+"""WhatsApp's own words, as data: placeholders, tombstones, notices and file-name prefixes.
+
+The strings are facts about WhatsApp exports, collected from public parsers and issue threads
+(see docs/formats/whatsapp.md and the notes' §3). They are matched case-insensitively against
+a body whose leading bidi marks were removed; bodies themselves are never rewritten.
+
+Every pattern here is written for both Python's ``re`` and Polars' Rust regex engine, so no
+lookarounds and no backreferences.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+# Invisible characters that WhatsApp puts around headers, names and notes (§3.2).
+BIDI_MARKS: Final = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
+MARKS: Final = f"[{BIDI_MARKS}]*"
+# Spaces seen between the parts of a header: normal, no-break, narrow no-break, thin.
+SPACE: Final = "[ \u00a0\u202f\u2009]"
+
+
+def _alternatives(*phrases: str) -> str:
+    return "|".join(phrases)
+
+
+# Android writes one generic placeholder per language ("export without media").
+_GENERIC_MEDIA: Final = _alternatives(
+    "media omitted",
+    "multimedia omitido",
+    "archivo omitido",
+    "m[íi]dia omitida",
+    "ficheiro n[ãa]o revelado",
+    "medien ausgeschlossen",
+    "medien weggelassen",
+    "m[ée]dias omis",
+    "fichier omis",
+    "media omessi",
+    "media weggelaten",
+    "без медиафайлов",
+    "medya atlanm[ıi][şs]",
+    "pomini[ęe]to multimedia",
+)
+# iOS writes one placeholder per type.
+_VOICE_WORDS: Final = _alternatives(
+    "audio omitted", "audio omitido", "audio weggelassen", "[áa]udio ocultado", "audio omis"
+)
+_STICKER_WORDS: Final = _alternatives(
+    "sticker omitted",
+    "sticker omitido",
+    "sticker weggelassen",
+    "figurinha omitida",
+    "autocollant omis",
+)
+_MEDIA_WORDS: Final = _alternatives(
+    _GENERIC_MEDIA,
+    "(?:image|video|gif|document|contact card) omitted",
+    "(?:imagen omitida|video omitido|gif omitido|documento omitido)",
+    "(?:bild|video|gif|dokument) weggelassen",
+    "(?:imagem ocultada|v[íi]deo ocultado|documento ocultado|gif omitido)",
+    "(?:image absente|vid[ée]o absente|gif omis|document omis)",
+)
+_FILE_ATTACHED: Final = _alternatives(
+    "file attached", "datei angeh[äa]ngt", "archivo adjunto", "arquivo anexado", "fichier joint"
+)
+
+_OPEN: Final = f"(?i)^{MARKS}\\s*"
+_CLOSE: Final = "\\s*$"
+
+VOICE_PLACEHOLDER: Final = f"{_OPEN}<?(?:{_VOICE_WORDS})>?{_CLOSE}"
+STICKER_PLACEHOLDER: Final = f"{_OPEN}<?(?:{_STICKER_WORDS})>?{_CLOSE}"
+MEDIA_PLACEHOLDER: Final = f"{_OPEN}<?(?:{_MEDIA_WORDS})>?{_CLOSE}"
+
+# "Export with media": a file name instead of a placeholder (Pustur's parseAttachments forms).
+ATTACHMENT: Final = (
+    f"{_OPEN}(?:<attached: [^>]+>|\\S[^<>]* \\((?:{_FILE_ATTACHED})\\)"
+    f"|\\S+ <{MARKS}attached>){_CLOSE}"
+)
+# Which attachments are voice notes or stickers, by WhatsApp's file names and types.
+VOICE_FILE: Final = "(?i)(?:PTT-|-AUDIO-|\\.opus\\b|\\.m4a\\b|\\.aac\\b)"
+STICKER_FILE: Final = "(?i)(?:STK-|-STICKER-|\\.webp\\b)"
+
+DELETED: Final = (
+    f"{_OPEN}(?:"
+    + _alternatives(
+        "this message was deleted",
+        "you deleted this message",
+        "se elimin[óo] este mensaje",
+        "este mensaje fue eliminado",
+        "eliminaste este mensaje",
+        "esta mensagem foi apagada",
+        "mensagem apagada",
+        "voc[êe] apagou esta mensagem",
+        "diese nachricht wurde gel[öo]scht",
+        "du hast diese nachricht gel[öo]scht",
+        "ce message a [ée]t[ée] supprim[ée]",
+        "vous avez supprim[ée] ce message",
+    )
+    + f")\\.?{_CLOSE}"
+)
+
+CALL: Final = (
+    f"{_OPEN}(?:"
+    + _alternatives(
+        "missed (?:voice|video) call",
+        "(?:voice|video) call",
+        "llamada (?:de voz |de video |)perdida",
+        "chamada de (?:voz|v[íi]deo) perdida",
+        "verpasster (?:sprach|video)anruf",
+        "appel (?:vocal|vid[ée]o) manqu[ée]",
+    )
+    + ")(?:,.*)?$"
+)
+
+# The notice every chat starts with, in each supported language (anchored: it opens the body).
+_ENCRYPTION: Final = _alternatives(
+    "messages and calls are end-to-end encrypted",
+    "messages to this (?:chat|group) and calls are now secured with end-to-end encryption",
+    "messages to this (?:chat|group) are now secured with end-to-end encryption",
+    "los mensajes y (?:las )?llamadas est[áa]n cifrados de extremo a extremo",
+    "as mensagens e (?:as )?(?:chamadas|liga[çc][õo]es) (?:s[ãa]o|est[ãa]o) protegidas",
+    "nachrichten und anrufe sind ende-zu-ende-verschl[üu]sselt",
+    "les messages et (?:les )?appels sont chiffr[ée]s de bout en bout",
+    "i messaggi e le chiamate sono crittografati",
+)
+ENCRYPTION_NOTICE: Final = f"{_OPEN}(?:{_ENCRYPTION})"
+
+# Group and chat events, written without an author (Android) or after the chat's name with a
+# leading U+200E (iOS). Keywords rather than whole sentences: names sit in the middle.
+SYSTEM_NOTICE: Final = (
+    "(?i)(?:"
+    + _alternatives(
+        _ENCRYPTION,
+        # English
+        "created (?:group|this group)",
+        "you were added",
+        "\\badded\\b",
+        "\\bleft$",
+        "\\bremoved\\b",
+        "changed (?:the subject|this group's|the group|their phone number|to\\b)",
+        "joined using this group's invite link",
+        "security code (?:with|changed)",
+        "is a contact",
+        "disappearing messages",
+        "turned (?:on|off) disappearing",
+        "now an admin",
+        "blocked this contact",
+        "unblocked this contact",
+        "business account",
+        "pinned a message",
+        "deleted this group's icon",
+        # Spanish
+        "cre[óo] (?:el )?grupo",
+        "te a[ñn]adi[óo]",
+        "a[ñn]adi[óo] a",
+        "\\bsali[óo]\\b",
+        "elimin[óo] a",
+        "cambi[óo] (?:el|la|su|de)",
+        "se uni[óo]",
+        "c[óo]digo de seguridad",
+        "mensajes temporales",
+        # Portuguese
+        "criou (?:o )?grupo",
+        "adicionou",
+        "\\bsaiu\\b",
+        "removeu",
+        "(?:mudou|alterou) (?:o|a|de|seu)",
+        "entrou usando",
+        "c[óo]digo de seguran[çc]a",
+        "mensagens tempor[áa]rias",
+        # German
+        "hat die gruppe",
+        "gruppe .* erstellt",
+        "hinzugef[üu]gt",
+        "entfernt",
+        "ge[äa]ndert",
+        "sicherheitsnummer",
+        "selbstl[öo]schende",
+        # French
+        "a cr[ée][ée] (?:le )?groupe",
+        "a ajout[ée]",
+        "vous a ajout[ée]",
+        "est parti",
+        "a retir[ée]",
+        "a (?:chang[ée]|modifi[ée])",
+        "code de s[ée]curit[ée]",
+        "messages [ée]ph[ée]m[èe]res",
+    )
+    + ")"
+)
+
+# "<This message was edited>" and its translations, at the very end of a body.
+EDITED_SUFFIX: Final = (
+    f"[ \\t\\n\u00a0]*{MARKS}<(?:"
+    + _alternatives(
+        "This message was edited",
+        "Se edit[óo] este mensaje\\.?",
+        "Mensagem editada",
+        "Diese Nachricht wurde bearbeitet\\.?",
+        "Ce message a [ée]t[ée] modifi[ée]",
+    )
+    + ")>$"
+)
+
+# File names of exports: the prefix gives the partner's (or group's) name (§3.1).
+CHAT_NAME_PREFIXES: Final = (
+    "WhatsApp Chat with ",
+    "WhatsApp Chat - ",
+    "Chat de WhatsApp con ",
+    "Conversa do WhatsApp com ",
+    "Conversa no WhatsApp com ",
+    "WhatsApp Chat mit ",
+    "Discussion WhatsApp avec ",
+    "Chat WhatsApp con ",
+    "Чат WhatsApp с ",
+)

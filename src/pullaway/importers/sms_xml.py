@@ -1,0 +1,510 @@
+"""SMS Backup & Restore (SyncTech, Android) XML backups: SMS and MMS, read as a stream.
+
+Backups reach gigabytes because MMS parts carry base64 media, so the file is never loaded
+whole: raw bytes are repaired chunk by chunk (the app writes emoji as surrogate-pair character
+references, which XML forbids), fed to an incremental parser, and each ``<sms>``/``<mms>``
+element is cleared as soon as it has been read.
+
+One chat per contact: addresses are normalised (``+1 555-123-4567`` and ``5551234567`` are one
+person). The owner's messages get the sender ``Me``. ``date`` is a UTC instant; it becomes local
+wall-clock time in the ``timezone`` given, or in this computer's zone.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import IO, TYPE_CHECKING, Final
+from xml.etree.ElementTree import Element, XMLPullParser
+from xml.etree.ElementTree import ParseError as XMLParseError
+
+import polars as pl
+
+from pullaway.errors import ChatNotFoundError, ParseError, at_file
+from pullaway.importers._base import (
+    ChatMeta,
+    DateOrder,
+    Importer,
+    ImportResult,
+    Sample,
+    Skipped,
+)
+from pullaway.importers.csv import resolve_zone, utc_to_local
+from pullaway.model import empty_messages, validate_messages, with_message_ids
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+ME: Final = "Me"
+CHUNK_BYTES: Final = 1 << 20
+NEVER_DELIVERED: Final = "never delivered"
+GROUP_MMS: Final = "group MMS"
+_UNKNOWN_NAMES: Final = frozenset({"", "null", "(unknown)", "unknown"})
+# SMS `type` and MMS `msg_box`: 1 inbox, 2 sent; 3 draft, 4 outbox, 5 failed, 6 queued.
+_RECEIVED, _SENT = "1", "2"
+_UNDELIVERED: Final = frozenset({"3", "4", "5", "6"})
+_MAX_DATE_DIGITS: Final = 13  # epoch milliseconds until the year 2286
+_SEC_EPOCH_LIMIT: Final = 100_000_000_000  # below this a `date` is seconds, not milliseconds
+
+
+def sniff(sample: Sample) -> float:
+    """Score a sample: the ``<smses`` root or the app's comment near the start."""
+    head = sample.text[:4096]
+    if "<smses" in head:
+        return 0.95
+    if "File Created By SMS Backup & Restore" in head and "<calls" not in head:
+        return 0.8
+    return 0.0
+
+
+def parse(
+    path: Path,
+    *,
+    chat: str | None = None,
+    date_order: DateOrder | None = None,
+    timezone: str | None = None,
+    encoding: str | None = None,
+) -> ImportResult:
+    """Read a backup: every 1:1 conversation, or the one contact named by ``chat``.
+
+    ``chat`` matches a contact name or a phone number (any formatting). ``timezone`` is an
+    IANA name for the local wall-clock time; default: this computer's zone. ``date_order``
+    and ``encoding`` do not apply (XML declares its encoding).
+    """
+    del date_order, encoding
+    zone, zone_note = resolve_zone(timezone)
+    with at_file(path):
+        reader = _RecordReader()
+        try:
+            with _open_raw(path) as raw:
+                for index, element in _records(_repaired_chunks(raw, reader.repairs)):
+                    reader.add(index, element)
+        except (zipfile.BadZipFile, EOFError) as exc:
+            msg = f"the zip is damaged ({exc}); unzip it or copy the backup again"
+            raise ParseError(msg) from exc
+        frame, skipped, chats, considered = _finish(reader, zone=zone, chat=chat)
+    frame = frame.with_columns(source_file=pl.lit(str(path)))
+    notes = [zone_note, *reader.repairs.notes()]
+    if considered < reader.count:
+        other = reader.count - considered
+        notes.append(f"{other} records belong to other conversations (not chosen)")
+    return ImportResult(
+        messages=validate_messages(frame),
+        skipped=tuple(skipped),
+        chats=chats,
+        units=considered,
+        unit="record",
+        notes=tuple(n for n in notes if n),
+    )
+
+
+# --- raw bytes: open (zip or file) and repair character references ------------------------
+
+
+@contextmanager
+def _open_raw(path: Path) -> Iterator[IO[bytes]]:
+    if path.is_dir():
+        backups = sorted(path.glob("*.xml"))
+        if not backups:
+            msg = "folder holds no .xml file; expected an SMS Backup & Restore sms-*.xml"
+            raise ParseError(msg)
+        path = backups[0]
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as zf:
+            names = [n for n in zf.namelist() if n.lower().endswith(".xml")]
+            if not names:
+                msg = "zip holds no .xml file; expected an SMS Backup & Restore sms-*.xml"
+                raise ParseError(msg)
+            with zf.open(names[0]) as fh:
+                yield fh
+    else:
+        with path.open("rb") as fh:
+            yield fh
+
+
+@dataclass
+class _Repairs:
+    """Counts of character references rewritten before parsing."""
+
+    pairs: int = 0
+    lone: int = 0
+    invalid: int = 0
+
+    def notes(self) -> list[str]:
+        found = []
+        if self.pairs:
+            found.append(f"joined {self.pairs} surrogate-pair character references into emoji")
+        if self.lone:
+            found.append(f"replaced {self.lone} lone surrogate references with U+FFFD")
+        if self.invalid:
+            found.append(
+                f"replaced {self.invalid} references to characters XML forbids with U+FFFD"
+            )
+        return found
+
+
+_REF_RUN = re.compile(rb"&#(?:[0-9]+|[xX][0-9a-fA-F]+);(?:&#(?:[0-9]+|[xX][0-9a-fA-F]+);)*")
+_REF = re.compile(rb"&#([xX]?)([0-9a-fA-F]+);")
+_REF_CHARS = b"&#;xX0123456789abcdefABCDEF"
+_REPLACEMENT = b"&#65533;"
+
+
+def _repaired_chunks(
+    raw: IO[bytes], repairs: _Repairs, *, chunk_bytes: int = CHUNK_BYTES
+) -> Iterator[bytes]:
+    """Raw bytes in chunks, with surrogate and forbidden character references rewritten.
+
+    ``chunk_bytes`` raw bytes are read at a time (default 1 MiB). A chunk's tail that could be
+    the start of a run of references (``&#55357;&#5``) is held back and prefixed to the next
+    chunk, so a pair split across chunks is still joined.
+    """
+    pending = b""
+    while True:
+        chunk = raw.read(chunk_bytes)
+        data = pending + chunk
+        if not chunk:
+            if data:
+                yield _repair(data, repairs)
+            return
+        tail = len(data.rstrip(_REF_CHARS))
+        cut = data.find(b"&", tail)
+        cut = len(data) if cut < 0 else cut
+        pending = data[cut:]
+        if cut:
+            yield _repair(data[:cut], repairs)
+
+
+def _repair(data: bytes, repairs: _Repairs) -> bytes:
+    if b"&#" not in data:
+        return data
+
+    def fix_run(match: re.Match[bytes]) -> bytes:
+        fixed, pairs, lone, invalid = _fixed_run(match.group(0))
+        repairs.pairs += pairs
+        repairs.lone += lone
+        repairs.invalid += invalid
+        return fixed
+
+    return _REF_RUN.sub(fix_run, data)
+
+
+@lru_cache(maxsize=4096)
+def _fixed_run(run: bytes) -> tuple[bytes, int, int, int]:
+    """A run of character references rewritten, with counts (pairs, lone, invalid).
+
+    Surrogate pairs become one reference; lone surrogates and anything else XML forbids
+    become U+FFFD. Cached: the same emoji recur throughout a backup.
+    """
+    points = [int(d, 16 if x else 10) for x, d in _REF.findall(run)]
+    if all(_xml_allowed(p) for p in points):
+        return run, 0, 0, 0
+    out: list[int] = []
+    pairs = lone = invalid = 0
+    i = 0
+    while i < len(points):
+        point = points[i]
+        following = points[i + 1] if i + 1 < len(points) else -1
+        if 0xD800 <= point <= 0xDBFF and 0xDC00 <= following <= 0xDFFF:
+            pairs += 1
+            out.append(0x10000 + (point - 0xD800) * 0x400 + (following - 0xDC00))
+            i += 2
+            continue
+        if 0xD800 <= point <= 0xDFFF:
+            lone += 1
+            out.append(0xFFFD)
+        elif not _xml_allowed(point):
+            invalid += 1
+            out.append(0xFFFD)
+        else:
+            out.append(point)
+        i += 1
+    return b"".join(b"&#%d;" % p for p in out), pairs, lone, invalid
+
+
+def _xml_allowed(point: int) -> bool:
+    return (
+        point in (0x9, 0xA, 0xD)
+        or 0x20 <= point <= 0xD7FF
+        or 0xE000 <= point <= 0xFFFD
+        or 0x10000 <= point <= 0x10FFFF
+    )
+
+
+# --- XML events: one element per record, cleared after use ---------------------------------
+
+
+def _records(chunks: Iterator[bytes]) -> Iterator[tuple[int, Element]]:
+    """(1-based record index, element) for each ``<sms>``/``<mms>`` under ``<smses>``."""
+    parser: XMLPullParser[Element] = XMLPullParser(events=("start", "end"))
+    root: Element | None = None
+    depth = 0
+    index = 0
+    try:
+        for chunk in chunks:
+            parser.feed(chunk)
+            for item in parser.read_events():
+                event, element = item[0], item[-1]
+                if not isinstance(element, Element):
+                    continue
+                if event == "start":
+                    depth += 1
+                    if depth == 1:
+                        root = _check_root(element)
+                    continue
+                depth -= 1
+                if depth == 1 and root is not None:
+                    if element.tag in ("sms", "mms"):
+                        index += 1
+                        yield index, element
+                    root.clear()
+        parser.close()
+    except XMLParseError as exc:
+        line = exc.position[0] if exc.position else None
+        msg = (
+            f"not valid XML ({exc}); an SMS Backup & Restore file ends with </smses>: "
+            "if it was cut short (interrupted copy or upload), make a new backup"
+        )
+        raise ParseError(msg, line=line) from exc
+    if root is None:
+        msg = "no XML element found; expected an SMS Backup & Restore backup (<smses> root)"
+        raise ParseError(msg, line=1)
+
+
+def _check_root(element: Element) -> Element:
+    if element.tag != "smses":
+        msg = (
+            f"root element is <{element.tag}>, expected <smses>: this is not an SMS backup "
+            "(call logs are in a separate calls-*.xml file that pullaway does not read)"
+        )
+        raise ParseError(msg, line=1)
+    return element
+
+
+# --- records to columns ---------------------------------------------------------------------
+
+
+@dataclass
+class _RecordReader:
+    """Columns collected record by record; skipped records kept with their reason."""
+
+    repairs: _Repairs = field(default_factory=_Repairs)
+    count: int = 0
+    index: list[int] = field(default_factory=list)
+    date_ms: list[int] = field(default_factory=list)
+    address: list[str] = field(default_factory=list)
+    contact: list[str | None] = field(default_factory=list)
+    sent: list[bool] = field(default_factory=list)
+    kind: list[str] = field(default_factory=list)
+    text: list[str | None] = field(default_factory=list)
+    skipped: list[tuple[int, str, str, str | None]] = field(default_factory=list)
+
+    def add(self, index: int, element: Element) -> None:
+        self.count = index
+        attrs = element.attrib
+        if element.tag == "sms":
+            box = attrs.get("type", "")
+            body = _value(attrs.get("body"))
+            kind = "text" if body else ""
+        else:
+            box = attrs.get("msg_box", "")
+            body, has_media = _mms_content(element)
+            kind = "text" if body else ("media" if has_media else "")
+        address = _value(attrs.get("address")) or ""
+        reason = _skip_reason(box, address, kind, attrs.get("date", ""), element.tag)
+        if reason:
+            self.skipped.append((index, reason, f"{address}: {body or ''}", address or None))
+            return
+        self.index.append(index)
+        self.date_ms.append(_epoch_ms(attrs["date"]))
+        self.address.append(address)
+        self.contact.append(_contact_name(attrs.get("contact_name")))
+        self.sent.append(box == _SENT)
+        self.kind.append(kind)
+        self.text.append(body)
+
+
+def _value(raw: str | None) -> str | None:
+    """Android copies database values raw, including the literal string "null"."""
+    return None if raw is None or raw == "null" else raw
+
+
+@lru_cache(maxsize=1024)
+def _contact_name(raw: str | None) -> str | None:
+    value = _value(raw)
+    return None if value is None or value.strip().casefold() in _UNKNOWN_NAMES else value.strip()
+
+
+def _mms_content(element: Element) -> tuple[str | None, bool]:
+    """(text of the text/plain parts joined by newlines, whether a media part is present)."""
+    texts: list[str] = []
+    has_media = False
+    for part in element.iter("part"):
+        content_type = part.get("ct", "").lower()
+        if content_type == "text/plain":
+            value = _value(part.get("text"))
+            if value:
+                texts.append(value)
+        elif content_type and content_type != "application/smil":
+            has_media = True
+    return ("\n".join(texts) or None), has_media
+
+
+def _skip_reason(box: str, address: str, kind: str, date: str, tag: str) -> str:
+    if box in _UNDELIVERED:
+        return NEVER_DELIVERED
+    if box not in (_RECEIVED, _SENT):
+        return f"unknown message box {box!r}"
+    if "~" in address and len({_address_key(a) for a in address.split("~")}) > 1:
+        return GROUP_MMS
+    if not address:
+        return "no address"
+    if not (date.isascii() and date.isdigit() and len(date) <= _MAX_DATE_DIGITS):
+        return "no date"
+    if not kind:
+        return f"empty {tag.upper()}"
+    return ""
+
+
+def _epoch_ms(raw: str) -> int:
+    value = int(raw)
+    return value * 1000 if value < _SEC_EPOCH_LIMIT else value
+
+
+_PHONE_SEPARATORS = re.compile(r"[\s\-().]")
+
+
+def _address_key(address: str) -> str:
+    """The same person however the number is written: the last 10 digits of a phone number.
+
+    >>> _address_key("+1 (555) 123-4567") == _address_key("555.123.4567")
+    True
+    >>> _address_key("AMAZON")
+    'amazon'
+    """
+    compact = _PHONE_SEPARATORS.sub("", address)
+    if re.fullmatch(r"\+?\d+", compact):
+        return compact.lstrip("+")[-10:]
+    return compact.casefold()
+
+
+def _address_key_expr(column: str) -> pl.Expr:
+    compact = pl.col(column).str.replace_all(r"[\s\-().]", "")
+    return (
+        pl.when(compact.str.contains(r"^\+?\d+$"))
+        .then(compact.str.strip_chars_start("+").str.slice(-10))
+        .otherwise(compact.str.to_lowercase())
+    )
+
+
+# --- columns to the message frame -----------------------------------------------------------
+
+
+def _finish(
+    reader: _RecordReader, *, zone: str, chat: str | None
+) -> tuple[pl.DataFrame, list[Skipped], tuple[ChatMeta, ...], int]:
+    records = pl.DataFrame(
+        {
+            "source_line": reader.index,
+            "date_ms": reader.date_ms,
+            "address": reader.address,
+            "contact": reader.contact,
+            "sent": reader.sent,
+            "kind": reader.kind,
+            "text": reader.text,
+        },
+        schema={
+            "source_line": pl.Int64,
+            "date_ms": pl.Int64,
+            "address": pl.String,
+            "contact": pl.String,
+            "sent": pl.Boolean,
+            "kind": pl.String,
+            "text": pl.String,
+        },
+    ).with_columns(key=_address_key_expr("address"))
+    names = _chat_names(records)
+    records = records.join(names, on="key", how="left")
+    chat_of_key = dict(names.select("key", "chat").iter_rows())
+    skipped_chats = [
+        None if a is None else chat_of_key.get(_address_key(a), a) for *_, a in reader.skipped
+    ]
+    wanted = None if chat is None else _chosen_chat(names, chat)
+    if wanted is not None:
+        records = records.filter(pl.col("chat") == wanted)
+    skipped = [
+        Skipped.of(index, reason, raw)
+        for (index, reason, raw, _), owner in zip(reader.skipped, skipped_chats, strict=True)
+        if wanted is None or owner is None or owner == wanted
+    ]
+    frame = _to_messages(records, zone=zone)
+    chats = tuple(
+        ChatMeta(
+            name=row["chat"],
+            me_guess=ME,
+            me_reason="SMS Backup & Restore marks sent messages; pullaway names their sender Me",
+            participants=tuple(sorted({ME, row["chat"]})),
+        )
+        for row in frame.group_by("chat", maintain_order=True).agg().to_dicts()
+    )
+    return frame, skipped, chats, records.height + len(skipped)
+
+
+def _chat_names(records: pl.DataFrame) -> pl.DataFrame:
+    """One name per contact key: the most used contact name, else the first number seen."""
+    named = (
+        records.filter(pl.col("contact").is_not_null())
+        .group_by("key", "contact")
+        .agg(uses=pl.len(), first=pl.col("source_line").min())
+        .sort("uses", "first", descending=[True, False])
+        .unique("key", keep="first", maintain_order=True)
+        .select("key", name=pl.col("contact"))
+    )
+    numbers = records.group_by("key").agg(number=pl.col("address").sort_by("source_line").first())
+    return numbers.join(named, on="key", how="left").select(
+        "key", chat=pl.coalesce("name", "number")
+    )
+
+
+def _chosen_chat(names: pl.DataFrame, chat: str) -> str:
+    """The chat name matching ``chat``: a contact name (any case) or a number (any format)."""
+    lowered = chat.strip().lower()
+    for name in names["chat"].to_list():
+        if name.lower() == lowered:
+            return str(name)
+    by_key = names.filter(pl.col("key") == _address_key(chat))
+    if by_key.height:
+        return str(by_key["chat"][0])
+    shown = ", ".join(sorted(set(names["chat"].to_list()))[:10])
+    msg = f"no contact named or numbered {chat!r} in the backup; contacts found: {shown}"
+    raise ChatNotFoundError(msg)
+
+
+def _to_messages(records: pl.DataFrame, *, zone: str) -> pl.DataFrame:
+    if not records.height:
+        return empty_messages()
+    instant = pl.from_epoch("date_ms", time_unit="ms").dt.cast_time_unit("us")
+    local, offset = utc_to_local(instant, zone)
+    frame = records.sort("chat", "date_ms", "source_line").select(
+        "chat",
+        timestamp=local,
+        utc_offset=offset,
+        sender=pl.when("sent").then(pl.lit(ME)).otherwise(pl.col("chat")),
+        kind=pl.col("kind").cast(empty_messages().schema["kind"]),
+        text="text",
+        source_file=pl.lit(None, dtype=pl.String),
+        source_line="source_line",
+    )
+    return with_message_ids(frame)
+
+
+IMPORTER = Importer(
+    name="sms_xml",
+    extensions=(".xml",),
+    sniff=sniff,
+    parse=parse,
+    description="SMS Backup & Restore XML (Android): SMS and MMS",
+)

@@ -1,0 +1,100 @@
+"""Import a file into the store: pick the importer, parse, and add what is new.
+
+The one place the CLI and the web app share for "read this export".
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pullaway.errors import UnknownFormatError, at_file
+from pullaway.importers import ImportResult, registry, sniff
+from pullaway.store import ChatImport
+
+if TYPE_CHECKING:
+    from pullaway.importers import DateOrder, Importer
+    from pullaway.store import Store
+
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class FileImport:
+    """What importing one file did: the importer used, the parse, and each chat's changes."""
+
+    path: Path
+    importer: str
+    result: ImportResult
+    chats: tuple[ChatImport, ...]
+
+
+def choose_importer(path: Path, format_name: str | None = None) -> Importer:
+    """The importer named by ``format_name``, else the one that recognises the content."""
+    if format_name is None:
+        return sniff(path)
+    found = registry().get(format_name)
+    if found is None:
+        raise UnknownFormatError(
+            path, tried=sorted(registry()), hint=f"no format named {format_name!r}"
+        )
+    return found
+
+
+def file_hash(path: Path) -> str:
+    """SHA-256 of a file, or of a folder's files (names and contents, in sorted order)."""
+    digest = hashlib.sha256()
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    for file in files:
+        if path.is_dir():
+            digest.update(str(file.relative_to(path)).encode() + b"\0")
+        with file.open("rb") as fh:
+            while chunk := fh.read(_CHUNK):
+                digest.update(chunk)
+    return digest.hexdigest()
+
+
+def parse_file(
+    path: Path,
+    *,
+    format_name: str | None = None,
+    chat: str | None = None,
+    date_order: DateOrder | None = None,
+    timezone: str | None = None,
+    encoding: str | None = None,
+) -> tuple[Importer, ImportResult]:
+    """Parse ``path`` with the right importer; errors name the file."""
+    with at_file(path):
+        importer = choose_importer(path, format_name)
+        result = importer.parse(
+            path, chat=chat, date_order=date_order, timezone=timezone, encoding=encoding
+        )
+    return importer, result
+
+
+def import_file(
+    store: Store,
+    path: Path,
+    *,
+    format_name: str | None = None,
+    chat: str | None = None,
+    me: str | None = None,
+    date_order: DateOrder | None = None,
+    timezone: str | None = None,
+    encoding: str | None = None,
+) -> FileImport:
+    """Parse ``path`` and add its new messages to ``store``."""
+    importer, result = parse_file(
+        path,
+        format_name=format_name,
+        chat=chat,
+        date_order=date_order,
+        timezone=timezone,
+        encoding=encoding,
+    )
+    chats = store.add_import(
+        result, source=path, file_hash=file_hash(path), format=importer.name, me=me
+    )
+    return FileImport(path, importer.name, result, tuple(chats))

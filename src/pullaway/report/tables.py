@@ -1,0 +1,177 @@
+"""Terminal tables and JSON shapes for the data commands: formats, import, chats, messages.
+
+Message text and names come from exports and are untrusted: they are printed as plain
+text (``rich.text.Text``), never interpreted as markup.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+    from rich.console import Console
+
+    from pullaway.ingest import FileImport
+    from pullaway.store import ChatImport, ChatRow, Store
+
+SKIPPED_EXAMPLES = 5
+
+
+def formats(console: Console, rows: list[dict[str, Any]]) -> None:
+    table = Table(title="Formats pullaway reads", title_justify="left")
+    table.add_column("name")
+    table.add_column("usual files")
+    table.add_column("what")
+    for row in rows:
+        table.add_row(row["name"], " ".join(row["extensions"]), row["description"])
+    console.print(table)
+
+
+@contextmanager
+def import_progress(*, quiet: bool) -> Iterator[Progress]:
+    """A spinner per file while it is read (only on a terminal, never with --json)."""
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        transient=True,
+        disable=quiet,
+    )
+    with progress:
+        yield progress
+
+
+def _chat_import_json(item: ChatImport, done: FileImport, store: Store) -> dict[str, Any]:
+    row = store.chat(item.chat_id)
+    return {
+        "chat": item.chat_id,
+        "name": item.name,
+        "me": item.me,
+        "me_guess": row.me_guess,
+        "them": row.them,
+        "messages": item.messages,
+        "added": item.added,
+        "total": row.messages,
+        "skipped": item.skipped,
+        "skipped_examples": [
+            {"line": s.line, "reason": s.reason, "text": s.text} for s in item.skipped_examples
+        ],
+        "already_imported": item.already_imported,
+        "format": done.importer,
+        "file": str(done.path),
+        "notes": list(done.result.notes),
+    }
+
+
+def import_json(done: list[FileImport], store: Store) -> dict[str, Any]:
+    """The ``import --json`` shape: one entry per chat touched by any of the files."""
+    return {"chats": [_chat_import_json(c, d, store) for d in done for c in d.chats]}
+
+
+def imports(console: Console, done: list[FileImport], store: Store) -> None:
+    for item in done:
+        console.print(Text(f"{item.path} ({item.importer})", style="bold"))
+        for note in item.result.notes:
+            console.print(Text(f"  note: {note}", style="dim"))
+        for chat in item.chats:
+            _one_chat_import(console, chat, store)
+
+
+def _one_chat_import(console: Console, chat: ChatImport, store: Store) -> None:
+    row = store.chat(chat.chat_id)
+    again = " (this file was imported before)" if chat.already_imported else ""
+    console.print(
+        Text(
+            f"  {chat.name} [{chat.chat_id}]: {chat.added:,} new of {chat.messages:,} messages"
+            f"{again}; {chat.skipped:,} lines skipped"
+        )
+    )
+    for sender, count in store.senders(chat.chat_id)[:4]:
+        console.print(Text(f"    {sender}: {count:,} messages"))
+    if row.first and row.last:
+        console.print(Text(f"    from {row.first:%Y-%m-%d} to {row.last:%Y-%m-%d}"))
+    for example in chat.skipped_examples[:SKIPPED_EXAMPLES]:
+        console.print(Text(f"    skipped line {example.line}: {example.reason}: {example.text}"))
+    if row.me:
+        console.print(Text(f"    you are {row.me}"))
+    elif row.me_guess:
+        console.print(
+            Text(f"    who are you? guess: {row.me_guess} (confirm with --me or `pullaway me`)")
+        )
+    else:
+        console.print(Text("    who are you? say it with --me NAME or `pullaway me CHAT NAME`"))
+
+
+def chat_json(row: ChatRow) -> dict[str, Any]:
+    return {
+        "chat": row.chat_id,
+        "name": row.name,
+        "format": row.format,
+        "me": row.me,
+        "me_guess": row.me_guess,
+        "them": row.them,
+        "messages": row.messages,
+        "first": row.first.isoformat() if row.first else None,
+        "last": row.last.isoformat() if row.last else None,
+    }
+
+
+def chats(console: Console, rows: list[ChatRow], store_path: Path) -> None:
+    if not rows:
+        console.print(Text(f"No chats yet in {store_path}. Add one with `pullaway import FILE`."))
+        return
+    table = Table(title=f"Chats in {store_path}", title_justify="left")
+    for column in ("chat", "name", "format", "you", "them", "messages", "from", "to"):
+        table.add_column(column, justify="right" if column == "messages" else "left")
+    for row in rows:
+        table.add_row(
+            Text(row.chat_id),
+            Text(row.name),
+            row.format,
+            Text(row.me or (f"{row.me_guess}?" if row.me_guess else "?")),
+            Text(row.them or "?"),
+            f"{row.messages:,}",
+            f"{row.first:%Y-%m-%d}" if row.first else "",
+            f"{row.last:%Y-%m-%d}" if row.last else "",
+        )
+    console.print(table)
+
+
+def messages_ndjson(frame: pl.DataFrame) -> str:
+    """One JSON object per message per line; timestamps ISO local wall-clock time."""
+    out = frame.with_columns(
+        pl.col("timestamp").dt.strftime("%Y-%m-%dT%H:%M:%S"),
+        pl.col("kind").cast(pl.String),
+    ).select(
+        "timestamp",
+        "utc_offset",
+        "sender",
+        "kind",
+        "text",
+        "message_id",
+        "source_file",
+        "source_line",
+    )
+    return out.write_ndjson() if out.height else ""
+
+
+def messages(console: Console, frame: pl.DataFrame) -> None:
+    table = Table(show_header=True, header_style="bold", box=None)
+    table.add_column("when", no_wrap=True)
+    table.add_column("who", no_wrap=True)
+    table.add_column("message")
+    for when, sender, kind, text in frame.select("timestamp", "sender", "kind", "text").iter_rows():
+        body = text if text is not None else ""
+        if kind != "text":
+            body = f"[{kind}] {body}".rstrip()
+        table.add_row(f"{when:%Y-%m-%d %H:%M}", Text(sender or "—"), Text(body))
+    console.print(table)

@@ -1,0 +1,274 @@
+"""Write a simulated chat as a real export: WhatsApp Android/iOS or Telegram Desktop.
+
+Lines are built with Polars string expressions (no per-message formatting in Python for the
+WhatsApp text formats), so a million messages write in a few seconds.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from typing import TYPE_CHECKING, Any, Final, Literal
+
+import polars as pl
+
+from pullaway.simulate.phrases import ANDROID_MEDIA, LANGUAGES, Language
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from pullaway.simulate.core import SimulatedChat
+
+ExportFormat = Literal["whatsapp_android", "whatsapp_ios", "telegram"]
+EXPORT_FORMATS: Final[tuple[ExportFormat, ...]] = ("whatsapp_android", "whatsapp_ios", "telegram")
+DateOrder = Literal["dmy", "mdy"]
+Clock = Literal["24h", "12h"]
+
+LRM: Final = "\u200e"
+NNBSP: Final = "\u202f"
+
+# The notice WhatsApp writes first in every 1:1 export, per phone language.
+ENCRYPTION_NOTICE: Final[dict[Language, str]] = {
+    "en": "Messages and calls are end-to-end encrypted. No one outside of this chat, not even "
+    "WhatsApp, can read or listen to them. Tap to learn more.",
+    "es": "Los mensajes y las llamadas están cifrados de extremo a extremo. Nadie fuera de este "
+    "chat, ni siquiera WhatsApp, puede leerlos ni escucharlos. Toca para obtener más información.",
+    "pt": "As mensagens e as chamadas são protegidas com a criptografia de ponta a ponta. Ninguém "
+    "fora desta conversa, nem mesmo o WhatsApp, pode ler ou ouvi-las. Toque para saber mais.",
+    "de": "Nachrichten und Anrufe sind Ende-zu-Ende-verschlüsselt. Niemand außerhalb dieses "
+    "Chats, nicht einmal WhatsApp, kann sie lesen oder anhören. Tippe, um mehr zu erfahren.",
+    "fr": "Les messages et les appels sont chiffrés de bout en bout. Aucun tiers, pas même "
+    "WhatsApp, ne peut les lire ou les écouter. Appuyez pour en savoir plus.",
+}
+# iOS names the media type; strings from the formats notes (English where none is recorded).
+IOS_MEDIA: Final[dict[Language, dict[str, str]]] = {
+    "en": {"media": "image omitted", "sticker": "sticker omitted", "voice": "audio omitted"},
+    "es": {"media": "imagen omitida", "sticker": "sticker omitido", "voice": "audio omitido"},
+    "de": {
+        "media": "Bild weggelassen",
+        "sticker": "Sticker weggelassen",
+        "voice": "Audio weggelassen",
+    },
+}
+TELEGRAM_FILE_NOTE: Final = "(File not included. Change data exporting settings to download.)"
+TELEGRAM_USER_IDS: Final = (1000001, 1000002)  # me, them
+
+
+def write_export(
+    sim: SimulatedChat,
+    out_dir: Path,
+    *,
+    format: ExportFormat,
+    date_order: DateOrder = "dmy",
+    clock: Clock = "24h",
+    phone_language: Language | None = None,
+    utc_offset: int = 3600,
+) -> Path:
+    """Write ``sim`` as an export in ``out_dir`` plus ``truth.json`` next to it; return its path.
+
+    phone_language: the language of the phone's own strings (media placeholders, the
+        encryption notice); defaults to the chat's language.
+    utc_offset: seconds east of UTC of the exporting computer (Telegram's date_unixtime).
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    language: Language = phone_language or sim.truth["params"]["language"]
+    if language not in LANGUAGES:
+        msg = f"phone_language={language!r} is not one of {', '.join(LANGUAGES)}"
+        raise ValueError(msg)
+    them = sim.truth["chat"]["them"]
+    if format == "whatsapp_android":
+        path = out_dir / f"WhatsApp Chat with {them}.txt"
+        path.write_bytes(_encode(android_lines(sim, date_order, clock, language)))
+    elif format == "whatsapp_ios":
+        path = out_dir / f"WhatsApp Chat - {them}.zip"
+        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("_chat.txt", _encode(ios_lines(sim, date_order, clock, language)))
+    elif format == "telegram":
+        path = out_dir / "result.json"
+        path.write_bytes(_encode(telegram_lines(sim, utc_offset)))
+    else:
+        msg = f"format={format!r} is not one of {', '.join(EXPORT_FORMATS)}"
+        raise ValueError(msg)
+    truth = json.dumps(sim.truth, ensure_ascii=False, indent=1)
+    (out_dir / "truth.json").write_text(truth + "\n", encoding="utf-8")
+    return path
+
+
+def _stamp(date_order: DateOrder, clock: Clock, *, seconds: bool) -> str:
+    day = "%d/%m/%Y" if date_order == "dmy" else "%-m/%-d/%y"
+    clock_part = "%H:%M" if clock == "24h" else "%-I:%M"
+    if seconds:
+        clock_part += ":%S"
+    if clock == "12h":
+        clock_part += f"{NNBSP}%p"
+    return f"{day}, {clock_part}"
+
+
+def _header(stamp: str, *, ios: bool) -> pl.Expr:
+    formatted = pl.col("timestamp").dt.strftime(stamp)
+    return pl.concat_str([pl.lit("["), formatted, pl.lit("] ")]) if ios else formatted + " - "
+
+
+def android_lines(
+    sim: SimulatedChat, date_order: DateOrder, clock: Clock, language: Language
+) -> pl.Series:
+    """The lines of the `WhatsApp Chat with X.txt` an Android phone writes (without media)."""
+    frame = sim.messages
+    stamp = _stamp(date_order, clock, seconds=False)
+    body = (
+        pl.when(pl.col("kind") == "text")
+        .then(pl.col("text"))
+        .otherwise(pl.lit(ANDROID_MEDIA[language]))
+    )
+    lines = frame.select(
+        pl.concat_str([_header(stamp, ios=False), pl.col("sender"), pl.lit(": "), body])
+    ).to_series()
+    first = frame["timestamp"].min() if frame.height else None
+    notice: list[str] = []
+    if first is not None:
+        head = pl.select(pl.lit(first).dt.strftime(stamp)).item()
+        notice = [f"{head} - {ENCRYPTION_NOTICE[language]}"]
+    return pl.concat([pl.Series(notice, dtype=pl.String), lines])
+
+
+def ios_lines(
+    sim: SimulatedChat, date_order: DateOrder, clock: Clock, language: Language
+) -> pl.Series:
+    """The lines of the `_chat.txt` inside an iOS `WhatsApp Chat - X.zip` (without media)."""
+    frame = sim.messages
+    stamp = _stamp(date_order, clock, seconds=True)
+    placeholders = IOS_MEDIA.get(language, IOS_MEDIA["en"])
+    body = (
+        pl.when(pl.col("kind") == "text")
+        .then(pl.col("text"))
+        .otherwise(
+            LRM
+            + pl.col("kind")
+            .cast(pl.String)
+            .replace_strict(placeholders, default=placeholders["media"])
+        )
+    )
+    lead = pl.when(pl.col("kind") == "text").then(pl.lit("")).otherwise(pl.lit(LRM))
+    lines = frame.select(
+        pl.concat_str([lead, _header(stamp, ios=True), pl.col("sender"), pl.lit(": "), body])
+    ).to_series()
+    notice: list[str] = []
+    if frame.height:
+        head = pl.select(pl.lit(frame["timestamp"].min()).dt.strftime(stamp)).item()
+        them = sim.truth["chat"]["them"]
+        text = ENCRYPTION_NOTICE[language].rsplit(". ", 1)[0] + "."
+        notice = [f"{LRM}[{head}] {them}: {LRM}{text}"]
+    return pl.concat([pl.Series(notice, dtype=pl.String), lines])
+
+
+def _encode(lines: pl.Series) -> bytes:
+    """UTF-8 bytes of the lines, each ending in a newline, without a Python string per line."""
+    buffer = io.BytesIO()
+    pl.DataFrame({"line": lines}).write_csv(buffer, include_header=False, quote_style="never")
+    return buffer.getvalue()
+
+
+def telegram_lines(sim: SimulatedChat, utc_offset: int) -> pl.Series:
+    """A Telegram Desktop single-chat `result.json` (personal_chat), one message per line.
+
+    Messages are encoded by Polars per kind (plain text, photo, sticker, voice); the few
+    texts holding a link get Telegram's mixed string/entity list, encoded by ``json``.
+    """
+    me, them = sim.truth["chat"]["me"], sim.truth["chat"]["them"]
+    ids = {me: f"user{TELEGRAM_USER_IDS[0]}", them: f"user{TELEGRAM_USER_IDS[1]}"}
+    frame = sim.messages.select(
+        id=pl.int_range(1, pl.len() + 1),
+        type=pl.lit("message"),
+        date=pl.col("timestamp").dt.strftime("%Y-%m-%dT%H:%M:%S"),
+        date_unixtime=(pl.col("timestamp").dt.epoch("s") - utc_offset).cast(pl.String),
+        **{"from": pl.col("sender")},
+        from_id=pl.col("sender").replace_strict(ids, default="user0"),
+        kind=pl.col("kind").cast(pl.String),
+        text=pl.col("text").fill_null(""),
+    )
+    linked = frame.filter(pl.col("text").str.contains("https://", literal=True))
+    plain = frame.filter(~pl.col("text").str.contains("https://", literal=True))
+    base = [pl.col(c) for c in ("id", "type", "date", "date_unixtime", "from", "from_id")]
+    empty = pl.lit([], dtype=pl.List(pl.Struct({"type": pl.String, "text": pl.String})))
+    by_kind = {
+        "text": [
+            *base,
+            pl.col("text"),
+            pl.concat_list(pl.struct(type=pl.lit("plain"), text=pl.col("text"))).alias(
+                "text_entities"
+            ),
+        ],
+        "media": [
+            *base,
+            pl.lit(TELEGRAM_FILE_NOTE).alias("photo"),
+            pl.lit(1280).alias("width"),
+            pl.lit(960).alias("height"),
+            pl.lit("").alias("text"),
+            empty.alias("text_entities"),
+        ],
+        "sticker": [
+            *base,
+            pl.lit(TELEGRAM_FILE_NOTE).alias("file"),
+            pl.lit(TELEGRAM_FILE_NOTE).alias("thumbnail"),
+            pl.lit("sticker").alias("media_type"),
+            pl.lit("❤️").alias("sticker_emoji"),
+            pl.lit(512).alias("width"),
+            pl.lit(512).alias("height"),
+            pl.lit("").alias("text"),
+            empty.alias("text_entities"),
+        ],
+        "voice": [
+            *base,
+            pl.lit(TELEGRAM_FILE_NOTE).alias("file"),
+            pl.lit("voice_message").alias("media_type"),
+            pl.lit("audio/ogg").alias("mime_type"),
+            (4 + pl.col("id") % 40).alias("duration_seconds"),
+            pl.lit("").alias("text"),
+            empty.alias("text_entities"),
+        ],
+    }
+    parts = [
+        plain.filter(pl.col("kind") == kind).select(
+            "id", json=pl.struct(fields).struct.json_encode()
+        )
+        for kind, fields in by_kind.items()
+    ]
+    parts.append(
+        pl.DataFrame(
+            {
+                "id": linked["id"],
+                "json": [_linked_message(row) for row in linked.iter_rows(named=True)],
+            },
+            schema={"id": pl.Int64, "json": pl.String},
+        )
+    )
+    lines = pl.concat([p.cast({"id": pl.Int64}) for p in parts]).sort("id")["json"]
+    chat = {"name": them, "type": "personal_chat", "id": TELEGRAM_USER_IDS[1]}
+    head = json.dumps(chat, ensure_ascii=False, indent=1)[:-2] + ',\n "messages": ['
+    commas = pl.Series([","] * (lines.len() - 1) + [""], dtype=pl.String)
+    body = "  " + lines + commas if lines.len() else lines
+    return pl.concat([pl.Series([head]), body, pl.Series([" ]", "}"])])
+
+
+def _linked_message(row: dict[str, Any]) -> str:
+    text, entities = _telegram_text(row["text"])
+    keys = ("id", "type", "date", "date_unixtime", "from", "from_id")
+    message = {k: row[k] for k in keys} | {"text": text, "text_entities": entities}
+    return json.dumps(message, ensure_ascii=False)
+
+
+def _telegram_text(text: str) -> tuple[str | list[Any], list[dict[str, str]]]:
+    """A plain string, or Telegram's mixed list when the text holds a link."""
+    if "https://" not in text:
+        return text, ([{"type": "plain", "text": text}] if text else [])
+    before, _, rest = text.partition("https://")
+    link, space, after = rest.partition(" ")
+    parts: list[dict[str, str]] = []
+    if before:
+        parts.append({"type": "plain", "text": before})
+    parts.append({"type": "link", "text": "https://" + link})
+    if space:
+        parts.append({"type": "plain", "text": space + after})
+    mixed: list[Any] = [p["text"] if p["type"] == "plain" else p for p in parts]
+    return mixed, parts

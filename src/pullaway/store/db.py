@@ -1,0 +1,1029 @@
+"""The local store: one SQLite file holding chats, their messages and the space companion.
+
+This module is the only place in pullaway with SQL. Messages are written and read as
+blocks of rows (a Parquet file per block in a BLOB, up to ``BLOCK_ROWS`` rows each), so a
+million messages go in and come out at columnar speed; per-row INSERTs through Python's
+sqlite3 took over 20 s for a million messages on the 2-core development machine. Re-import
+deduplicates on ``message_id`` with an anti-join, which keeps per message key the highest
+occurrence count any export had. See docs/store.md.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import json
+import os
+import re
+import sqlite3
+import stat
+import threading
+import unicodedata
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final, Self
+
+import platformdirs
+import polars as pl
+from sqlite_utils import Database
+
+from pullaway.errors import (
+    ChatNotFoundError,
+    PullawayError,
+    SchemaError,
+    StoreError,
+    StoreVersionError,
+)
+from pullaway.importers._base import ImportResult, Skipped
+from pullaway.model import KINDS, Kind, empty_messages, validate_messages
+from pullaway.store.migrations import MIGRATIONS, known_migrations
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator, Sequence
+    from types import TracebackType
+
+DEFAULT_NAME: Final = "pullaway.db"
+STORE_ENV: Final = "PULLAWAY_STORE"
+BLOCK_ROWS: Final = 131_072
+COMPACT_AFTER: Final = 32  # blocks in one chat before they are rewritten as full ones
+CODEC: Final = "parquet-lz4-v1"
+OWNER_ONLY: Final = 0o600
+PAGE_SIZE: Final = 65_536
+SKIPPED_EXAMPLES: Final = 5
+
+_SQLITE_HEADER: Final = b"SQLite format 3\x00"
+_EPOCH: Final = datetime(1970, 1, 1)
+
+
+class SenderNotFoundError(PullawayError):
+    """A name given as "me" is not one of the chat's senders."""
+
+
+class InvalidEntryError(PullawayError):
+    """A journal entry, draft or setting has a value out of range."""
+
+
+class DraftNotFoundError(PullawayError):
+    """No held draft with that id in that chat."""
+
+
+@dataclass(frozen=True)
+class ChatRow:
+    """One chat in the store, with its message count and time span."""
+
+    chat_id: str
+    name: str
+    format: str
+    me: str | None
+    them: str | None
+    messages: int
+    first: datetime | None
+    last: datetime | None
+    me_guess: str | None
+
+
+@dataclass(frozen=True)
+class ChatImport:
+    """What one import did to one chat (the shape of ``pullaway import --json``)."""
+
+    chat_id: str
+    name: str
+    me: str | None
+    messages: int
+    added: int
+    skipped: int
+    skipped_examples: tuple[Skipped, ...]
+    already_imported: bool
+
+
+@dataclass(frozen=True)
+class _Chat:
+    id: int
+    chat_id: str
+    name: str
+    me: str | None
+    me_guess: str | None
+
+
+def default_store_path() -> Path:
+    """``$PULLAWAY_STORE`` if set, else ``pullaway.db`` in the user's data folder."""
+    configured = os.environ.get(STORE_ENV)
+    if configured:
+        return Path(configured).expanduser()
+    return platformdirs.user_data_path("pullaway", appauthor=False) / DEFAULT_NAME
+
+
+def slugify(name: str, *, max_length: int = 32) -> str:
+    """A short ASCII id for a chat name; "chat" when nothing of the name is left.
+
+    >>> slugify("Alex ❤️ (work)")
+    'alex-work'
+    >>> slugify("Зоя")
+    'chat'
+    """
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+    return slug[:max_length].rstrip("-") or "chat"
+
+
+class Store:
+    """The local store. Open it with ``Store.open(path)``; use it as a context manager."""
+
+    def __init__(
+        self,
+        path: Path,
+        connection: sqlite3.Connection,
+        *,
+        notes: tuple[str, ...] = (),
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.path = path
+        self.notes = notes
+        self._conn = connection
+        self._lock = threading.RLock()
+        self._clock = clock or (lambda: datetime.now(UTC))
+
+    # -- opening and closing ---------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path | None = None, *, clock: Callable[[], datetime] | None = None) -> Self:
+        """Open (or create) the store at ``path`` and apply pending migrations.
+
+        The file is made readable and writable by its owner only; a looser existing file is
+        tightened, and ``notes`` says so. ``clock`` returns the current (aware) time; tests
+        inject one.
+        """
+        path = (path or default_store_path()).expanduser()
+        notes = _prepare_file(path)
+        conn = _connect(path)
+        try:
+            _migrate(conn, path)
+        except BaseException:
+            conn.close()
+            raise
+        return cls(path, conn, notes=notes, clock=clock)
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store({str(self.path)!r})"
+
+    # -- imports ---------------------------------------------------------------------------
+
+    def add_import(
+        self,
+        result: ImportResult,
+        *,
+        source: Path,
+        file_hash: str,
+        format: str,
+        me: str | None = None,
+    ) -> list[ChatImport]:
+        """Add what an importer read; only messages new to each chat are stored.
+
+        A message is new when its ``message_id`` is not in the chat yet. Ids carry an
+        occurrence number among identical (timestamp, sender, kind, text), so a newer,
+        overlapping export adds only what is new and the same file twice adds nothing.
+        ``me`` must name one of a chat's senders (compared case-insensitively when no exact
+        match); it replaces the chat's earlier choice. In a file with several chats, a chat
+        where ``me`` never wrote keeps its earlier choice.
+        """
+        frame = validate_messages(result.messages)
+        if missing := frame["message_id"].null_count():
+            msg = f"{missing} messages have no message_id; fill it with model.with_message_ids"
+            raise SchemaError(msg)
+        names = _chat_names(result, frame)
+        guesses = {meta.name: meta for meta in result.chats}
+        by_chat = _split_by_chat(frame, names)
+        now = self._now_us()
+        with self._write():
+            file_id, known_file = self._file_row(result, source, file_hash, format, now)
+            imported = []
+            for name in names:
+                meta = guesses.get(name)
+                imported.append(
+                    self._import_chat(
+                        by_chat[name],
+                        name=name,
+                        format=format,
+                        me=me,
+                        me_guess=meta.me_guess if meta else None,
+                        participants=meta.participants if meta else (),
+                        must_match_me=len(names) == 1,
+                        file_id=file_id,
+                        known_file=known_file,
+                        source=source,
+                        now=now,
+                        skipped=result.skipped,
+                    )
+                )
+        return imported
+
+    def _import_chat(
+        self,
+        part: pl.DataFrame,
+        *,
+        name: str,
+        format: str,
+        me: str | None,
+        me_guess: str | None,
+        participants: tuple[str, ...],
+        must_match_me: bool,
+        file_id: int,
+        known_file: bool,
+        source: Path,
+        now: int,
+        skipped: tuple[Skipped, ...],
+    ) -> ChatImport:
+        chat = self._find_or_create_chat(format, name, now)
+        already = known_file and bool(
+            self._one(
+                "SELECT EXISTS (SELECT 1 FROM imports WHERE chat = ? AND file = ?)",
+                (chat.id, file_id),
+            )
+        )
+        existing = self._has_messages(chat.id)
+        new = _deduplicate(part, self._message_ids(chat.id) if existing else None)
+        counts = _sender_counts(new, is_system=pl.col("kind") == "system")
+        if existing:
+            counts = _merge_counts(self._sender_counts(chat.id), counts)
+        chosen = chat.me
+        if me is not None:
+            resolved = _resolve_sender(me, [*counts, *participants])
+            if resolved is not None:
+                chosen = resolved
+            elif must_match_me:
+                raise _sender_error(me, list(counts), chat.chat_id)
+        self._write_blocks(chat.id, new)
+        self._conn.execute(
+            "INSERT INTO imports (chat, file, source, imported_at, messages, added)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (chat.id, file_id, str(source), now, part.height, new.height),
+        )
+        self._conn.execute(
+            "UPDATE chats SET me = ?, me_guess = coalesce(?, me_guess), them = ? WHERE id = ?",
+            (chosen, me_guess, _them(chosen, counts), chat.id),
+        )
+        return ChatImport(
+            chat_id=chat.chat_id,
+            name=name,
+            me=chosen,
+            messages=part.height,
+            added=new.height,
+            skipped=len(skipped),
+            skipped_examples=tuple(skipped[:SKIPPED_EXAMPLES]),
+            already_imported=already,
+        )
+
+    def _file_row(
+        self, result: ImportResult, source: Path, file_hash: str, format: str, now: int
+    ) -> tuple[int, bool]:
+        """The id of the file's row, inserting it and its skipped records when new."""
+        found = self._conn.execute(
+            "SELECT id FROM files WHERE file_hash = ?", (file_hash,)
+        ).fetchone()
+        if found is not None:
+            return int(found[0]), True
+        cursor = self._conn.execute(
+            "INSERT INTO files (file_hash, source, format, units, unit, skipped,"
+            " first_imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (file_hash, str(source), format, result.units, result.unit, len(result.skipped), now),
+        )
+        file_id = _lastrowid(cursor)
+        self._conn.executemany(
+            "INSERT INTO skipped (file, line, reason, text) VALUES (?, ?, ?, ?)",
+            ((file_id, s.line, s.reason, s.text) for s in result.skipped),
+        )
+        return file_id, False
+
+    def _find_or_create_chat(self, format: str, name: str, now: int) -> _Chat:
+        row = self._conn.execute(
+            "SELECT id, chat_id, name, me, me_guess FROM chats WHERE format = ? AND name = ?",
+            (format, name),
+        ).fetchone()
+        if row is not None:
+            return _Chat(*row)
+        chat_id = self._unique_chat_id(slugify(name))
+        cursor = self._conn.execute(
+            "INSERT INTO chats (chat_id, name, format, created_at) VALUES (?, ?, ?, ?)",
+            (chat_id, name, format, now),
+        )
+        return _Chat(_lastrowid(cursor), chat_id, name, None, None)
+
+    def _unique_chat_id(self, slug: str) -> str:
+        taken = {
+            row[0]
+            for row in self._conn.execute(
+                "SELECT chat_id FROM chats WHERE chat_id = ? OR chat_id LIKE ? ESCAPE '\\'",
+                (slug, slug.replace("_", "\\_").replace("%", "\\%") + "-%"),
+            )
+        }
+        candidate, number = slug, 1
+        while candidate in taken:
+            number += 1
+            candidate = f"{slug}-{number}"
+        return candidate
+
+    def _write_blocks(self, chat: int, new: pl.DataFrame) -> None:
+        if new.is_empty():
+            return
+        self._insert_blocks(chat, _to_block_rows(new))
+        count = self._one("SELECT count(*) FROM message_blocks WHERE chat = ?", (chat,))
+        if count > COMPACT_AFTER:
+            self._compact(chat)
+
+    def _insert_blocks(self, chat: int, rows: pl.DataFrame) -> None:
+        blocks = [rows.slice(start, BLOCK_ROWS) for start in range(0, rows.height, BLOCK_ROWS)]
+        self._conn.executemany(
+            "INSERT INTO message_blocks (chat, first_ts, last_ts, rows, codec, data)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (_block_row(chat, block) for block in blocks),
+        )
+
+    def _compact(self, chat: int) -> None:
+        """Rewrite a chat's many small blocks (one per import) as few full ones."""
+        blocks = [
+            _decode(row[0])
+            for row in self._conn.execute(
+                "SELECT data FROM message_blocks WHERE chat = ?" + _BLOCK_ORDER, (chat,)
+            )
+        ]
+        rows = pl.concat(blocks)
+        if not _in_order(blocks):
+            rows = rows.sort(*_ORDER, nulls_last=False)
+        self._conn.execute("DELETE FROM message_blocks WHERE chat = ?", (chat,))
+        self._insert_blocks(chat, rows)
+
+    # -- chats -----------------------------------------------------------------------------
+
+    def chats(self) -> list[ChatRow]:
+        """Every chat in the store, by chat id."""
+        with self._read():
+            rows = self._conn.execute(_CHAT_ROWS + " GROUP BY c.id ORDER BY c.chat_id").fetchall()
+        return [_chat_row(row) for row in rows]
+
+    def chat(self, ref: str) -> ChatRow:
+        """A chat by id, by name (case-insensitive) or by a unique prefix of either."""
+        chats = self.chats()
+        folded = ref.casefold()
+        for matches in (
+            [c for c in chats if c.chat_id == ref],
+            [c for c in chats if c.name.casefold() == folded],
+            [
+                c
+                for c in chats
+                if c.chat_id.startswith(folded) or c.name.casefold().startswith(folded)
+            ],
+        ):
+            if len(matches) == 1:
+                return matches[0]
+            if len(matches) > 1:
+                msg = f"{ref!r} matches several chats: {_list_chats(matches)}; use the chat id"
+                raise ChatNotFoundError(msg)
+        if not chats:
+            msg = f"no chat {ref!r}: the store has no chats yet; import one with `pullaway import`"
+        else:
+            msg = f"no chat {ref!r} in the store; known chats: {_list_chats(chats)}"
+        raise ChatNotFoundError(msg)
+
+    def set_me(self, chat_id: str, me: str) -> ChatRow:
+        """Choose which sender of the chat is "me"; "them" follows in a two-person chat."""
+        with self._write():
+            chat = self._chat(chat_id)
+            counts = self._sender_counts(chat.id)
+            resolved = _resolve_sender(me, list(counts))
+            if resolved is None:
+                raise _sender_error(me, list(counts), chat.chat_id)
+            self._conn.execute(
+                "UPDATE chats SET me = ?, them = ? WHERE id = ?",
+                (resolved, _them(resolved, counts), chat.id),
+            )
+        return self.chat(chat.chat_id)
+
+    def senders(self, chat_id: str) -> list[tuple[str, int]]:
+        """Non-system senders with their message counts, most first."""
+        with self._read():
+            counts = self._sender_counts(self._chat(chat_id).id)
+        return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+    def delete_chat(self, chat_id: str) -> None:
+        """Remove the chat and everything derived from it; files no chat uses go too."""
+        with self._write():
+            chat = self._chat(chat_id)
+            self._conn.execute("DELETE FROM chats WHERE id = ?", (chat.id,))
+            self._conn.execute("DELETE FROM files WHERE id NOT IN (SELECT file FROM imports)")
+        with self._lock:
+            # Deleted pages are zeroed (secure_delete); fold the WAL in so no copy lingers there.
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    # -- messages and provenance -----------------------------------------------------------
+
+    def messages(
+        self, chat_id: str, *, since: datetime | None = None, until: datetime | None = None
+    ) -> pl.DataFrame:
+        """The chat's messages (MESSAGE_SCHEMA), ``since <= timestamp < until``, in time order.
+
+        Ties on (timestamp, source_line) are broken by ``message_id`` so the order is stable.
+        """
+        query = "SELECT data FROM message_blocks WHERE chat = ?"
+        params: list[Any] = []
+        if since is not None:
+            query += " AND last_ts >= ?"
+            params.append(_to_us(since))
+        if until is not None:
+            query += " AND first_ts < ?"
+            params.append(_to_us(until))
+        with self._read():
+            chat = self._chat(chat_id)
+            blobs = [row[0] for row in self._conn.execute(query + _BLOCK_ORDER, (chat.id, *params))]
+        if not blobs:
+            return empty_messages()
+        blocks = [_decode(blob) for blob in blobs]
+        rows = pl.concat(blocks)
+        if not _in_order(blocks):
+            rows = rows.sort(*_ORDER, nulls_last=False)
+        if since is not None:
+            rows = rows.filter(pl.col("timestamp") >= _to_us(since))
+        if until is not None:
+            rows = rows.filter(pl.col("timestamp") < _to_us(until))
+        return _from_block_rows(rows, chat.name)
+
+    def imports(self, chat_id: str) -> pl.DataFrame:
+        """Every import into the chat, oldest first, with what it read and added."""
+        with self._read():
+            chat = self._chat(chat_id)
+            rows = self._conn.execute(
+                "SELECT i.id, i.imported_at, i.source, f.file_hash, f.format, f.units, f.unit,"
+                " i.messages, i.added, f.skipped FROM imports i JOIN files f ON f.id = i.file"
+                " WHERE i.chat = ? ORDER BY i.id",
+                (chat.id,),
+            ).fetchall()
+        return _frame(rows, _IMPORTS_SCHEMA).with_columns(_utc("imported_at"))
+
+    def skipped(self, chat_id: str, *, limit: int = 100) -> list[Skipped]:
+        """Records of the chat's files that did not become messages, first ``limit`` of them."""
+        with self._read():
+            chat = self._chat(chat_id)
+            rows = self._conn.execute(
+                "SELECT s.line, s.reason, s.text FROM skipped s WHERE s.file IN"
+                " (SELECT file FROM imports WHERE chat = ?) ORDER BY s.file, s.line, s.rowid"
+                " LIMIT ?",
+                (chat.id, limit),
+            ).fetchall()
+        return [Skipped(line, reason, text) for line, reason, text in rows]
+
+    # -- the space companion ---------------------------------------------------------------
+
+    def add_journal_entry(
+        self, chat_id: str, *, day: date, mood: int, urge: int, self_care: str, note: str
+    ) -> None:
+        """Write the day's check-in (mood 1-5, urge to text him 0-10); a second one replaces it."""
+        _check_range("mood", mood, 1, 5)
+        _check_range("urge", urge, 0, 10)
+        with self._write():
+            chat = self._chat(chat_id)
+            self._conn.execute(
+                "INSERT INTO journal (chat, day, mood, urge, self_care, note, written_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (chat, day) DO UPDATE SET"
+                " mood = excluded.mood, urge = excluded.urge, self_care = excluded.self_care,"
+                " note = excluded.note, written_at = excluded.written_at",
+                (chat.id, day.isoformat(), mood, urge, self_care, note, self._now_us()),
+            )
+
+    def journal(self, chat_id: str) -> pl.DataFrame:
+        """The chat's journal, one row per day, oldest first."""
+        with self._read():
+            chat = self._chat(chat_id)
+            rows = self._conn.execute(
+                "SELECT day, mood, urge, self_care, note, written_at FROM journal"
+                " WHERE chat = ? ORDER BY day",
+                (chat.id,),
+            ).fetchall()
+        return _frame(rows, _JOURNAL_SCHEMA).with_columns(
+            pl.col("day").str.to_date("%Y-%m-%d"), _utc("written_at")
+        )
+
+    def hold_draft(
+        self, chat_id: str, *, text: str, verdict: str, reason: str, hold_until: datetime
+    ) -> int:
+        """Hold a message she wanted to send until ``hold_until``; returns the draft's id.
+
+        A naive ``hold_until`` is read as local time of this computer.
+        """
+        if not text.strip():
+            msg = "cannot hold an empty draft: paste the message you want to send"
+            raise InvalidEntryError(msg)
+        with self._write():
+            chat = self._chat(chat_id)
+            cursor = self._conn.execute(
+                "INSERT INTO drafts (chat, text, verdict, reason, held_at, hold_until)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (chat.id, text, verdict, reason, self._now_us(), _to_utc_us(hold_until)),
+            )
+            return _lastrowid(cursor)
+
+    def drafts(self, chat_id: str) -> pl.DataFrame:
+        """The chat's held drafts, oldest first; ``released_at`` is null while still held."""
+        with self._read():
+            chat = self._chat(chat_id)
+            rows = self._conn.execute(
+                "SELECT id, text, verdict, reason, held_at, hold_until, released_at FROM drafts"
+                " WHERE chat = ? ORDER BY held_at, id",
+                (chat.id,),
+            ).fetchall()
+        return _frame(rows, _DRAFTS_SCHEMA).with_columns(
+            _utc("held_at"), _utc("hold_until"), _utc("released_at")
+        )
+
+    def release_draft(self, chat_id: str, draft_id: int) -> None:
+        """Mark a held draft as released (she may send it now); releasing twice keeps the first."""
+        with self._write():
+            chat = self._chat(chat_id)
+            self._draft_exists(chat, draft_id)
+            self._conn.execute(
+                "UPDATE drafts SET released_at = coalesce(released_at, ?) WHERE id = ?",
+                (self._now_us(), draft_id),
+            )
+
+    def delete_draft(self, chat_id: str, draft_id: int) -> None:
+        with self._write():
+            chat = self._chat(chat_id)
+            self._draft_exists(chat, draft_id)
+            self._conn.execute("DELETE FROM drafts WHERE id = ?", (draft_id,))
+
+    def settings(self, chat_id: str) -> dict[str, Any]:
+        """The chat's analysis settings and language, as last saved ({} when none)."""
+        with self._read():
+            chat = self._chat(chat_id)
+            found = self._conn.execute(
+                "SELECT value FROM settings WHERE chat = ?", (chat.id,)
+            ).fetchone()
+        value: dict[str, Any] = json.loads(found[0]) if found else {}
+        return value
+
+    def set_settings(self, chat_id: str, values: dict[str, Any]) -> None:
+        """Replace the chat's settings with ``values`` (a JSON-compatible dict)."""
+        try:
+            encoded = json.dumps(values, ensure_ascii=False, sort_keys=True, allow_nan=False)
+        except (TypeError, ValueError) as exc:
+            msg = f"settings must be plain JSON values (text, numbers, lists, dicts): {exc}"
+            raise InvalidEntryError(msg) from exc
+        if not isinstance(values, dict):
+            msg = f"settings must be a dict, not {type(values).__name__}"
+            raise InvalidEntryError(msg)
+        with self._write():
+            chat = self._chat(chat_id)
+            self._conn.execute(
+                "INSERT INTO settings (chat, value) VALUES (?, ?)"
+                " ON CONFLICT (chat) DO UPDATE SET value = excluded.value",
+                (chat.id, encoded),
+            )
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        """One write transaction, taken at once so a second process waits instead of failing."""
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    @contextmanager
+    def _read(self) -> Iterator[None]:
+        """One consistent snapshot for several SELECTs."""
+        with self._lock:
+            self._conn.execute("BEGIN")
+            try:
+                yield
+            finally:
+                if self._conn.in_transaction:
+                    self._conn.execute("COMMIT")
+
+    def _now_us(self) -> int:
+        return _to_utc_us(self._clock())
+
+    def _one(self, query: str, params: Sequence[Any]) -> Any:
+        return self._conn.execute(query, params).fetchone()[0]
+
+    def _chat(self, chat_id: str) -> _Chat:
+        row = self._conn.execute(
+            "SELECT id, chat_id, name, me, me_guess FROM chats WHERE chat_id = ?", (chat_id,)
+        ).fetchone()
+        if row is None:
+            known = self._conn.execute(_CHAT_ROWS + " GROUP BY c.id ORDER BY c.chat_id")
+            chats = [_chat_row(r) for r in known]
+            listing = _list_chats(chats) if chats else "none yet"
+            msg = f"no chat with id {chat_id!r} in the store; known chats: {listing}"
+            raise ChatNotFoundError(msg)
+        return _Chat(*row)
+
+    def _draft_exists(self, chat: _Chat, draft_id: int) -> None:
+        if not self._one(
+            "SELECT EXISTS (SELECT 1 FROM drafts WHERE id = ? AND chat = ?)", (draft_id, chat.id)
+        ):
+            msg = f"no held draft {draft_id} in chat {chat.chat_id!r}"
+            raise DraftNotFoundError(msg)
+
+    def _has_messages(self, chat: int) -> bool:
+        return bool(
+            self._one("SELECT EXISTS (SELECT 1 FROM message_blocks WHERE chat = ?)", (chat,))
+        )
+
+    def _blocks(self, chat: int, columns: Sequence[str]) -> pl.DataFrame:
+        blobs = [
+            row[0]
+            for row in self._conn.execute(
+                "SELECT data FROM message_blocks WHERE chat = ?" + _BLOCK_ORDER, (chat,)
+            )
+        ]
+        if not blobs:
+            return pl.DataFrame(schema={c: _BLOCK_SCHEMA[c] for c in columns})
+        return pl.concat([_decode(blob, columns) for blob in blobs])
+
+    def _message_ids(self, chat: int) -> pl.Series:
+        return self._blocks(chat, ["message_id"])["message_id"]
+
+    def _sender_counts(self, chat: int) -> dict[str, int]:
+        rows = self._blocks(chat, ["sender", "kind"])
+        return _sender_counts(rows, is_system=pl.col("kind") == _KIND_CODES.index("system"))
+
+
+_CHAT_ROWS: Final = (
+    "SELECT c.chat_id, c.name, c.format, c.me, c.them, coalesce(sum(b.rows), 0),"
+    " min(b.first_ts), max(b.last_ts), c.me_guess"
+    " FROM chats c LEFT JOIN message_blocks b ON b.chat = c.id"
+)
+
+_BLOCK_SCHEMA: Final = pl.Schema(
+    {
+        "message_id": pl.String,
+        "timestamp": pl.Int64,
+        "utc_offset": pl.Int32,
+        "sender": pl.String,
+        "kind": pl.UInt8,
+        "text": pl.String,
+        "source_file": pl.String,
+        "source_line": pl.Int64,
+    }
+)
+_IMPORTS_SCHEMA: Final = pl.Schema(
+    {
+        "import_id": pl.Int64,
+        "imported_at": pl.Int64,
+        "source": pl.String,
+        "file_hash": pl.String,
+        "format": pl.String,
+        "units": pl.Int64,
+        "unit": pl.String,
+        "messages": pl.Int64,
+        "added": pl.Int64,
+        "skipped": pl.Int64,
+    }
+)
+_JOURNAL_SCHEMA: Final = pl.Schema(
+    {
+        "day": pl.String,
+        "mood": pl.Int8,
+        "urge": pl.Int8,
+        "self_care": pl.String,
+        "note": pl.String,
+        "written_at": pl.Int64,
+    }
+)
+_DRAFTS_SCHEMA: Final = pl.Schema(
+    {
+        "id": pl.Int64,
+        "text": pl.String,
+        "verdict": pl.String,
+        "reason": pl.String,
+        "held_at": pl.Int64,
+        "hold_until": pl.Int64,
+        "released_at": pl.Int64,
+    }
+)
+
+
+# -- opening ---------------------------------------------------------------------------------
+
+
+def _prepare_file(path: Path) -> tuple[str, ...]:
+    """Create the folder and an owner-only file, or check an existing one. Returns notes."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not path.exists():
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, OWNER_ONLY))
+            return ()
+    except OSError as exc:
+        msg = f"cannot create the store at {path}: {exc.strerror}; choose another with --store"
+        raise StoreError(msg) from exc
+    if not path.is_file():
+        msg = f"{path} is not a file; point --store or {STORE_ENV} at a .db file"
+        raise StoreError(msg)
+    _check_header(path)
+    if not os.access(path, os.R_OK | os.W_OK):
+        msg = f"{path}: the store is not readable and writable by you; check its permissions"
+        raise StoreError(msg)
+    return _tighten(path)
+
+
+def _check_header(path: Path) -> None:
+    with path.open("rb") as fh:
+        head = fh.read(len(_SQLITE_HEADER))
+    if head and head != _SQLITE_HEADER:
+        msg = (
+            f"{path} is not a pullaway store (not a SQLite database); "
+            f"point --store or {STORE_ENV} at another file"
+        )
+        raise StoreError(msg)
+
+
+def _tighten(path: Path) -> tuple[str, ...]:
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & ~OWNER_ONLY == 0 or os.name != "posix":
+        return ()
+    try:
+        path.chmod(OWNER_ONLY)
+    except OSError as exc:
+        msg = f"{path} can be read by others (mode {mode:o}) and could not be made private: {exc}"
+        raise StoreError(msg) from exc
+    return (f"{path} was readable by others (mode {mode:o}); made it owner-only (600)",)
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    try:
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    except sqlite3.Error as exc:
+        msg = f"cannot open the store {path}: {exc}"
+        raise StoreError(msg) from exc
+    try:
+        for pragma in (
+            # Large pages keep message blocks in few overflow pages; only takes effect on a new
+            # file (before the first table), as WAL mode fixes the page size afterwards.
+            f"PRAGMA page_size = {PAGE_SIZE}",
+            "PRAGMA journal_mode = WAL",
+            "PRAGMA synchronous = NORMAL",
+            "PRAGMA foreign_keys = ON",
+            "PRAGMA secure_delete = ON",
+            "PRAGMA busy_timeout = 5000",
+        ):
+            conn.execute(pragma).fetchall()
+    except sqlite3.Error as exc:
+        conn.close()
+        msg = f"cannot open the store {path}: {exc}; is it a pullaway store you can write to?"
+        raise StoreError(msg) from exc
+    return conn
+
+
+def _migrate(conn: sqlite3.Connection, path: Path) -> None:
+    db = Database(conn)
+    try:
+        tables = set(db.table_names())
+        applied = MIGRATIONS.applied(db) if MIGRATIONS.migrations_table in tables else []
+        if tables and not applied:
+            msg = (
+                f"{path} is a SQLite database but not a pullaway store (it has tables "
+                f"{', '.join(sorted(tables)[:5])}); point --store at another file"
+            )
+            raise StoreError(msg)
+        unknown = [m.name for m in applied if m.name not in known_migrations()]
+        if unknown:
+            msg = (
+                f"{path} was written by a newer pullaway (schema {', '.join(unknown)}); "
+                "upgrade pullaway to open it, or use another --store"
+            )
+            raise StoreVersionError(msg)
+        MIGRATIONS.apply(db)
+    except sqlite3.Error as exc:
+        msg = f"cannot prepare the store {path}: {exc}"
+        raise StoreError(msg) from exc
+
+
+# -- messages --------------------------------------------------------------------------------
+
+
+def _chat_names(result: ImportResult, frame: pl.DataFrame) -> list[str]:
+    """Chats of an import: those the importer described, then any others the messages name."""
+    names = [meta.name for meta in result.chats]
+    for name in frame["chat"].unique(maintain_order=True).to_list():
+        if name is None:
+            msg = "message frame has rows without a chat name (an importer bug)"
+            raise SchemaError(msg)
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def _split_by_chat(frame: pl.DataFrame, names: list[str]) -> dict[str, pl.DataFrame]:
+    if len(names) == 1:
+        return {names[0]: frame}
+    parts = frame.partition_by("chat", as_dict=True, include_key=True)
+    return {name: parts.get((name,), frame.clear()) for name in names}
+
+
+def _deduplicate(part: pl.DataFrame, existing: pl.Series | None) -> pl.DataFrame:
+    """Rows whose message_id is neither in ``existing`` nor earlier in ``part``."""
+    keys, known = _id_keys(part["message_id"], existing)
+    new = part if keys.n_unique() == keys.len() else part.filter(keys.is_first_distinct())
+    if known is None or known.is_empty():
+        return new
+    keys = keys.filter(keys.is_first_distinct()) if new.height < part.height else keys
+    return new.filter(~keys.is_in(known.implode()))
+
+
+def _id_keys(ids: pl.Series, existing: pl.Series | None) -> tuple[pl.Series, pl.Series | None]:
+    """The ids as integers when all are model.with_message_ids' 20 digits (several times
+    faster to compare than strings), else as they are."""
+    both = ids if existing is None else pl.concat([ids, existing])
+    if both.is_empty() or not both.str.contains(r"^\d{20}$").all():
+        return ids, existing
+    numbers = both.cast(pl.UInt64)
+    return numbers.head(ids.len()), None if existing is None else numbers.tail(existing.len())
+
+
+# -- message blocks --------------------------------------------------------------------------
+# A block is a Parquet file (LZ4) of up to BLOCK_ROWS rows of one chat, sorted by _ORDER. The
+# chat name is not repeated per row; timestamp is microseconds since the epoch (naive local);
+# kind is a code, the index in _KIND_CODES (frozen by the codec name: add kinds at the end).
+
+_ORDER: Final = ("timestamp", "source_line", "message_id")
+_BLOCK_ORDER: Final = " ORDER BY first_ts, id"
+_KIND_CODES: Final = ("text", "media", "sticker", "voice", "call", "deleted", "system")
+
+
+def _to_block_rows(frame: pl.DataFrame) -> pl.DataFrame:
+    codes = pl.Series([_KIND_CODES.index(k) for k in KINDS], dtype=pl.UInt8)
+    rows = frame.select(
+        "message_id",
+        pl.col("timestamp").dt.epoch("us"),
+        "utc_offset",
+        "sender",
+        kind=codes.gather(frame["kind"].to_physical()),
+        text="text",
+        source_file="source_file",
+        source_line="source_line",
+    )
+    return rows if _sorted(rows) else rows.sort(*_ORDER, nulls_last=False)
+
+
+def _sorted(rows: pl.DataFrame) -> bool:
+    """Whether rows are already in _ORDER (importers sort by time, then line): a cheap check."""
+    if rows["timestamp"].null_count() or rows["source_line"].null_count():
+        return False
+    step = rows.select(
+        time=pl.col("timestamp").diff().fill_null(1), line=pl.col("source_line").diff()
+    )
+    return bool(
+        step.select(
+            ((pl.col("time") > 0) | ((pl.col("time") == 0) & (pl.col("line") > 0))).all()
+        ).item()
+    )
+
+
+def _from_block_rows(rows: pl.DataFrame, chat: str) -> pl.DataFrame:
+    kinds = pl.Series(_KIND_CODES, dtype=Kind)
+    return rows.select(
+        chat=pl.lit(chat, pl.String),
+        message_id="message_id",
+        timestamp=pl.col("timestamp").cast(pl.Datetime("us")),
+        utc_offset="utc_offset",
+        sender="sender",
+        kind=kinds.gather(rows["kind"]),
+        text="text",
+        source_file="source_file",
+        source_line="source_line",
+    )
+
+
+def _encode(block: pl.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    block.write_parquet(buffer, compression="lz4", statistics=False)
+    return buffer.getvalue()
+
+
+def _block_row(chat: int, block: pl.DataFrame) -> tuple[Any, ...]:
+    stamps = block["timestamp"]
+    return (chat, stamps.min(), stamps.max(), block.height, CODEC, _encode(block))
+
+
+def _decode(blob: bytes, columns: Sequence[str] | None = None) -> pl.DataFrame:
+    return pl.read_parquet(io.BytesIO(blob), columns=list(columns) if columns else None)
+
+
+def _in_order(blocks: list[pl.DataFrame]) -> bool:
+    """Whether the blocks, each sorted, are also in order one after the other."""
+    for before, after in itertools.pairwise(blocks):
+        if _sort_key(before.row(-1, named=True)) > _sort_key(after.row(0, named=True)):
+            return False
+    return True
+
+
+def _sort_key(row: dict[str, Any]) -> tuple[Any, ...]:
+    """A row's place in _ORDER, nulls first as Polars sorts them."""
+    return tuple((False,) if row[c] is None else (True, row[c]) for c in _ORDER)
+
+
+def _sender_counts(rows: pl.DataFrame, *, is_system: pl.Expr) -> dict[str, int]:
+    counts = (
+        rows.lazy()
+        .filter(pl.col("sender").is_not_null() & ~is_system)
+        .group_by("sender")
+        .len()
+        .collect()
+    )
+    return dict(zip(counts["sender"].to_list(), counts["len"].to_list(), strict=True))
+
+
+def _merge_counts(old: dict[str, int], new: dict[str, int]) -> dict[str, int]:
+    return {name: old.get(name, 0) + new.get(name, 0) for name in old.keys() | new.keys()}
+
+
+def _resolve_sender(me: str, names: list[str]) -> str | None:
+    """``me`` as one of ``names``: an exact match, else the only case-insensitive one."""
+    if me in names:
+        return me
+    folded = {name for name in names if name.casefold() == me.casefold()}
+    return folded.pop() if len(folded) == 1 else None
+
+
+def _sender_error(me: str, senders: list[str], chat: str) -> SenderNotFoundError:
+    listing = ", ".join(repr(s) for s in sorted(senders)[:10]) or "nobody has written yet"
+    msg = f"{me!r} is not a sender in chat {chat!r}; its senders are: {listing}"
+    return SenderNotFoundError(msg)
+
+
+def _them(me: str | None, counts: dict[str, int]) -> str | None:
+    """The other participant when the chat has exactly two senders and one is ``me``."""
+    if me is None or len(counts) != 2 or me not in counts:
+        return None
+    return next(name for name in counts if name != me)
+
+
+# -- small conversions -----------------------------------------------------------------------
+
+
+def _to_us(moment: datetime) -> int:
+    """Naive local wall-clock time as microseconds since the epoch (how messages are kept)."""
+    return (moment.replace(tzinfo=None) - _EPOCH) // timedelta(microseconds=1)
+
+
+def _to_utc_us(moment: datetime) -> int:
+    """An instant as UTC microseconds since the epoch; naive means local time here."""
+    aware = moment if moment.tzinfo is not None else moment.astimezone()
+    return (aware.astimezone(UTC).replace(tzinfo=None) - _EPOCH) // timedelta(microseconds=1)
+
+
+def _from_us(value: int | None) -> datetime | None:
+    return None if value is None else _EPOCH + timedelta(microseconds=value)
+
+
+def _utc(column: str) -> pl.Expr:
+    return pl.col(column).cast(pl.Datetime("us", "UTC"))
+
+
+def _frame(rows: list[Any], schema: pl.Schema) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def _lastrowid(cursor: sqlite3.Cursor) -> int:
+    if cursor.lastrowid is None:  # pragma: no cover - sqlite3 always sets it after INSERT
+        msg = "the store did not return the id of a new row"
+        raise StoreError(msg)
+    return cursor.lastrowid
+
+
+def _chat_row(row: Sequence[Any]) -> ChatRow:
+    chat_id, name, format, me, them, messages, first, last, me_guess = row
+    return ChatRow(
+        chat_id, name, format, me, them, int(messages), _from_us(first), _from_us(last), me_guess
+    )
+
+
+def _list_chats(chats: list[ChatRow]) -> str:
+    return ", ".join(f"{c.chat_id} ({c.name}, {c.format})" for c in chats)
+
+
+def _check_range(name: str, value: int, low: int, high: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        msg = f"{name} must be a whole number from {low} to {high}, not {value!r}"
+        raise InvalidEntryError(msg)

@@ -1,0 +1,79 @@
+"""Helpers for tests and notebooks: golden files for importers, frame comparison."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+from polars.testing import assert_frame_equal
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from pullaway.importers import ImportResult
+
+GOLDEN_COLUMNS = ("chat", "timestamp", "utc_offset", "sender", "kind", "text", "source_line")
+
+
+def result_to_golden(result: ImportResult) -> dict[str, Any]:
+    """The parts of an ImportResult that a golden file pins (not paths, not ids)."""
+    rows = result.messages.select(GOLDEN_COLUMNS).with_columns(
+        pl.col("timestamp").dt.strftime("%Y-%m-%dT%H:%M:%S%.f"), pl.col("kind").cast(pl.String)
+    )
+    return {
+        "units": result.units,
+        "unit": result.unit,
+        "chats": [
+            {"name": c.name, "me_guess": c.me_guess, "participants": list(c.participants)}
+            for c in result.chats
+        ],
+        "messages": rows.to_dicts(),
+        "skipped": [{"line": s.line, "reason": s.reason, "text": s.text} for s in result.skipped],
+    }
+
+
+def write_golden(path: Path, result: ImportResult) -> None:
+    text = json.dumps(result_to_golden(result), ensure_ascii=False, indent=1)
+    path.write_text(text + "\n", encoding="utf-8")
+
+
+def read_golden(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def assert_result_equal(result: ImportResult, golden: dict[str, Any]) -> None:
+    """Compare an ImportResult with a golden file, showing the first difference."""
+    actual = result_to_golden(result)
+    for key in ("units", "unit", "chats", "skipped"):
+        assert actual[key] == golden[key], f"{key}: {actual[key]!r} != {golden[key]!r}"
+    assert_frame_equal(
+        pl.DataFrame(actual["messages"], schema=_golden_schema()),
+        pl.DataFrame(golden["messages"], schema=_golden_schema()),
+    )
+
+
+def assert_lines_accounted(result: ImportResult) -> None:
+    """Every unit of the input is a message or a skip (record formats: one each)."""
+    skipped = {s.line for s in result.skipped}
+    if result.unit == "record":
+        starts = set(result.messages["source_line"].to_list())
+        assert len(starts | skipped) == result.units, (len(starts), len(skipped), result.units)
+        assert not starts & skipped
+    else:
+        starts = set(result.messages["source_line"].to_list())
+        assert not starts & skipped
+        assert all(1 <= n <= result.units for n in starts | skipped)
+
+
+def _golden_schema() -> dict[str, pl.DataType | type[pl.DataType]]:
+    return {
+        "chat": pl.String,
+        "timestamp": pl.String,
+        "utc_offset": pl.Int64,
+        "sender": pl.String,
+        "kind": pl.String,
+        "text": pl.String,
+        "source_line": pl.Int64,
+    }

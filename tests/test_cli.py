@@ -1,0 +1,165 @@
+"""The CLI end to end through CliRunner, on real files and a real store."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+import pytest
+from typer.testing import CliRunner
+
+from pullaway import __version__
+from pullaway.cli import app
+from pullaway.importers import registry
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+NOTICE = (
+    "Messages and calls are end-to-end encrypted. No one outside of this chat, "
+    "not even WhatsApp, can read or listen to them. Tap to learn more."
+)
+CHAT = f"""\
+12/03/2024, 08:01 - {NOTICE}
+12/03/2024, 08:01 - Maya: good morning ☀️
+12/03/2024, 08:15 - Leo: morning! slept badly
+how about you?
+12/03/2024, 08:16 - Maya: <Media omitted>
+13/03/2024, 21:40 - Leo: This message was deleted
+13/03/2024, 21:41 - Maya: ok
+13/03/2024, 21:41 - Maya: ok
+"""
+
+
+@pytest.fixture
+def chat_file(tmp_path: Path) -> Path:
+    path = tmp_path / "WhatsApp Chat with Leo.txt"
+    path.write_text(CHAT, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def run(tmp_path: Path):  # type: ignore[no-untyped-def]
+    store = tmp_path / "store.db"
+    runner = CliRunner()
+
+    def invoke(*args: str) -> tuple[int, str, str]:
+        result = runner.invoke(app, ["--store", str(store), *args], env={"COLUMNS": "120"})
+        return result.exit_code, result.stdout, result.stderr
+
+    return invoke
+
+
+def test_version(run) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = run("--version")
+    assert code == 0
+    assert out.strip() == f"pullaway {__version__}"
+
+
+def test_formats_lists_the_registry(run) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = run("formats", "--json")
+    assert code == 0
+    assert sorted(f["name"] for f in json.loads(out)["formats"]) == sorted(registry())
+
+
+def test_import_json_shape_and_idempotence(run, chat_file: Path) -> None:  # type: ignore[no-untyped-def]
+    code, out, err = run("import", str(chat_file), "--json")
+    assert code == 0, err
+    (chat,) = json.loads(out)["chats"]
+    assert chat["name"] == "Leo"
+    assert chat["messages"] == 7
+    assert chat["added"] == 7
+    assert chat["skipped"] == 0
+    assert chat["skipped_examples"] == []
+    assert chat["me"] is None
+    assert chat["me_guess"] == "Maya"
+
+    code, out, _ = run("import", str(chat_file), "--json", "--me", "Maya")
+    (again,) = json.loads(out)["chats"]
+    assert again["added"] == 0
+    assert again["chat"] == chat["chat"]
+    assert again["me"] == "Maya"
+
+
+def test_newer_overlapping_export_adds_only_new(run, chat_file: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run("import", str(chat_file))
+    newer = tmp_path / "newer" / "WhatsApp Chat with Leo.txt"
+    newer.parent.mkdir()
+    lines = CHAT.splitlines()
+    newer.write_text("\n".join([*lines[3:], "14/03/2024, 09:00 - Leo: hey"]) + "\n", "utf-8")
+    code, out, err = run("import", str(newer), "--json")
+    assert code == 0, err
+    (chat,) = json.loads(out)["chats"]
+    assert chat["added"] == 1
+    assert chat["messages"] == 5  # read from this file
+    assert chat["total"] == 8  # in the store now
+
+
+def test_messages_json_lines(run, chat_file: Path) -> None:  # type: ignore[no-untyped-def]
+    run("import", str(chat_file))
+    code, out, _ = run("messages", "Leo", "--json")
+    assert code == 0
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert len(rows) == 7
+    assert rows[0]["kind"] == "system"
+    assert rows[1] == {**rows[1], "timestamp": "2024-03-12T08:01:00", "sender": "Maya"}
+    assert rows[2]["text"] == "morning! slept badly\nhow about you?"
+    assert [r["kind"] for r in rows[3:5]] == ["media", "deleted"]
+    code, out, _ = run("messages", "Leo", "--json", "--since", "2024-03-13")
+    assert len(out.splitlines()) == 3
+
+
+def test_chats_and_me(run, chat_file: Path) -> None:  # type: ignore[no-untyped-def]
+    run("import", str(chat_file))
+    code, out, _ = run("me", "leo", "Maya")
+    assert code == 0
+    assert "you are Maya" in out
+    code, out, _ = run("chats", "--json")
+    (chat,) = json.loads(out)["chats"]
+    assert (chat["me"], chat["them"], chat["messages"]) == ("Maya", "Leo", 7)
+
+
+def test_me_must_be_a_sender(run, chat_file: Path) -> None:  # type: ignore[no-untyped-def]
+    run("import", str(chat_file))
+    code, _, err = run("me", "Leo", "Nobody")
+    assert code == 1
+    assert err.startswith("error: ")
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40, "not a chat export"),
+        (b"just some words\nnothing like a chat\n", "not a chat export"),
+    ],
+)
+def test_bad_input_is_one_line(run, tmp_path: Path, content: bytes, expected: str) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(content)
+    code, out, err = run("import", str(bad))
+    assert code == 1
+    assert err.count("\n") == 1
+    assert expected in err
+    assert str(bad) in err
+    assert "Traceback" not in err + out
+
+
+def test_debug_shows_the_traceback(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"nothing\n")
+    code, _, err = run("--debug", "import", str(bad))
+    assert code == 1
+    assert "Traceback" in err
+
+
+def test_missing_file(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    code, _, err = run("import", str(tmp_path / "nope.txt"))
+    assert code == 1
+    assert "nope.txt" in err
+    assert "Traceback" not in err
+
+
+def test_unknown_chat(run) -> None:  # type: ignore[no-untyped-def]
+    code, _, err = run("messages", "Nobody")
+    assert code == 1
+    assert err.startswith("error: ")

@@ -1,0 +1,251 @@
+"""Generic CSV: golden fixtures (ours, chat-miner, whatstk, Discord, `;` with multi-line text),
+header aliases, timestamps and zones, record accounting and bad input."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import CORPORA, FIXTURES
+from pullaway.errors import ChatNotFoundError, ParseError, PullawayError
+from pullaway.importers import registry, sniff
+from pullaway.importers.csv import _cells_exact, _cells_fast, parse
+from pullaway.testing import assert_lines_accounted, assert_result_equal, read_golden, write_golden
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+FOLDER = FIXTURES / "csv"
+GOLDEN = sorted(FOLDER.glob("*.expected.json"))
+ZONE = "Europe/Paris"
+
+
+def stem(path: Path) -> str:
+    return path.name.split(".")[0]
+
+
+def input_for(expected: Path) -> Path:
+    found = [p for p in FOLDER.iterdir() if p != expected and stem(p) == stem(expected)]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def inputs() -> list[Path]:
+    return sorted(p for p in FOLDER.iterdir() if not p.name.endswith(".expected.json"))
+
+
+def write(tmp_path: Path, text: str, name: str = "chat.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("expected", GOLDEN, ids=stem)
+def test_import_matches_golden(expected: Path, update_golden: bool) -> None:
+    result = registry()["csv"].parse(input_for(expected))  # no zone: naive times keep no offset
+    if update_golden:
+        write_golden(expected, result)
+    assert_result_equal(result, read_golden(expected))
+    assert_lines_accounted(result)
+
+
+def test_every_input_has_a_golden_file() -> None:
+    assert len(GOLDEN) == len(inputs()) >= 5
+
+
+@pytest.mark.parametrize("source", inputs(), ids=lambda p: p.name)
+def test_sniff_picks_csv(source: Path) -> None:
+    assert sniff(source).name == "csv"
+
+
+def test_multi_line_rows_are_one_record_each() -> None:
+    result = parse(FOLDER / "semicolon_multiline.csv", timezone=ZONE)
+    assert result.units == 7
+    rows = {r["source_line"]: r for r in result.messages.to_dicts()}
+    assert rows[2]["text"] == "Vers 22h je pense.\nOn se voit demain ?"
+    assert rows[3]["text"] == "Oui ; à midi, chez moi 😊"
+    assert [(s.line, s.reason) for s in result.skipped] == [
+        (4, "unparseable timestamp"),
+        (5, "missing sender"),
+    ]
+
+
+def test_offsets_written_in_the_timestamp_win_and_wall_clock_is_kept() -> None:
+    frame = parse(FOLDER / "discord_dm.csv").messages
+    assert frame["timestamp"][0].isoformat() == "2023-03-01T21:04:11.523000"
+    assert frame["utc_offset"].to_list() == [3600, 3600, 3600, 3600, 7200]
+    assert frame["kind"][2] == "media"
+
+
+def test_epoch_values_become_local_time_in_the_zone_given(tmp_path: Path) -> None:
+    source = write(
+        tmp_path, "timestamp,sender,text,kind\n1714896000,Daniel,,call\n1714896000123,E,hi,\n"
+    )
+    frame = parse(source, timezone="America/New_York").messages
+    assert frame.select("timestamp", "utc_offset").rows() == [
+        (datetime(2024, 5, 5, 4, 0), -14400),
+        (datetime(2024, 5, 5, 4, 0, 0, 123000), -14400),
+    ]
+
+
+def test_epoch_values_without_a_zone_use_the_computers_and_say_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TZ", "Asia/Kolkata")
+    source = write(tmp_path, "timestamp,sender,text\n1714896000,Daniel,hi\n")
+    result = parse(source)
+    assert result.messages["utc_offset"].to_list() == [19800]
+    assert any("Asia/Kolkata" in n for n in result.notes)
+
+
+def test_naive_values_get_an_offset_only_when_a_zone_is_given(tmp_path: Path) -> None:
+    source = write(
+        tmp_path, "timestamp,sender,text\n2024-01-10 10:00,A,hi\n2024-07-10 10:00,B,yo\n"
+    )
+    assert parse(source).messages["utc_offset"].to_list() == [None, None]
+    assert parse(source, timezone=ZONE).messages["utc_offset"].to_list() == [3600, 7200]
+
+
+def test_zone_column_per_row_and_unknown_zone_skipped(tmp_path: Path) -> None:
+    source = write(
+        tmp_path,
+        "timestamp,sender,text,zone\n"
+        "2024-07-10 10:00,A,hi,Europe/Lisbon\n"
+        "1720605600,B,yo,Asia/Tokyo\n"
+        "2024-07-10 11:00,A,?,Mars/Olympus\n",
+    )
+    result = parse(source)
+    assert result.messages["utc_offset"].to_list() == [3600, 9 * 3600]
+    assert result.messages["timestamp"][1].isoformat() == "2024-07-10T19:00:00"
+    assert [(s.line, s.reason) for s in result.skipped] == [(3, "unknown time zone")]
+
+
+def test_unknown_kind_and_extra_fields_are_skipped_with_row_numbers(tmp_path: Path) -> None:
+    source = write(
+        tmp_path,
+        "timestamp,sender,text,kind\n"
+        "2024-01-10 10:00,A,hi,text\n"
+        "2024-01-10 10:01,B,look,gif\n"
+        "2024-01-10 10:02,B,a,b,c,d\n"
+        "\n"
+        "2024-01-10 10:03,A,,\n",
+    )
+    result = parse(source)
+    assert [(s.line, s.reason.split(" (")[0]) for s in result.skipped] == [
+        (2, "unknown kind"),
+        (3, "expected 4 fields, found 6"),
+        (4, "blank row"),
+        (5, "empty message"),
+    ]
+    assert_lines_accounted(result)
+
+
+def test_chat_column_and_chat_keyword(tmp_path: Path) -> None:
+    source = write(
+        tmp_path,
+        "chat,timestamp,sender,text\nAnna,2024-01-10 10:00,Me,hi\nBen,2024-01-10 10:01,Ben,yo\n",
+    )
+    both = parse(source)
+    assert [c.name for c in both.chats] == ["Anna", "Ben"]
+    assert both.chats[0].me_guess == "Me"
+    one = parse(source, chat="Ben")
+    assert (one.units, one.messages["sender"].to_list()) == (1, ["Ben"])
+    assert_lines_accounted(one)
+    with pytest.raises(ChatNotFoundError, match="Anna, Ben"):
+        parse(source, chat="Cleo")
+
+
+def test_unknown_header_names_columns_found_and_expected(tmp_path: Path) -> None:
+    source = write(tmp_path, "when,who,what\n2024-01-10 10:00,A,hi\n")
+    with pytest.raises(ParseError, match=r"\['when', 'who', 'what'\].*timestamp, sender, text"):
+        parse(source)
+
+
+def test_unknown_time_zone_keyword_is_a_parse_error(tmp_path: Path) -> None:
+    source = write(tmp_path, "timestamp,sender,text\n2024-01-10 10:00,A,hi\n")
+    with pytest.raises(ParseError, match="unknown time zone 'Paris'"):
+        parse(source, timezone="Paris")
+
+
+def test_not_utf8_says_what_to_try(tmp_path: Path) -> None:
+    source = tmp_path / "latin1.csv"
+    source.write_bytes("timestamp,sender,text\n2024-01-10 10:00,Zoë,hé\n".encode("cp1252"))
+    with pytest.raises(ParseError, match="cp1252"):
+        parse(source)
+    assert parse(source, encoding="cp1252").messages["sender"][0] == "Zoë"
+
+
+def test_chat_miner_cli_output_with_extra_columns() -> None:
+    """chat-miner's old Signal target CSV: its extra columns are ignored and noted."""
+    target = CORPORA / "chat-miner" / "history" / "62d255f" / "test" / "signal" / "test_target.csv"
+    if not target.exists():
+        pytest.skip("shared corpora not present")
+    result = parse(target)
+    assert result.messages.select("sender", "text").rows() == [
+        ("Author 1", "Message 1"),
+        ("Author 2", "Message 2"),
+    ]
+    assert any("weekday" in n for n in result.notes)
+
+
+@settings(
+    max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_mangled_csv_raises_only_pullaway_errors(tmp_path: Path, data: st.DataObject) -> None:
+    raw = (FOLDER / "semicolon_multiline.csv").read_bytes()
+    at = data.draw(st.integers(0, len(raw)))
+    junk = data.draw(st.binary(max_size=30) | st.sampled_from([b'"', b";", b"\n", b"\r", b"\x00"]))
+    source = tmp_path / "mangled.csv"
+    source.write_bytes(raw[:at] + junk + raw[at + data.draw(st.integers(0, 20)) :])
+    try:
+        result = parse(source)
+    except PullawayError:
+        return
+    assert_lines_accounted(result)
+    json.dumps([s.text for s in result.skipped])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'a,b,c\n1,2,3\n\n4,5\n"x\ny",1,2\n',
+        "a,b,c\n1,2,3\n\n\n",
+        "a,b,c\n\n1,2,3",
+        'a,b,c\r\n1,"2\r\n",3\r\n\r\n',
+        'a,b,c\n1,,3\n"",2,\n',
+    ],
+)
+def test_fast_reader_numbers_rows_like_the_exact_reader(text: str) -> None:
+    fast = _cells_fast(text, ",", 3)
+    assert fast is not None
+    exact = _cells_exact(text, ",", 3)
+    assert fast[0].rows() == exact[0].rows()
+
+
+def test_ragged_rows_fall_back_to_the_exact_reader() -> None:
+    assert _cells_fast("a,b,c\n1,2,3,4\n", ",", 3) is None
+    cells, fields = _cells_exact("a,b,c\n1,2,3,4\n", ",", 3)
+    assert (cells.rows(), fields.to_list()) == ([("1", "2", "3")], [4])
+
+
+def test_system_rows_may_have_no_sender(tmp_path: Path) -> None:
+    source = write(
+        tmp_path,
+        "timestamp,sender,text,kind\n2024-01-10 10:00,,Anna changed the group name,system\n",
+    )
+    frame = parse(source).messages
+    assert frame.select("sender", "kind").rows() == [(None, "system")]
+
+
+def test_numbers_that_are_not_epoch_values_are_unparseable(tmp_path: Path) -> None:
+    source = write(tmp_path, "timestamp,sender,text\n1e300,A,hi\n12345,B,yo\n-1700000000,C,x\n")
+    result = parse(source)
+    assert [(s.line, s.reason) for s in result.skipped] == [
+        (n, "unparseable timestamp") for n in (1, 2, 3)
+    ]

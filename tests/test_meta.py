@@ -1,0 +1,310 @@
+"""Messenger and Instagram JSON: golden fixtures, sniffing, mojibake, time zones, bad input."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+import zipfile
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import FIXTURES
+from pullaway.errors import ChatNotFoundError, ParseError, PullawayError
+from pullaway.importers import Sample, registry, sniff
+from pullaway.importers._json import _wall_clock_from_os
+from pullaway.importers._meta import classify, repair_mojibake
+from pullaway.testing import assert_lines_accounted, assert_result_equal, read_golden, write_golden
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+FORMATS = ("messenger", "instagram")
+GOLDEN = sorted(p for f in FORMATS for p in (FIXTURES / f).glob("*.expected.json"))
+THREAD = FIXTURES / "messenger" / "thread_split"
+
+
+@pytest.fixture(autouse=True)
+def utc_machine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Golden times are in UTC: the zone a machine without --timezone would use if it were UTC."""
+    monkeypatch.setenv("TZ", "UTC")
+
+
+def input_for(expected: Path) -> Path:
+    """The fixture a golden file describes: a file or folder with the same stem."""
+    stem = expected.name.removesuffix(".expected.json")
+    found = [p for p in expected.parent.iterdir() if p != expected and p.name.split(".")[0] == stem]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def inputs() -> list[Path]:
+    return sorted(
+        p
+        for f in FORMATS
+        for p in (FIXTURES / f).iterdir()
+        if not p.name.endswith(".expected.json")
+    )
+
+
+@pytest.mark.parametrize(
+    "expected", GOLDEN, ids=lambda p: f"{p.parent.name}/{p.name.split('.')[0]}"
+)
+def test_import_matches_golden(expected: Path, update_golden: bool) -> None:
+    result = registry()[expected.parent.name].parse(input_for(expected))
+    if update_golden:
+        write_golden(expected, result)
+    assert_result_equal(result, read_golden(expected))
+    assert_lines_accounted(result)
+
+
+def test_every_input_has_a_golden_file() -> None:
+    assert len(GOLDEN) == len(inputs()) >= 6
+
+
+@pytest.mark.parametrize("source", inputs(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_sniff_names_the_folder(source: Path) -> None:
+    assert sniff(source).name == source.parent.name
+
+
+@pytest.mark.parametrize("source", inputs(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_only_one_meta_sniffer_is_sure(source: Path) -> None:
+    sample = Sample.read(source)
+    scores = [registry()[f].sniff(sample) for f in FORMATS]
+    assert sum(score >= 0.5 for score in scores) == 1, scores
+
+
+def test_mojibake_is_repaired_in_every_field_but_genuine_text_is_kept() -> None:
+    result = registry()["messenger"].parse(THREAD)
+    texts = result.messages["text"].to_list()
+    assert "Hola! ¿Cómo estás? 😍" in texts
+    assert "He said “soon” again" in texts  # a genuine U+201C is not "repaired"
+    assert result.chats[0].name == "Sofía Álvarez"
+    assert "Sofía Álvarez" in result.messages["sender"].to_list()
+    assert repair_mojibake("\u00e2\u009d\u00a4") == "❤"
+    assert repair_mojibake("naïve “quoted”") == "naïve “quoted”"
+
+
+def test_split_thread_is_merged_sorted_and_deduplicated() -> None:
+    result = registry()["messenger"].parse(THREAD)
+    stamps = result.messages["timestamp"].to_list()
+    assert stamps == sorted(stamps)
+    assert result.units == 13
+    assert result.messages.height == 12
+    assert [s.reason.startswith("same record as") for s in result.skipped] == [True]
+
+
+def test_one_message_file_brings_its_siblings() -> None:
+    whole = registry()["messenger"].parse(THREAD)
+    one = registry()["messenger"].parse(THREAD / "message_2.json")
+    assert one.messages["text"].to_list() == whole.messages["text"].to_list()
+
+
+def test_timezone_follows_daylight_saving_time() -> None:
+    frame = registry()["messenger"].parse(THREAD, timezone="Europe/Madrid").messages
+    by_line = {r["source_line"]: r for r in frame.to_dicts()}
+    assert (str(by_line[6]["timestamp"]), by_line[6]["utc_offset"]) == ("2023-10-29 02:59:30", 7200)
+    assert (str(by_line[5]["timestamp"]), by_line[5]["utc_offset"]) == ("2023-10-29 02:00:30", 3600)
+    # Sorted by the instant, so the hour that repeats keeps its true order.
+    assert frame["source_line"].to_list().index(6) < frame["source_line"].to_list().index(5)
+
+
+def test_without_timezone_the_machine_zone_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "America/Sao_Paulo")
+    row = registry()["messenger"].parse(THREAD).messages.row(0, named=True)
+    assert row["utc_offset"] == -3 * 3600
+
+
+def test_unknown_timezone_is_a_parse_error() -> None:
+    with pytest.raises(ParseError, match="unknown time zone 'Mars/Olympus'"):
+        registry()["messenger"].parse(THREAD, timezone="Mars/Olympus")
+
+
+def test_download_zip_one_chat_per_thread_and_owner_guess() -> None:
+    result = registry()["messenger"].parse(FIXTURES / "messenger" / "download.zip")
+    assert {c.me_guess for c in result.chats} == {"Maya Lindqvist"}
+    assert sorted(result.messages["chat"].unique()) == [
+        "Cena del viernes",
+        "Lucas Moreau",
+        "Sofía Álvarez",
+    ]
+
+
+def test_chat_keyword_picks_one_thread() -> None:
+    result = registry()["messenger"].parse(
+        FIXTURES / "messenger" / "download.zip", chat="SOFÍA álvarez"
+    )
+    assert result.messages["chat"].unique().to_list() == ["Sofía Álvarez"]
+    assert result.units == 2
+    assert result.chats[0].me_guess == "Maya Lindqvist"  # still learned from every thread
+
+
+def test_unknown_chat_lists_the_threads() -> None:
+    with pytest.raises(ChatNotFoundError, match="'Cena del viernes', 'Lucas Moreau'"):
+        registry()["messenger"].parse(FIXTURES / "messenger" / "download.zip", chat="Nobody")
+
+
+def test_profile_file_names_the_owner(tmp_path: Path) -> None:
+    shutil.copytree(THREAD, tmp_path / "inbox" / "sofia")
+    profile = {"autofill_information_v2": {"FULL_NAME": ["Maya Lindqvist"], "EMAIL": []}}
+    (tmp_path / "autofill_information.json").write_text(json.dumps(profile))
+    (meta,) = registry()["messenger"].parse(tmp_path).chats
+    assert meta.me_guess == "Maya Lindqvist"
+    assert "autofill_information.json" in meta.me_reason
+
+
+def test_records_without_type_are_classified() -> None:
+    assert classify({"content": "hi"}) == ("text", "hi")
+    assert classify({"photos": [{"uri": "a.jpg"}]}) == ("media", None)
+    assert classify({"audio_files": [{"uri": "a.mp4"}]}) == ("voice", None)
+    assert classify({"sticker": {"uri": "s.png"}}) == ("sticker", None)
+    assert classify({"content": "Ana missed your call.", "call_duration": 0}) == ("call", None)
+    assert classify({"content": "X created a poll: Where?"})[0] == "system"
+    assert classify({"content": "Reaccionó 😂 a tu mensaje"})[0] == "system"
+
+
+def test_e2ee_shape_is_read() -> None:
+    frame = (
+        registry()["messenger"].parse(FIXTURES / "messenger" / "e2ee_secure_storage.json").messages
+    )
+    assert frame["kind"].cast(str).to_list() == ["text", "text", "media", "deleted"]
+
+
+def test_unknown_e2ee_shape_is_reported(tmp_path: Path) -> None:
+    source = tmp_path / "secure.json"
+    source.write_text(json.dumps({"messages": [{"authorName": "A", "sentAt": 1, "body": "x"}]}))
+    with pytest.raises(ParseError, match="end-to-end encrypted export, but its messages"):
+        registry()["messenger"].parse(source)
+
+
+def test_truncated_json_names_the_line(tmp_path: Path) -> None:
+    source = tmp_path / "message_1.json"
+    source.write_bytes((THREAD / "message_1.json").read_bytes()[:900])
+    with pytest.raises(ParseError, match=r"not valid JSON: .*cut short") as info:
+        registry()["messenger"].parse(source)
+    assert info.value.line is not None
+    assert info.value.line > 1
+
+
+def test_json_of_another_shape(tmp_path: Path) -> None:
+    source = tmp_path / "message_1.json"
+    source.write_text('{"name": "A", "type": "personal_chat", "id": 1, "list": []}')
+    with pytest.raises(ParseError, match="not a Messenger or Instagram message file"):
+        registry()["instagram"].parse(source)
+
+
+def test_html_download_asks_for_json(tmp_path: Path) -> None:
+    thread = tmp_path / "your_instagram_activity" / "messages" / "inbox" / "lucas_1"
+    thread.mkdir(parents=True)
+    (thread / "message_1.html").write_text("<html><head><title>Lucas</title></head></html>")
+    assert sniff(tmp_path).name == "instagram"
+    with pytest.raises(ParseError, match=r"HTML pages, not JSON.*Format: JSON"):
+        registry()["instagram"].parse(tmp_path)
+    page = tmp_path / "lucas.html"
+    page.write_text("<!DOCTYPE html><html><head><title>Lucas</title></head></html>")
+    with pytest.raises(ParseError, match="HTML page, not JSON"):
+        registry()["instagram"].parse(page)
+
+
+def test_damaged_zip_is_a_parse_error(tmp_path: Path) -> None:
+    source = tmp_path / "download.zip"
+    data = (FIXTURES / "messenger" / "download.zip").read_bytes()
+    source.write_bytes(data[: len(data) // 2] + bytes(len(data) // 2))
+    with pytest.raises(PullawayError):
+        registry()["messenger"].parse(source)
+
+
+def test_zip_member_is_named_in_source_file(tmp_path: Path) -> None:
+    with zipfile.ZipFile(tmp_path / "x.zip", "w") as archive:
+        archive.writestr(
+            "messages/inbox/a_1/message_1.json", (THREAD / "message_1.json").read_text()
+        )
+    result = registry()["messenger"].parse(tmp_path / "x.zip")
+    assert result.messages["source_file"][0].endswith("x.zip/messages/inbox/a_1/message_1.json")
+
+
+SEED_BYTES = (THREAD / "message_1.json").read_bytes()
+
+
+@settings(
+    max_examples=50,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(
+    cut=st.integers(min_value=0, max_value=len(SEED_BYTES)),
+    flips=st.lists(st.tuples(st.integers(0, len(SEED_BYTES) - 1), st.integers(0, 255)), max_size=4),
+)
+def test_mangled_json_raises_only_pullaway_errors(
+    tmp_path_factory: pytest.TempPathFactory, cut: int, flips: list[tuple[int, int]]
+) -> None:
+    data = bytearray(SEED_BYTES)
+    for position, value in flips:
+        data[position] = value
+    source = tmp_path_factory.mktemp("mangled") / "message_1.json"
+    source.write_bytes(bytes(data[:cut] if cut < len(data) else data))
+    try:
+        result = registry()["messenger"].parse(source, timezone="UTC")
+    except PullawayError:
+        return
+    assert_lines_accounted(result)
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+KEYS = ["sender_name", "timestamp_ms", "content", "photos", "is_unsent", "reactions", "share"]
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(index=st.integers(0, 6), key=st.sampled_from(KEYS), value=JSON_VALUES)
+def test_odd_field_values_are_reported_not_crashing(
+    tmp_path_factory: pytest.TempPathFactory, index: int, key: str, value: object
+) -> None:
+    data = json.loads(SEED_BYTES)
+    data["messages"][index][key] = value
+    source = tmp_path_factory.mktemp("odd") / "thread.json"
+    source.write_text(json.dumps(data))
+    try:
+        result = registry()["messenger"].parse(source, timezone="UTC")
+    except PullawayError:
+        return
+    assert_lines_accounted(result)
+
+
+def test_offsets_from_the_operating_system_when_the_zone_has_no_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TZ", "Europe/Madrid")
+    time.tzset()
+    try:
+        utc = pl.Series([datetime(2023, 10, 29, 0, 59, 30), datetime(2023, 10, 29, 1, 0, 30)])
+        wall, offset = _wall_clock_from_os(utc)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert [str(w) for w in wall] == ["2023-10-29 02:59:30", "2023-10-29 02:00:30"]
+    assert offset.to_list() == [7200, 3600]
+
+
+def test_a_missing_message_file_is_noted(tmp_path: Path) -> None:
+    shutil.copy(THREAD / "message_2.json", tmp_path / "message_2.json")
+    result = registry()["messenger"].parse(tmp_path / "message_2.json")
+    assert "Sofía Álvarez: message_1.json is missing; its messages are not imported" in result.notes

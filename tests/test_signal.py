@@ -1,0 +1,218 @@
+"""Signal (signal-export): golden fixtures for data.json and both chat.md generations, inputs as
+folder, file or zip, sniffing against WhatsApp look-alikes, chat-miner's corpus, bad input."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import shutil
+import zipfile
+from typing import TYPE_CHECKING
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import CORPORA, FIXTURES
+from pullaway.errors import ChatNotFoundError, ParseError, PullawayError
+from pullaway.importers import Sample, registry, sniff
+from pullaway.importers.signal import parse
+from pullaway.importers.signal import sniff as signal_sniff
+from pullaway.testing import assert_lines_accounted, assert_result_equal, read_golden, write_golden
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+FOLDER = FIXTURES / "signal"
+GOLDEN = sorted(FOLDER.glob("*.expected.json"))
+CHAT_MINER = CORPORA / "chat-miner"
+
+
+def stem(path: Path) -> str:
+    return path.name.split(".")[0]
+
+
+def input_for(expected: Path) -> Path:
+    found = [p for p in FOLDER.iterdir() if p != expected and stem(p) == stem(expected)]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def inputs() -> list[Path]:
+    return sorted(p for p in FOLDER.iterdir() if not p.name.endswith(".expected.json"))
+
+
+@pytest.mark.parametrize("expected", GOLDEN, ids=stem)
+def test_import_matches_golden(expected: Path, update_golden: bool) -> None:
+    result = registry()["signal"].parse(input_for(expected))
+    if update_golden:
+        write_golden(expected, result)
+    assert_result_equal(result, read_golden(expected))
+    assert_lines_accounted(result)
+
+
+def test_every_input_has_a_golden_file() -> None:
+    assert len(GOLDEN) == len(inputs()) >= 3
+
+
+@pytest.mark.parametrize("source", inputs(), ids=lambda p: p.name)
+def test_sniff_picks_signal(source: Path) -> None:
+    assert sniff(source).name == "signal"
+
+
+def test_data_json_is_preferred_and_matches_chat_md() -> None:
+    folder = FOLDER / "Alex Morgan"
+    from_json = parse(folder)
+    assert from_json.notes == (f"Alex Morgan: read {folder}/data.json",)
+    from_md = parse(folder / "chat.md")
+    columns = ["timestamp", "sender", "kind", "text"]
+    json_rows = from_json.messages.select(columns).rows()
+    md_rows = from_md.messages.select(columns).rows()
+    # chat.md has whole seconds only; everything else agrees.
+    assert [r[1:] for r in json_rows] == [r[1:] for r in md_rows]
+    assert [r[0].replace(microsecond=0) for r in json_rows] == [r[0] for r in md_rows]
+    assert from_md.chats[0].name == "Alex Morgan"
+
+
+def test_kinds_from_markdown() -> None:
+    frame = parse(FOLDER / "Sam Rivera").messages
+    kinds = dict(zip(frame["source_line"], frame["kind"], strict=True))
+    assert [kinds[n] for n in (1, 6, 13, 15, 17)] == ["text", "text", "media", "deleted", "call"]
+    texts = dict(zip(frame["source_line"], frame["text"], strict=True))
+    assert texts[1] == "home safe. tonight was fun"  # the reaction line is not text
+    assert texts[6] == "yeah sorry, long day.\nmy phone died at the game\nand I only just got home"
+
+
+def test_zone_gives_offsets_across_dst() -> None:
+    frame = parse(FOLDER / "Sam Rivera", timezone="Europe/London").messages
+    offsets = dict(zip(frame["source_line"], frame["utc_offset"], strict=True))
+    assert (offsets[1], offsets[18]) == (3600, 0)
+    assert parse(FOLDER / "Sam Rivera").messages["utc_offset"].null_count() == frame.height
+
+
+def test_zip_of_an_export_with_several_chats(tmp_path: Path) -> None:
+    root = tmp_path / "signal-chats"
+    for name in ("Alex Morgan", "Jordan Lee"):
+        shutil.copytree(FOLDER / name, root / name)
+    archive = tmp_path / "signal-chats.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for path in sorted(root.rglob("*")):
+            zf.write(path, path.relative_to(tmp_path))
+    assert sniff(archive).name == "signal"
+    both = parse(archive)
+    assert [c.name for c in both.chats] == ["Alex Morgan", "Jordan Lee"]
+    one = parse(archive, chat="jordan lee")
+    assert set(one.messages["chat"]) == {"Jordan Lee"}
+    with pytest.raises(ChatNotFoundError, match="Alex Morgan, Jordan Lee"):
+        parse(archive, chat="Nobody")
+
+
+def test_bare_data_json(tmp_path: Path) -> None:
+    source = tmp_path / "data.json"
+    shutil.copy(FOLDER / "Alex Morgan" / "data.json", source)
+    assert sniff(source).name == "signal"
+    result = parse(source)
+    assert result.messages.height == 10
+    assert result.chats[0].name == tmp_path.name
+
+
+def test_bad_json_lines_are_skipped_not_fatal(tmp_path: Path) -> None:
+    good = (FOLDER / "Alex Morgan" / "data.json").read_text(encoding="utf-8").splitlines()
+    source = tmp_path / "data.json"
+    source.write_text("\n".join([good[0], '{"date": "broken', good[1], "[]"]), encoding="utf-8")
+    result = parse(source)
+    assert [(s.line, s.reason) for s in result.skipped] == [
+        (2, "not a JSON object"),
+        (4, "no date"),
+    ]
+    assert result.messages.height == 2
+
+
+def test_not_json_lines_at_all_is_a_parse_error(tmp_path: Path) -> None:
+    source = tmp_path / "data.json"
+    source.write_text("hello\nworld\n", encoding="utf-8")
+    with pytest.raises(ParseError, match="no line is a JSON object"):
+        parse(source)
+
+
+def test_folder_without_chat_files_is_a_parse_error(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("hi", encoding="utf-8")
+    with pytest.raises(ParseError, match=r"no data.json or chat.md"):
+        parse(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[13/06/2018, 21:25:15] Ana: hola\n[13/06/2018, 21:26:01] Bo: hey\n",
+        "[2018/06/13, 21:25:15] Ana: hola\n[2018/06/13, 21:26:01] Bo: hey\n",
+        "[13.06.18, 21:25:15] Ana: hallo\n[13.06.18, 21:26:01] Bo: hey\n",
+        "\u200e[2018-06-13 21:25:15] Ana: \u200eimage omitted\n[2018-06-13 21:26:01] Bo: hey\n",
+        "13/06/2018, 21:25 - Ana: hola\n13/06/2018, 21:26 - Bo: hey\n",
+    ],
+)
+def test_whatsapp_lines_are_not_signal(tmp_path: Path, text: str) -> None:
+    source = tmp_path / "_chat.txt"
+    source.write_text(text, encoding="utf-8")
+    assert signal_sniff(Sample.read(source)) == 0.0
+
+
+def test_iso_dash_lines_alone_score_at_least_the_threshold(tmp_path: Path) -> None:
+    source = tmp_path / "export.txt"
+    source.write_text("[2019-12-24, 12:23] Jane: hi\n[2019-12-24, 12:25] John: yo\n", "utf-8")
+    assert 0.6 <= signal_sniff(Sample.read(source)) < 0.9
+
+
+def _normalised(rows: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    return sorted((t, a, re.sub(r"\s+", " ", m).strip()) for t, a, m in rows)
+
+
+def _ours(source: Path) -> list[tuple[str, str, str]]:
+    frame = parse(source).messages
+    return [
+        (ts.isoformat(timespec="seconds"), sender, text or "")
+        for ts, sender, text in frame.select("timestamp", "sender", "text").rows()
+    ]
+
+
+def test_chat_miner_signal_fixture_matches_its_target() -> None:
+    folder = CHAT_MINER / "test" / "signal"
+    if not folder.exists():
+        pytest.skip("shared corpora not present")
+    target = json.loads((folder / "target.json").read_text(encoding="utf-8"))
+    theirs = [(r["timestamp"], r["author"], r["message"]) for r in target]
+    ours = _ours(folder / "test_export.txt")
+    # chat-miner joins "Hello\nJane!" with a space and lists newest first; we keep the newline.
+    assert _normalised(ours) == _normalised(theirs)
+    assert parse(folder / "test_export.txt").messages["text"][1] == "Hello\nJane!"
+
+
+def test_chat_miner_old_signal_fixture_matches_its_target() -> None:
+    folder = CHAT_MINER / "history" / "62d255f" / "test" / "signal"
+    if not folder.exists():
+        pytest.skip("shared corpora not present")
+    with (folder / "test_target.csv").open(encoding="utf-8", newline="") as fh:
+        theirs = [
+            (r["timestamp"].replace(" ", "T"), r["author"], r["message"])
+            for r in csv.DictReader(fh)
+        ]
+    assert _normalised(_ours(folder / "test_export.txt")) == _normalised(theirs)
+
+
+@settings(
+    max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_mangled_exports_raise_only_pullaway_errors(tmp_path: Path, data: st.DataObject) -> None:
+    name = data.draw(st.sampled_from(["data.json", "chat.md"]))
+    raw = (FOLDER / "Alex Morgan" / name).read_bytes()
+    at = data.draw(st.integers(0, len(raw)))
+    junk = data.draw(st.binary(max_size=30) | st.sampled_from([b"{", b"]", b'"', b"\n[", b"\xff"]))
+    source = tmp_path / name
+    source.write_bytes(raw[:at] + junk + raw[at + data.draw(st.integers(0, 40)) :])
+    try:
+        result = parse(source)
+    except PullawayError:
+        return
+    assert_lines_accounted(result)

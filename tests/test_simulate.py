@@ -1,0 +1,386 @@
+"""The simulator: determinism, truth consistency, languages, exports that re-import, scoring."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+from typer.testing import CliRunner
+
+from pullaway.errors import ParseError
+from pullaway.importers import sniff
+from pullaway.model import MESSAGE_SCHEMA
+from pullaway.simulate import LANGUAGES, NO_NOISE, SimulatedChat, simulate
+from pullaway.simulate.cli import app
+from pullaway.simulate.phrases import PHRASES
+from pullaway.simulate.plan import EpisodeSettings, plan_episodes
+from pullaway.simulate.scoring import (
+    HistoryScore,
+    effect_sign,
+    f1,
+    false_episodes_per_year,
+    km_median,
+    match_episodes,
+    score_history,
+    total,
+)
+from pullaway.simulate.writers import EXPORT_FORMATS, write_export
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+SMALL = {"days": 120, "rate": 25.0}
+
+
+@pytest.fixture(scope="module")
+def small_chat() -> SimulatedChat:
+    return simulate(seed=11, **SMALL)  # type: ignore[arg-type]
+
+
+def _day(text: str) -> date:
+    return date.fromisoformat(text[:10])
+
+
+# --- determinism and schema -------------------------------------------------------------
+
+
+def test_same_seed_same_chat(small_chat: SimulatedChat) -> None:
+    again = simulate(seed=11, **SMALL)  # type: ignore[arg-type]
+    assert_frame_equal(small_chat.messages, again.messages)
+    assert small_chat.truth == again.truth
+
+
+def test_other_seed_other_chat(small_chat: SimulatedChat) -> None:
+    other = simulate(seed=12, **SMALL)  # type: ignore[arg-type]
+    assert other.messages.height != small_chat.messages.height or not other.messages.equals(
+        small_chat.messages
+    )
+
+
+def test_messages_follow_the_schema(small_chat: SimulatedChat) -> None:
+    frame = small_chat.messages
+    assert frame.schema == MESSAGE_SCHEMA
+    assert frame["message_id"].n_unique() == frame.height
+    assert frame["timestamp"].is_sorted()
+    assert set(frame["sender"].unique()) == {"Maya", "Leo"}
+    assert frame.filter(pl.col("kind") == "text")["text"].null_count() == 0
+    assert (
+        frame.filter(pl.col("kind") != "text")["text"].null_count()
+        == frame.filter(pl.col("kind") != "text").height
+    )
+
+
+def test_rate_is_roughly_messages_per_day() -> None:
+    chat = simulate(seed=3, days=200, rate=60.0, episodes=0, noise=NO_NOISE)
+    per_day = chat.messages.height / 200
+    assert 45 < per_day < 75, per_day
+
+
+def test_nobody_texts_in_their_sleep_much(small_chat: SimulatedChat) -> None:
+    params = small_chat.truth["params"]["style"]
+    frame = small_chat.messages.with_columns(
+        hour=pl.col("timestamp").dt.hour() + pl.col("timestamp").dt.minute() / 60
+    )
+    for person, name in (("her", "Maya"), ("him", "Leo")):
+        start, hours = params[person]["sleep_start"], params[person]["sleep_hours"]
+        mine = frame.filter(pl.col("sender") == name)["hour"].to_numpy()
+        asleep = np.mod(mine - start, 24.0) < hours
+        assert asleep.mean() < 0.02, (name, asleep.mean())
+
+
+# --- truth ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("seed", "ongoing"), [(1, True), (2, False), (3, True), (4, False), (5, False), (6, False)]
+)
+def test_truth_is_consistent(seed: int, *, ongoing: bool) -> None:
+    chat = simulate(seed=seed, days=300, rate=20.0, ongoing=ongoing)
+    truth = chat.truth
+    first, last = _day(truth["chat"]["first"]), _day(truth["chat"]["last"])
+    assert truth["chat"]["messages"] == chat.messages.height
+    episodes = truth["episodes"]
+    assert episodes, "a drawn episode count is at least one"
+    previous_end = first
+    for i, ep in enumerate(episodes):
+        onset = _day(ep["onset"])
+        assert first < onset <= last
+        assert onset >= previous_end
+        assert ep["mechanisms"] == []
+        if ep["outcome"] == "returned":
+            end = _day(ep["end"])
+            assert ep["days_to_return"] == (end - onset).days
+            assert 4 <= ep["days_to_return"] <= 41
+            assert ep["after"] in ("stronger", "same", "weaker")
+            previous_end = end
+        else:
+            assert ep["end"] is None
+            assert ep["days_to_return"] is None
+            assert ep["after"] is None
+            assert i == len(episodes) - 1, "only the last episode can be open or final"
+    last_ep = episodes[-1]
+    phase = truth["now"]["phase"]
+    if last_ep["outcome"] == "ongoing":
+        assert ongoing
+        assert phase == "pulling_away"
+        assert truth["now"]["since"] == last_ep["onset"]
+        assert truth["now"]["strategy"] == last_ep["strategy"]
+    elif last_ep["outcome"] in ("ended", "faded"):
+        assert phase == "ended"
+        assert truth["safety"]["ending"]
+    else:
+        assert phase == "connected"
+    if not ongoing:
+        assert all(ep["outcome"] != "ongoing" for ep in episodes)
+
+
+def test_truth_comparison_counts_the_episodes() -> None:
+    strategies = ["let_go", "chased", "let_go", "chased"]
+    chat = simulate(seed=8, days=420, strategies=strategies)  # type: ignore[arg-type]
+    comparison = chat.truth["comparison"]
+    placed = [ep["strategy"] for ep in chat.truth["episodes"]]
+    assert placed == strategies[: len(placed)]
+    assert comparison["let_go"]["episodes"] == placed.count("let_go")
+    assert comparison["chased"]["episodes"] == placed.count("chased")
+    assert comparison["enough_data"] is False
+
+
+def test_noise_only_history_has_no_episode() -> None:
+    chat = simulate(seed=9, days=200, episodes=0)
+    assert chat.truth["episodes"] == []
+    assert chat.truth["now"] == {
+        "phase": "connected",
+        "since": None,
+        "days": None,
+        "strategy": None,
+    }
+    assert chat.truth["params"]["noise_spells"], "noise spells were drawn"
+
+
+def test_terminal_episode_ends_the_history() -> None:
+    chat = simulate(seed=21, days=300, ongoing=False, episodes=2, terminal_probability=1.0)
+    last = chat.truth["episodes"][-1]
+    assert last["outcome"] in ("ended", "faded")
+    his_last = chat.messages.filter(pl.col("sender") == "Leo")["timestamp"].max()
+    assert isinstance(his_last, datetime)
+    silence = (_day(chat.truth["chat"]["last"]) - his_last.date()).days
+    assert silence >= 20
+    if last["outcome"] == "ended":
+        texts = chat.messages.filter(pl.col("sender") == "Leo")["text"].drop_nulls().to_list()
+        assert any(t in PHRASES["en"]["ending"] for t in texts)
+
+
+def test_his_messages_drop_in_an_episode() -> None:
+    chat = simulate(seed=4, days=300, rate=60.0)
+    for ep in chat.truth["episodes"]:
+        assert ep["his_level"] is not None
+        assert ep["his_level"] < 0.85, ep
+
+
+@pytest.mark.parametrize("effect", [1.5, -1.5])
+def test_let_go_effect_moves_return_times(effect: float) -> None:
+    rng = np.random.default_rng(0)
+    times: dict[str, list[float]] = {"let_go": [], "chased": []}
+    for strategy in times:
+        settings = EpisodeSettings(
+            count=None,
+            strategy_mix={},
+            strategies=(strategy,) * 40,  # type: ignore[arg-type]
+            let_go_effect=effect,
+            ongoing=False,
+            terminal_probability=0.0,
+            return_median_days=10.0,
+            warmup_days=40,
+        )
+        plans, _ = plan_episodes(rng, 4000, settings)
+        times[strategy] = [p.planned_days_to_return for p in plans]
+    faster = np.median(times["let_go"]) < np.median(times["chased"])
+    assert faster == (effect > 0)
+
+
+# --- language ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_language_cues_are_present(language: str) -> None:
+    chat = simulate(seed=5, days=90, rate=30.0, language=language, strategies=["chased"])  # type: ignore[arg-type,list-item]
+    texts = set(chat.messages["text"].drop_nulls().to_list())
+    bank = PHRASES[language]  # type: ignore[index]
+    for category in ("morning", "check", "affection"):
+        found = {t for t in texts for p in bank[category] if t.startswith(p)}
+        assert found, f"no {category} phrase in {language}"
+    if language != "en":
+        english_only = set(PHRASES["en"]["check"]) - set(bank["check"])
+        assert not texts & english_only
+
+
+# --- exports ----------------------------------------------------------------------------
+
+
+def _import(path: Path) -> pl.DataFrame:
+    importer = sniff(path)
+    try:
+        result = importer.parse(path)
+    except ParseError as exc:
+        if "not written yet" in str(exc):
+            pytest.skip(f"{importer.name} importer is still a placeholder: {exc}")
+        raise
+    return result.messages
+
+
+CASES = [
+    ("whatsapp_android", "dmy", "24h", "en"),
+    ("whatsapp_android", "mdy", "12h", "de"),
+    ("whatsapp_ios", "dmy", "24h", "es"),
+    ("whatsapp_ios", "mdy", "12h", "fr"),
+    ("telegram", "dmy", "24h", "pt"),
+]
+
+
+@pytest.mark.parametrize(("fmt", "order", "clock", "language"), CASES)
+def test_export_reimports(tmp_path: Path, fmt: str, order: str, clock: str, language: str) -> None:
+    chat = simulate(seed=6, days=70, rate=20.0, language=language)  # type: ignore[arg-type]
+    path = write_export(chat, tmp_path, format=fmt, date_order=order, clock=clock)  # type: ignore[arg-type]
+    back = _import(path).filter(pl.col("kind") != "system")
+    assert back.height == chat.messages.height
+    assert (
+        back["sender"].value_counts(sort=True).rows()
+        == chat.messages["sender"].value_counts(sort=True).rows()
+    )
+    texts = chat.messages.filter(pl.col("kind") == "text")["text"]
+    assert back.filter(pl.col("kind") == "text")["text"].to_list() == texts.to_list()
+    minutes = chat.messages["timestamp"].dt.truncate("1m")
+    assert (back["timestamp"].dt.truncate("1m") == minutes).all()
+    assert json.loads((tmp_path / "truth.json").read_text(encoding="utf-8")) == chat.truth
+
+
+def test_android_layout(tmp_path: Path, small_chat: SimulatedChat) -> None:
+    path = write_export(small_chat, tmp_path, format="whatsapp_android", clock="12h")
+    assert path.name == "WhatsApp Chat with Leo.txt"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert "end-to-end encrypted" in lines[0]
+    assert " - Maya: " not in lines[0]
+    assert "\u202fAM - " in "\n".join(lines) or "\u202fPM - " in "\n".join(lines)
+    assert any(line.endswith(": <Media omitted>") for line in lines)
+
+
+def test_ios_layout(tmp_path: Path, small_chat: SimulatedChat) -> None:
+    path = write_export(small_chat, tmp_path, format="whatsapp_ios")
+    assert path.name == "WhatsApp Chat - Leo.zip"
+    with zipfile.ZipFile(path) as zf:
+        text = zf.read("_chat.txt").decode("utf-8")
+    media = [line for line in text.splitlines() if line.endswith("image omitted")]
+    assert media
+    assert all(line.startswith("\u200e[") and ": \u200eimage omitted" in line for line in media)
+
+
+def test_telegram_layout(tmp_path: Path, small_chat: SimulatedChat) -> None:
+    path = write_export(small_chat, tmp_path, format="telegram", utc_offset=7200)
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    assert data["type"] == "personal_chat"
+    assert data["name"] == "Leo"
+    messages = data["messages"]
+    assert len(messages) == small_chat.messages.height
+    first = messages[0]
+    wall_clock_as_utc = datetime.fromisoformat(first["date"]).replace(tzinfo=UTC).timestamp()
+    assert int(first["date_unixtime"]) == int(wall_clock_as_utc) - 7200
+    assert {m.get("media_type") for m in messages} >= {None, "sticker", "voice_message"}
+    assert any(isinstance(m["text"], list) for m in messages)
+
+
+def test_cli_writes_export_and_truth(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app,
+        ["--seed", "3", "--out", str(tmp_path), "--days", "90", "--language", "es",
+         "--format", "telegram", "--let-go-effect", "1.0"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "result.json").exists()
+    truth = json.loads((tmp_path / "truth.json").read_text(encoding="utf-8"))
+    assert truth["params"]["language"] == "es"
+    assert truth["params"]["let_go_effect"] == 1.0
+
+
+def test_bad_parameters_are_refused() -> None:
+    with pytest.raises(ValueError, match=r"days=10 .*language='xx'"):
+        simulate(seed=1, days=10, language="xx")  # type: ignore[arg-type]
+
+
+# --- scoring ----------------------------------------------------------------------------
+
+
+def _ep(onset: str, end: str | None = None, **more: Any) -> dict[str, Any]:
+    return {"onset": onset, "end": end, **more}
+
+
+def test_matching_is_one_to_one_and_closest_first() -> None:
+    truth = [_ep("2025-03-10"), _ep("2025-03-12")]
+    found = [_ep("2025-03-11"), _ep("2025-03-13"), _ep("2025-05-01")]
+    assert match_episodes(truth, found) == [(0, 0), (1, 1)]
+    assert match_episodes(truth[:1], found[:1], tolerance_days=0) == []
+
+
+def test_score_history_counts_errors_and_accuracies() -> None:
+    truth = {
+        "episodes": [
+            _ep("2025-03-10", "2025-03-20", strategy="let_go", outcome="returned"),
+            _ep("2025-06-01", "2025-06-09", strategy="chased", outcome="returned"),
+            _ep("2025-09-01", None, strategy="chased", outcome="ongoing"),
+        ],
+        "now": {"phase": "pulling_away"},
+    }
+    found = {
+        "episodes": [
+            _ep("2025-03-12", "2025-03-21", strategy="let_go", outcome="returned"),
+            _ep("2025-06-05", "2025-06-09", strategy="chased", outcome="returned"),
+            _ep("2025-08-31", None, strategy="mixed", outcome="ongoing"),
+            _ep("2025-11-01", None, strategy="mixed", outcome="ongoing"),
+        ],
+        "now": {"phase": "connected"},
+    }
+    score = score_history(truth, found, years=1.0)
+    assert (score.true_positives, score.false_positives, score.false_negatives) == (2, 2, 1)
+    assert score.onset_errors == (2, 1)
+    assert score.return_errors == (1,)
+    assert score.strategy_hits == (True, False)
+    assert score.outcome_hits == (True, True)
+    assert score.phase_hit is False
+    assert score.precision == 0.5
+    assert score.recall == pytest.approx(2 / 3)
+    assert score.f1 == pytest.approx(4 / 7)
+
+
+def test_totals_pool_histories() -> None:
+    quiet = HistoryScore(0, 1, 0, years=2.0)
+    busy = HistoryScore(3, 0, 1, onset_errors=(0, 1, 5), return_errors=(0, 2), years=1.0)
+    totals = total([quiet, busy])
+    assert totals.precision == 0.75
+    assert totals.recall == 0.75
+    assert totals.f1 == f1(3, 1, 1)
+    assert totals.onset_median_error == 1
+    assert totals.return_median_error == 1
+    assert totals.strategy_accuracy is None
+    assert false_episodes_per_year([quiet]) == 0.5
+    assert false_episodes_per_year([]) is None
+
+
+def test_km_median_and_effect_sign() -> None:
+    assert km_median([5, 8, 12, 20], [True, True, False, True]) == 8
+    assert km_median([], []) is None
+    assert (
+        effect_sign(
+            {"let_go": {"median_days_to_return": 9}, "chased": {"median_days_to_return": 4}}
+        )
+        == -1
+    )
+    assert effect_sign({"let_go": {"median_days_to_return": None}, "chased": {}}) is None
+
+
+def test_every_export_format_is_known() -> None:
+    assert EXPORT_FORMATS == ("whatsapp_android", "whatsapp_ios", "telegram")

@@ -1,0 +1,249 @@
+"""SMS Backup & Restore XML: golden fixtures, streaming repair, contacts, time zones, bad input."""
+
+from __future__ import annotations
+
+import base64
+import io
+import time
+import tracemalloc
+import zipfile
+from typing import TYPE_CHECKING
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import FIXTURES
+from pullaway.errors import ChatNotFoundError, ParseError, PullawayError
+from pullaway.importers import registry, sniff
+from pullaway.importers.sms_xml import _repaired_chunks, _Repairs, parse
+from pullaway.testing import assert_lines_accounted, assert_result_equal, read_golden, write_golden
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+FOLDER = FIXTURES / "sms_xml"
+GOLDEN = sorted(FOLDER.glob("*.expected.json"))
+# The zone each fixture's phone was in; the goldens were written with these.
+ZONES = {"drafts_failed": "Europe/London", "surrogate_pairs": "Europe/Berlin"}
+DEFAULT_ZONE = "America/New_York"
+
+
+def stem(path: Path) -> str:
+    return path.name.split(".")[0]
+
+
+def input_for(expected: Path) -> Path:
+    found = [p for p in FOLDER.iterdir() if p != expected and stem(p) == stem(expected)]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def inputs() -> list[Path]:
+    return sorted(p for p in FOLDER.iterdir() if not p.name.endswith(".expected.json"))
+
+
+@pytest.mark.parametrize("expected", GOLDEN, ids=stem)
+def test_import_matches_golden(expected: Path, update_golden: bool) -> None:
+    source = input_for(expected)
+    result = registry()["sms_xml"].parse(source, timezone=ZONES.get(stem(source), DEFAULT_ZONE))
+    if update_golden:
+        write_golden(expected, result)
+    assert_result_equal(result, read_golden(expected))
+    assert_lines_accounted(result)
+
+
+def test_every_input_has_a_golden_file() -> None:
+    assert len(GOLDEN) == len(inputs()) >= 5
+
+
+@pytest.mark.parametrize("source", inputs(), ids=lambda p: p.name)
+def test_sniff_picks_sms_xml(source: Path) -> None:
+    assert sniff(source).name == "sms_xml"
+
+
+def test_differently_written_numbers_are_one_contact() -> None:
+    result = parse(FOLDER / "two_contacts_numbers.xml", timezone=DEFAULT_ZONE)
+    assert [c.name for c in result.chats] == ["Jake", "Mia Chen"]
+    counts = dict(result.messages.group_by("chat").len().iter_rows())
+    assert counts == {"Jake": 4, "Mia Chen": 3}
+    assert {c.me_guess for c in result.chats} == {"Me"}
+
+
+@pytest.mark.parametrize("wanted", ["Mia Chen", "mia chen", "(555) 987-6543", "+15559876543"])
+def test_chat_keyword_chooses_one_contact_by_name_or_number(wanted: str) -> None:
+    result = parse(FOLDER / "two_contacts_numbers.xml", chat=wanted, timezone=DEFAULT_ZONE)
+    assert set(result.messages["chat"]) == {"Mia Chen"}
+    assert result.units == 3
+    assert any("other conversations" in n for n in result.notes)
+    assert_lines_accounted(result)
+
+
+def test_unknown_chat_names_the_contacts_found() -> None:
+    with pytest.raises(ChatNotFoundError, match="Jake, Mia Chen"):
+        parse(FOLDER / "two_contacts_numbers.xml", chat="Nobody", timezone=DEFAULT_ZONE)
+
+
+def test_mms_text_media_smil_and_group() -> None:
+    result = parse(FOLDER / "mms_parts_group.xml", timezone=DEFAULT_ZONE)
+    rows = {r["source_line"]: r for r in result.messages.to_dicts()}
+    assert (rows[2]["kind"], rows[2]["text"]) == ("text", "the old photo booth pics 😂")
+    assert (rows[3]["kind"], rows[3]["text"], rows[3]["sender"]) == ("media", None, "Me")
+    assert rows[5]["text"].endswith("last night, \nand it carries on in a second part.")
+    assert [(s.line, s.reason) for s in result.skipped] == [(4, "group MMS")]
+
+
+def test_undelivered_messages_are_skipped_with_a_reason() -> None:
+    result = parse(FOLDER / "drafts_failed.xml", timezone="Europe/London")
+    assert [(s.line, s.reason) for s in result.skipped] == [
+        (n, "never delivered") for n in (2, 4, 5, 6)
+    ]
+
+
+def test_surrogate_pairs_and_lone_surrogates_are_repaired_and_counted() -> None:
+    result = parse(FOLDER / "surrogate_pairs.xml", timezone="Europe/Berlin")
+    texts = result.messages["text"].to_list()
+    assert texts[:3] == ["miss you 😎😘", "😍❤️", "broken emoji \ufffd here"]
+    assert "1 lone surrogate" in " ".join(result.notes)
+    # 2021-03-27 is the last day of winter time in Berlin.
+    assert result.messages["utc_offset"].to_list() == [3600, 3600, 3600, 3600]
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 5, 7, 8, 9, 15, 16, 17, 31, 64])
+def test_repair_is_the_same_whatever_the_chunk_boundaries(chunk: int) -> None:
+    raw = (FOLDER / "surrogate_pairs.xml").read_bytes()
+    whole = b"".join(_repaired_chunks(io.BytesIO(raw), _Repairs()))
+    repairs = _Repairs()
+    pieces = b"".join(_repaired_chunks(io.BytesIO(raw), repairs, chunk_bytes=chunk))
+    assert pieces == whole
+    assert b"&#128526;&#128536;" in whole
+    assert (repairs.pairs, repairs.lone, repairs.invalid) == (4, 1, 1)
+
+
+def test_without_a_zone_the_computers_zone_is_used_and_noted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    result = parse(FOLDER / "sms_only.xml")
+    assert set(result.messages["utc_offset"]) == {9 * 3600}
+    assert any("Asia/Tokyo" in n for n in result.notes)
+
+
+def test_zip_holding_the_backup(tmp_path: Path) -> None:
+    archive = tmp_path / "backup.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.write(FOLDER / "sms_only.xml", "sms-20240314210451.xml")
+    assert sniff(archive).name == "sms_xml"
+    result = parse(archive, timezone=DEFAULT_ZONE)
+    assert result.messages.height == 5
+
+
+def test_truncated_backup_is_a_parse_error_with_line(tmp_path: Path) -> None:
+    source = tmp_path / "sms-cut.xml"
+    source.write_bytes((FOLDER / "sms_only.xml").read_bytes()[:1500])
+    with pytest.raises(ParseError, match=r"not valid XML .*cut short") as caught:
+        parse(source, timezone=DEFAULT_ZONE)
+    assert caught.value.line is not None
+    assert str(caught.value).startswith(f"{source}:")
+
+
+def test_not_xml_is_a_parse_error(tmp_path: Path) -> None:
+    source = tmp_path / "notes.xml"
+    source.write_text("12/03/2024, 10:00 - Jake: hi\n", encoding="utf-8")
+    with pytest.raises(ParseError, match="not valid XML"):
+        parse(source, timezone=DEFAULT_ZONE)
+
+
+def test_other_root_is_a_parse_error(tmp_path: Path) -> None:
+    source = tmp_path / "calls.xml"
+    source.write_text('<?xml version="1.0"?><calls count="0"></calls>', encoding="utf-8")
+    with pytest.raises(ParseError, match=r"root element is <calls>"):
+        parse(source, timezone=DEFAULT_ZONE)
+
+
+def _big_backup(path: Path, *, records: int, media_bytes: int) -> int:
+    """Write a backup of mostly MMS base64 media; return its size in bytes."""
+    media = base64.b64encode(bytes(range(256)) * (media_bytes // 256)).decode()
+    head = (
+        f"<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<smses count=\"{records}\">\n"
+    )
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write(head)
+        for n in range(records):
+            date = 1_700_000_000_000 + n * 60_000
+            fh.write(
+                f'<mms date="{date}" msg_box="{1 + n % 2}" address="+15551234567" '
+                'contact_name="Jake"><parts>'
+                '<part ct="application/smil" text="&lt;smil/&gt;"/>'
+                f'<part ct="text/plain" text="photo {n} &#55357;&#56832;"/>'
+                f'<part ct="image/jpeg" name="IMG_{n}.jpg" data="{media}"/>'
+                "</parts></mms>\n"
+            )
+        fh.write("</smses>\n")
+    return path.stat().st_size
+
+
+def test_streaming_keeps_memory_small_on_a_large_backup(tmp_path: Path) -> None:
+    source = tmp_path / "sms-big.xml"
+    size = _big_backup(source, records=200, media_bytes=192 * 1024)
+    assert size > 50_000_000
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        result = parse(source, timezone=DEFAULT_ZONE)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    elapsed = time.perf_counter() - started
+    assert result.messages.height == 200
+    assert result.messages["text"][0] == "photo 0 😀"
+    assert peak < 30_000_000, f"peak {peak / 1e6:.1f} MB for a {size / 1e6:.0f} MB file"
+    assert elapsed < 10, f"{elapsed:.1f} s"
+
+
+@settings(
+    max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(cut=st.integers(0, 4000), junk=st.binary(max_size=40), at=st.integers(0, 4000))
+def test_mangled_backups_raise_only_pullaway_errors(
+    tmp_path: Path, cut: int, junk: bytes, at: int
+) -> None:
+    raw = (FOLDER / "mms_parts_group.xml").read_bytes()
+    mangled = raw[:at] + junk + raw[at:cut] if cut > at else raw[:cut] + junk
+    source = tmp_path / "mangled.xml"
+    source.write_bytes(mangled)
+    try:
+        result = parse(source, timezone=DEFAULT_ZONE)
+    except PullawayError:
+        return
+    assert_lines_accounted(result)
+
+
+def test_two_numbers_of_one_named_contact_are_one_chat_in_time_order(tmp_path: Path) -> None:
+    source = tmp_path / "sms.xml"
+    source.write_text(
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<smses count=\"3\">\n"
+        '<sms address="+15550000001" date="1700000300000" type="1" body="from work"'
+        ' contact_name="Jake" />\n'
+        '<sms address="+15551234567" date="1700000000000" type="1" body="from mobile"'
+        ' contact_name="Jake" />\n'
+        '<sms address="+15550000001" date="1700000600000" type="4" body="unsent"'
+        ' contact_name="Jake" />\n'
+        "</smses>\n",
+        encoding="utf-8",
+    )
+    result = parse(source, chat="jake", timezone="UTC")
+    assert result.messages["text"].to_list() == ["from mobile", "from work"]
+    assert [c.name for c in result.chats] == ["Jake"]
+    assert [(s.line, s.reason) for s in result.skipped] == [(3, "never delivered")]
+    assert_lines_accounted(result)
+
+
+def test_folder_holding_the_backup(tmp_path: Path) -> None:
+    (tmp_path / "sms-20240314210451.xml").write_bytes((FOLDER / "sms_only.xml").read_bytes())
+    assert sniff(tmp_path).name == "sms_xml"
+    assert parse(tmp_path, timezone=DEFAULT_ZONE).messages.height == 5
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(ParseError, match=r"no \.xml file"):
+        parse(empty, timezone=DEFAULT_ZONE)

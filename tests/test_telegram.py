@@ -1,0 +1,237 @@
+"""Telegram Desktop JSON: golden fixtures, sniffing, chat choice, times and bad input."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import zipfile
+from typing import TYPE_CHECKING
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import FIXTURES
+from pullaway.errors import ChatNotFoundError, ParseError, PullawayError
+from pullaway.importers import registry, sniff
+from pullaway.importers.telegram import DELETED_ACCOUNT, parse
+from pullaway.testing import assert_lines_accounted, assert_result_equal, read_golden, write_golden
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+FOLDER = FIXTURES / "telegram"
+GOLDEN = sorted(FOLDER.glob("*.expected.json"))
+
+
+def input_for(expected: Path) -> Path:
+    """The fixture a golden file describes: a file or folder with the same stem."""
+    stem = expected.name.removesuffix(".expected.json")
+    found = [p for p in expected.parent.iterdir() if p != expected and p.name.split(".")[0] == stem]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def inputs() -> list[Path]:
+    return sorted(p for p in FOLDER.iterdir() if not p.name.endswith(".expected.json"))
+
+
+@pytest.mark.parametrize("expected", GOLDEN, ids=lambda p: p.name.split(".")[0])
+def test_import_matches_golden(expected: Path, update_golden: bool) -> None:
+    result = registry()["telegram"].parse(input_for(expected))
+    if update_golden:
+        write_golden(expected, result)
+    assert_result_equal(result, read_golden(expected))
+    assert_lines_accounted(result)
+
+
+def test_every_input_has_a_golden_file() -> None:
+    assert len(GOLDEN) == len(inputs()) >= 4
+
+
+@pytest.mark.parametrize("source", inputs(), ids=lambda p: p.name)
+def test_sniff_picks_telegram(source: Path) -> None:
+    assert sniff(source).name == "telegram"
+
+
+def test_entities_join_without_separator_and_kinds() -> None:
+    result = parse(FOLDER / "personal_chat.json")
+    rows = {r["source_line"]: r for r in result.messages.to_dicts()}
+    assert rows[2]["text"] == "Did you see this: https://example.org/trip"
+    assert rows[10]["text"] == "ok @maya_l see here"
+    assert (rows[3]["kind"], rows[3]["text"]) == ("call", None)
+    assert (rows[5]["kind"], rows[5]["text"]) == ("sticker", "😴")
+    assert [rows[n]["kind"] for n in (6, 7, 8)] == ["voice", "voice", "media"]
+    assert (rows[4]["kind"], rows[4]["text"]) == ("media", "sunrise from the train")
+    assert [(s.line, s.reason.split(":")[0]) for s in result.skipped] == [(9, "unsupported item")]
+
+
+def test_offset_follows_the_exporting_computer_across_dst() -> None:
+    frame = parse(FOLDER / "personal_chat.json").messages
+    offsets = dict(zip(frame["source_line"], frame["utc_offset"], strict=True))
+    assert offsets[3] == 3600  # 2024-03-31 01:58 in Paris, before the change
+    assert offsets[4] == 7200  # 03:05, after it
+
+
+def test_old_export_without_unixtime_has_unknown_offset() -> None:
+    frame = parse(FOLDER / "old_export_no_unixtime.json").messages
+    assert frame["utc_offset"].null_count() == frame.height == 4
+    assert frame["text"][1] == "Aww you remembered"
+
+
+def test_full_export_reads_every_chat_and_guesses_the_owner() -> None:
+    result = parse(FOLDER / "full_export.json")
+    names = [c.name for c in result.chats]
+    assert names == ["Jonas Berg", "Climbing Sundays", "Saved Messages", "Lyon Flat Hunting"]
+    guesses = {c.name: c.me_guess for c in result.chats}
+    # Her display name, found through from_id/actor_id, in every chat (she never wrote in the last).
+    assert set(guesses.values()) == {"Maya L."}
+    (left,) = parse(FOLDER / "full_export.json", chat="Lyon Flat Hunting").chats
+    assert left.me_guess == "Maya Lindqvist"  # only personal_information names her there
+    assert DELETED_ACCOUNT in result.messages["sender"].to_list()
+
+
+def test_chat_keyword_is_case_insensitive_and_counts_only_that_chat() -> None:
+    result = parse(FOLDER / "full_export.json", chat="lyon flat hunting")
+    assert result.messages["chat"].unique().to_list() == ["Lyon Flat Hunting"]
+    assert result.units == 2
+    assert_lines_accounted(result)
+
+
+def test_unknown_chat_lists_the_names() -> None:
+    with pytest.raises(ChatNotFoundError, match="'Jonas Berg', 'Climbing Sundays'"):
+        parse(FOLDER / "full_export.json", chat="Nobody")
+
+
+def test_personal_chat_owner_is_the_other_sender() -> None:
+    (meta,) = parse(FOLDER / "personal_chat.json").chats
+    assert (meta.name, meta.me_guess) == ("Lucas Moreau", "Maya Lindqvist")
+
+
+def test_date_without_local_time_uses_the_timezone(tmp_path: Path) -> None:
+    record = {"id": 1, "type": "message", "date_unixtime": "1719835200", "from": "A", "text": "x"}
+    source = tmp_path / "result.json"
+    source.write_text(json.dumps({"name": "A", "type": "personal_chat", "messages": [record]}))
+    row = parse(source, timezone="America/New_York").messages.row(0, named=True)
+    assert (str(row["timestamp"]), row["utc_offset"]) == ("2024-07-01 08:00:00", -14400)
+
+
+def test_bad_dates_are_skipped_not_fatal(tmp_path: Path) -> None:
+    records = [
+        {"id": 1, "type": "message", "date": "2024-13-40T99:00:00", "from": "A", "text": "x"},
+        {"id": 2, "type": "message", "date": "2024-01-02T03:04:05", "from": "A", "text": "y"},
+    ]
+    source = tmp_path / "result.json"
+    source.write_text(json.dumps({"name": "A", "type": "personal_chat", "messages": records}))
+    result = parse(source)
+    assert result.messages["text"].to_list() == ["y"]
+    assert [s.line for s in result.skipped] == [1]
+
+
+def test_truncated_json_names_the_line(tmp_path: Path) -> None:
+    source = tmp_path / "result.json"
+    source.write_bytes((FOLDER / "personal_chat.json").read_bytes()[:700])
+    with pytest.raises(ParseError, match=r"not valid JSON: .*cut short") as info:
+        parse(source)
+    assert info.value.line is not None
+    assert info.value.line > 1
+    assert info.value.path == source
+
+
+def test_json_of_another_shape(tmp_path: Path) -> None:
+    source = tmp_path / "result.json"
+    source.write_text('{"guild": {}, "channel": {}}')
+    with pytest.raises(ParseError, match="not a Telegram export: expected 'messages' or 'chats'"):
+        parse(source)
+
+
+def test_html_export_asks_for_json(tmp_path: Path) -> None:
+    source = tmp_path / "messages.html"
+    source.write_text("<!DOCTYPE html>\n<html><head><title>Exported Data</title></head></html>")
+    with pytest.raises(ParseError, match=r"HTML page, not JSON.*Machine-readable JSON"):
+        parse(source)
+
+
+SEED_BYTES = (FOLDER / "personal_chat.json").read_bytes()
+
+
+@settings(
+    max_examples=50,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(
+    cut=st.integers(min_value=0, max_value=len(SEED_BYTES)),
+    flips=st.lists(st.tuples(st.integers(0, len(SEED_BYTES) - 1), st.integers(0, 255)), max_size=4),
+)
+def test_mangled_json_raises_only_pullaway_errors(
+    tmp_path_factory: pytest.TempPathFactory, cut: int, flips: list[tuple[int, int]]
+) -> None:
+    data = bytearray(SEED_BYTES)
+    for position, value in flips:
+        data[position] = value
+    source = tmp_path_factory.mktemp("mangled") / "result.json"
+    source.write_bytes(bytes(data[:cut] if cut < len(data) else data))
+    try:
+        result = parse(source)
+    except PullawayError:
+        return
+    assert_lines_accounted(result)
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+KEYS = ["type", "date", "date_unixtime", "from", "text", "text_entities", "media_type", "action"]
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(index=st.integers(0, 15), key=st.sampled_from(KEYS), value=JSON_VALUES)
+def test_odd_field_values_are_reported_not_crashing(
+    tmp_path_factory: pytest.TempPathFactory, index: int, key: str, value: object
+) -> None:
+    data = json.loads(SEED_BYTES)
+    data["messages"][index][key] = value
+    source = tmp_path_factory.mktemp("odd") / "result.json"
+    source.write_text(json.dumps(data))
+    try:
+        result = parse(source)
+    except PullawayError:
+        return
+    assert_lines_accounted(result)
+
+
+def test_zipped_export_folder(tmp_path: Path) -> None:
+    folder = FOLDER / "ChatExport_2024-05-02"
+    archive = tmp_path / "ChatExport_2024-05-02.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for item in sorted(folder.rglob("*")):
+            if item.is_file():
+                zf.write(item, f"ChatExport_2024-05-02/{item.relative_to(folder).as_posix()}")
+    assert sniff(archive).name == "telegram"
+    zipped = parse(archive)
+    assert zipped.messages["text"].to_list() == parse(folder).messages["text"].to_list()
+    assert zipped.messages["source_file"][0].endswith("ChatExport_2024-05-02/result.json")
+
+
+def test_a_folder_of_two_exports_names_the_one_not_read(tmp_path: Path) -> None:
+    for name in ("ChatExport_2024-05-02", "ChatExport_2024-06-01"):
+        (tmp_path / name).mkdir()
+        shutil.copy(FOLDER / "ChatExport_2024-05-02" / "result.json", tmp_path / name)
+    result = parse(tmp_path)
+    assert result.notes == (
+        "read ChatExport_2024-05-02/result.json; ChatExport_2024-06-01/result.json is another "
+        "export: import it separately",
+    )

@@ -1,0 +1,390 @@
+"""WhatsApp importer: golden fixtures, sniffing, errors, options and a mangling property test."""
+
+from __future__ import annotations
+
+import zipfile
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import FIXTURES
+from pullaway.errors import ParseError
+from pullaway.importers import DateOrder, Sample, registry, sniff
+from pullaway.importers.whatsapp import chat_name_from_file, parse
+from pullaway.importers.whatsapp import sniff as sniff_whatsapp
+from pullaway.testing import assert_lines_accounted, assert_result_equal, read_golden, write_golden
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+FOLDER = FIXTURES / "whatsapp"
+GOLDEN = sorted(FOLDER.glob("*.expected.json"))
+INPUTS = sorted(p for p in FOLDER.iterdir() if not p.name.endswith(".expected.json"))
+
+
+def input_for(expected: Path) -> Path:
+    stem = expected.name.removesuffix(".expected.json")
+    (found,) = [p for p in INPUTS if p.stem == stem]
+    return found
+
+
+@pytest.mark.parametrize("expected", GOLDEN, ids=lambda p: p.name.removesuffix(".expected.json"))
+def test_import_matches_golden(expected: Path, update_golden: bool) -> None:
+    result = parse(input_for(expected))
+    assert_lines_accounted(result)
+    if update_golden:
+        write_golden(expected, result)
+    assert_result_equal(result, read_golden(expected))
+
+
+@pytest.mark.parametrize("source", INPUTS, ids=lambda p: p.name)
+def test_every_fixture_sniffs_as_whatsapp(source: Path) -> None:
+    assert sniff(source).name == "whatsapp"
+
+
+def test_every_input_has_a_golden_file_or_is_an_error_case() -> None:
+    without = {p.name for p in INPUTS} - {input_for(g).name for g in GOLDEN}
+    assert without == {"ambiguous.txt"}
+
+
+def write(tmp_path: Path, text: str, name: str = "chat.txt") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --- headers, kinds, bodies -------------------------------------------------------------------
+
+
+def test_every_am_pm_spelling_and_space(tmp_path: Path) -> None:
+    lines = [
+        "1/13/23, 7:02 PM - A: x",
+        "1/13/23, 7:03\u202fpm - A: x",
+        "1/13/23, 7:04\u00a0p.m. - A: x",
+        "1/13/23, 7:05 p. m. - A: x",
+        "1/13/23, 7:06 p.\u00a0m. - A: x",
+        "1/13/23, 12:07 a.m. - A: x",
+        "1/13/23, 12:08 PM - A: x",
+    ]
+    result = parse(write(tmp_path, "\n".join(lines)))
+    hours = result.messages.get_column("timestamp").dt.strftime("%H:%M").to_list()
+    assert sorted(hours) == ["00:07", "12:08", "19:02", "19:03", "19:04", "19:05", "19:06"]
+
+
+def test_pm_with_a_24_hour_value_is_read_as_written_and_noted(tmp_path: Path) -> None:
+    result = parse(
+        write(tmp_path, "[11/10/22 13:37:00 p.m.] A: x\n[12/10/22 14:37:00 p.m.] B: y\n")
+    )
+    assert result.messages.get_column("timestamp").dt.hour().to_list() == [13, 14]
+    assert any("13-23 with a PM marker" in note for note in result.notes)
+
+
+def test_body_lines_that_look_like_dates_stay_in_the_message(tmp_path: Path) -> None:
+    text = (
+        "13/03/2023, 19:40 - Maya: plan:\n"
+        "2016-04-29 10:30:00 the old booking\n"
+        "23/03/2023, 18:00 - table at Rosa's\n"
+        "20.15.21.15 h Stock\n"
+        "13/03/2023, 19:41 - Daniel: ok\n"
+    )
+    result = parse(write(tmp_path, text))
+    assert result.messages.height == 2
+    assert result.messages.get_column("text")[0].count("\n") == 3
+    assert any("no author and no known system text" in note for note in result.notes)
+
+
+def test_empty_lines_inside_a_message_are_kept_and_trailing_ones_dropped(tmp_path: Path) -> None:
+    text = "13/03/2023, 19:40 - Maya: a\n\nb\n\n13/03/2023, 19:41 - Daniel: c\n\n"
+    result = parse(write(tmp_path, text))
+    assert result.messages.get_column("text").to_list() == ["a\n\nb", "c"]
+    assert result.units == 6
+
+
+def test_system_line_with_a_colon_is_not_a_message(tmp_path: Path) -> None:
+    text = (
+        '13/03/2023, 19:40 - Maya changed the subject from "Trip" to "Trip: May 2023"\n'
+        "13/03/2023, 19:41 - Maya: packed already\n"
+    )
+    rows = parse(write(tmp_path, text)).messages.select("sender", "kind", "text").rows()
+    assert rows == [
+        (None, "system", 'Maya changed the subject from "Trip" to "Trip: May 2023"'),
+        ("Maya", "text", "packed already"),
+    ]
+
+
+def test_disappearing_dot_is_kept_as_a_message(tmp_path: Path) -> None:
+    result = parse(write(tmp_path, "13/03/2023, 19:40 - Maya:.\n13/03/2023, 19:41 - Dan: hi\n"))
+    assert result.messages.select("sender", "text").rows() == [("Maya", "."), ("Dan", "hi")]
+
+
+def test_bodies_are_not_normalised(tmp_path: Path) -> None:
+    body = "ﬁne\u00a0thanks \u200eok"
+    result = parse(write(tmp_path, f"13/03/2023, 19:40 - Maya: {body}\n14/03/2023, 19:41 - D: x\n"))
+    assert result.messages.get_column("text")[0] == body
+
+
+def test_lines_before_the_first_header_are_skipped_with_a_reason(tmp_path: Path) -> None:
+    text = "\nExported from my phone\n13/03/2023, 19:40 - Maya: hi\n14/03/2023, 19:41 - Dan: yo\n"
+    result = parse(write(tmp_path, text))
+    assert [(s.line, s.reason.split(" ")[0]) for s in result.skipped] == [(1, "empty"), (2, "not")]
+    assert_lines_accounted(result)
+
+
+def test_impossible_date_is_skipped_naming_the_order(tmp_path: Path) -> None:
+    text = (
+        "13/01/21, 10:00 - A: x\nfirst\n31/02/21, 10:00 - B: y\nmore\n"
+        "14/01/21, 10:00 - A: z\n30/02/21, 10:00 - B: w\nlast\n"
+    )
+    result = parse(write(tmp_path, text))
+    assert result.messages.get_column("text").to_list() == ["x\nfirst", "z"]
+    assert [s.line for s in result.skipped] == [3, 4, 6, 7]
+    assert "day/month/year" in result.skipped[0].reason
+    assert "line 1 has 13/01/21" in result.skipped[0].reason
+
+
+def test_out_of_order_lines_are_sorted_stably(tmp_path: Path) -> None:
+    text = "13/01/21, 10:05 - A: late\n13/01/21, 10:04 - B: early\n13/01/21, 10:05 - A: same\n"
+    result = parse(write(tmp_path, text))
+    assert result.messages.get_column("source_line").to_list() == [2, 1, 3]
+
+
+# --- date order -------------------------------------------------------------------------------
+
+
+def test_date_order_by_sequence_and_by_changes(tmp_path: Path) -> None:
+    by_changes = "01/05/23, 10:00 - A: x\n02/05/23, 10:00 - B: y\n03/05/23, 10:00 - A: z\n"
+    result = parse(write(tmp_path, by_changes))
+    assert result.messages.get_column("timestamp").dt.month().unique().to_list() == [5]
+    assert any("changes more often" in note for note in result.notes)
+    by_sequence = "05/01/23, 10:00 - A: x\n06/01/23, 10:00 - B: y\n01/02/23, 10:00 - A: z\n"
+    result = parse(write(tmp_path, by_sequence))
+    assert any("go backwards 0 times read as day/month/year" in n for n in result.notes)
+
+
+def test_date_order_keyword_overrides_inference(tmp_path: Path) -> None:
+    path = FOLDER / "ambiguous.txt"
+    result = parse(path, date_order="mdy")
+    assert result.messages.get_column("timestamp")[0] == datetime(2023, 5, 6, 19, 2)
+    assert "given with --date-order" in result.notes[-1]
+    assert parse(path, date_order="dmy").messages.get_column("timestamp")[0].month == 6
+    with pytest.raises(ParseError, match="unknown date order 'myd'"):
+        parse(path, date_order="myd")  # type: ignore[arg-type]
+
+
+# --- options and chat facts -------------------------------------------------------------------
+
+
+def test_timezone_gives_offsets_and_survives_dst_edges(tmp_path: Path) -> None:
+    text = (
+        "26/03/2023, 01:59 - A: before the gap\n"
+        "26/03/2023, 02:30 - B: in the gap\n"
+        "29/10/2023, 02:30 - A: twice\n"
+        "30/10/2023, 12:00 - B: winter\n"
+    )
+    result = parse(write(tmp_path, text), timezone="Europe/Madrid")
+    assert result.messages.get_column("utc_offset").to_list() == [3600, None, 7200, 3600]
+    assert any("DST gap" in note for note in result.notes)
+    assert parse(write(tmp_path, text)).messages.get_column("utc_offset").null_count() == 4
+    with pytest.raises(ParseError, match="unknown time zone 'Mars/Base'"):
+        parse(write(tmp_path, text), timezone="Mars/Base")
+
+
+def test_chat_keyword_overrides_the_name() -> None:
+    result = parse(FOLDER / "android_dmy_24h.txt", chat="Us")
+    assert result.chats[0].name == "Us"
+    assert result.messages.get_column("chat").unique().to_list() == ["Us"]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("WhatsApp Chat with Dani Alves.txt", "Dani Alves"),
+        ("WhatsApp_Chat_with_Dani_Alves.txt", "Dani Alves"),
+        ("WhatsApp Chat - Dani (2).zip", "Dani"),
+        ("Chat de WhatsApp con Lucía.txt", "Lucía"),
+        ("Conversa no WhatsApp com Tiago.zip", "Tiago"),
+        ("WhatsApp Chat mit Jonas.txt", "Jonas"),
+        ("Discussion WhatsApp avec Hugo.txt", "Hugo"),
+        ("Chat WhatsApp con Giulia.txt", "Giulia"),
+        ("Чат WhatsApp с Машей.txt", "Машей"),
+        ("chat.txt", None),
+    ],
+)
+def test_chat_name_from_localized_file_names(name: str, expected: str | None) -> None:
+    assert chat_name_from_file(name) == expected
+
+
+def test_me_guess_needs_the_partner_among_two_senders(tmp_path: Path) -> None:
+    text = "13/03/2023, 19:40 - Maya: hi\n14/03/2023, 19:41 - Dan: yo\n"
+    assert parse(write(tmp_path, text, "WhatsApp Chat with Dan.txt")).chats[0].me_guess == "Maya"
+    assert parse(write(tmp_path, text, "WhatsApp Chat with Bob.txt")).chats[0].me_guess is None
+    unnamed = parse(write(tmp_path, text, "export.txt")).chats[0]
+    assert (unnamed.name, unnamed.me_guess, unnamed.participants) == (
+        "export",
+        None,
+        ("Maya", "Dan"),
+    )
+
+
+# --- zips -------------------------------------------------------------------------------------
+
+
+def test_zip_without_chat_text_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "WhatsApp Chat - X.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("notes.txt", "shopping list\nmilk\n")
+        archive.writestr("IMG-1.jpg", b"\xff\xd8")
+    with pytest.raises(ParseError, match=r"no WhatsApp chat inside the zip"):
+        parse(path)
+    assert sniff_whatsapp(Sample.read(path)) < 0.5
+
+
+def test_zip_picks_the_chat_text_among_other_texts(tmp_path: Path) -> None:
+    path = tmp_path / "export.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("a.txt", "not a chat\n")
+        archive.writestr("WhatsApp Chat with Ana.txt", "13/03/2023, 19:40 - Ana: oi\n")
+    assert sniff(path).name == "whatsapp"
+    result = parse(path)
+    assert result.chats[0].name == "Ana"
+    assert result.messages.get_column("source_file")[0].endswith(
+        "export.zip/WhatsApp Chat with Ana.txt"
+    )
+
+
+# --- errors -----------------------------------------------------------------------------------
+
+
+def test_binary_file_is_a_parse_error(tmp_path: Path) -> None:
+    path = tmp_path / "photo.txt"
+    path.write_bytes(bytes(range(256)) * 20)
+    with pytest.raises(ParseError, match=r"photo\.txt:1: a binary file, not a text export"):
+        parse(path)
+
+
+def test_text_without_headers_is_a_parse_error(tmp_path: Path) -> None:
+    with pytest.raises(ParseError, match=r"notes\.txt:1: no WhatsApp message header"):
+        parse(write(tmp_path, "dear diary\ntoday\n", "notes.txt"))
+
+
+def test_ambiguous_file_asks_for_date_order() -> None:
+    with pytest.raises(
+        ParseError, match=r"ambiguous\.txt:1: .*pass --date-order dmy or --date-order mdy"
+    ):
+        parse(FOLDER / "ambiguous.txt")
+
+
+def test_cp1252_bytes_name_the_line_and_the_fix(tmp_path: Path) -> None:
+    path = tmp_path / "old.txt"
+    path.write_bytes(
+        "13/03/2023, 19:40 - Maya: hi\n14/03/2023, 19:41 - Dan: café\n".encode("cp1252")
+    )
+    with pytest.raises(ParseError, match=r"old\.txt:2: not UTF-8 .*--encoding cp1252"):
+        parse(path)
+    assert parse(path, encoding="cp1252").messages.get_column("text")[1] == "café"
+
+
+def test_empty_file_is_a_parse_error(tmp_path: Path) -> None:
+    with pytest.raises(ParseError, match=r"empty\.txt: the file is empty"):
+        parse(write(tmp_path, "", "empty.txt"))
+
+
+def test_utf16_with_bom_and_bare_cr_are_read(tmp_path: Path) -> None:
+    text = "13/03/2023, 19:40 - Maya: hi\r14/03/2023, 19:41 - Dan: yo\r"
+    path = tmp_path / "u16.txt"
+    path.write_bytes(text.encode("utf-16"))
+    assert parse(path).messages.height == 2
+    assert parse(write(tmp_path, text)).units == 2
+
+
+def test_sniff_rejects_other_formats(tmp_path: Path) -> None:
+    samples = {
+        "signal.md": "[2019-12-24, 12:23] Jane Doe: Hello John!\n[2020-01-17, 21:49] John: Hi\n",
+        "t.json": '{"messages": [{"id": 1, "type": "message", "date": "2020-01-01T10:00:00"}]}',
+        "t.csv": "timestamp,sender,text\n2020-01-01 10:00,A,hi\n",
+        "notes.txt": "12/05/2023 meeting\nbring: laptop\n",
+    }
+    for name, text in samples.items():
+        assert sniff_whatsapp(Sample.read(write(tmp_path, text, name))) < 0.5, name
+
+
+OTHER_FORMATS = sorted(
+    p
+    for folder in FIXTURES.iterdir()
+    if folder.is_dir() and folder.name != "whatsapp"
+    for p in folder.iterdir()
+    if not p.name.endswith(".expected.json")
+)
+
+
+@pytest.mark.parametrize("source", OTHER_FORMATS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_other_formats_fixtures_do_not_sniff_as_whatsapp(source: Path) -> None:
+    assert sniff_whatsapp(Sample.read(source)) < 0.5
+
+
+def test_registered_under_its_name() -> None:
+    assert registry()["whatsapp"].parse is parse
+
+
+# --- mangled input ----------------------------------------------------------------------------
+
+SEED_TEXT = (FOLDER / "android_dmy_24h.txt").read_text(encoding="utf-8").splitlines()
+IOS_TEXT = (FOLDER / "ios_mdy_12h_brackets.txt").read_text(encoding="utf-8").splitlines()
+EDITS = st.lists(
+    st.tuples(
+        st.sampled_from(["delete", "duplicate", "garble", "swap"]),
+        st.integers(min_value=0, max_value=40),
+        st.text(max_size=12),
+    ),
+    max_size=8,
+)
+
+
+@settings(max_examples=50, deadline=None, derandomize=True)
+@given(
+    ios=st.booleans(),
+    edits=EDITS,
+    cut=st.integers(min_value=0, max_value=3000),
+    order=st.sampled_from([None, "dmy", "mdy"]),
+)
+def test_mangled_exports_parse_or_raise_parse_error(
+    tmp_path_factory: pytest.TempPathFactory,
+    ios: bool,
+    edits: list[tuple[str, int, str]],
+    cut: int,
+    order: DateOrder | None,
+) -> None:
+    lines = list(IOS_TEXT if ios else SEED_TEXT)
+    for action, index, junk in edits:
+        if not lines:
+            break
+        i = index % len(lines)
+        if action == "delete":
+            del lines[i]
+        elif action == "duplicate":
+            lines.insert(i, lines[i])
+        elif action == "garble":
+            j = index % (len(lines[i]) + 1)
+            lines[i] = lines[i][:j] + junk + lines[i][j:]
+        else:
+            lines[i], lines[-1] = lines[-1], lines[i]
+    data = "\n".join(lines).encode("utf-8")[:cut]
+    path = tmp_path_factory.mktemp("mangled") / "chat.txt"
+    path.write_bytes(data)
+    try:
+        result = parse(path, date_order=order)
+    except ParseError as exc:
+        error: ParseError | None = exc
+    else:
+        error = None
+    if error is not None:
+        assert error.path == path
+        return
+    assert_lines_accounted(result)
+    started = set(result.messages.get_column("source_line")) | {s.line for s in result.skipped}
+    assert min(started) == 1 or result.skipped == ()
+    assert result.messages.schema["timestamp"] == pl.Datetime("us")

@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/pullaway --store $(VENV)/demo-store.db analyze samples/sample_chat.txt --me Maya
+	$(BIN)/pullaway --store $(VENV)/demo-store.db analyze "samples/WhatsApp Chat with Leo.txt" --me Maya
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -113,7 +113,7 @@ def peers_python() -> Path:
         print(f"installing {', '.join(PEERS)} into {PEERS_VENV} (benchmark only)…")
         venv.create(PEERS_VENV, with_pip=True)
         subprocess.run(
-            [str(python), "-m", "pip", "install", "--quiet", *PEERS],
+            [str(python), "-m", "pip", "install", "--quiet", "--no-warn-script-location", *PEERS],
             check=True,
         )
     return python

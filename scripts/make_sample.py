@@ -1,4 +1,4 @@
-"""Write the bundled sample chat: samples/sample_chat.txt and samples/sample_truth.json.
+"""Write the bundled sample chat and its truth (samples/sample_truth.json).
 
 A WhatsApp Android export in English between Maya (the user) and Leo, about 16 months long,
 with pull-aways of both strategies and one still ongoing at the end. Seeded: running this
@@ -19,6 +19,7 @@ from pullaway.simulate import Strategy, simulate
 from pullaway.simulate.writers import write_export
 
 ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_NAME = "WhatsApp Chat with Leo.txt"
 SAMPLES = ROOT / "samples"
 SEED = 2024
 STRATEGIES: tuple[Strategy, ...] = ("chased", "let_go", "chased", "let_go", "chased", "let_go")
@@ -45,11 +46,11 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         export = write_export(chat, Path(tmp), format="whatsapp_android")
         SAMPLES.mkdir(exist_ok=True)
-        (SAMPLES / "sample_chat.txt").write_bytes(export.read_bytes())
+        (SAMPLES / SAMPLE_NAME).write_bytes(export.read_bytes())
     truth = json.dumps(chat.truth, ensure_ascii=False, indent=1)
     (SAMPLES / "sample_truth.json").write_text(truth + "\n", encoding="utf-8")
-    size = (SAMPLES / "sample_chat.txt").stat().st_size
-    print(f"wrote samples/sample_chat.txt ({chat.messages.height} messages, {size:,} bytes)")
+    size = (SAMPLES / SAMPLE_NAME).stat().st_size
+    print(f"wrote samples/{SAMPLE_NAME} ({chat.messages.height} messages, {size:,} bytes)")
     for ep in episodes:
         print(f"  {ep['onset']} -> {ep['end'] or 'ongoing':10}  {ep['strategy']:7} {ep['outcome']}")
     return 0

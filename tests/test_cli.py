@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 from typer.testing import CliRunner
 
+from conftest import ROOT
 from pullaway import __version__
 from pullaway.cli import app
 from pullaway.importers import registry
@@ -163,3 +164,55 @@ def test_unknown_chat(run) -> None:  # type: ignore[no-untyped-def]
     code, _, err = run("messages", "Nobody")
     assert code == 1
     assert err.startswith("error: ")
+
+
+SAMPLE = ROOT / "samples" / "WhatsApp Chat with Leo.txt"
+
+
+def test_analyze_json_on_the_sample(run) -> None:  # type: ignore[no-untyped-def]
+    code, out, err = run("analyze", str(SAMPLE), "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["chat"]["me"] == "Maya"  # guessed from "WhatsApp Chat with Leo"
+    assert data["chat"]["them"] == "Leo"
+    assert {"episodes", "comparison", "now", "safety"} <= set(data)
+    for episode in data["episodes"]:
+        assert episode["strategy"] in {"let_go", "chased", "mixed"}
+        assert episode["outcome"] in {"returned", "ongoing", "faded", "ended"}
+        assert [m["number"] for m in episode["mechanisms"]] == list(range(1, 10))
+    assert data["now"]["phase"] in {"connected", "pulling_away", "ended"}
+
+
+def test_status_report_and_story(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    code, out, err = run("analyze", str(SAMPLE), "--me", "Maya")
+    assert code == 0, err
+    assert "Pull-aways" in out
+    code, out, err = run("status", "Leo")
+    assert code == 0, err
+    assert "earlier episode" in out
+    code, out, _ = run("status", "Leo", "--json")
+    assert json.loads(out)["now"]["phase"] in {"connected", "pulling_away", "ended"}
+    report = tmp_path / "leo.html"
+    code, out, err = run("report", "Leo", "-o", str(report))
+    assert code == 0, err
+    assert report.read_text(encoding="utf-8").startswith("<!doctype html>")
+
+
+def test_analyze_asks_who_you_are_when_it_cannot_guess(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    plain = tmp_path / "chat.txt"
+    plain.write_text(CHAT, encoding="utf-8")
+    code, _, err = run("analyze", str(plain))
+    assert code == 1
+    assert "pass --me with one of" in err
+
+
+def test_simulate_writes_an_export_that_imports(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out_dir = tmp_path / "sim"
+    code, out, err = run("simulate", "--seed", "4", "--out", str(out_dir), "--days", "90")
+    assert code == 0, err
+    truth = json.loads((out_dir / "truth.json").read_text(encoding="utf-8"))
+    (export,) = out_dir.glob("*.txt")
+    code, out, err = run("import", str(export), "--json")
+    assert code == 0, err
+    (chat,) = json.loads(out)["chats"]
+    assert chat["messages"] == truth["chat"]["messages"] + 1  # + the encryption notice

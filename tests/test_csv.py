@@ -15,28 +15,27 @@ from conftest import CORPORA, FIXTURES
 from pullaway.errors import ChatNotFoundError, ParseError, PullawayError
 from pullaway.importers import registry, sniff
 from pullaway.importers.csv import _cells_exact, _cells_fast, parse
-from pullaway.testing import assert_lines_accounted, assert_result_equal, read_golden, write_golden
+from pullaway.testing import (
+    assert_lines_accounted,
+    assert_result_equal,
+    fixture_inputs,
+    fixture_stem,
+    golden_files,
+    input_for,
+    read_golden,
+    write_golden,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
 
 FOLDER = FIXTURES / "csv"
-GOLDEN = sorted(FOLDER.glob("*.expected.json"))
+GOLDEN = golden_files(FOLDER)
 ZONE = "Europe/Paris"
 
 
-def stem(path: Path) -> str:
-    return path.name.split(".")[0]
-
-
-def input_for(expected: Path) -> Path:
-    found = [p for p in FOLDER.iterdir() if p != expected and stem(p) == stem(expected)]
-    assert len(found) == 1, found
-    return found[0]
-
-
 def inputs() -> list[Path]:
-    return sorted(p for p in FOLDER.iterdir() if not p.name.endswith(".expected.json"))
+    return fixture_inputs(FOLDER)
 
 
 def write(tmp_path: Path, text: str, name: str = "chat.csv") -> Path:
@@ -45,7 +44,7 @@ def write(tmp_path: Path, text: str, name: str = "chat.csv") -> Path:
     return path
 
 
-@pytest.mark.parametrize("expected", GOLDEN, ids=stem)
+@pytest.mark.parametrize("expected", GOLDEN, ids=fixture_stem)
 def test_import_matches_golden(expected: Path, update_golden: bool) -> None:
     result = registry()["csv"].parse(input_for(expected))  # no zone: naive times keep no offset
     if update_golden:

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import numpy as np
+import polars as pl
 import pytest
 
-from _chatgen import analysed, onset_of
-from pullaway.analysis.episodes import change_points
+from _chatgen import ME, analysed, make_chat, onset_of, plan_days
+from pullaway.analysis import Settings, analyze
+from pullaway.analysis.episodes import change_points, his_drop_is_his
 
 
 @pytest.mark.parametrize("name", ["let_go", "chased", "ongoing", "ending"])
@@ -52,3 +54,66 @@ def test_change_points_find_a_level_shift() -> None:
 def test_change_points_on_flat_noise_find_nothing() -> None:
     x = np.random.default_rng(4).normal(3, 0.2, 80)
     assert change_points(x) == []
+
+
+def _quiet_exchanges(
+    first: int, last: int, *, his_delay_hours: int
+) -> list[tuple[int, int, str, str]]:
+    """One short exchange a day: she writes at noon, he answers ``his_delay_hours`` later."""
+    extra = []
+    for day in range(first, last):
+        extra.append((day, 12, "me", "went to yoga today"))
+        extra.append((day, 12 + his_delay_hours, "them", "nice"))
+    return extra
+
+
+def test_let_go_where_she_goes_quiet_a_day_after_him_is_found() -> None:
+    # He slows down from day 60; she writes as usual that day (the let_go segment's first
+    # day), then goes as quiet as he is: both still swap a message a day, his hours late.
+    plan = [("normal", 60), ("let_go", 10), ("return", 30)]
+    extra = _quiet_exchanges(62, 70, his_delay_hours=6)
+    result = analyze(make_chat(plan, seed=3, extra=extra), me=ME)
+    assert len(result.episodes) == 1
+    episode = result.episodes[0]
+    assert abs((episode.onset - plan_days(plan)["let_go"][0]).days) <= 2
+    assert episode.strategy == "let_go"
+
+
+def test_holiday_with_a_few_quick_messages_is_not_a_pull_away() -> None:
+    # Both nearly silent for a week from the same day, and he answers her at once: shared.
+    plan = [("normal", 60), ("holiday", 7), ("normal", 30)]
+    extra = _quiet_exchanges(61, 67, his_delay_hours=0)
+    assert analyze(make_chat(plan, seed=3, extra=extra), me=ME).episodes == ()
+
+
+def test_busy_week_is_not_a_pull_away_at_any_seed() -> None:
+    plan = [("normal", 60), ("busy", 7), ("normal", 30)]
+    for seed in (1, 2, 3):
+        assert analyze(make_chat(plan, seed=seed), me=ME).episodes == ()
+
+
+def test_evidence_that_the_drop_is_his() -> None:
+    # He answers as fast as usual, but turns away from her bids: 5 bids, none answered.
+    days = pl.DataFrame(
+        {
+            "latency_minutes": [5.0] * 6,
+            "baseline_latency_minutes": [5.0] * 6,
+            "her_messages": [2, 1, 1, 1, 0, 0],
+            "her_baseline_messages": [20.0] * 6,
+            "bids": [2, 1, 1, 1, 0, 0],
+            "turned_toward": [0] * 6,
+            "baseline_turn_toward": [0.9] * 6,
+        }
+    )
+    s = Settings()
+    assert days.select(his_drop_is_his(s))["his_own"].to_list() == [True] + [False] * 5
+    # No reply of his at all while she still writes: her messages go unanswered.
+    unanswered = days.with_columns(pl.lit(None, dtype=pl.Float64).alias("latency_minutes"))
+    assert unanswered.select(his_drop_is_his(s))["his_own"].to_list()[:4] == [True] * 4
+    # Both silent: a holiday, nothing is his.
+    holiday = unanswered.with_columns(pl.lit(0).alias("her_messages"), pl.lit(0).alias("bids"))
+    assert not any(holiday.select(his_drop_is_his(s))["his_own"])
+    # His replies 4x slower than usual on 2 of the 4 days.
+    slow = days.with_columns(pl.Series("latency_minutes", [20.0, 5.0, 20.0, 20.0, 5.0, 5.0]))
+    slow = slow.with_columns(pl.lit(1).alias("turned_toward"))
+    assert slow.select(his_drop_is_his(s))["his_own"].to_list()[:2] == [True, True]

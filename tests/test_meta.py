@@ -19,7 +19,13 @@ from pullaway.errors import ChatNotFoundError, ParseError, PullawayError
 from pullaway.importers import Sample, registry, sniff
 from pullaway.importers._json import _wall_clock_from_os
 from pullaway.importers._meta import classify, repair_mojibake
-from pullaway.testing import assert_lines_accounted, assert_result_equal, read_golden, write_golden
+from pullaway.testing import (
+    assert_lines_accounted,
+    assert_result_equal,
+    input_for,
+    read_golden,
+    write_golden,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -33,14 +39,6 @@ THREAD = FIXTURES / "messenger" / "thread_split"
 def utc_machine(monkeypatch: pytest.MonkeyPatch) -> None:
     """Golden times are in UTC: the zone a machine without --timezone would use if it were UTC."""
     monkeypatch.setenv("TZ", "UTC")
-
-
-def input_for(expected: Path) -> Path:
-    """The fixture a golden file describes: a file or folder with the same stem."""
-    stem = expected.name.removesuffix(".expected.json")
-    found = [p for p in expected.parent.iterdir() if p != expected and p.name.split(".")[0] == stem]
-    assert len(found) == 1, found
-    return found[0]
 
 
 def inputs() -> list[Path]:

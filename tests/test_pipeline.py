@@ -105,6 +105,7 @@ def test_comparison_needs_five_per_group() -> None:
     assert enough.chased.returned == 5
     assert enough.chased.median_days_to_return == 12.0
     assert "not a cause" in enough.wording
+    assert (enough.let_go.stronger, enough.let_go.weaker) == (0, 0)  # all "same" here
     assert compare(chased, settings=Settings(min_group_episodes=6)).enough_data is False
 
 
@@ -127,3 +128,11 @@ def test_a_silence_far_beyond_his_earlier_returns_is_an_ending() -> None:
     assert ending_decision([*earlier, still_open]) is not None  # 17 > 2 x 8
     assert ending_decision([*earlier, _episode("let_go", None, 15)]) is None
     assert ending_decision([still_open]) is None  # no earlier return to compare with
+
+
+def test_settings_reach_every_step() -> None:
+    strict = Settings(space_min_silence_hours=1000.0, space_share=0.0, min_group_episodes=1)
+    result = analyze(scenario("let_go"), me=ME, settings=strict)
+    assert result.episodes[0].strategy == "mixed"  # neither her silence nor her few messages
+    assert result.settings["space_min_silence_hours"] == 1000.0
+    assert result.comparison.min_episodes == 1

@@ -19,31 +19,30 @@ from pullaway.errors import ChatNotFoundError, ParseError, PullawayError
 from pullaway.importers import Sample, registry, sniff
 from pullaway.importers.signal import parse
 from pullaway.importers.signal import sniff as signal_sniff
-from pullaway.testing import assert_lines_accounted, assert_result_equal, read_golden, write_golden
+from pullaway.testing import (
+    assert_lines_accounted,
+    assert_result_equal,
+    fixture_inputs,
+    fixture_stem,
+    golden_files,
+    input_for,
+    read_golden,
+    write_golden,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
 
 FOLDER = FIXTURES / "signal"
-GOLDEN = sorted(FOLDER.glob("*.expected.json"))
+GOLDEN = golden_files(FOLDER)
 CHAT_MINER = CORPORA / "chat-miner"
 
 
-def stem(path: Path) -> str:
-    return path.name.split(".")[0]
-
-
-def input_for(expected: Path) -> Path:
-    found = [p for p in FOLDER.iterdir() if p != expected and stem(p) == stem(expected)]
-    assert len(found) == 1, found
-    return found[0]
-
-
 def inputs() -> list[Path]:
-    return sorted(p for p in FOLDER.iterdir() if not p.name.endswith(".expected.json"))
+    return fixture_inputs(FOLDER)
 
 
-@pytest.mark.parametrize("expected", GOLDEN, ids=stem)
+@pytest.mark.parametrize("expected", GOLDEN, ids=fixture_stem)
 def test_import_matches_golden(expected: Path, update_golden: bool) -> None:
     result = registry()["signal"].parse(input_for(expected))
     if update_golden:

@@ -10,6 +10,7 @@ from functools import cache
 
 import polars as pl
 import pytest
+from polars.testing import assert_frame_equal
 
 from pullaway.analysis.signals import (
     CATEGORIES,
@@ -20,9 +21,13 @@ from pullaway.analysis.signals import (
     detect_language,
     lexicon,
     matches,
+    mostly_repeated,
     normalise,
     normalised,
+    per_distinct,
+    signal_expr,
     tag_signals,
+    tag_texts,
 )
 
 # language -> category -> (texts that match, texts that must not)
@@ -473,3 +478,41 @@ def test_lexicon_files_have_every_section_and_a_licence_header(language: str) ->
     sections = lexicon(language)
     assert set(CATEGORIES) <= set(sections)
     assert sections["stopwords"]["cues"]
+
+
+# --- each distinct text once ------------------------------------------------------------
+
+
+def test_per_distinct_reads_repeated_texts_once_with_the_same_answer() -> None:
+    texts = pl.Series("t", ["ok", "Ça va?", None, "ok", ""] * 40)
+    seen: list[int] = []
+
+    def lengths(frame: pl.DataFrame) -> pl.DataFrame:
+        seen.append(frame.height)
+        return frame.select(pl.col("t").str.len_chars().alias("n"))
+
+    once = per_distinct(texts, lengths)
+    every = per_distinct(texts, lengths, max_distinct_share=0.0)
+    assert seen == [4, 200]  # three distinct texts and null; then every row
+    assert_frame_equal(once, every)
+    assert once["n"].to_list()[:5] == [2, 6, None, 2, 0]
+
+
+def test_mostly_repeated_samples_the_values() -> None:
+    assert mostly_repeated(pl.Series(["ok", "lol", "haha"] * 1000))
+    assert not mostly_repeated(pl.Series([f"text {i}" for i in range(3000)]))
+    assert not mostly_repeated(pl.Series([1, 1, 1]))  # only texts
+    assert not mostly_repeated(pl.Series([], dtype=pl.String))
+
+
+@pytest.mark.parametrize("repeat", [1, 20])
+def test_tag_texts_agrees_with_tag_signals(repeat: int) -> None:
+    texts = sorted({text for _, _, text, _ in CASES}) * repeat + [None]
+    columns = [*CATEGORIES, "support"]
+    expected = tag_signals(pl.DataFrame({"text": texts})).select(columns)
+    assert_frame_equal(tag_texts(pl.Series(texts), columns), expected)
+    concrete = pl.DataFrame({"t": texts}).select(
+        signal_expr("concrete", normalised(pl.col("t"))).alias("concrete")
+    )
+    assert_frame_equal(tag_texts(pl.Series(texts), ["concrete"]), concrete.fill_null(False))
+    assert not tag_texts(pl.Series([None, None], dtype=pl.String), columns).row(0, named=False)[0]

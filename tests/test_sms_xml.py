@@ -17,36 +17,37 @@ from conftest import FIXTURES
 from pullaway.errors import ChatNotFoundError, ParseError, PullawayError
 from pullaway.importers import registry, sniff
 from pullaway.importers.sms_xml import _repaired_chunks, _Repairs, parse
-from pullaway.testing import assert_lines_accounted, assert_result_equal, read_golden, write_golden
+from pullaway.testing import (
+    assert_lines_accounted,
+    assert_result_equal,
+    fixture_inputs,
+    fixture_stem,
+    golden_files,
+    input_for,
+    read_golden,
+    write_golden,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
 
 FOLDER = FIXTURES / "sms_xml"
-GOLDEN = sorted(FOLDER.glob("*.expected.json"))
+GOLDEN = golden_files(FOLDER)
 # The zone each fixture's phone was in; the goldens were written with these.
 ZONES = {"drafts_failed": "Europe/London", "surrogate_pairs": "Europe/Berlin"}
 DEFAULT_ZONE = "America/New_York"
 
 
-def stem(path: Path) -> str:
-    return path.name.split(".")[0]
-
-
-def input_for(expected: Path) -> Path:
-    found = [p for p in FOLDER.iterdir() if p != expected and stem(p) == stem(expected)]
-    assert len(found) == 1, found
-    return found[0]
-
-
 def inputs() -> list[Path]:
-    return sorted(p for p in FOLDER.iterdir() if not p.name.endswith(".expected.json"))
+    return fixture_inputs(FOLDER)
 
 
-@pytest.mark.parametrize("expected", GOLDEN, ids=stem)
+@pytest.mark.parametrize("expected", GOLDEN, ids=fixture_stem)
 def test_import_matches_golden(expected: Path, update_golden: bool) -> None:
     source = input_for(expected)
-    result = registry()["sms_xml"].parse(source, timezone=ZONES.get(stem(source), DEFAULT_ZONE))
+    result = registry()["sms_xml"].parse(
+        source, timezone=ZONES.get(fixture_stem(source), DEFAULT_ZONE)
+    )
     if update_golden:
         write_golden(expected, result)
     assert_result_equal(result, read_golden(expected))

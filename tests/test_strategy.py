@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from _chatgen import analysed
-from pullaway.analysis import Settings, StrategyCounts
+from _chatgen import ME, analysed, make_chat
+from pullaway.analysis import Settings, StrategyCounts, analyze
 from pullaway.analysis.strategy import classify
 
 
@@ -43,16 +43,31 @@ def _counts(**changes: float) -> StrategyCounts:
 
 
 def test_rules_at_their_thresholds() -> None:
-    assert classify(_counts(), 0) == "let_go"
-    assert classify(_counts(max_unanswered_streak=3), 0) == "chased"
-    assert classify(_counts(pleading_or_checking=2), 0) == "chased"
-    assert classify(_counts(), 2) == "chased"  # two days with two double texts
-    assert classify(_counts(her_per_day=25.0, her_to_his_ratio=3.0), 0) == "chased"
-    assert classify(_counts(pleading_or_checking=1), 0) == "mixed"
-    assert classify(_counts(longest_silence_hours=48.0), 0) == "mixed"
-    assert classify(_counts(her_per_day=12.0), 0) == "mixed"
+    quiet = _counts()
+    assert classify(quiet, "qqqqqqqq") == "let_go"
+    assert classify(quiet, "qqqPqqqq") == "let_go"  # one pursuit day is not a chase
+    assert classify(quiet, "qPqqPq") == "chased"  # two are (chase_days)
+    assert classify(quiet, ".PPPPPPP") == "chased"
+    assert classify(quiet, "PPPPPP..") == "chased"  # no held-back stretch after
+    assert classify(quiet, "qqPPPPPP") == "mixed"  # held back 2 days and a quarter, then chased
+    assert classify(quiet, "PPPPPPqq") == "mixed"  # chased, then held back
+    assert classify(quiet, "qPPPPPPPPPPP") == "chased"  # one quiet day is not a stretch
+    assert classify(_counts(her_per_day=12.0, longest_silence_hours=48.0), "........") == "mixed"
+    assert classify(_counts(her_per_day=12.0), "........") == "let_go"  # a 100 h silence
+    assert classify(_counts(longest_silence_hours=48.0), "qqqq") == "let_go"  # she wrote little
 
 
 def test_thresholds_are_settings() -> None:
-    strict = Settings(space_min_silence_hours=120.0)
-    assert classify(_counts(), 0, settings=strict) == "mixed"
+    assert classify(_counts(), "qPqqPq", settings=Settings(chase_days=3)) == "let_go"
+    assert classify(_counts(), "qPPPPPPP", settings=Settings(mixed_min_days=1)) == "chased"
+    loose = Settings(mixed_min_days=1, mixed_share=0.1)
+    assert classify(_counts(), "qPPPPPPP", settings=loose) == "mixed"
+
+
+def test_chasing_then_holding_back_is_mixed() -> None:
+    plan = [("normal", 60), ("chased", 5), ("let_go", 8), ("return", 30)]
+    result = analyze(make_chat(plan, seed=3), me=ME)
+    assert len(result.episodes) == 1
+    episode = result.episodes[0]
+    assert episode.strategy == "mixed"
+    assert episode.counts.pleading_or_checking >= 2

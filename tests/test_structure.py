@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+from unittest.mock import patch
 
 import numpy as np
 import polars as pl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as hs
+from polars.testing import assert_frame_equal
 
+from pullaway.analysis.sleep import asleep_seconds
 from pullaway.analysis.structure import (
     SleepWindow,
     Structure,
@@ -16,8 +22,12 @@ from pullaway.analysis.structure import (
     structure,
     thread_gap,
 )
+from pullaway.analysis.structure import _line_local as _line_local
 from pullaway.errors import NotEnoughData
 from pullaway.model import MESSAGE_SCHEMA
+
+if TYPE_CHECKING:
+    from random import Random
 
 DAY = datetime(2024, 3, 4)  # a Monday
 
@@ -430,8 +440,175 @@ def test_thread_gap_is_clamped() -> None:
             "found 3 sender",
         ),
         (chat(("", "12:00", "Ana created group", "system")), "'Ana' wrote no message"),
+        (
+            chat(("Ana", "12:00", "hi"), ("Ben", "12:01", "yo")).with_columns(
+                chat=pl.Series(["one", "two"])
+            ),
+            "one chat at a time; found 2",
+        ),
     ],
 )
 def test_not_enough_data(frame: pl.DataFrame, message: str) -> None:
     with pytest.raises(NotEnoughData, match=message):
         structure(frame, me="Ana")
+
+
+def test_same_minute_messages_and_plain_string_kinds() -> None:
+    frame = chat(("Ana", "12:00", "you there?"), ("Ben", "12:00", "yes"), ("Ana", "12:00", "ok"))
+    st = run(frame.with_columns(pl.col("kind").cast(pl.String)))
+    assert st.bursts["latency_s"].to_list() == [0.0, 0.0, None]
+    assert st.messages["burst_id"].to_list() == [0, 1, 2]
+
+
+def test_bid_languages_setting() -> None:
+    frame = chat(("Ana", "12:00", "te extraño"), ("Ben", "12:01", "yo también te extraño"))
+    assert run(frame).bursts["is_bid"].to_list() == [True, True]
+    assert run(frame, languages=["en"]).bursts["is_bid"].to_list() == [False, False]
+
+
+# --- invariants on random chats ----------------------------------------------------------
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    steps=hs.lists(
+        hs.tuples(
+            hs.sampled_from(["Ana", "Ben"]),
+            hs.integers(min_value=0, max_value=3 * 24 * 60),  # minutes since the last message
+            hs.sampled_from(["ok", "miss you", "are you there?", None]),
+        ),
+        min_size=2,
+        max_size=60,
+    )
+)
+def test_invariants_on_random_chats(steps: list[tuple[str, int, str | None]]) -> None:
+    clock = DAY
+    rows: list[Row] = []
+    for sender, minutes, text in steps:
+        clock += timedelta(minutes=minutes)
+        rows.append((sender, clock, text, "text" if text else "media"))
+    frame = chat(*rows)
+    if frame["sender"].n_unique() < 2:
+        with pytest.raises(NotEnoughData):
+            structure(frame, me="Ana")
+        return
+    s = structure(frame, me="Ana")
+    b = s.bursts
+    assert b["messages"].sum() == s.messages.height == len(steps)
+    threads = s.threads.select(pl.col("messages_me") + pl.col("messages_them")).to_series()
+    assert threads.sum() == len(steps)
+    assert (b["unanswered_streak"] >= 1).all()
+    assert (b["follow_up"] == (b["unanswered_streak"] > 1)).all()
+    assert not (b["double_text"] & ~b["follow_up"]).any()
+    answered = b.filter(~pl.col("censored"))
+    assert (answered["latency_s"] >= 0).all()
+    assert (answered["waking_latency_s"] <= answered["latency_s"]).all()
+    assert b.filter(pl.col("censored"))["latency_s"].null_count() == b["censored"].sum()
+    assert b.filter(~pl.col("is_bid"))["turned_toward"].null_count() == (~b["is_bid"]).sum()
+    same_sender = (b["role"] == b["role"].shift(1)).fill_null(False)
+    assert (b["follow_up"] == same_sender).all()
+    starts = b.filter(pl.col("is_thread_start"))
+    assert starts.height == s.threads.height
+    assert starts["role"].to_list() == s.threads["initiator"].to_list()
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "asleep_hours"),
+    [
+        ("22:00", "d1 09:00", 8),  # the whole night 23-07
+        ("23:30", "d1 01:00", 1.5),  # inside the window
+        ("08:00", "20:00", 0),  # a day without sleep
+        ("06:00", "d2 06:00", 16),  # 06-07 (1 h), a full night (8 h), 23-06 (7 h)
+    ],
+)
+def test_sleep_overlap_with_a_window_that_wraps_midnight(
+    start: str, end: str, asleep_hours: float
+) -> None:
+    window = SleepWindow(23, 7, learned=True)
+    overlap = pl.select(
+        asleep_seconds(pl.lit(at(end)), window) - asleep_seconds(pl.lit(at(start)), window)
+    ).item()
+    assert overlap == asleep_hours * 3600
+
+
+# --- reading each distinct text once gives the same answer -------------------------------
+
+
+def _paths(frame: pl.DataFrame) -> list[Structure]:
+    """structure() as chosen by the data, forced to read every text, forced to deduplicate."""
+    found = [run(frame)]
+    for repeated in (False, True):
+        with (
+            patch("pullaway.analysis.structure.mostly_repeated", return_value=repeated),
+            patch("pullaway.analysis.signals.mostly_repeated", return_value=repeated),
+        ):
+            found.append(run(frame))
+    return found
+
+
+def _assert_same(found: list[Structure]) -> None:
+    first = found[0]
+    for other in found[1:]:
+        assert_frame_equal(other.messages, first.messages)
+        assert_frame_equal(other.bursts, first.bursts)
+        assert_frame_equal(other.threads, first.threads)
+
+
+def test_a_cue_split_over_two_messages_of_a_burst_still_makes_a_bid() -> None:
+    frame = chat(
+        *[("Ana", f"d{d} 12:00", "ok") for d in range(20)],
+        ("Ana", "d21 12:00", "I miss"),
+        ("Ana", "d21 12:01", "you"),
+        ("Ben", "d21 12:30", "ok"),
+    )
+    found = _paths(frame)
+    _assert_same(found)
+    bids = found[0].bursts.filter(pl.col("start") >= at("d21 00:00"))["is_bid"].to_list()
+    assert bids == [True, False]
+
+
+def test_cues_that_need_the_whole_burst_text_are_read_on_it() -> None:
+    assert _line_local(r"(?:[\s\S])?(?:(?m:^[\s¿]*)h+e+y+|[^\s\S]|m+i+s+s+)")
+    assert not _line_local(r"^[\s?!]*\?[\s?!]*\?[\s?!]*$")  # anchored to the whole text
+    assert not _line_local(r"ok|\Ahi")
+    assert not _line_local(r"x*")  # matches the empty text, so a null text would count
+
+
+def test_rows_already_in_time_order_but_not_in_line_order_are_sorted() -> None:
+    frame = chat(("Ana", "12:00", "a"), ("Ben", "12:00", "b"), ("Ana", "12:05", "c"))
+    lines = pl.Series("source_line", [3, None, 1])  # ties on 12:00: null line first, then 3
+    st = run(frame.with_columns(lines))
+    assert st.messages["text"].to_list() == ["b", "a", "c"]
+    in_order = frame.with_columns(pl.Series("source_line", [None, 3, 4]))
+    assert run(in_order).messages["text"].to_list() == ["a", "b", "c"]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    steps=hs.lists(
+        hs.tuples(
+            hs.sampled_from(["Ana", "Ben"]),
+            hs.integers(min_value=0, max_value=24 * 60),
+            hs.sampled_from(["I miss", "you", "ok", "ok?", "hug 😘", "see you at 8", "", None]),
+            hs.sampled_from(["text", "text", "media", "system"]),
+        ),
+        min_size=2,
+        max_size=80,
+    ),
+    shuffle=hs.randoms(use_true_random=False),
+)
+def test_every_reading_path_and_input_order_agree(
+    steps: list[tuple[str, int, str | None, str]], shuffle: Random
+) -> None:
+    clock = DAY
+    rows: list[Row] = []
+    for sender, minutes, text, kind in steps:
+        clock += timedelta(minutes=minutes)
+        rows.append((sender, clock, text, kind))
+    frame = chat(*rows)
+    people = frame.filter(pl.col("kind") != "system")["sender"].n_unique()
+    if people < 2 or "Ana" not in frame["sender"].to_list():
+        return
+    order = list(range(frame.height))
+    shuffle.shuffle(order)
+    _assert_same([*_paths(frame), run(frame[order])])

@@ -15,28 +15,29 @@ from conftest import FIXTURES
 from pullaway.errors import ChatNotFoundError, ParseError, PullawayError
 from pullaway.importers import registry, sniff
 from pullaway.importers.telegram import DELETED_ACCOUNT, parse
-from pullaway.testing import assert_lines_accounted, assert_result_equal, read_golden, write_golden
+from pullaway.testing import (
+    assert_lines_accounted,
+    assert_result_equal,
+    fixture_inputs,
+    fixture_stem,
+    golden_files,
+    input_for,
+    read_golden,
+    write_golden,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
 
 FOLDER = FIXTURES / "telegram"
-GOLDEN = sorted(FOLDER.glob("*.expected.json"))
-
-
-def input_for(expected: Path) -> Path:
-    """The fixture a golden file describes: a file or folder with the same stem."""
-    stem = expected.name.removesuffix(".expected.json")
-    found = [p for p in expected.parent.iterdir() if p != expected and p.name.split(".")[0] == stem]
-    assert len(found) == 1, found
-    return found[0]
+GOLDEN = golden_files(FOLDER)
 
 
 def inputs() -> list[Path]:
-    return sorted(p for p in FOLDER.iterdir() if not p.name.endswith(".expected.json"))
+    return fixture_inputs(FOLDER)
 
 
-@pytest.mark.parametrize("expected", GOLDEN, ids=lambda p: p.name.split(".")[0])
+@pytest.mark.parametrize("expected", GOLDEN, ids=fixture_stem)
 def test_import_matches_golden(expected: Path, update_golden: bool) -> None:
     result = registry()["telegram"].parse(input_for(expected))
     if update_golden:

@@ -14,25 +14,29 @@ from hypothesis import strategies as st
 from conftest import FIXTURES
 from pullaway.errors import ParseError
 from pullaway.importers import DateOrder, Sample, registry, sniff
-from pullaway.importers.whatsapp import chat_name_from_file, parse
+from pullaway.importers._whatsapp_chat import chat_name_from_file
+from pullaway.importers.whatsapp import parse
 from pullaway.importers.whatsapp import sniff as sniff_whatsapp
-from pullaway.testing import assert_lines_accounted, assert_result_equal, read_golden, write_golden
+from pullaway.testing import (
+    assert_lines_accounted,
+    assert_result_equal,
+    fixture_inputs,
+    fixture_stem,
+    golden_files,
+    input_for,
+    read_golden,
+    write_golden,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
 
 FOLDER = FIXTURES / "whatsapp"
-GOLDEN = sorted(FOLDER.glob("*.expected.json"))
-INPUTS = sorted(p for p in FOLDER.iterdir() if not p.name.endswith(".expected.json"))
+GOLDEN = golden_files(FOLDER)
+INPUTS = fixture_inputs(FOLDER)
 
 
-def input_for(expected: Path) -> Path:
-    stem = expected.name.removesuffix(".expected.json")
-    (found,) = [p for p in INPUTS if p.stem == stem]
-    return found
-
-
-@pytest.mark.parametrize("expected", GOLDEN, ids=lambda p: p.name.removesuffix(".expected.json"))
+@pytest.mark.parametrize("expected", GOLDEN, ids=fixture_stem)
 def test_import_matches_golden(expected: Path, update_golden: bool) -> None:
     result = parse(input_for(expected))
     assert_lines_accounted(result)
@@ -114,6 +118,16 @@ def test_system_line_with_a_colon_is_not_a_message(tmp_path: Path) -> None:
         (None, "system", 'Maya changed the subject from "Trip" to "Trip: May 2023"'),
         ("Maya", "text", "packed already"),
     ]
+
+
+def test_edited_mark_is_removed_from_one_and_multi_line_messages(tmp_path: Path) -> None:
+    text = (
+        "13/03/2023, 19:40 - Maya: see you at 8 <This message was edited>\n"
+        "13/03/2023, 19:41 - Dan: ok\nbring the keys <This message was edited>\n"
+        "13/03/2023, 19:42 - Maya: <3 <not edited>\n"
+    )
+    texts = parse(write(tmp_path, text)).messages.get_column("text").to_list()
+    assert texts == ["see you at 8", "ok\nbring the keys", "<3 <not edited>"]
 
 
 def test_disappearing_dot_is_kept_as_a_message(tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from typer.core import TyperGroup
 from pullaway import __version__
 from pullaway.errors import PullawayError
 from pullaway.report import tables
+from pullaway.simulate.cli import simulate_command
 
 if TYPE_CHECKING:
     from pullaway.analysis import Analysis
@@ -176,17 +177,20 @@ def formats(json_out: JsonOption = False) -> None:
         tables.formats(_console(), rows)
 
 
+@dataclass(frozen=True)
+class _ImportOptions:
+    """How to read the files: the options `import` and `analyze` share."""
+
+    format_name: str | None = None
+    chat: str | None = None
+    me: str | None = None
+    date_order: DateOrderChoice | None = None
+    timezone: str | None = None
+    encoding: str | None = None
+
+
 def _import_paths(
-    store: Store,
-    paths: list[Path],
-    *,
-    format_name: str | None,
-    chat: str | None,
-    me: str | None,
-    date_order: DateOrderChoice | None,
-    timezone: str | None,
-    encoding: str | None,
-    quiet: bool,
+    store: Store, paths: list[Path], options: _ImportOptions, *, quiet: bool
 ) -> list[FileImport]:
     from pullaway.ingest import import_file
 
@@ -198,12 +202,12 @@ def _import_paths(
                 import_file(
                     store,
                     path,
-                    format_name=format_name,
-                    chat=chat,
-                    me=me,
-                    date_order=_date_order(date_order),
-                    timezone=timezone,
-                    encoding=encoding,
+                    format_name=options.format_name,
+                    chat=options.chat,
+                    me=options.me,
+                    date_order=_date_order(options.date_order),
+                    timezone=options.timezone,
+                    encoding=options.encoding,
                 )
             )
             progress.remove_task(task)
@@ -227,18 +231,9 @@ def import_(
     json_out: JsonOption = False,
 ) -> None:
     """Read chat exports into the local store (only new messages are added)."""
+    options = _ImportOptions(format_name, chat, me, date_order, timezone, encoding)
     with _open_store() as store:
-        done = _import_paths(
-            store,
-            paths,
-            format_name=format_name,
-            chat=chat,
-            me=me,
-            date_order=date_order,
-            timezone=timezone,
-            encoding=encoding,
-            quiet=json_out,
-        )
+        done = _import_paths(store, paths, options, quiet=json_out)
         if json_out:
             _print_json(tables.import_json(done, store))
         else:
@@ -304,31 +299,12 @@ def messages(
 
 
 def _chat_for_analysis(
-    store: Store,
-    target: str,
-    *,
-    me: str | None,
-    chat: str | None,
-    format_name: str | None,
-    date_order: DateOrderChoice | None,
-    timezone: str | None,
-    encoding: str | None,
-    quiet: bool,
+    store: Store, target: str, options: _ImportOptions, *, quiet: bool
 ) -> ChatRow:
     """The chat to analyse: import ``target`` first if it is a file, else look it up."""
     path = Path(target)
     if path.exists():
-        done = _import_paths(
-            store,
-            [path],
-            format_name=format_name,
-            chat=chat,
-            me=me,
-            date_order=date_order,
-            timezone=timezone,
-            encoding=encoding,
-            quiet=quiet,
-        )
+        done = _import_paths(store, [path], options, quiet=quiet)
         found = done[0].chats
         if len(found) != 1:
             names = ", ".join(c.name for c in found)
@@ -337,12 +313,12 @@ def _chat_for_analysis(
         row = store.chat(found[0].chat_id)
     else:
         row = store.chat(target)
-    if me is not None and row.me != me:
-        row = store.set_me(row.chat_id, me)
+    if options.me is not None and row.me != options.me:
+        row = store.set_me(row.chat_id, options.me)
     return row
 
 
-def _analysis(store: Store, row: ChatRow, *, quiet: bool) -> tuple[Analysis, list[str]]:
+def _analysis(store: Store, row: ChatRow) -> tuple[Analysis, list[str]]:
     from pullaway.analysis import Settings, analyze
 
     notes: list[str] = []
@@ -370,19 +346,10 @@ def analyze(
     json_out: JsonOption = False,
 ) -> None:
     """Find every pull-away, what you did, and what happened next."""
+    options = _ImportOptions(format_name, chat, me, date_order, timezone, encoding)
     with _open_store() as store:
-        row = _chat_for_analysis(
-            store,
-            target,
-            me=me,
-            chat=chat,
-            format_name=format_name,
-            date_order=date_order,
-            timezone=timezone,
-            encoding=encoding,
-            quiet=json_out,
-        )
-        result, notes = _analysis(store, row, quiet=json_out)
+        row = _chat_for_analysis(store, target, options, quiet=json_out)
+        result, notes = _analysis(store, row)
     if json_out:
         _print_json(result.to_json())
         return
@@ -401,7 +368,7 @@ def status(
 ) -> None:
     """Where things stand today: phase, days, his history of returns, guidance."""
     with _open_store() as store:
-        result, notes = _analysis(store, store.chat(chat), quiet=json_out)
+        result, notes = _analysis(store, store.chat(chat))
     if json_out:
         _print_json({"now": result.now.to_json(), "safety": result.safety.to_json()})
         return
@@ -422,7 +389,7 @@ def report(
     from pullaway.report.html import render_report
 
     with _open_store() as store:
-        result, _ = _analysis(store, store.chat(chat), quiet=True)
+        result, _ = _analysis(store, store.chat(chat))
     output.write_text(render_report(result), encoding="utf-8")
     typer.echo(f"wrote {output}")
 
@@ -440,6 +407,9 @@ def app_(
     from pullaway.web.server import serve
 
     serve(_state.store_path, port=port, open_browser=not no_browser)
+
+
+app.command("simulate")(simulate_command)
 
 
 def main() -> None:

@@ -6,6 +6,9 @@
   x SchemaError          a frame does not match MESSAGE_SCHEMA (a bug, not bad input)
   x DuplicateImporterError  two importers registered under one name
   x ChatNotFoundError    a chat named on the command line is not in the file or the store
+  x SenderNotFoundError  a name given as "me" is not one of the chat's senders
+  x InvalidEntryError    a journal entry, draft or setting has a value out of range
+  x DraftNotFoundError   no held draft with that id in that chat
   x StoreError
     + StoreVersionError  written by a newer pullaway
   x NotEnoughData        too few messages or episodes for the measure asked for
@@ -76,6 +79,18 @@ class DuplicateImporterError(PullawayError):
 
 class ChatNotFoundError(PullawayError):
     """A chat named by the user is not in the file or the store."""
+
+
+class SenderNotFoundError(PullawayError):
+    """A name given as "me" is not one of the chat's senders."""
+
+
+class InvalidEntryError(PullawayError):
+    """A journal entry, draft or setting has a value out of range."""
+
+
+class DraftNotFoundError(PullawayError):
+    """No held draft with that id in that chat."""
 
 
 class StoreError(PullawayError):

@@ -105,14 +105,20 @@ def _as_text(column: str) -> pl.Expr:
 def _occurrence(hashes: pl.Series) -> pl.Series:
     """For each row, how many earlier rows have the same hash (0 for the first).
 
-    A stable sort and a run-start scan: much faster than a window over the key columns.
+    Only repeated hashes (a few per chat) go through a stable sort and run-start scan, which
+    is much faster than a window over the key columns.
     """
+    repeated = hashes.is_duplicated()
+    occurrence = pl.zeros(len(hashes), dtype=pl.UInt32, eager=True)
+    if not repeated.any():
+        return occurrence
     runs = (
         pl.DataFrame({"hash": hashes})
         .with_row_index("order")
+        .filter(repeated)
         .sort("hash", "order")
         .with_row_index("pos")
     )
     start = pl.when(pl.col("hash") != pl.col("hash").shift(1)).then(pl.col("pos"))
     runs = runs.with_columns(occurrence=pl.col("pos") - start.fill_null(0).cum_max())
-    return runs.sort("order")["occurrence"].cast(pl.UInt32)
+    return occurrence.scatter(runs["order"], runs["occurrence"].cast(pl.UInt32))

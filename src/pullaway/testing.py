@@ -77,3 +77,29 @@ def _golden_schema() -> dict[str, pl.DataType | type[pl.DataType]]:
         "text": pl.String,
         "source_line": pl.Int64,
     }
+
+
+def golden_files(folder: Path) -> list[Path]:
+    """The golden files of a fixture folder, sorted."""
+    return sorted(folder.glob("*.expected.json"))
+
+
+def fixture_inputs(folder: Path) -> list[Path]:
+    """The inputs of a fixture folder (files or folders), sorted: everything but goldens."""
+    return sorted(p for p in folder.iterdir() if not p.name.endswith(".expected.json"))
+
+
+def fixture_stem(path: Path) -> str:
+    """The case name of a golden file or input: ``ios_pt`` for ``ios_pt.zip``."""
+    name = path.name.removesuffix(".expected.json")
+    return name if path.is_dir() or name != path.name else path.stem
+
+
+def input_for(expected: Path) -> Path:
+    """The input a golden file describes: the file or folder beside it with the same stem."""
+    stem = fixture_stem(expected)
+    found = [p for p in fixture_inputs(expected.parent) if fixture_stem(p) == stem]
+    if len(found) != 1:
+        msg = f"{expected}: expected one input named {stem!r}, found {found}"
+        raise AssertionError(msg)
+    return found[0]

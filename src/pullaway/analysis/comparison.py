@@ -30,6 +30,8 @@ def group_summary(episodes: Sequence[Episode]) -> GroupSummary:
         returned=sum(returned),
         median_days_to_return=median,
         curve=curve,
+        stronger=sum(e.after == "stronger" for e in episodes),
+        weaker=sum(e.after == "weaker" for e in episodes),
     )
 
 
@@ -52,7 +54,7 @@ def compare(episodes: Sequence[Episode], *, settings: Settings | None = None) ->
         mixed=groups["mixed"],
         enough_data=enough,
         min_episodes=s.min_group_episodes,
-        wording=_wording(groups, episodes, enough, s),
+        wording=_wording(groups, enough, s),
     )
 
 
@@ -67,12 +69,7 @@ def _describe(label: str, group: GroupSummary) -> str:
     return f"{label}: he came back in {group.returned} of {group.episodes} ({median})"
 
 
-def _wording(
-    groups: dict[Strategy, GroupSummary],
-    episodes: Sequence[Episode],
-    enough: bool,
-    s: Settings,
-) -> str:
+def _wording(groups: dict[Strategy, GroupSummary], enough: bool, s: Settings) -> str:
     described = "; ".join(
         [
             _describe("when you let go", groups["let_go"]),
@@ -85,13 +82,10 @@ def _wording(
             f"{groups['chased'].episodes} chased (at least {s.min_group_episodes} of each are "
             f"needed). What happened: {described}."
         )
-    after = {
-        name: sum(1 for e in episodes if e.strategy == name and e.after == "stronger")
-        for name in ("let_go", "chased")
-    }
     return (
-        f"In your history with him, {described}. Afterwards things felt stronger in "
-        f"{after['let_go']} let-go and {after['chased']} chased episodes. This is an "
+        f"In your history with him, {described}. Afterwards things looked stronger in "
+        f"{groups['let_go'].stronger} let-go and {groups['chased'].stronger} chased episodes, "
+        f"weaker in {groups['let_go'].weaker} and {groups['chased'].weaker}. This is an "
         "association in one relationship, not a cause: you may have chased when the distance "
         "already looked worse, and the same two people are in every episode."
     )

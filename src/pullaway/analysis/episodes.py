@@ -2,13 +2,18 @@
 
 - **Trigger**: his 3-day mean engagement E (each day clipped to ±``engagement_clip``, so one
   extreme day cannot do it alone) is at or below ``trigger_z``, or his 3-day messages
-  are at or below ``trigger_share`` of his baseline, on ``trigger_min_days`` consecutive days.
-- **Onset**: the first low day of his in the run (E <= ``onset_z`` or messages at or below
-  ``trigger_share`` of baseline), looked for up to two days before the run starts.
-- **Shared quiet is not a pull-away**: if over the first ``trigger_min_days`` days from onset
-  her messages were also at or below ``shared_quiet_share`` of her usual and his share of the
-  messages held at ``shared_quiet_ratio`` of his usual share, or both were silent, it is a
-  busy week or a holiday for both, and the run is skipped.
+  are at or below ``trigger_share`` of his baseline, or his 3-day median reply time is
+  ``latency_rise`` times his usual while his messages are at or below ``slow_trigger_share``,
+  on ``trigger_min_days`` consecutive days.
+- **Onset**: the first of his low days (E <= ``onset_z``, messages at or below
+  ``trigger_share`` of baseline, or replies ``latency_rise`` times slower than usual) running
+  without a break into the trigger, looked for up to ``onset_lookback_days`` before it.
+- **The drop must be his** (``his_drop_is_his``): over ``evidence_days`` from a day between
+  the onset and the trigger, his replies slowed (``latency_rise``, on ``slow_days_min`` days),
+  or he turned away from her bids (``turn_toward_share`` of his usual rate, at least
+  ``turn_toward_min_bids`` bids), or she made a bid or wrote ``unanswered_min_messages``
+  messages and he did not answer at all. Otherwise it is a quiet they share (a busy week, a
+  holiday, a slow day), and the run is skipped.
 - **End**: the first day of ``end_run_days`` consecutive days with E >= ``end_z``.
 - **Merge**: episodes separated by ``merge_gap_days`` or fewer are one episode.
 - **Confirmation**: ruptures' Pelt (l2 cost, computed from cumulative sums; jump=1,
@@ -22,15 +27,18 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 import numpy as np
 import polars as pl
 import ruptures
-from numpy.typing import NDArray
 from ruptures.base import BaseCost
 
 from pullaway.analysis.result import Confidence
 from pullaway.analysis.settings import Settings
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
 
 
 @dataclass(frozen=True)
@@ -43,9 +51,26 @@ class RuleEpisode:
     depth: float  # his lowest 3-day messages as a share of his baseline
 
 
-def side_by_side(daily: pl.DataFrame) -> pl.DataFrame:
-    """His rows with her messages and baseline alongside, one row per day."""
+def side_by_side(daily: pl.DataFrame, *, settings: Settings | None = None) -> pl.DataFrame:
+    """His rows with her messages and baseline alongside, one row per day.
+
+    Adds ``baseline_turn_toward``: the share of her bids he turned toward over the
+    ``baseline_days`` before each day, episode days left out.
+    """
+    s = settings or Settings()
     his = daily.filter(pl.col("person") == "them").sort("day")
+    for name in ("bids", "turned_toward"):
+        if name not in his.columns:
+            his = his.with_columns(pl.lit(0, dtype=pl.UInt32).alias(name))
+    kept = [
+        pl.when(~pl.col("in_episode").fill_null(False))
+        .then(pl.col(name).cast(pl.Float64))
+        .otherwise(0.0)
+        .shift(1)
+        .rolling_sum(s.baseline_days, min_samples=1)
+        for name in ("turned_toward", "bids")
+    ]
+    his = his.with_columns((kept[0] / kept[1]).alias("baseline_turn_toward"))
     hers = daily.filter(pl.col("person") == "me").select(
         "day",
         pl.col("messages").alias("her_messages"),
@@ -58,12 +83,24 @@ def trigger_days(days: pl.DataFrame, *, settings: Settings | None = None) -> pl.
     """Add ``trigger`` (his drop), ``low`` (a low day of his), ``recovered`` and ``depth3``."""
     s = settings or Settings()
     w = s.trigger_window_days
+    evidence = his_drop_is_his(s)
     his_window = pl.col("messages").cast(pl.Float64).rolling_sum(w)
     his_ratio = his_window / pl.max_horizontal(pl.col("baseline_messages") * w, pl.lit(1.0))
     clipped = pl.col("engagement").clip(-s.engagement_clip, s.engagement_clip)
-    drop = (clipped.rolling_mean(w) <= s.trigger_z) | (his_ratio <= s.trigger_share)
-    low = (pl.col("engagement") <= s.onset_z) | (
-        pl.col("messages") <= s.trigger_share * pl.col("baseline_messages")
+    usual_latency = pl.col("baseline_latency_minutes").clip(lower_bound=s.latency_floor_minutes)
+    slow = pl.col("latency_minutes") >= s.latency_rise * usual_latency
+    slow_window = pl.col("latency_minutes").rolling_median(w, min_samples=1) >= (
+        s.latency_rise * usual_latency
+    )
+    drop = (
+        (clipped.rolling_mean(w) <= s.trigger_z)
+        | (his_ratio <= s.trigger_share)
+        | (slow_window & (his_ratio <= s.slow_trigger_share))
+    )
+    low = (
+        (pl.col("engagement") <= s.onset_z)
+        | (pl.col("messages") <= s.trigger_share * pl.col("baseline_messages"))
+        | slow.fill_null(False)
     )
     ok = pl.col("baseline_ok") & pl.col("engagement").is_not_null()
     return days.with_columns(
@@ -71,7 +108,50 @@ def trigger_days(days: pl.DataFrame, *, settings: Settings | None = None) -> pl.
         (ok & low.fill_null(False)).alias("low"),
         his_ratio.alias("depth3"),
         (pl.col("engagement") >= s.end_z).fill_null(False).alias("recovered"),
+        *evidence,
     )
+
+
+def _ahead(expr: pl.Expr, days: int) -> pl.Expr:
+    """Sum of ``expr`` over each day and the ``days - 1`` days after it."""
+    return expr.cast(pl.Float64).reverse().rolling_sum(days, min_samples=1).reverse()
+
+
+def his_drop_is_his(s: Settings) -> list[pl.Expr]:
+    """Evidence, per candidate onset, that the drop is his and not a quiet they share.
+
+    Over ``evidence_days`` from the day: ``latency_ratio`` is his median reply time over his
+    baseline reply time; ``her_level`` her messages over her usual. ``his_own`` is True when
+    his replies slowed to ``latency_rise`` times his usual (on ``slow_days_min`` days), when he
+    turned toward at most ``turn_toward_share`` of his usual share of her bids (at least
+    ``turn_toward_min_bids`` of them), or when he did not reply at all while she made a bid or
+    wrote ``unanswered_min_messages`` messages. Both silent, or both quieter at his usual reply
+    speed (a busy week, a holiday, a slow day), is not his drop.
+    """
+    k = s.evidence_days
+    latency = pl.col("latency_minutes").reverse().rolling_median(
+        k, min_samples=1
+    ).reverse() / pl.col("baseline_latency_minutes").clip(lower_bound=s.latency_floor_minutes)
+    her_level = _ahead(pl.col("her_messages"), k) / pl.max_horizontal(
+        _ahead(pl.col("her_baseline_messages"), k), pl.lit(1.0)
+    )
+    usual = pl.col("baseline_latency_minutes").clip(lower_bound=s.latency_floor_minutes)
+    slow_days = _ahead((pl.col("latency_minutes") >= s.latency_rise * usual).fill_null(False), k)
+    slowed = (latency >= s.latency_rise).fill_null(False) & (slow_days >= s.slow_days_min)
+    bids = _ahead(pl.col("bids"), k)
+    she_wrote = (bids >= 1) | (_ahead(pl.col("her_messages"), k) >= s.unanswered_min_messages)
+    unanswered = latency.is_null() & she_wrote
+    turn_toward = _ahead(pl.col("turned_toward"), k) / bids
+    turned_away = (
+        (bids >= s.turn_toward_min_bids)
+        & (turn_toward <= s.turn_toward_share * pl.col("baseline_turn_toward"))
+    ).fill_null(False)
+    return [
+        latency.alias("latency_ratio"),
+        her_level.alias("her_level"),
+        turn_toward.alias("turn_toward_rate_ahead"),
+        (slowed | unanswered | turned_away).alias("his_own"),
+    ]
 
 
 def detect_episodes(
@@ -82,13 +162,17 @@ def detect_episodes(
     ``confirm=False`` skips the change-point check (every episode is then "possible").
     """
     s = settings or Settings()
-    days = trigger_days(side_by_side(daily), settings=s)
+    days = trigger_days(side_by_side(daily, settings=s), settings=s)
     if days.height == 0:
         return []
     dates: list[date] = days["day"].to_list()
-    quiet = _SharedQuiet.of(days, s)
-    arrays = (days["trigger"].to_numpy(), days["low"].to_numpy(), days["recovered"].to_numpy())
-    spans = _merged(_rule_spans(*arrays, quiet, s), s)
+    arrays = (
+        days["trigger"].to_numpy(),
+        days["low"].to_numpy(),
+        days["recovered"].to_numpy(),
+        days["his_own"].to_numpy(),
+    )
+    spans = _merged(_rule_spans(*arrays, s), s)
     log_messages = np.log1p(days["messages"].to_numpy().astype(float))
     depth = days["depth3"].fill_null(1.0).to_numpy()
     episodes = []
@@ -105,51 +189,6 @@ def detect_episodes(
     return episodes
 
 
-@dataclass(frozen=True)
-class _SharedQuiet:
-    """Tells a shared quiet (busy week, holiday) from his pull-away, at a candidate onset."""
-
-    his: NDArray[np.float64]
-    hers: NDArray[np.float64]
-    his_base: NDArray[np.float64]
-    her_base: NDArray[np.float64]
-    days: int
-    her_share: float
-    ratio: float
-
-    @classmethod
-    def of(cls, days: pl.DataFrame, s: Settings) -> _SharedQuiet:
-        def column(name: str) -> NDArray[np.float64]:
-            return days[name].cast(pl.Float64).fill_null(0.0).to_numpy()
-
-        return cls(
-            column("messages"),
-            column("her_messages"),
-            column("baseline_messages"),
-            column("her_baseline_messages"),
-            s.trigger_min_days,
-            s.shared_quiet_share,
-            s.shared_quiet_ratio,
-        )
-
-    def at(self, onset: int) -> bool:
-        """Whether the first days from ``onset`` are a quiet shared by both of them.
-
-        Shared when she was quiet too over those days and his share of the messages held
-        near his usual share, or when both were silent.
-        """
-        part = slice(onset, onset + self.days)
-        hers_daily, her_usual_daily = self.hers[part], self.her_base[part]
-        if her_usual_daily.size == 0 or hers_daily.sum() > self.her_share * her_usual_daily.sum():
-            return False  # she carried on as usual at first: the drop is his
-        his, hers = float(self.his[part].sum()), float(hers_daily.sum())
-        if his + hers == 0:
-            return True  # both silent: a holiday, not a pull-away
-        usual, her_usual = float(self.his_base[part].sum()), float(her_usual_daily.sum())
-        usual_share = usual / (usual + her_usual) if usual + her_usual > 0 else 0.5
-        return his / (his + hers) >= self.ratio * usual_share
-
-
 def episode_days(daily: pl.DataFrame, episodes: list[RuleEpisode]) -> pl.Series:
     """Boolean series aligned with ``daily``: his days inside an episode (onset to end - 1)."""
     inside = pl.lit(False)
@@ -163,7 +202,7 @@ def _rule_spans(
     trigger: NDArray[np.bool_],
     low: NDArray[np.bool_],
     recovered: NDArray[np.bool_],
-    quiet: _SharedQuiet,
+    his_own: NDArray[np.bool_],
     s: Settings,
 ) -> list[tuple[int, int | None]]:
     runs = _runs(trigger, s.trigger_min_days)
@@ -174,12 +213,12 @@ def _rule_spans(
         if start < position:
             continue
         onset = start
-        while onset > max(start - (s.trigger_window_days - 1), position) and low[onset - 1]:
+        while onset > max(start - s.onset_lookback_days, position) and low[onset - 1]:
             onset -= 1
         if not low[onset] and low[start]:
             onset = start
-        if quiet.at(onset):
-            continue
+        if not his_own[onset : start + 1].any():
+            continue  # a quiet shared by both (busy week, holiday), or noise: not his drop
         later = ends[ends > start + s.trigger_min_days - 1]
         end = int(later[0]) if later.size else None
         spans.append((onset, end))

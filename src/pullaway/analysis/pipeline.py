@@ -125,7 +125,7 @@ def analyze(
     frames, rules = frames_rules(frames, s)
     returns = _returns(frames, rules, last_day, s)
     frames = frames.with_messages(_tag_windows(frames, returns, languages, s))
-    scored = _strategies(frames, returns)
+    scored = _strategies(frames, returns, s)
     draft = [_episode(i, x, ()) for i, x in enumerate(scored, start=1)]
     said = bool(scored) and scored[-1].back.ending_said
     ending = ending_decision(draft, said=said, settings=s)
@@ -305,10 +305,10 @@ def _returns(
     return found
 
 
-def _strategies(frames: ChatFrames, returns: list[_Returned]) -> list[_Scored]:
+def _strategies(frames: ChatFrames, returns: list[_Returned], s: Settings) -> list[_Scored]:
     scored = []
     for x in returns:
-        strategy, counts = her_strategy(frames, x.rule.onset, x.stop)
+        strategy, counts = her_strategy(frames, x.rule.onset, x.stop, settings=s)
         scored.append(_Scored(x.rule, x.back, x.stop, strategy, counts))
     return scored
 

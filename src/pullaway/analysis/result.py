@@ -131,12 +131,16 @@ class GroupSummary:
     returned: int
     median_days_to_return: float | None
     curve: pl.DataFrame
+    stronger: int = 0  # returned episodes whose after was stronger
+    weaker: int = 0  # ... and weaker
 
     def to_json(self) -> dict[str, Any]:
         return {
             "episodes": self.episodes,
             "returned": self.returned,
             "median_days_to_return": self.median_days_to_return,
+            "stronger": self.stronger,
+            "weaker": self.weaker,
             "curve": self.curve.to_dicts(),
         }
 
@@ -257,7 +261,10 @@ class Analysis:
     ``daily`` has one row per calendar day and person: day (Date), person ("me" | "them"),
     messages, words, initiations (u32), latency_minutes (f64, null on days without replies),
     engagement (f64, robust z against the person's own baseline; null before the baseline
-    exists), baseline_messages (f64), in_episode (bool; his days inside an episode).
+    exists), baseline_messages (f64), in_episode (bool; his days inside an episode). Also:
+    bids and turned_toward (u32: the other person's bids and how many this person turned
+    toward), turn_toward_rate (f64), affection (u32), and the components of E as z_messages,
+    z_initiations, z_latency, z_words (f64). docs/analysis.md explains every measure.
     """
 
     chat: ChatSummary

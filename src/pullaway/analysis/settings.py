@@ -68,6 +68,10 @@ class Settings:
     engagement_clip: float = 4.0
     """Daily E is clipped to ±this before rolling means, so one extreme day (one slow day
     against a very regular baseline) cannot trigger an episode on its own."""
+    slow_trigger_share: float = 0.6
+    """... or when over the window his median reply time is ``latency_rise`` times his usual
+    and his messages are at or below this share of his baseline: a withdrawal shows in slow
+    replies before (or without) a deep fall in his message count."""
     trigger_window_days: int = 3
     """Length of the rolling window of the trigger, in days."""
     trigger_min_days: int = 3
@@ -76,12 +80,33 @@ class Settings:
     """A day with E at or below this (or messages at or below ``trigger_share`` of usual) can
     be the first day of his withdrawal; the onset is looked for up to two days before the
     trigger run."""
-    shared_quiet_share: float = 0.5
-    """If in the first days of his drop her messages are also at or below this share of her
-    usual ..."""
-    shared_quiet_ratio: float = 0.7
-    """... and his share of the messages held at this fraction of his usual share (or both
-    were silent), the quiet is shared (a busy week, a holiday), not a pull-away."""
+    evidence_days: int = 4
+    """Days from a candidate onset over which the drop must be shown to be his (below)."""
+    latency_rise: float = 2.5
+    """His drop is his when over those days his median reply time is at least this many times
+    his usual (baseline median) reply time: in a busy week or a holiday both write less but
+    answer each other as fast as ever; when he pulls away he also answers slowly."""
+    slow_days_min: int = 2
+    """... and on at least this many of those days his own median reply time was that slow,
+    so one reply held over a holiday or a night does not make the case on its own."""
+    turn_toward_share: float = 0.25
+    """His drop is also his when over those days he turned toward (answered with a real reply)
+    at most this share of the rate at which he answered her bids in his baseline window ...
+    """
+    turn_toward_min_bids: int = 4
+    """... counted only when she made at least this many bids in those days."""
+    latency_floor_minutes: float = 1.0
+    """His usual reply time is floored at this many minutes before the ratio, so a partner who
+    usually answers within seconds does not look slow at a two-minute reply."""
+    onset_lookback_days: int = 7
+    """The onset is the first of the low days of his (E at or below ``onset_z``, messages at or
+    below ``trigger_share`` of usual, or replies ``latency_rise`` times slower than usual) that
+    run without a break into the trigger, looked for up to this many days before it: his
+    replies usually slow down days before his message count falls far enough to trigger."""
+    unanswered_min_messages: int = 3
+    """When he did not answer at all over those days, the drop is still his if she made a bid
+    (a question, a plan, ...) or wrote at least this many messages; a "good night" or two
+    into a shared silence (a holiday) is not enough."""
     end_z: float = -1.0
     """An episode ends on the first day of a run of days with E at or above this."""
     end_run_days: int = 5
@@ -98,21 +123,28 @@ class Settings:
     """Rule and change point within this many days: a "clear" episode."""
 
     space_share: float = 0.5
-    """Let go: her messages per day at most this share of her baseline ..."""
+    """A day on which she sent at most this share of her usual messages, without pursuit, is a
+    held-back day; let go also needs her messages per day over the episode at most this share
+    of her usual (or the silence below)."""
     space_max_streak: int = 2
-    """... her longest unanswered streak at most this ..."""
+    """She held back (mechanism 7): no pleading or checking and no unanswered run longer than
+    this."""
     space_min_silence_hours: float = 72.0
-    """... and at least one silence of hers this long, with no pleading or checking."""
-    chase_streak: int = 3
-    """Chased: an unanswered streak of this many bursts ..."""
-    chase_double_texts_per_day: int = 2
-    """... or this many double texts in one day ..."""
-    chase_double_text_days: int = 2
-    """... on this many days ..."""
-    chase_cues: int = 2
-    """... or this many pleading or checking messages ..."""
-    chase_ratio: float = 3.0
-    """... or her:his message ratio at least this while she writes at least her baseline."""
+    """Let go: ... or at least one silence of hers this long."""
+    chase_streak: int = 4
+    """A pursuit day: an unanswered run of this many of her bursts that day ... (notes §2 say
+    3; while he is silent, three conversations she starts on her own already make a run of 3,
+    so a run of 3 is not pursuit on its own)"""
+    chase_double_texts_per_day: int = 3
+    """... together with this many double texts that day; or any pleading or checking
+    message from her that day."""
+    chase_days: int = 2
+    """Chased: at least this many pursuit days in the episode (fewer: let go or mixed)."""
+    mixed_min_days: int = 2
+    """Mixed: a stretch of at least this many held-back days before her first or after her
+    last pursuit day ..."""
+    mixed_share: float = 0.25
+    """... that is also at least this share of the episode's days."""
 
     return_window_days: int = 7
     """A return must be followed by this many days of recovery."""

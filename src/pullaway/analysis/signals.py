@@ -30,7 +30,27 @@ import polars as pl
 from pullaway.errors import PullawayError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Callable, Iterable, Sequence
+
+__all__ = [
+    "CATEGORIES",
+    "EXTRA_COLUMNS",
+    "LANGUAGES",
+    "LexiconError",
+    "any_cue_regex",
+    "category_regex",
+    "cue_regex",
+    "detect_language",
+    "lexicon",
+    "matches",
+    "mostly_repeated",
+    "normalise",
+    "normalised",
+    "per_distinct",
+    "signal_expr",
+    "tag_signals",
+    "tag_texts",
+]
 
 CATEGORIES: Final = (
     "affection",
@@ -60,6 +80,10 @@ _SECTIONS: Final = (*CATEGORIES, "concrete", "support")
 _FIELDS: Final = ("cues", "openers", "emoji", "patterns", "negations", "negation_patterns")
 _NEVER: Final = r"[^\s\S]"  # a regex that matches nothing
 _WORD_EDGE: Final = r"(?-u:\b)"  # ASCII word boundary: keeps the regex on the fast DFA engine
+# An optional any-character in front of an alternation changes nothing it matches, but stops
+# the regex engine from picking a literal prefilter: on chat text ("you", "so", "te" everywhere)
+# the prefilter fires constantly and is 2-3 times slower than the plain DFA scan.
+_NO_PREFILTER: Final = r"(?:[\s\S])?"
 
 
 class LexiconError(PullawayError):
@@ -107,6 +131,67 @@ def normalise(text: str) -> str:
 def normalised(expr: pl.Expr) -> pl.Expr:
     """The same normalisation as :func:`normalise`, as a Polars expression (null -> "")."""
     return expr.fill_null("").str.to_lowercase().str.replace_many(_FOLD_KEYS, _FOLD_VALUES)
+
+
+# --- each distinct text once ------------------------------------------------------------
+
+
+def per_distinct(
+    values: pl.Series,
+    compute: Callable[[pl.DataFrame], pl.DataFrame],
+    *,
+    max_distinct_share: float = 0.2,
+    sample_size: int = 20_000,
+) -> pl.DataFrame:
+    """``compute`` over ``values``, run once per distinct value when the values repeat.
+
+    ``compute`` gets a one-column frame (column ``values.name``) and must return a frame of
+    the same height whose rows depend only on the matching input row (normalising, regex
+    tests, counts). When at most ``max_distinct_share`` of an evenly spaced sample of
+    ``sample_size`` values is distinct, ``compute`` runs on the distinct values (null
+    included) and the rows are gathered back; otherwise it runs on ``values`` directly (the
+    lookup would cost more than it saves). The result is the same either way.
+
+    >>> texts = pl.Series("t", ["ok", "lol", None, "ok"] * 10)
+    >>> per_distinct(texts, lambda f: f.select(pl.col("t").str.len_chars())).rows()[:4]
+    [(2,), (3,), (None,), (2,)]
+    """
+    codes = _distinct_codes(values, max_distinct_share=max_distinct_share, sample_size=sample_size)
+    if codes is None:
+        return compute(values.to_frame())
+    distinct, code = codes
+    return compute(distinct.to_frame()).select(pl.all().gather(code))
+
+
+def mostly_repeated(
+    values: pl.Series, *, max_distinct_share: float = 0.2, sample_size: int = 20_000
+) -> bool:
+    """Whether at most ``max_distinct_share`` of an evenly spaced sample of ``values`` is distinct.
+
+    Chats repeat "ok", "lol" and "haha" thousands of times, but most longer texts are unique:
+    the sample says whether working on the distinct values can pay for finding them.
+
+    >>> mostly_repeated(pl.Series(["ok", "lol"] * 50)), mostly_repeated(pl.Series(["a", "b"]))
+    (True, False)
+    """
+    if values.dtype != pl.String or values.len() == 0:
+        return False
+    sample = values.gather_every(max(1, values.len() // sample_size))
+    return sample.n_unique() <= max_distinct_share * sample.len()
+
+
+def _distinct_codes(
+    values: pl.Series, *, max_distinct_share: float, sample_size: int
+) -> tuple[pl.Series, pl.Series] | None:
+    """(distinct values with null last, each row's index into them), or None if not worth it."""
+    if not mostly_repeated(values, max_distinct_share=max_distinct_share, sample_size=sample_size):
+        return None
+    distinct = values.drop_nulls().unique()
+    # An Enum over exactly the distinct values maps each text to its index: exact, no hashes
+    # to verify; null (no category) goes to the extra slot at the end.
+    code = values.cast(pl.Enum(distinct)).to_physical().cast(pl.UInt32)
+    code = code.fill_null(distinct.len())
+    return distinct.extend(pl.Series(values.name, [None], dtype=pl.String)), code
 
 
 # --- lexicon files -----------------------------------------------------------------------
@@ -191,7 +276,7 @@ def _raw(pattern: str) -> str:
 
 def _alternation(parts: Iterable[str]) -> str:
     unique = list(dict.fromkeys(p for p in parts if p))
-    return "(?:" + "|".join(unique) + ")" if unique else _NEVER
+    return _NO_PREFILTER + "(?:" + "|".join(unique) + ")" if unique else _NEVER
 
 
 def _positive_parts(section: dict[str, list[str]]) -> list[str]:
@@ -265,15 +350,74 @@ def tag_signals(
     >>> tagged.select("missing", "affection", "withdrawal").rows()
     [(True, True, False), (False, False, True), (False, False, False)]
     """
-    norm = "__pullaway_norm"
-    frame = messages.with_columns(normalised(pl.col(text_column)).alias(norm))
+    chosen = _languages(languages)
+    sections = {c: c for c in CATEGORIES} | {"plans_concrete": "concrete", "support": "support"}
+    regexes = {column: category_regex(section, chosen) for column, section in sections.items()}
+    norm = pl.col("__pullaway_norm")
+    frame = messages.with_columns(normalised(pl.col(text_column)).alias(norm.meta.output_name()))
     tagged = frame.with_columns(
-        *[signal_expr(c, pl.col(norm), languages=languages).alias(c) for c in CATEGORIES],
-        signal_expr("concrete", pl.col(norm), languages=languages).alias("plans_concrete"),
-        signal_expr("support", pl.col(norm), languages=languages).alias("support"),
+        norm.str.contains(positive).alias(column) for column, (positive, _) in regexes.items()
     )
+    tagged = _apply_negations(tagged, norm, regexes)
     concrete = (pl.col("plans") & pl.col("plans_concrete")).alias("plans_concrete")
-    return tagged.with_columns(concrete).drop(norm)
+    return tagged.with_columns(concrete).drop(norm.meta.output_name())
+
+
+def tag_texts(
+    texts: pl.Series,
+    categories: Sequence[str],
+    *,
+    languages: Sequence[str] | None = None,
+) -> pl.DataFrame:
+    """One Boolean column per category (or "concrete"/"support" section), aligned with ``texts``.
+
+    The same answer as :func:`signal_expr` on the normalised text, with null texts False, but
+    each distinct text is matched once when texts repeat (see :func:`per_distinct`), and a
+    negation is tested only on the texts that carry a cue of its category. No join back: the
+    columns line up with ``texts`` row for row.
+
+    >>> tag_texts(pl.Series(["miss u", "I don't miss you", None]), ["missing"]).rows()
+    [(True,), (False,), (False,)]
+    """
+    chosen = _languages(languages)
+    regexes = {c: category_regex(c, chosen) for c in dict.fromkeys(categories)}
+    name = "__pullaway_text"
+
+    def tag(frame: pl.DataFrame) -> pl.DataFrame:
+        norm = pl.col("__pullaway_norm")
+        normed = frame.select(
+            pl.col(name).is_not_null().alias("__pullaway_present"),
+            normalised(pl.col(name)).alias(norm.meta.output_name()),
+        )
+        tagged = normed.with_columns(
+            (norm.str.contains(positive) & pl.col("__pullaway_present")).alias(column)
+            for column, (positive, _) in regexes.items()
+        )
+        return _apply_negations(tagged, norm, regexes).select(list(regexes))
+
+    return per_distinct(texts.rename(name), tag)
+
+
+def _apply_negations(
+    tagged: pl.DataFrame, norm: pl.Expr, regexes: dict[str, tuple[str, str]]
+) -> pl.DataFrame:
+    """Clear a column where a negated cue occurs, testing only the rows that carry a cue."""
+    negated = [column for column, (_, negative) in regexes.items() if negative != _NEVER]
+    if not negated:
+        return tagged
+    rows = tagged.select(
+        pl.int_range(pl.len(), dtype=pl.UInt32).filter(pl.any_horizontal(negated)).alias("i")
+    ).to_series()
+    if rows.len() == 0:
+        return tagged
+    subset = tagged[rows].select(
+        norm.str.contains(regexes[column][1]).alias(column) for column in negated
+    )
+    cleared = [
+        tagged[column] & ~pl.repeat(False, tagged.height, eager=True).scatter(rows, subset[column])
+        for column in negated
+    ]
+    return tagged.with_columns(cleared)
 
 
 def matches(text: str, category: str, *, languages: Sequence[str] | None = None) -> bool:

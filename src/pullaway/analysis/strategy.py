@@ -4,14 +4,23 @@ The window runs from the onset to his return (or to the end of what can be obser
 label always travels with the numbers behind it (``StrategyCounts``). These cut-offs are design
 defaults, not research thresholds.
 
-- **chased** if any of: an unanswered streak of ``chase_streak`` bursts or more;
-  ``chase_double_texts_per_day`` double texts in one day on ``chase_double_text_days`` days;
-  ``chase_cues`` pleading or checking messages; her:his messages at least ``chase_ratio``
-  while she writes at least her baseline.
-- **let_go** if all of: her messages per day at most ``space_share`` of her baseline; no
-  unanswered streak longer than ``space_max_streak``; no pleading or checking; at least one
-  silence of hers of ``space_min_silence_hours``.
+Each day of the window is first read on its own (``her_days``): a **pursuit day** has a
+pleading or checking message of hers, or ``chase_double_texts_per_day`` double texts together
+with an unanswered run of ``chase_streak`` bursts; a **held-back day** has no pursuit and at
+most ``space_share`` of her usual messages. Then:
+
+- **chased**: ``chase_days`` pursuit days or more, without a held-back stretch before the
+  first or after the last of them;
+- **mixed**: pursuit days and a held-back stretch of at least ``mixed_min_days`` and
+  ``mixed_share`` of the window before the first or after the last (one, then the other);
+- **let_go**: fewer pursuit days, and her messages a day at most ``space_share`` of her usual
+  or one silence of hers of ``space_min_silence_hours``;
 - **mixed** otherwise.
+
+Episode-wide counts alone mislead here: while he is silent, each new conversation she starts
+is one more unanswered burst and, 30 min after the last, a "double text", so a woman who
+writes once a day about her own day builds an unanswered run of 3 without ever following up.
+Pursuit is therefore read day by day, where pleading, checking and rapid follow-ups show.
 """
 
 from __future__ import annotations
@@ -19,7 +28,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 import polars as pl
@@ -107,7 +116,7 @@ def her_strategy(
     """Classify her behaviour in [start, stop) and return the counts behind the label."""
     s = settings or Settings()
     counts = strategy_counts(frames, start, stop)
-    return classify(counts, _double_text_days(frames, start, stop, s), settings=s), counts
+    return classify(counts, her_days(frames, start, stop, settings=s), settings=s), counts
 
 
 def strategy_counts(frames: ChatFrames, start: date, stop: date) -> StrategyCounts:
@@ -133,48 +142,95 @@ def strategy_counts(frames: ChatFrames, start: date, stop: date) -> StrategyCoun
     )
 
 
-def classify(
-    counts: StrategyCounts, double_text_days: int, *, settings: Settings | None = None
-) -> Strategy:
-    """The label for ``counts`` (``double_text_days``: days with many double texts).
+PURSUIT: Final = "P"
+HELD_BACK: Final = "q"
+OTHER: Final = "."
 
-    >>> c = StrategyCounts(2, 0.2, 20.0, 0, 1, 0, 0, 96.0, 2.0)
-    >>> classify(c, 0)
-    'let_go'
-    >>> classify(StrategyCounts(40, 4.0, 20.0, 0, 9, 30, 12, 20.0, 8.0), 9)
-    'chased'
+
+def her_days(
+    frames: ChatFrames, start: date, stop: date, *, settings: Settings | None = None
+) -> str:
+    """Her days in [start, stop) as one letter each: ``P`` a pursuit day, ``q`` a day she
+    held back, ``.`` neither.
+
+    A pursuit day has a pleading or checking message of hers, or ``chase_double_texts_per_day``
+    double texts together with an unanswered run of ``chase_streak`` bursts. A held-back day
+    has no pursuit and at most ``space_share`` of her usual messages.
     """
     s = settings or Settings()
-    ratio = counts.her_to_his_ratio
-    chased = (
-        counts.max_unanswered_streak >= s.chase_streak
-        or double_text_days >= s.chase_double_text_days
-        or counts.pleading_or_checking >= s.chase_cues
-        or (
-            ratio is not None
-            and ratio >= s.chase_ratio
-            and counts.her_per_day >= counts.her_baseline_per_day
+    day = pl.col("day")
+    hers = (
+        frames.mine(start, stop, "me")
+        .group_by(pl.col("timestamp").dt.date().alias("day"))
+        .agg(
+            pl.len().alias("messages"),
+            (pl.col("pleading") | pl.col("checking")).sum().alias("cues"),
         )
     )
-    if chased:
-        return "chased"
-    let_go = (
-        counts.her_per_day <= s.space_share * counts.her_baseline_per_day
-        and counts.max_unanswered_streak <= s.space_max_streak
-        and counts.pleading_or_checking == 0
-        and counts.longest_silence_hours >= s.space_min_silence_hours
+    bursts = (
+        _her_bursts(frames.bursts_between(start, stop))
+        .group_by(pl.col("start").dt.date().alias("day"))
+        .agg(
+            pl.col("double_text").sum().alias("doubles"),
+            pl.col("unanswered_streak").max().alias("run"),
+        )
     )
-    return "let_go" if let_go else "mixed"
+    every = pl.DataFrame({"day": pl.date_range(start, stop, "1d", closed="left", eager=True)})
+    usual = frames.her_baseline(start)
+    joined = (
+        every.join(hers, on="day", how="left")
+        .join(bursts, on="day", how="left")
+        .fill_null(0)
+        .sort(day)
+    )
+    pursuit = (pl.col("cues") >= 1) | (
+        (pl.col("doubles") >= s.chase_double_texts_per_day) & (pl.col("run") >= s.chase_streak)
+    )
+    held = pl.col("messages") <= s.space_share * usual
+    letters = (
+        pl.when(pursuit)
+        .then(pl.lit(PURSUIT))
+        .when(held)
+        .then(pl.lit(HELD_BACK))
+        .otherwise(pl.lit(OTHER))
+    )
+    return "".join(joined.select(letters.alias("letter"))["letter"].to_list())
 
 
-def _double_text_days(frames: ChatFrames, start: date, stop: date, s: Settings) -> int:
-    bursts = frames.bursts_between(start, stop)
-    per_day = (
-        bursts.filter((pl.col("role") == "me") & pl.col("double_text"))
-        .group_by(pl.col("start").dt.date())
-        .len()
-    )
-    return per_day.filter(pl.col("len") >= s.chase_double_texts_per_day).height
+def classify(counts: StrategyCounts, days: str, *, settings: Settings | None = None) -> Strategy:
+    """The label for ``counts`` and her ``days`` (one letter a day, see ``her_days``).
+
+    - **chased**: at least ``chase_days`` pursuit days, and no stretch of held-back days
+      before the first or after the last of them as long as ``mixed_min_days`` and
+      ``mixed_share`` of the episode;
+    - **mixed**: pursuit days and such a held-back stretch (one, then the other);
+    - **let_go**: fewer pursuit days, and her messages a day at most ``space_share`` of her
+      usual or a silence of hers of ``space_min_silence_hours``;
+    - **mixed** otherwise (she carried on as usual).
+
+    >>> c = StrategyCounts(2, 0.2, 20.0, 0, 1, 0, 0, 96.0, 2.0)
+    >>> classify(c, "qq.qqqqq"), classify(c, "qPPPPPPP"), classify(c, "qqqqPPPP")
+    ('let_go', 'chased', 'mixed')
+    """
+    s = settings or Settings()
+    if days.count(PURSUIT) >= s.chase_days:
+        first, last = days.index(PURSUIT), days.rindex(PURSUIT)
+        stretch = max(_longest(days[:first], HELD_BACK), _longest(days[last + 1 :], HELD_BACK))
+        mixed = stretch >= max(s.mixed_min_days, s.mixed_share * len(days))
+        return "mixed" if mixed else "chased"
+    quiet = counts.her_per_day <= s.space_share * counts.her_baseline_per_day
+    silent = counts.longest_silence_hours >= s.space_min_silence_hours
+    return "let_go" if quiet or silent else "mixed"
+
+
+def _longest(days: str, letter: str) -> int:
+    """Longest run of ``letter`` in ``days``.
+
+    >>> _longest("qq.qqq.", "q")
+    3
+    """
+    runs = (sum(1 for _ in group) for key, group in itertools.groupby(days) if key == letter)
+    return max(runs, default=0)
 
 
 def _her_bursts(bursts: pl.DataFrame) -> pl.DataFrame:

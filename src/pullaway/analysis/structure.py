@@ -17,21 +17,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import TYPE_CHECKING, Final
 
-import numpy as np
 import polars as pl
 
-from pullaway.analysis.signals import any_cue_regex, normalised
+from pullaway.analysis.signals import (
+    any_cue_regex,
+    mostly_repeated,
+    normalised,
+    per_distinct,
+)
+from pullaway.analysis.sleep import ROLES, SleepWindow, asleep_seconds, sleep_window, sleep_windows
+from pullaway.analysis.threads import ThreadGap, thread_gap
 from pullaway.errors import NotEnoughData
 from pullaway.model import MESSAGE_SCHEMA
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
 __all__ = ["SleepWindow", "Structure", "ThreadGap", "sleep_window", "structure", "thread_gap"]
 
-ROLES: Final = ("me", "them")
 SHARED_KINDS: Final = ("media", "voice")
 """Message kinds that count as shared content (a bid) and as a non-minimal reply."""
 LINK: Final = r"https?://|www\.[a-z0-9]"
@@ -42,41 +48,6 @@ ENGAGING_CATEGORIES: Final = ("question", "affection", "missing")
 """Cue sections that make a reply non-minimal whatever its length (with emoji and media)."""
 MIN_ENGAGED_WORDS: Final = 4
 """A reply of at least this many words is non-minimal (science notes section 1)."""
-_DAY_S: Final = 86_400.0
-
-
-@dataclass(frozen=True)
-class SleepWindow:
-    """A person's usual sleep hours, ``start_hour`` up to (not including) ``end_hour``.
-
-    The window may wrap midnight (23..6). ``learned`` is False when the default was used.
-    """
-
-    start_hour: int
-    end_hour: int
-    learned: bool
-
-    @property
-    def hours(self) -> int:
-        return (self.end_hour - self.start_hour) % 24
-
-    def covers(self, hour: int) -> bool:
-        return (hour - self.start_hour) % 24 < self.hours
-
-
-DEFAULT_SLEEP: Final = SleepWindow(0, 7, learned=False)
-
-
-@dataclass(frozen=True)
-class ThreadGap:
-    """The silence that starts a new thread, and how it was chosen.
-
-    ``method`` is "learned" (density minimum between the two modes of log10 gap),
-    "fallback" (too few gaps or no clear bimodality: 2 h) or "fixed" (given by the caller).
-    """
-
-    gap: timedelta
-    method: str
 
 
 @dataclass(frozen=True)
@@ -120,12 +91,19 @@ def structure(
     - ``min_sleep_days``: days of a person's messages needed to learn their sleep window.
     - ``languages``: lexicons used to recognise bids (None: all).
     """
+    invites = any_cue_regex(BID_CATEGORIES, languages=languages, extra=LINK)
+    engages = any_cue_regex(ENGAGING_CATEGORIES, languages=languages, extra=EMOJI)
+    cues = _cue_reader(invites, engages)
     rows = _prepare(messages, me=me)
+    words, message_cues = _text_facts(rows["text"], cues, line_local=_line_local(invites, engages))
+    rows = rows.with_columns(
+        words=pl.when(pl.col("kind").cast(pl.String) == "text").then(words).otherwise(0)
+    )
     gap = _choose_thread_gap(rows, thread_gap)
     rows = _assign_bursts_and_threads(rows, burst_gap=burst_gap, thread_gap=gap.gap)
-    sleep = _sleep_windows(rows, min_days=min_sleep_days)
-    bursts = _bursts(rows, languages=languages)
-    bursts = _replies(bursts, sleep=sleep, export_end=_last(rows))
+    sleep = sleep_windows(rows, min_days=min_sleep_days)
+    bursts = _bursts(rows, cues, message_cues)
+    bursts = _replies(bursts, sleep=sleep)
     bursts = _follow_ups(bursts, double_text_gap=double_text_gap)
     bursts = _turning_toward(
         bursts, bid_window=bid_window, burst_gap=burst_gap, export_end=_last(rows)
@@ -171,9 +149,17 @@ def _prepare(messages: pl.DataFrame, *, me: str) -> pl.DataFrame:
     if missing:
         msg = f"structure() needs a MESSAGE_SCHEMA frame; missing columns {missing}"
         raise NotEnoughData(msg)
-    rows = messages.filter(pl.col("kind") != "system").filter(
-        pl.col("timestamp").is_not_null() & pl.col("sender").is_not_null()
-    )
+    keep = (
+        (pl.col("kind") != "system")
+        & pl.col("timestamp").is_not_null()
+        & pl.col("sender").is_not_null()
+    ).fill_null(False)
+    # Filtering copies every column: skip it when no row would go (the usual case).
+    rows = messages if messages.select(keep.all()).item() else messages.filter(keep)
+    if "chat" in rows.columns and rows["chat"].n_unique() > 1:
+        chats = rows["chat"].unique().sort().to_list()
+        msg = f"structure() reads one chat at a time; found {len(chats)}: {chats[:5]}"
+        raise NotEnoughData(msg)
     senders = rows["sender"].unique().sort().to_list()
     if me not in senders:
         msg = f"{me!r} wrote no message in this chat; the senders are {senders[:5]}: pick one"
@@ -185,14 +171,52 @@ def _prepare(messages: pl.DataFrame, *, me: str) -> pl.DataFrame:
         )
         raise NotEnoughData(msg)
     order = [c for c in ("timestamp", "source_line") if c in rows.columns]
-    words = pl.col("text").fill_null("").str.count_matches(r"\S+")
-    return rows.sort(order, maintain_order=True).with_columns(
+    # Sorting also makes each column one contiguous chunk, which the group_bys below need
+    # to be fast; a table already in order (the usual case) needs only that.
+    if _in_order(rows, has_line="source_line" in order):
+        rows = rows.rechunk()
+    else:
+        rows = rows.sort(order, maintain_order=True)
+    return rows.with_columns(
         role=pl.when(pl.col("sender") == me).then(pl.lit("me")).otherwise(pl.lit("them")),
-        words=pl.when(pl.col("kind").cast(pl.String) == "text")
-        .then(words)
-        .otherwise(0)
-        .cast(pl.UInt32),
     )
+
+
+def _text_facts(
+    texts: pl.Series, cues: Callable[[pl.DataFrame], pl.DataFrame], *, line_local: bool
+) -> tuple[pl.Series, pl.DataFrame | None]:
+    """Each message's word count and, when its texts repeat, its cues (else None).
+
+    Both come from one pass over the distinct texts; cues per message need ``line_local``
+    regexes (see :func:`_line_local`), else bursts read their joined texts instead.
+    """
+    if not line_local or not mostly_repeated(texts):
+        return per_distinct(texts, _word_counts).to_series(), None
+
+    def facts(frame: pl.DataFrame) -> pl.DataFrame:
+        return pl.concat([_word_counts(frame), cues(frame)], how="horizontal")
+
+    found = per_distinct(texts, facts)
+    return found.to_series(0), found.select("_invites", "_engages")
+
+
+def _word_counts(texts: pl.DataFrame) -> pl.DataFrame:
+    """Whitespace-separated words of each text (null: 0), as UInt32."""
+    return texts.select(pl.first().fill_null("").str.count_matches(r"\S+").cast(pl.UInt32))
+
+
+def _in_order(rows: pl.DataFrame, *, has_line: bool) -> bool:
+    """Whether ``rows`` already sorts by timestamp, then source line (nulls first).
+
+    Stores and importers hand over sorted tables; checking costs a fraction of sorting.
+    """
+    step = pl.col("timestamp").diff()
+    if not has_line:
+        return bool(rows.select((step >= timedelta(0)).all()).item())
+    line, previous = pl.col("source_line"), pl.col("source_line").shift(1)
+    tie_in_order = previous.is_null() | (line >= previous).fill_null(False)
+    pair_in_order = step.is_null() | (step > timedelta(0)) | ((step == timedelta(0)) & tie_in_order)
+    return bool(rows.select(pair_in_order.all()).item())
 
 
 def _last(rows: pl.DataFrame) -> datetime:
@@ -224,182 +248,18 @@ def _choose_thread_gap(rows: pl.DataFrame, fixed: timedelta | None) -> ThreadGap
     return thread_gap(seconds.to_numpy())
 
 
-def thread_gap(
-    gap_seconds: np.ndarray,
-    *,
-    min_gaps: int = 200,
-    fallback: timedelta = timedelta(hours=2),
-    lower: timedelta = timedelta(minutes=30),
-    upper: timedelta = timedelta(hours=6),
-    max_dip_ratio: float = 0.5,
-) -> ThreadGap:
-    """Learn the thread gap from the silences between consecutive messages.
-
-    Fits a two-component Gaussian mixture to log10(gap seconds) (binned, 0.05 decade) and
-    takes the density minimum between the two means, clamped to [``lower``, ``upper``].
-    With fewer than ``min_gaps`` gaps, or no clear dip (the density at the minimum is above
-    ``max_dip_ratio`` times the lower of the two peaks), returns ``fallback``.
-
-    >>> rng = np.random.default_rng(1)
-    >>> gaps = np.concatenate([10 ** rng.normal(1.8, 0.4, 900), 10 ** rng.normal(4.4, 0.3, 300)])
-    >>> found = thread_gap(gaps)
-    >>> found.method, timedelta(minutes=30) <= found.gap <= timedelta(hours=6)
-    ('learned', True)
-    >>> thread_gap(gaps[:50]).method
-    'fallback'
-    """
-    values = np.log10(np.maximum(np.asarray(gap_seconds, dtype=float), 1.0))
-    if values.size < min_gaps:
-        return ThreadGap(fallback, "fallback")
-    cut = _mixture_dip(values, max_dip_ratio=max_dip_ratio)
-    if cut is None:
-        return ThreadGap(fallback, "fallback")
-    seconds = float(np.clip(10**cut, lower.total_seconds(), upper.total_seconds()))
-    return ThreadGap(timedelta(seconds=round(seconds)), "learned")
-
-
-def _mixture_dip(values: np.ndarray, *, max_dip_ratio: float) -> float | None:
-    top = max(float(values.max()), 0.1)
-    counts, edges = np.histogram(values, bins=np.arange(0.0, top + 0.1, 0.05))
-    x = (edges[:-1] + edges[1:]) / 2
-    w = counts / counts.sum()
-    mu = np.quantile(values, [0.25, 0.9])
-    sd = np.array([0.5, 0.5])
-    pi = np.array([0.5, 0.5])
-    for _ in range(200):
-        dens = pi * _normal(x[:, None], mu, sd)
-        resp = dens / np.maximum(dens.sum(axis=1, keepdims=True), 1e-300)
-        nk = np.maximum((w[:, None] * resp).sum(axis=0), 1e-12)
-        pi = nk
-        mu = (w[:, None] * resp * x[:, None]).sum(axis=0) / nk
-        sd = np.sqrt((w[:, None] * resp * (x[:, None] - mu) ** 2).sum(axis=0) / nk)
-        sd = np.maximum(sd, 0.05)
-    lo, hi = sorted(mu)
-    if pi.min() < 0.02 or hi - lo < 0.3:
-        return None
-    grid = np.linspace(lo, hi, 200)
-    density = (pi * _normal(grid[:, None], mu, sd)).sum(axis=1)
-    i = int(np.argmin(density))
-    if i in (0, grid.size - 1) or density[i] > max_dip_ratio * min(density[0], density[-1]):
-        return None
-    return float(grid[i])
-
-
-def _normal(x: np.ndarray, mu: np.ndarray, sd: np.ndarray) -> np.ndarray:
-    result: np.ndarray = np.exp(-0.5 * ((x - mu) / sd) ** 2) / (sd * np.sqrt(2 * np.pi))
-    return result
-
-
-# --- sleep -------------------------------------------------------------------------------
-
-
-def sleep_window(
-    timestamps: pl.Series,
-    *,
-    min_days: int = 30,
-    quiet_share: float = 0.02,
-    min_hours: int = 5,
-    max_hours: int = 10,
-) -> SleepWindow:
-    """A person's sleep window from the hours their messages were sent.
-
-    The longest circular run of hours each carrying less than ``quiet_share`` of the
-    person's messages, if ``min_hours``-``max_hours`` long (a longer run is cut to the
-    quietest ``max_hours``). Needs messages on ``min_days`` different days; otherwise, or
-    with no such run, the default 00:00-07:00 (``learned=False``).
-
-    >>> from datetime import datetime
-    >>> stamps = [datetime(2024, 1, 1 + d, h) for d in range(31) for h in range(9, 24)]
-    >>> sleep_window(pl.Series(stamps))
-    SleepWindow(start_hour=0, end_hour=9, learned=True)
-    >>> sleep_window(pl.Series(stamps[:100]))
-    SleepWindow(start_hour=0, end_hour=7, learned=False)
-    """
-    if timestamps.len() == 0:
-        return DEFAULT_SLEEP
-    counts = np.bincount(timestamps.dt.hour().to_numpy(), minlength=24)[:24]
-    return _sleep_from_hours(
-        counts,
-        days=timestamps.dt.date().n_unique(),
-        min_days=min_days,
-        quiet_share=quiet_share,
-        min_hours=min_hours,
-        max_hours=max_hours,
-    )
-
-
-def _sleep_windows(rows: pl.DataFrame, *, min_days: int) -> dict[str, SleepWindow]:
-    """Both people's sleep windows in one pass (integer arithmetic, no per-person filter)."""
-    hour_us, day_us = 3_600_000_000, 86_400_000_000
-    micros = pl.col("timestamp").dt.epoch("us")
-    is_me = pl.col("role") == "me"
-    stats = rows.select(
-        slot=(micros // hour_us) % 24 + 24 * is_me.cast(pl.Int64),  # 0-23 them, 24-47 me
-        me=pl.when(is_me).then(micros // day_us),
-        them=pl.when(~is_me).then(micros // day_us),
-    )
-    counts = np.bincount(stats["slot"].to_numpy(), minlength=48)
-    by_role = {"them": counts[:24], "me": counts[24:48]}
-    return {
-        role: _sleep_from_hours(
-            by_role[role], days=stats[role].drop_nulls().n_unique(), min_days=min_days
-        )
-        for role in ROLES
-    }
-
-
-def _sleep_from_hours(
-    counts: np.ndarray,
-    *,
-    days: int,
-    min_days: int,
-    quiet_share: float = 0.02,
-    min_hours: int = 5,
-    max_hours: int = 10,
-) -> SleepWindow:
-    if days < min_days or counts.sum() == 0:
-        return DEFAULT_SLEEP
-    quiet = counts < quiet_share * counts.sum()
-    start, length = _longest_circular_run(quiet)
-    if length < min_hours:
-        return DEFAULT_SLEEP
-    if length > max_hours:
-        start = _quietest_span(counts, start, length, max_hours)
-        length = max_hours
-    return SleepWindow(start, (start + length) % 24, learned=True)
-
-
-def _longest_circular_run(flags: np.ndarray) -> tuple[int, int]:
-    if flags.all():
-        return 0, 24
-    best_start, best_len, run = 0, 0, 0
-    for i in range(48):
-        run = run + 1 if flags[i % 24] else 0
-        if run > best_len:
-            best_start, best_len = (i - run + 1) % 24, run
-    return best_start, min(best_len, 24)
-
-
-def _quietest_span(counts: np.ndarray, start: int, length: int, span: int) -> int:
-    options = [(start + k) % 24 for k in range(length - span + 1)]
-    return min(options, key=lambda s: (sum(counts[(s + j) % 24] for j in range(span)), s))
-
-
-def _asleep_seconds(t: pl.Expr, window: SleepWindow) -> pl.Expr:
-    """Seconds of ``window`` between a fixed origin and ``t`` (differences give overlap)."""
-    shifted = t.dt.epoch("us").cast(pl.Float64) / 1e6 - window.start_hour * 3600.0
-    days = (shifted / _DAY_S).floor()
-    into_day = shifted - days * _DAY_S
-    length = window.hours * 3600.0
-    return days * length + pl.min_horizontal(into_day, pl.lit(length))
-
-
 # --- bursts ------------------------------------------------------------------------------
 
 
-def _bursts(rows: pl.DataFrame, *, languages: Sequence[str] | None) -> pl.DataFrame:
+def _bursts(
+    rows: pl.DataFrame,
+    cues: Callable[[pl.DataFrame], pl.DataFrame],
+    message_cues: pl.DataFrame | None,
+) -> pl.DataFrame:
+    source = rows if message_cues is None else rows.with_columns(message_cues)
+    found = [] if message_cues is None else [pl.col("_invites").any(), pl.col("_engages").any()]
     bursts = (
-        rows.group_by("burst_id", maintain_order=True)
+        source.group_by("burst_id", maintain_order=True)
         .agg(
             pl.col("thread_id").first(),
             pl.col("role").first(),
@@ -409,25 +269,66 @@ def _bursts(rows: pl.DataFrame, *, languages: Sequence[str] | None) -> pl.DataFr
             pl.col("words").sum().cast(pl.UInt32),
             pl.col("text"),  # a list, joined below: faster than str.join inside the group_by
             pl.col("kind").is_in(SHARED_KINDS).any().alias("_shared"),
+            *found,
         )
         .with_columns(pl.col("text").list.join("\n", ignore_nulls=True))
     )
-    invites = any_cue_regex(BID_CATEGORIES, languages=languages, extra=LINK)
-    engages = any_cue_regex(ENGAGING_CATEGORIES, languages=languages, extra=EMOJI)
-    return (
-        bursts.with_columns(_norm=normalised(pl.col("text")))
-        .with_columns(
-            is_thread_start=pl.col("thread_id") != pl.col("thread_id").shift(1).fill_null(-1),
+    thread_start = pl.col("thread_id") != pl.col("thread_id").shift(1).fill_null(-1)
+    if message_cues is None:
+        return bursts.with_columns(cues(bursts.select("text")), is_thread_start=thread_start)
+    return bursts.with_columns(_across_messages(bursts, cues), is_thread_start=thread_start)
+
+
+def _cue_reader(invites: str, engages: str) -> Callable[[pl.DataFrame], pl.DataFrame]:
+    """Texts (one column) -> the Boolean columns _invites and _engages."""
+
+    def read(texts: pl.DataFrame) -> pl.DataFrame:
+        norm = texts.select(normalised(pl.first()).alias("_norm"))
+        return norm.select(
             _invites=pl.col("_norm").str.contains(invites),
             _engages=pl.col("_norm").str.contains(engages),
         )
-        .drop("_norm")
-    )
+
+    return read
 
 
-def _replies(
-    bursts: pl.DataFrame, *, sleep: dict[str, SleepWindow], export_end: datetime
-) -> pl.DataFrame:
+def _across_messages(
+    bursts: pl.DataFrame, cues: Callable[[pl.DataFrame], pl.DataFrame]
+) -> list[pl.Series]:
+    """Complete per-message cues: a cue may span two messages of a burst ("miss" / "you").
+
+    A message's cue is also a cue of its burst text (``_line_local``), so only bursts of
+    several messages still missing a flag are read again, on their joined text.
+    """
+    open_ = (pl.col("messages") > 1) & ~(pl.col("_invites") & pl.col("_engages"))
+    rows = bursts.select(pl.int_range(pl.len(), dtype=pl.UInt32).filter(open_)).to_series()
+    joined = cues(bursts.select(pl.col("text").gather(rows)))
+    return [
+        bursts[c].clone().scatter(rows, bursts[c].gather(rows) | joined[c])
+        for c in ("_invites", "_engages")
+    ]
+
+
+@cache
+def _line_local(*regexes: str) -> bool:
+    """Whether a match inside one line of a text is still a match once lines are joined.
+
+    True when no regex has text anchors (``^`` and ``$`` outside ``(?m:^``, ``\\A``,
+    ``\\z``) and none matches the empty text; then reading each message's text (null as
+    empty) and joining with OR finds every cue the joined burst text has, except cues that
+    span two messages.
+    """
+    for regex in regexes:
+        rest = regex.replace("(?m:^", "").replace("[^", "")
+        if any(anchor in rest for anchor in ("^", "$", "\\A", "\\z", "\\Z")):
+            return False
+        if pl.select(pl.lit("").str.contains(regex)).item():
+            return False
+    return True
+
+
+def _replies(bursts: pl.DataFrame, *, sleep: dict[str, SleepWindow]) -> pl.DataFrame:
+    """The other person's next message, and the latency to it unless censored."""
     idx = pl.int_range(pl.len(), dtype=pl.Int64)
     turn_start = pl.col("role") != pl.col("role").shift(1).fill_null("")
     next_turn = pl.when(pl.col("_turn_start")).then(idx).shift(-1).backward_fill()
@@ -437,11 +338,13 @@ def _replies(
     frame = bursts.with_columns(_idx=idx, _turn_start=turn_start).with_columns(
         _reply_idx=next_turn, _next_thread_idx=next_thread
     )
-    censored = pl.col("_reply_idx").is_null() | (pl.col("_next_thread_idx") < pl.col("_reply_idx"))
+    # Censored: no answer before the export end, or the sender started a new thread first.
+    new_thread_first = (pl.col("_next_thread_idx") < pl.col("_reply_idx")).fill_null(False)
+    censored = pl.col("_reply_idx").is_null() | new_thread_first
     return (
         frame.with_columns(
             reply_at=pl.col("start").gather(pl.col("_reply_idx").fill_null(0)),
-            censored=censored.fill_null(False) | pl.col("_reply_idx").is_null(),
+            censored=censored,
         )
         .with_columns(
             reply_at=pl.when(pl.col("_reply_idx").is_null()).then(None).otherwise("reply_at"),
@@ -461,7 +364,7 @@ def _waking_expr(sleep: dict[str, SleepWindow]) -> pl.Expr:
     parts = []
     for role in ROLES:
         responder = sleep["them" if role == "me" else "me"]
-        asleep = _asleep_seconds(pl.col("reply_at"), responder) - _asleep_seconds(
+        asleep = asleep_seconds(pl.col("reply_at"), responder) - asleep_seconds(
             pl.col("start"), responder
         )
         parts.append((role, asleep))

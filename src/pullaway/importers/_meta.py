@@ -21,7 +21,7 @@ from typing import Any, Final, Literal
 import polars as pl
 
 from pullaway.errors import ChatNotFoundError, ParseError, at_file
-from pullaway.importers._base import ChatMeta, ImportResult, Sample, Skipped
+from pullaway.importers._base import ChatMeta, DateOrder, Importer, ImportResult, Sample, Skipped
 from pullaway.importers._json import Container, load_json, local_wall_clock
 from pullaway.model import Kind, KindName, validate_messages, with_message_ids
 
@@ -639,3 +639,29 @@ def _to_frame(rows: _Rows, *, timezone: str | None) -> pl.DataFrame:
         .drop("_position", "_utc", "_content", "_flags")
     )
     return with_message_ids(frame)
+
+
+def meta_importer(platform: Platform, *, description: str) -> Importer:
+    """The importer of one Meta platform: Messenger and Instagram share everything else."""
+
+    def sniff(sample: Sample) -> float:
+        return sniff_meta(sample, platform)
+
+    def parse(
+        path: Path,
+        *,
+        chat: str | None = None,
+        date_order: DateOrder | None = None,
+        timezone: str | None = None,
+        encoding: str | None = None,
+    ) -> ImportResult:
+        # date_order and encoding do not apply: the JSON is UTF-8 with epoch times.
+        return parse_meta(path, chat=chat, timezone=timezone, platform=platform)
+
+    return Importer(
+        name=platform,
+        extensions=(".json", ".zip"),
+        sniff=sniff,
+        parse=parse,
+        description=description,
+    )

@@ -40,10 +40,15 @@ def infer_order(heads: pl.DataFrame, *, date_order: DateOrder | None = None) -> 
             msg = f"unknown date order {date_order!r}; expected one of dmy, mdy, ymd"
             raise ParseError(msg)
         return OrderChoice(date_order, "given with --date-order")
-    short = heads.filter(pl.col("a").str.len_bytes() < 4).select(
-        "line",
-        *(pl.col(f).cast(pl.Int64, strict=False) for f in ("a", "b", "c")),
-        *(pl.col(f).alias(f"raw_{f}") for f in ("a", "b", "c")),
+    short = (
+        heads.lazy()
+        .select(
+            "line",
+            *(pl.col(f).cast(pl.Int64, strict=False) for f in ("a", "b", "c")),
+            *(pl.col(f).alias(f"raw_{f}") for f in ("a", "b", "c")),
+        )
+        .filter(pl.col("raw_a").str.len_bytes() < 4)
+        .collect()
     )
     if short.height == 0:
         return OrderChoice("ymd", "every date starts with a 4-digit year")
@@ -51,7 +56,8 @@ def infer_order(heads: pl.DataFrame, *, date_order: DateOrder | None = None) -> 
 
 
 def _example(frame: pl.DataFrame, condition: pl.Expr) -> str:
-    row = frame.filter(condition).row(0, named=True)
+    first = frame.select(condition.arg_true().first()).item()
+    row = frame.row(first, named=True)
     return f"line {row['line']} has {_written(row)}"
 
 
@@ -60,8 +66,8 @@ def _written(row: dict[str, object]) -> str:
 
 
 def _by_values(short: pl.DataFrame) -> OrderChoice | None:
-    day_first = short.filter(pl.col("a") > 12).height
-    month_first = short.filter(pl.col("b") > 12).height
+    counts = short.select(day=(pl.col("a") > 12).sum(), month=(pl.col("b") > 12).sum())
+    day_first, month_first = counts.row(0)
     if day_first and not month_first:
         return OrderChoice("dmy", f"a first field above 12 ({_example(short, pl.col('a') > 12)})")
     if month_first and not day_first:

@@ -22,7 +22,6 @@ from pullaway.errors import ParseError, at_file
 from pullaway.importers import _whatsapp_text as words
 from pullaway.importers._base import (
     SAMPLE_BYTES,
-    ChatMeta,
     DateOrder,
     Importer,
     ImportResult,
@@ -30,6 +29,7 @@ from pullaway.importers._base import (
     Skipped,
 )
 from pullaway.importers._lines import by_slices, read_lines
+from pullaway.importers._whatsapp_chat import chat_meta
 from pullaway.importers._whatsapp_dates import (
     ORDER_NAMES,
     OrderChoice,
@@ -44,7 +44,8 @@ from pullaway.importers._whatsapp_header import (
     detect_layout,
     general_match,
 )
-from pullaway.model import Kind, validate_messages, with_message_ids
+from pullaway.importers._whatsapp_kinds import classify, hints, patched
+from pullaway.model import validate_messages, with_message_ids
 
 LAYOUT_SAMPLE_LINES: Final = 5000
 """How many lines from the top are searched for the file's header layout."""
@@ -55,6 +56,9 @@ EXPORT_CAP: Final = 40_000
 
 _ANY_MARK: Final = f"[{words.BIDI_MARKS}]"
 _NAME_ONLY: Final = "^(?P<author>.+?):(?P<dot>\\.?)$"  # "Name:." (disappearing) or "Name:"
+
+
+PREFIX_BYTES = 1 << 20  # how much of a large file must show a header before it is read whole
 
 
 def sniff(sample: Sample) -> float:
@@ -119,6 +123,7 @@ def parse(
         if timezone is not None:
             _check_zone(timezone)
         source = _open_source(path)
+        _check_prefix(source.data, encoding=encoding)
         lines = read_lines(source.data, path=path, encoding=encoding)
         return _parse_lines(lines, source, chat=chat, date_order=date_order, timezone=timezone)
 
@@ -165,6 +170,20 @@ def _member_head(archive: zipfile.ZipFile, name: str, *, lines: int = 50) -> lis
     return head.splitlines()[:lines]
 
 
+def _check_prefix(data: bytes, *, encoding: str | None) -> None:
+    """Fail fast, before reading a large file in full, when its start has no message header."""
+    head = data[:PREFIX_BYTES]
+    if len(data) <= PREFIX_BYTES or b"\x00" in head[:4096]:
+        return  # small files and UTF-16 go the normal way, with its precise errors
+    text = head.decode(encoding or "utf-8-sig", errors="replace")
+    if detect_layout(text.splitlines()[:LAYOUT_SAMPLE_LINES]) is None:
+        msg = (
+            f"no WhatsApp message header in the first {PREFIX_BYTES // 1024} KB; expected lines "
+            "like '31/12/23, 21:05 - Name: text' or '[31/12/23, 21:05:09] Name: text'"
+        )
+        raise ParseError(msg, line=1)
+
+
 def _check_zone(timezone: str) -> None:
     try:
         ZoneInfo(timezone)
@@ -197,7 +216,7 @@ def _parse_lines(
             f"{frame.height} messages: close to WhatsApp's {EXPORT_CAP} export cap, "
             "so the oldest messages may be missing"
         )
-    meta = _chat_meta(frame, source, chat)
+    meta = chat_meta(frame, source.names, chat)
     messages = frame.with_columns(
         chat=pl.lit(meta.name),
         source_file=pl.lit(source.location),
@@ -245,7 +264,7 @@ def _read_headers(
     pm_24h = heads.get_column("pm_24h").sum()
     if pm_24h:
         notes.append(f"{pm_24h} headers have an hour of 13-23 with a PM marker; read as written")
-    return _classify(heads), order
+    return classify(heads), order
 
 
 def _match_headers(lines: pl.Series, layout: Layout) -> tuple[pl.DataFrame, int, int]:
@@ -270,7 +289,8 @@ def _match_headers(lines: pl.Series, layout: Layout) -> tuple[pl.DataFrame, int,
     own = text.str.replace(f"^{words.MARKS}", "").str.contains(layout.head_pattern())
     mixed = missed.filter(~own).height
     others, demoted = _split_authors(others)
-    return matched.merge_sorted(others.select(matched.columns), key="line"), mixed, demoted
+    others = others.with_columns(hints()).select(matched.columns)
+    return matched.merge_sorted(others, key="line"), mixed, demoted
 
 
 def _fast_match(lines: pl.LazyFrame, layout: Layout) -> pl.LazyFrame:
@@ -291,6 +311,7 @@ def _fast_match(lines: pl.LazyFrame, layout: Layout) -> pl.LazyFrame:
             rest=pl.lit(None, pl.String),
             notice=pl.lit(value=False),
         )
+        .with_columns(hints())
     )
 
 
@@ -326,87 +347,6 @@ def _split_authors(heads: pl.DataFrame) -> tuple[pl.DataFrame, int]:
     return with_colon.merge_sorted(keep.select(heads.columns), key="line"), demoted
 
 
-_SPECIAL: Final = "|".join(
-    f"(?:{p.removeprefix('(?i)')})"
-    for p in (
-        words.MEDIA_PLACEHOLDER,
-        words.VOICE_PLACEHOLDER,
-        words.STICKER_PLACEHOLDER,
-        words.ATTACHMENT,
-        words.DELETED,
-        words.ENCRYPTION_NOTICE,
-        f"^[{words.BIDI_MARKS}]",
-    )
-)
-
-
-def _notices_with_a_colon(heads: pl.DataFrame) -> pl.DataFrame:
-    """System lines whose text holds ": " (``X changed the subject to "Trip: May"``).
-
-    They parse as author ``X changed the subject to "Trip``; an "author" of four or more words
-    that reads as a known notice is put back together as a system line.
-    """
-    wordy = pl.col("author").str.count_matches(" ", literal=True) >= 3
-    found = (
-        heads.with_row_index("pos")
-        .filter(wordy.fill_null(value=False))
-        .filter(pl.col("author").str.contains(words.SYSTEM_NOTICE))
-    )
-    if found.height == 0:
-        return heads
-    found = found.select(
-        "pos",
-        body=pl.concat_str([pl.col("author"), pl.col("body")], separator=": "),
-        author=pl.lit(None, pl.String),
-        notice=pl.lit(value=True),
-    )
-    return heads.with_columns(
-        _patched(heads.get_column(name), found, name) for name in ("body", "author", "notice")
-    )
-
-
-def _classify(heads: pl.DataFrame) -> pl.DataFrame:
-    """Add ``kind`` (the Kind enum): placeholders, attachments, tombstones, calls, notices."""
-    heads = _notices_with_a_colon(heads).with_columns(
-        kind=pl.when(pl.col("notice"))
-        .then(pl.lit("system", dtype=Kind))
-        .otherwise(pl.lit("text", dtype=Kind))
-    )
-    special = heads.with_row_index("pos").filter(
-        ~pl.col("notice") & pl.col("body").str.contains(f"(?i){_SPECIAL}")
-    )
-    if special.height == 0:
-        return heads
-    body = pl.col("body")
-    lrm = body.str.contains(f"^[{words.BIDI_MARKS}]")
-    attached = body.str.contains(words.ATTACHMENT)
-    kind = (
-        pl.when(body.str.contains(words.VOICE_PLACEHOLDER))
-        .then(pl.lit("voice"))
-        .when(body.str.contains(words.STICKER_PLACEHOLDER))
-        .then(pl.lit("sticker"))
-        .when(body.str.contains(words.MEDIA_PLACEHOLDER))
-        .then(pl.lit("media"))
-        .when(attached & body.str.contains(words.VOICE_FILE))
-        .then(pl.lit("voice"))
-        .when(attached & body.str.contains(words.STICKER_FILE))
-        .then(pl.lit("sticker"))
-        .when(attached)
-        .then(pl.lit("media"))
-        .when(body.str.contains(words.DELETED))
-        .then(pl.lit("deleted"))
-        .when(lrm & body.str.contains(words.CALL))
-        .then(pl.lit("call"))
-        .when(body.str.contains(words.ENCRYPTION_NOTICE))
-        .then(pl.lit("system"))
-        .when(lrm & body.str.contains(words.SYSTEM_NOTICE))
-        .then(pl.lit("system"))
-        .otherwise(pl.lit("text"))
-    )
-    special = special.with_columns(kind=kind.cast(Kind))
-    return heads.with_columns(_patched(heads.get_column("kind"), special, "kind"))
-
-
 def _assemble(
     lines: pl.Series, heads: pl.DataFrame, order: OrderChoice
 ) -> tuple[pl.DataFrame, list[Skipped]]:
@@ -421,7 +361,8 @@ def _assemble(
     continuation = lines_frame.filter(pl.col("line") != pl.col("start"))
     joined = (
         continuation.group_by("start", maintain_order=True)
-        .agg(more=pl.col("text").str.join("\n").str.strip_chars_end("\n"))
+        .agg(more=pl.col("text"))
+        .with_columns(pl.col("more").list.join("\n").str.strip_chars_end("\n"))
         .filter(pl.col("more") != "")
         .rename({"start": "line"})
     )
@@ -472,24 +413,23 @@ def _impossible_dates(
 
 
 def _message_rows(heads: pl.DataFrame, joined: pl.DataFrame) -> pl.DataFrame:
-    """Message rows. The few rows that differ from "first body line as text" are computed
-    apart and scattered in by position, which is much cheaper than joins on a million rows."""
+    """Message rows. The few rows whose text is not "the first body line" are computed apart
+    and scattered in by position in one go, much cheaper than joins on a million rows."""
     heads = heads.with_row_index("pos")
     line = heads.get_column("line")
     joined = joined.with_columns(pos=line.search_sorted(joined.get_column("line")).cast(pl.UInt32))
-    text = _patched(heads.get_column("body"), _joined_texts(heads, joined), "text")
-    sender = heads.get_column("author")
-    notice_author = pl.repeat(None, heads.height, dtype=pl.String, eager=True)
     unusual = _unusual_rows(heads, joined)
-    if unusual.height:
-        text = _patched(text, unusual, "text")
-        sender = _patched(sender, unusual, "sender")
-        notice_author = _patched(notice_author, unusual, "notice_author")
+    texts = pl.concat([_joined_texts(heads, joined), unusual.select("pos", "text")])
+    texts = pl.concat([texts, _edited_bodies(heads, exclude=texts.get_column("pos"))])
+    text = patched(heads.get_column("body"), texts, "text")
+    sender = patched(heads.get_column("author"), unusual, "sender")
+    notice_author = patched(
+        pl.repeat(None, heads.height, dtype=pl.String, eager=True), unusual, "notice_author"
+    )
     marked = sender.str.contains(_ANY_MARK).fill_null(value=False).arg_true()
     if marked.len():
-        sender = sender.clone().scatter(
-            marked, sender.gather(marked).str.replace_all(_ANY_MARK, "")
-        )
+        unmarked = sender.gather(marked).str.replace_all(_ANY_MARK, "")
+        sender = sender.clone().scatter(marked, unmarked)
     frame = pl.DataFrame(
         {
             "timestamp": heads.get_column("timestamp"),
@@ -501,35 +441,48 @@ def _message_rows(heads: pl.DataFrame, joined: pl.DataFrame) -> pl.DataFrame:
             "notice_author": notice_author,
         }
     )
-    frame = _strip_edited(frame)
     if not frame.get_column("timestamp").is_sorted():
         frame = frame.sort("timestamp", "source_line", maintain_order=True)
     return frame
 
 
-def _patched(column: pl.Series, patch: pl.DataFrame, name: str) -> pl.Series:
-    """``column`` with ``patch[name]`` written at the positions ``patch["pos"]``."""
-    if patch.height == 0:
-        return column
-    return column.clone().scatter(patch.get_column("pos"), patch.get_column(name))
+def _without_edited_mark(text: pl.Expr) -> pl.Expr:
+    """``text`` without a trailing "<This message was edited>" (in any supported language)."""
+    return text.str.replace(words.EDITED_SUFFIX, "")
 
 
 def _joined_texts(heads: pl.DataFrame, joined: pl.DataFrame) -> pl.DataFrame:
     """Text messages with continuation lines: first line, newline, the rest."""
     pos = joined.get_column("pos")
-    return joined.with_columns(
-        kind=heads.get_column("kind").gather(pos), body=heads.get_column("body").gather(pos)
-    ).select(
-        "pos",
-        text=pl.when(pl.col("kind") == "text")
-        .then(pl.concat_str([pl.col("body"), pl.col("more")], separator="\n"))
-        .otherwise(pl.col("body")),
+    whole = pl.concat_str([pl.col("body"), pl.col("more")], separator="\n")
+    return (
+        joined.with_columns(
+            kind=heads.get_column("kind").gather(pos), body=heads.get_column("body").gather(pos)
+        )
+        .filter(pl.col("kind") == "text")
+        .select("pos", text=_without_edited_mark(whole))
+    )
+
+
+def _edited_bodies(heads: pl.DataFrame, *, exclude: pl.Series) -> pl.DataFrame:
+    """One-line text messages that end with the edited mark, without it."""
+    return (
+        heads.lazy()
+        .select("pos", "kind", "body")
+        .filter(pl.col("body").str.ends_with(">"))
+        .filter((pl.col("kind") == "text") & ~pl.col("pos").is_in(exclude.implode()))
+        .select("pos", text=_without_edited_mark(pl.col("body")))
+        .collect()
     )
 
 
 def _unusual_rows(heads: pl.DataFrame, joined: pl.DataFrame) -> pl.DataFrame:
     """Sender and text of system, media, deleted and call rows (text: notice or caption)."""
-    rows = heads.filter(pl.col("kind") != "text").join(joined.drop("pos"), on="line", how="left")
+    rows = (
+        heads.lazy()
+        .filter(pl.col("kind") != "text")
+        .join(joined.lazy().drop("pos"), on="line", how="left")
+    )
     kind = pl.col("kind")
     notice = pl.coalesce(pl.col("body"), pl.col("rest")).str.replace_all(_ANY_MARK, "")
     return rows.select(
@@ -540,67 +493,7 @@ def _unusual_rows(heads: pl.DataFrame, joined: pl.DataFrame) -> pl.DataFrame:
         .when(kind.is_in(["media", "sticker", "voice"]))
         .then(pl.col("more")),
         notice_author=pl.when(kind == "system").then(pl.col("author")),
-    )
-
-
-def _strip_edited(frame: pl.DataFrame) -> pl.DataFrame:
-    text = frame.get_column("text")
-    ends = text.str.ends_with(">").fill_null(value=False).arg_true()
-    if ends.len() == 0:
-        return frame
-    stripped = text.gather(ends).str.replace(words.EDITED_SUFFIX, "")
-    return frame.with_columns(text.clone().scatter(ends, stripped))
-
-
-# --- the chat: name, participants, who is "me" ------------------------------------------------
-
-_PREFIX_RE: Final = re.compile(
-    "^(?:" + "|".join(re.escape(p).replace("\\ ", "[ _]") for p in words.CHAT_NAME_PREFIXES) + ")",
-    re.IGNORECASE,
-)
-_COPY_SUFFIX: Final = re.compile(r"\s*\(\d+\)$")
-
-
-def chat_name_from_file(name: str) -> str | None:
-    """The partner's or group's name in a WhatsApp export's file name, if it has one.
-
-    >>> chat_name_from_file("WhatsApp Chat with Dani (1).txt")
-    'Dani'
-    >>> chat_name_from_file("Conversa_do_WhatsApp_com_Ana_Sousa.zip")
-    'Ana Sousa'
-    >>> chat_name_from_file("_chat.txt") is None
-    True
-    """
-    stem = _COPY_SUFFIX.sub("", re.sub(r"\.(?:txt|zip)$", "", name, flags=re.IGNORECASE))
-    stem = _COPY_SUFFIX.sub("", stem)
-    match = _PREFIX_RE.match(stem)
-    if match is None:
-        return None
-    rest = stem[match.end() :]
-    if "_" in match.group(0):
-        rest = rest.replace("_", " ")
-    return rest.strip() or None
-
-
-def _chat_meta(frame: pl.DataFrame, source: _Source, chat: str | None) -> ChatMeta:
-    participants = tuple(
-        frame.filter(pl.col("sender").is_not_null())
-        .get_column("sender")
-        .unique(maintain_order=True)
-    )
-    from_file = next((n for n in map(chat_name_from_file, source.names) if n), None)
-    partner, how = from_file, "named in the file name"
-    if partner is None and len(participants) == 2:
-        # iOS writes the partner's name as the author of the chat's notices in a 1:1 chat.
-        authors = set(frame.get_column("notice_author").drop_nulls()) & set(participants)
-        if len(authors) == 1:
-            partner, how = authors.pop(), "the author of the chat's system notices"
-    name = chat or partner or Path(source.names[0]).stem
-    me_guess, reason = None, ""
-    if partner is not None and len(participants) == 2 and partner in participants:
-        me_guess = next(p for p in participants if p != partner)
-        reason = f"the chat is with {partner} ({how}), so the other sender is you"
-    return ChatMeta(name=name, me_guess=me_guess, me_reason=reason, participants=participants)
+    ).collect()
 
 
 IMPORTER = Importer(

@@ -18,7 +18,7 @@ from pullaway.report import views
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
-    from pullaway.analysis.result import Analysis
+    from pullaway.analysis.result import Analysis, Episode
 
 PHASE_STYLES = {"connected": "bold green", "pulling_away": "bold dark_orange", "ended": "bold red"}
 
@@ -114,6 +114,32 @@ def episodes_table(analysis: Analysis) -> Table:
     return table
 
 
+VERDICT_MARKS = {
+    "consistent": ("✓", "green"),
+    "inconsistent": ("✗", "red"),
+    "no_signal": ("·", "dim"),
+    "not_observable": ("?", "dim"),
+}
+
+
+def _episode_story(episode: Episode) -> Panel:
+    """One episode: its story, then each of the nine reasons with one quoted message."""
+    lines: list[RenderableType] = [Text(episode.summary)]
+    for mechanism in episode.mechanisms:
+        mark, style = VERDICT_MARKS[mechanism.verdict]
+        line = Text(f"  {mark} #{mechanism.number} {mechanism.name}: ", style=style)
+        line.append(mechanism.summary, style="")
+        lines.append(line)
+        if mechanism.evidence:
+            quote = mechanism.evidence[0]
+            text = quote.text if len(quote.text) <= 90 else quote.text[:89] + "…"
+            lines.append(
+                Text(f"      {quote.timestamp:%d %b %Y %H:%M} {quote.sender}: “{text}”", "dim")
+            )
+    title = Text(f"Pull-away #{episode.number} · {episode.onset:%d %b %Y}")
+    return Panel(Group(*lines), title=title, title_align="left")
+
+
 def comparison_table(analysis: Analysis) -> Table:
     cmp = views.compare_view(analysis, views.report_links())
     table = Table(title="Let go or chased", title_justify="left")
@@ -143,6 +169,8 @@ def render_analysis(analysis: Analysis, console: Console) -> None:
         console.print(Text(f"note: {note}", style="dim"))
     if analysis.episodes:
         console.print(episodes_table(analysis))
+        for episode in analysis.episodes:
+            console.print(_episode_story(episode))
     else:
         console.print(Text("No pull-away found: his messages stayed within his usual range."))
     console.print(comparison_table(analysis))

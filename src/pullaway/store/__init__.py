@@ -5,14 +5,12 @@
 
 from __future__ import annotations
 
+from pullaway.errors import DraftNotFoundError, InvalidEntryError, SenderNotFoundError
 from pullaway.store.db import (
     DEFAULT_NAME,
     STORE_ENV,
     ChatImport,
     ChatRow,
-    DraftNotFoundError,
-    InvalidEntryError,
-    SenderNotFoundError,
     Store,
     default_store_path,
     slugify,

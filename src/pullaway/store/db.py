@@ -31,8 +31,10 @@ from sqlite_utils import Database
 
 from pullaway.errors import (
     ChatNotFoundError,
-    PullawayError,
+    DraftNotFoundError,
+    InvalidEntryError,
     SchemaError,
+    SenderNotFoundError,
     StoreError,
     StoreVersionError,
 )
@@ -55,18 +57,6 @@ SKIPPED_EXAMPLES: Final = 5
 
 _SQLITE_HEADER: Final = b"SQLite format 3\x00"
 _EPOCH: Final = datetime(1970, 1, 1)
-
-
-class SenderNotFoundError(PullawayError):
-    """A name given as "me" is not one of the chat's senders."""
-
-
-class InvalidEntryError(PullawayError):
-    """A journal entry, draft or setting has a value out of range."""
-
-
-class DraftNotFoundError(PullawayError):
-    """No held draft with that id in that chat."""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,64 @@
+"""A WhatsApp chat's name, its participants and a guess at which of them is "me"."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Final
+
+import polars as pl
+
+from pullaway.importers import _whatsapp_text as words
+from pullaway.importers._base import ChatMeta
+
+_PREFIX_RE: Final = re.compile(
+    "^(?:" + "|".join(re.escape(p).replace("\\ ", "[ _]") for p in words.CHAT_NAME_PREFIXES) + ")",
+    re.IGNORECASE,
+)
+_COPY_SUFFIX: Final = re.compile(r"\s*\(\d+\)$")
+
+
+def chat_name_from_file(name: str) -> str | None:
+    """The partner's or group's name in a WhatsApp export's file name, if it has one.
+
+    >>> chat_name_from_file("WhatsApp Chat with Dani (1).txt")
+    'Dani'
+    >>> chat_name_from_file("Conversa_do_WhatsApp_com_Ana_Sousa.zip")
+    'Ana Sousa'
+    >>> chat_name_from_file("_chat.txt") is None
+    True
+    """
+    stem = _COPY_SUFFIX.sub("", re.sub(r"\.(?:txt|zip)$", "", name, flags=re.IGNORECASE))
+    stem = _COPY_SUFFIX.sub("", stem)
+    match = _PREFIX_RE.match(stem)
+    if match is None:
+        return None
+    rest = stem[match.end() :]
+    if "_" in match.group(0):
+        rest = rest.replace("_", " ")
+    return rest.strip() or None
+
+
+def chat_meta(frame: pl.DataFrame, names: tuple[str, ...], chat: str | None) -> ChatMeta:
+    """Name, participants and me-guess of the chat in ``frame`` (with ``notice_author``).
+
+    ``names`` are file names that may carry the chat's name, best first (the zip, the member).
+    """
+    participants = tuple(
+        frame.filter(pl.col("sender").is_not_null())
+        .get_column("sender")
+        .unique(maintain_order=True)
+    )
+    from_file = next((n for n in map(chat_name_from_file, names) if n), None)
+    partner, how = from_file, "named in the file name"
+    if partner is None and len(participants) == 2:
+        # iOS writes the partner's name as the author of the chat's notices in a 1:1 chat.
+        authors = set(frame.get_column("notice_author").drop_nulls()) & set(participants)
+        if len(authors) == 1:
+            partner, how = authors.pop(), "the author of the chat's system notices"
+    name = chat or partner or Path(names[0]).stem
+    me_guess, reason = None, ""
+    if partner is not None and len(participants) == 2 and partner in participants:
+        me_guess = next(p for p in participants if p != partner)
+        reason = f"the chat is with {partner} ({how}), so the other sender is you"
+    return ChatMeta(name=name, me_guess=me_guess, me_reason=reason, participants=participants)

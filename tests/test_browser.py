@@ -1,0 +1,358 @@
+"""The real server in a subprocess and a real headless Chromium (the system one, never downloaded).
+
+Import by upload, choose "me", the timeline and an episode, a journal entry that survives a
+restart, the draft check; an XSS chat that runs nothing; no request leaving 127.0.0.1; the
+secret gate; and no listener on any other interface.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+import polars as pl
+import pytest
+
+from pullaway.simulate import simulate
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from playwright.sync_api import Browser, Page
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+XSS_LINES = (
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "javascript:alert(1)",
+    '<a href="javascript:alert(1)">click me</a>',
+    "{{ 7*7 }}",
+    "{% raw %}",
+    "</script><script>alert(2)</script>",
+)
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="needs the system Chromium at /usr/bin/chromium"
+    ),
+]
+
+
+class Server:
+    """``pullaway.web.server.serve`` in a subprocess; ``url`` is the first line it prints."""
+
+    def __init__(self, store: Path) -> None:
+        code = (
+            "import sys; from pathlib import Path; from pullaway.web.server import serve; "
+            "serve(Path(sys.argv[1]), port=None, open_browser=False)"
+        )
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", code, str(store)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        assert self.proc.stdout is not None
+        self.url = self.proc.stdout.readline().strip()
+        assert self.url.startswith("http://127.0.0.1:"), self.url
+        self.port = int(urlsplit(self.url).port or 0)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
+
+
+def whatsapp_xss_export(folder: Path) -> Path:
+    """A hand-written WhatsApp Android export whose messages and a sender name are payloads."""
+    lines = ["01/03/2025, 09:00 - Messages and calls are end-to-end encrypted."]
+    them = "Sam <img src=x onerror=alert(3)>"
+    for day in range(1, 29):
+        for k, payload in enumerate(XSS_LINES):
+            sender = "Maya" if k % 2 == 0 else them
+            lines.append(f"{day:02d}/03/2025, {10 + k:02d}:00 - {sender}: {payload} {day}")
+    path = folder / "WhatsApp Chat with Sam.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("browser")
+
+
+def whatsapp_android(messages: pl.DataFrame, path: Path) -> Path:
+    """The text messages of a simulated chat as a WhatsApp Android export (24 h, d/m/y)."""
+    lines = messages.filter(pl.col("kind") == "text").select(
+        pl.format(
+            "{} - {}: {}",
+            pl.col("timestamp").dt.strftime("%d/%m/%Y, %H:%M"),
+            "sender",
+            "text",
+        )
+    )
+    path.write_text("\n".join(lines.to_series().to_list()) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def sim_messages() -> pl.DataFrame:
+    return simulate(seed=6, days=160, strategies=("let_go", "chased")).messages
+
+
+@pytest.fixture(scope="module")
+def export(workdir: Path, sim_messages: pl.DataFrame) -> Path:
+    return whatsapp_android(sim_messages, workdir / "WhatsApp Chat with Leo.txt")
+
+
+class Running:
+    """The module's one running server; the restart test swaps in a new one."""
+
+    def __init__(self, store: Path) -> None:
+        self.store = store
+        self.server = Server(store)
+
+    def restart(self) -> Server:
+        self.server.stop()
+        self.server = Server(self.store)
+        return self.server
+
+
+@pytest.fixture(scope="module")
+def running(workdir: Path) -> Iterator[Running]:
+    r = Running(workdir / "store.db")
+    yield r
+    r.server.stop()
+
+
+@pytest.fixture(scope="module")
+def requests_seen() -> list[str]:
+    return []
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Browser, requests_seen: list[str]) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1100, "height": 800})
+    context.on("request", lambda request: requests_seen.append(request.url))
+    p = context.new_page()
+    p.set_default_timeout(15_000)
+    yield p
+    context.close()
+
+
+def import_and_choose_me(page: Page, url: str, export: Path, me: str = "Maya") -> str:
+    """Upload ``export`` through the form, pick ``me``; return the chat's base URL."""
+    page.goto(url + "import")
+    page.set_input_files("#files", str(export))
+    page.click("#upload-form button[type=submit]")
+    page.wait_for_selector(".import-result")
+    page.check(f"input[name=me][value='{me}']")
+    page.click(".who-form button[type=submit]")
+    page.wait_for_url("**/now")
+    return page.url.rsplit("/", 1)[0] + "/"
+
+
+def test_import_timeline_episode_journal_draft(page: Page, running: Running, export: Path) -> None:
+    chat = import_and_choose_me(page, running.server.url, export)
+    assert page.locator("h1.phase").inner_text()
+    page.goto(chat + "timeline")
+    episodes = page.locator(".chart svg a.episode-link")
+    episodes.first.wait_for()
+    assert episodes.count() >= 1
+    page.locator(".chart svg a.episode-link rect").first.click()
+    page.wait_for_url("**/episodes/*")
+    assert page.locator("article.mech-card").count() == 9
+
+    page.goto(chat + "journal")
+    page.check("input[name=mood][value='4']", force=True)
+    page.fill("input[name=self_care]", "Swimming with Ana")
+    page.fill("textarea[name=note]", "Kept my phone in the other room.")
+    page.click(".journal-form button[type=submit]")
+    page.wait_for_selector("text=Swimming with Ana")
+
+    page.goto(chat + "draft")
+    page.fill("#draft-text", "hello?? are you ignoring me")
+    page.click(".draft-form button[type=submit]")
+    verdict = page.locator(".result h2").inner_text()
+    assert "checking" in verdict or "pleading" in verdict
+    page.check("input[name=hold][value='3d']", force=True)
+    page.click(".hold-form button[type=submit]")
+    held = page.locator(".held-item blockquote")
+    assert held.first.inner_text() == "hello?? are you ignoring me"
+
+
+def test_journal_survives_a_restart(page: Page, running: Running) -> None:
+    before = running.server.url
+    again = running.restart()
+    assert again.url != before  # a new secret each launch
+    assert page.goto(before.replace(str(urlsplit(before).port), str(again.port))).status == 403
+    page.goto(again.url)
+    page.click(".chat-link")
+    page.click("nav.tabs a:has-text('Journal')")
+    page.wait_for_selector("text=Swimming with Ana")
+    assert "Kept my phone in the other room." in page.inner_text("body")
+
+
+def test_xss_chat_runs_nothing(
+    browser: Browser, running: Running, workdir: Path, requests_seen: list[str]
+) -> None:
+    server = running.server
+    events: list[str] = []
+    context = browser.new_context()
+    context.on("request", lambda request: requests_seen.append(request.url))
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.on("dialog", lambda d: (events.append(f"dialog {d.message}"), d.dismiss()))
+    page.on("pageerror", lambda e: events.append(f"pageerror {e}"))
+    page.on("console", lambda m: events.append(f"console {m.text}") if m.type == "error" else None)
+    try:
+        folder = workdir / "xss"
+        folder.mkdir()
+        chat = import_and_choose_me(page, server.url, whatsapp_xss_export(folder))
+        body = page.inner_text("body")
+        for tab in ("now", "timeline", "compare", "journal", "draft", "settings"):
+            response = page.goto(chat + tab)
+            assert response is not None
+            body += page.inner_text("body")
+        page.goto(chat + "journal")
+        page.fill("textarea[name=note]", XSS_LINES[0])
+        page.click(".journal-form button[type=submit]")
+        page.wait_for_selector(".entries")
+        body += page.inner_text("body")
+        page.goto(chat + "draft")
+        page.fill("#draft-text", XSS_LINES[1])
+        page.click(".draft-form button[type=submit]")
+        page.wait_for_selector(".result")
+        assert page.input_value("#draft-text") == XSS_LINES[1]
+        page.goto(server.url)
+        body += page.inner_text("body")
+        page.wait_for_timeout(300)
+        assert events == []
+        assert (
+            page.evaluate(
+                "document.querySelectorAll('img[src=x], script:not([src]):not([type])').length"
+            )
+            == 0
+        )
+        assert XSS_LINES[0] in body  # the journal note, shown as text
+        assert "Sam <img src=x onerror=alert(3)>" in body  # the sender's name, as text
+    finally:
+        context.close()
+
+
+def test_offline_report_draws_its_charts_under_its_csp(
+    browser: Browser, workdir: Path, sim_messages: pl.DataFrame, requests_seen: list[str]
+) -> None:
+    from pullaway.analysis import analyze
+    from pullaway.report.html import render_report
+
+    path = workdir / "report.html"
+    path.write_text(render_report(analyze(sim_messages, me="Maya")), encoding="utf-8")
+    context = browser.new_context()
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.on("request", lambda r: requests_seen.append(r.url))
+    try:
+        page.goto(path.as_uri())
+        page.wait_for_selector("#timeline .chart svg")
+        assert page.locator(".chart svg").count() >= 2  # timeline and at least one curve
+        assert problems == []  # a CSP violation would show up as a console error
+    finally:
+        context.close()
+
+
+def test_no_request_leaves_loopback(requests_seen: list[str]) -> None:
+    assert requests_seen, "the browser tests above made no requests"
+    local = ("data:", "about:", "file:")
+    hosts = {urlsplit(u).hostname for u in requests_seen if not u.startswith(local)}
+    assert hosts == {"127.0.0.1"}
+
+
+def _status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def test_requests_without_the_secret_get_403(running: Running, page: Page) -> None:
+    server = running.server
+    root = f"http://127.0.0.1:{server.port}"
+    secret = urlsplit(server.url).path.split("/")[2]
+    assert _status(server.url) == 200
+    for path in (
+        "/",
+        "/import",
+        "/index.json",
+        "/static/app.js",
+        "/s/",
+        "/s/nope/",
+        f"/s/{secret[:-1]}/",
+        f"/s/{secret}x/static/app.js",
+    ):
+        assert _status(root + path) == 403, path
+    response = page.goto(root + "/chats.json")
+    assert response is not None
+    assert response.status == 403
+
+
+def _other_addresses() -> list[str]:
+    found: set[str] = set()
+    try:
+        out = subprocess.run(
+            ["hostname", "-I"], capture_output=True, text=True, timeout=5, check=False
+        )
+        found.update(a for a in out.stdout.split() if ":" not in a)
+    except OSError:
+        pass
+    with contextlib.suppress(OSError):
+        found.update(
+            i[4][0] for i in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
+        )
+    return sorted(a for a in found if not a.startswith("127."))
+
+
+def test_not_reachable_on_other_interfaces(running: Running) -> None:
+    addresses = _other_addresses()
+    if not addresses:
+        pytest.skip("this machine has no non-loopback IPv4 address to try")
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.settimeout(2)
+        assert sock.connect_ex(("127.0.0.1", running.server.port)) == 0  # it is listening ...
+    for address in addresses:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            sock.settimeout(2)
+            assert sock.connect_ex((address, running.server.port)) != 0, address  # ... only there

@@ -216,3 +216,13 @@ def test_simulate_writes_an_export_that_imports(run, tmp_path: Path) -> None:  #
     assert code == 0, err
     (chat,) = json.loads(out)["chats"]
     assert chat["messages"] == truth["chat"]["messages"] + 1  # + the encryption notice
+
+
+def test_a_file_with_no_messages_is_an_error(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    junk = tmp_path / "junk.md"
+    junk.write_text("just a note\nnothing else\n", encoding="utf-8")
+    code, _, err = run("import", str(junk), "--format", "signal")
+    assert code == 1
+    assert "no messages found as signal (2 lines skipped; line 1:" in err
+    code, out, _ = run("chats", "--json")
+    assert json.loads(out)["chats"] == []

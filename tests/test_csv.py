@@ -248,3 +248,9 @@ def test_numbers_that_are_not_epoch_values_are_unparseable(tmp_path: Path) -> No
     assert [(s.line, s.reason) for s in result.skipped] == [
         (n, "unparseable timestamp") for n in (1, 2, 3)
     ]
+
+
+def test_a_huge_first_line_is_not_a_header(tmp_path: Path) -> None:
+    source = write(tmp_path, "x" * 50_000 + "\n1,2,3\n")
+    with pytest.raises(ParseError, match="first line is 50,000 characters long"):
+        parse(source)

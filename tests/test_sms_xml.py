@@ -151,7 +151,7 @@ def test_truncated_backup_is_a_parse_error_with_line(tmp_path: Path) -> None:
 def test_not_xml_is_a_parse_error(tmp_path: Path) -> None:
     source = tmp_path / "notes.xml"
     source.write_text("12/03/2024, 10:00 - Jake: hi\n", encoding="utf-8")
-    with pytest.raises(ParseError, match="not valid XML"):
+    with pytest.raises(ParseError, match="not XML: an SMS Backup"):
         parse(source, timezone=DEFAULT_ZONE)
 
 
@@ -248,3 +248,10 @@ def test_folder_holding_the_backup(tmp_path: Path) -> None:
     empty.mkdir()
     with pytest.raises(ParseError, match=r"no \.xml file"):
         parse(empty, timezone=DEFAULT_ZONE)
+
+
+def test_garbage_without_markup_fails_at_once(tmp_path: Path) -> None:
+    source = tmp_path / "big.xml"
+    source.write_bytes(b"a" * (8 << 20))  # one 8 MB token: a parser would buffer it all
+    with pytest.raises(ParseError, match="not XML"):
+        parse(source, timezone=DEFAULT_ZONE)

@@ -12,6 +12,7 @@
   x StoreError
     + StoreVersionError  written by a newer pullaway
   x NotEnoughData        too few messages or episodes for the measure asked for
+  x LexiconError         a lexicon data file is missing, malformed, or names an unknown category
 
 Only the outer layers (``cli.main``, the web app's error handler) turn these into
 messages and exit codes; the library raises them with enough context to act on.
@@ -103,6 +104,10 @@ class StoreVersionError(StoreError):
 
 class NotEnoughData(PullawayError):
     """Too few messages or episodes for the measure asked for."""
+
+
+class LexiconError(PullawayError):
+    """A lexicon data file is missing, malformed, or names an unknown category."""
 
 
 @contextmanager

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pullaway.errors import UnknownFormatError, at_file
+from pullaway.errors import ParseError, UnknownFormatError, at_file
 from pullaway.importers import ImportResult, registry, sniff
 from pullaway.store import ChatImport
 
@@ -74,6 +74,20 @@ def parse_file(
     return importer, result
 
 
+def _check_not_empty(path: Path, importer: Importer, result: ImportResult) -> None:
+    """A file that yields no message at all is an error, not an empty chat."""
+    if result.messages.height:
+        return
+    msg = f"no messages found as {importer.name}"
+    if result.skipped:
+        first = result.skipped[0]
+        count = len(result.skipped)
+        units = result.unit if count == 1 else f"{result.unit}s"
+        msg += f" ({count} {units} skipped; {result.unit} {first.line}: {first.reason})"
+    msg += "; is this the right file, or the right --format?"
+    raise ParseError(msg, path=path)
+
+
 def import_file(
     store: Store,
     path: Path,
@@ -94,6 +108,7 @@ def import_file(
         timezone=timezone,
         encoding=encoding,
     )
+    _check_not_empty(path, importer, result)
     chats = store.add_import(
         result, source=path, file_hash=file_hash(path), format=importer.name, me=me
     )

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import polars as pl
 
-from pullaway.errors import PullawayError
+from pullaway.errors import LexiconError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
@@ -84,10 +84,6 @@ _WORD_EDGE: Final = r"(?-u:\b)"  # ASCII word boundary: keeps the regex on the f
 # the regex engine from picking a literal prefilter: on chat text ("you", "so", "te" everywhere)
 # the prefilter fires constantly and is 2-3 times slower than the plain DFA scan.
 _NO_PREFILTER: Final = r"(?:[\s\S])?"
-
-
-class LexiconError(PullawayError):
-    """A lexicon data file is missing, malformed, or names an unknown category."""
 
 
 # --- normalisation -----------------------------------------------------------------------

@@ -35,6 +35,7 @@ from pullaway.importers._base import (
     Sample,
     Skipped,
     decode_text,
+    excerpt,
 )
 from pullaway.model import KINDS, Kind, empty_messages, validate_messages, with_message_ids
 
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
 DELIMITERS: Final = ",;\t"
+MAX_HEADER_CHARS: Final = 10_000  # a longer first line is not a header row
 _EPOCH_MS_FROM: Final = 100_000_000_000  # an epoch value this large is milliseconds
 
 # Column roles and the header names accepted for each, in order of preference.
@@ -218,6 +220,12 @@ def _read_rows(text: str) -> _Table:
         msg = "the file is empty; expected a header row such as timestamp,sender,text"
         raise ParseError(msg, line=1)
     header_line = _first_line(text)
+    if len(header_line) > MAX_HEADER_CHARS:
+        msg = (
+            f"the first line is {len(header_line):,} characters long, not a header row; "
+            "expected a header such as timestamp,sender,text"
+        )
+        raise ParseError(msg, line=1)
     delimiter = _delimiter(header_line)
     header = _header(header_line, delimiter)
     roles = _roles(header)
@@ -225,7 +233,8 @@ def _read_rows(text: str) -> _Table:
     if missing:
         expected = "; ".join(f"{r}: {' / '.join(ALIASES[r])}" for r in missing)
         msg = (
-            f"header has columns {header!r} but no column for {', '.join(missing)} "
+            f"header has columns {excerpt(repr(header), 200)} but no column for "
+            f"{', '.join(missing)} "
             f"(accepted names: {expected}); rename the header or see docs/formats/csv.md"
         )
         raise ParseError(msg, line=1)

@@ -244,7 +244,9 @@ def _records(chunks: Iterator[bytes]) -> Iterator[tuple[int, Element]]:
     depth = 0
     index = 0
     try:
-        for chunk in chunks:
+        for number, chunk in enumerate(chunks):
+            if number == 0:
+                _check_start(chunk)
             parser.feed(chunk)
             for item in parser.read_events():
                 event, element = item[0], item[-1]
@@ -271,6 +273,14 @@ def _records(chunks: Iterator[bytes]) -> Iterator[tuple[int, Element]]:
         raise ParseError(msg, line=line) from exc
     if root is None:
         msg = "no XML element found; expected an SMS Backup & Restore backup (<smses> root)"
+        raise ParseError(msg, line=1)
+
+
+def _check_start(chunk: bytes) -> None:
+    """Refuse at once what cannot be XML, before a parser buffers a huge first token."""
+    start = chunk.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    if start and start != b"<":
+        msg = "not XML: an SMS Backup & Restore file starts with '<?xml' or '<smses'"
         raise ParseError(msg, line=1)
 
 

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
+from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
@@ -17,8 +18,6 @@ from rich.text import Text
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
-
-    from rich.console import Console
 
     from pullaway.ingest import FileImport
     from pullaway.store import ChatImport, ChatRow, Store
@@ -39,12 +38,14 @@ def formats(console: Console, rows: list[dict[str, Any]]) -> None:
 @contextmanager
 def import_progress(*, quiet: bool) -> Iterator[Progress]:
     """A spinner per file while it is read (only on a terminal, never with --json)."""
+    console = Console(stderr=True)
     progress = Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
         TimeElapsedColumn(),
+        console=console,
         transient=True,
-        disable=quiet,
+        disable=quiet or not console.is_terminal,
     )
     with progress:
         yield progress

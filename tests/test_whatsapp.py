@@ -10,11 +10,13 @@ import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from polars.testing import assert_frame_equal
 
 from conftest import FIXTURES
 from pullaway.errors import ParseError
 from pullaway.importers import DateOrder, Sample, registry, sniff
 from pullaway.importers._whatsapp_chat import chat_name_from_file
+from pullaway.importers._whatsapp_header import detect_layout, fixed_layout
 from pullaway.importers.whatsapp import parse
 from pullaway.importers.whatsapp import sniff as sniff_whatsapp
 from pullaway.testing import (
@@ -402,3 +404,60 @@ def test_mangled_exports_parse_or_raise_parse_error(
     started = set(result.messages.get_column("source_line")) | {s.line for s in result.skipped}
     assert min(started) == 1 or result.skipped == ()
     assert result.messages.schema["timestamp"] == pl.Datetime("us")
+
+
+def test_timestamps_by_arithmetic_equal_polars_datetime() -> None:
+    from pullaway.importers._whatsapp_dates import wall_clock
+
+    days = pl.date_range(datetime(1900, 1, 1), datetime(2100, 12, 31), eager=True)
+    frame = pl.DataFrame({"day": days}).with_row_index("i")
+    fields = (
+        pl.col("day").dt.year(),
+        pl.col("day").dt.month(),
+        pl.col("day").dt.day(),
+        (pl.col("i") % 24).cast(pl.Int32),
+        (pl.col("i") % 60).cast(pl.Int32),
+        (pl.col("i") * 7 % 60).cast(pl.Int32),
+    )
+    got = frame.select(wall_clock(*fields)).to_series()
+    expected = frame.select(pl.datetime(*fields, time_unit="us")).to_series()
+    assert got.equals(expected)
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        [  # Android, zero-padded, with headers of another width and a system line
+            "13/01/2025, 07:57 - Messages and calls are end-to-end encrypted.",
+            "13/01/2025, 07:58 - Leo: hi: there",
+            "13/1/2025, 7:59 - Maya: short date",
+            "13/01/2025, 08:00 - Maya: <Media omitted>",
+            "second line",
+            "13/01/2025, 08:01 - Ana López: ñ 😊",
+            "13/01/2025, 08:02 - Leo:.",
+            "13/01/2025, 08:03 - a:b: colon in the name",
+        ],
+        [  # iOS, with a leading LRM on media and notices, and 12-hour times
+            "\u200e[1/13/23, 9:15:00\u202fAM] Dan: \u200eMessages and calls are end-to-end "
+            "encrypted",
+            "[1/13/23, 9:15:42\u202fAM] Maya: did you?",
+            "[1/13/23, 9:15:43\u202fAM] Maya: ok",
+            "[1/13/23, 9:15:44\u202fAM] Maya: ok",
+            "\u200e[1/13/23, 9:16:10\u202fPM] Dan: \u200eimage omitted",
+            "\u200e\u200e[1/13/23, 9:17:10\u202fPM] Dan: \u200eimage omitted",
+            "[1/13/23, 10:17:10\u202fPM] Dan: wider hour",
+            "[1/13/23, 9:18:10 p.\u00a0m.] Dan: other marker",
+        ],
+    ],
+)
+def test_fixed_width_slicing_reads_the_same_as_capturing(
+    tmp_path: Path, lines: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path, "\n".join(lines) + "\n")
+    assert fixed_layout(detect_layout(lines), lines) is not None  # the sliced way is taken
+    sliced = parse(path)
+    monkeypatch.setattr("pullaway.importers.whatsapp.fixed_layout", lambda *_, **__: None)
+    captured = parse(path)
+    assert_frame_equal(sliced.messages, captured.messages)
+    assert (sliced.skipped, sliced.notes) == (captured.skipped, captured.notes)
+    assert sliced.messages.height >= len(lines) - 2

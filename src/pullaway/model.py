@@ -5,12 +5,15 @@ Every importer produces a frame of this shape and everything downstream reads it
 
 from __future__ import annotations
 
-from typing import Final, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
 import polars as pl
 import polars_hash as plh
 
 from pullaway.errors import SchemaError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 KINDS: Final = ("text", "media", "sticker", "voice", "call", "deleted", "system")
 KindName = Literal["text", "media", "sticker", "voice", "call", "deleted", "system"]
@@ -71,28 +74,53 @@ def with_message_ids(frame: pl.DataFrame) -> pl.DataFrame:
     >>> ids[0] != ids[1]
     True
     """
-    key = pl.concat_str(
-        [_as_text(c) for c in _ID_KEY],
-        separator="\x1f",
-    )
+    keys = _in_slices(frame, lambda part: part.select(_key=_id_key()))
     # polars-hash's xxhash64 is stable across versions and platforms (Polars' own hash is not).
-    keyed = frame.with_columns(_key=key).with_columns(_hash=plh.col("_key").nchash.xxhash64())
-    keyed = keyed.with_columns(_occurrence=_occurrence(keyed["_hash"]))
-    repeat = pl.concat_str(
-        [pl.col("_key"), pl.col("_occurrence").cast(pl.String)], separator="\x1f"
-    )
-    digest = (
-        pl.when(pl.col("_occurrence") == 0)
-        .then(pl.col("_hash"))
-        .otherwise(plh.col("_repeat").nchash.xxhash64())
-    )
-    return (
-        keyed.with_columns(
-            _repeat=pl.when(pl.col("_occurrence") > 0).then(repeat).otherwise(pl.lit(None))
+    hashes = _in_slices(
+        keys, lambda part: part.select(plh.col("_key").nchash.xxhash64())
+    ).to_series()
+    occurrence = _occurrence(hashes)
+    repeats = (occurrence > 0).arg_true()
+    digest = hashes
+    if repeats.len():
+        again = keys.gather(repeats).select(
+            _repeat=pl.concat_str(
+                [pl.col("_key"), pl.lit(occurrence.gather(repeats)).cast(pl.String)],
+                separator="\x1f",
+            )
         )
-        .with_columns(message_id=digest.cast(pl.String).str.zfill(20))
-        .drop("_key", "_hash", "_occurrence", "_repeat")
+        rehashed = again.select(plh.col("_repeat").nchash.xxhash64()).to_series()
+        digest = hashes.clone().scatter(repeats, rehashed)
+    # pad_start: zfill's sign handling is not needed for unsigned hashes, and it is slower.
+    ids = _in_slices(
+        digest.to_frame("id"),
+        lambda part: part.select(pl.col("id").cast(pl.String).str.pad_start(20, "0")),
     )
+    return frame.with_columns(message_id=ids.to_series())
+
+
+def _id_key() -> pl.Expr:
+    return pl.concat_str([_as_text(c) for c in _ID_KEY], separator="\x1f")
+
+
+PARALLEL_MIN_ROWS: Final = 100_000
+"""Frames with more rows than this get their ids computed in one slice per Polars thread."""
+
+
+def _in_slices(
+    frame: pl.DataFrame,
+    transform: Callable[[pl.LazyFrame], pl.LazyFrame],
+    *,
+    min_rows: int = PARALLEL_MIN_ROWS,
+) -> pl.DataFrame:
+    """Row-wise ``transform`` of ``frame``, on all Polars threads for a large frame.
+
+    (Like importers._lines.by_slices, which this module cannot import: importers import it.)
+    """
+    count = max(1, min(pl.thread_pool_size(), frame.height // max(min_rows, 1)))
+    size = max(1, -(-frame.height // count))
+    slices = [frame.slice(start, size) for start in range(0, frame.height, size)] or [frame]
+    return pl.concat(pl.collect_all(transform(part.lazy()) for part in slices))
 
 
 def _as_text(column: str) -> pl.Expr:
@@ -108,10 +136,12 @@ def _occurrence(hashes: pl.Series) -> pl.Series:
     Only repeated hashes (a few per chat) go through a stable sort and run-start scan, which
     is much faster than a window over the key columns.
     """
-    repeated = hashes.is_duplicated()
     occurrence = pl.zeros(len(hashes), dtype=pl.UInt32, eager=True)
-    if not repeated.any():
+    ordered = hashes.sort()
+    twice = ordered.filter(ordered == ordered.shift(1))  # a sort is cheaper than a hash table
+    if twice.len() == 0:
         return occurrence
+    repeated = hashes.is_in(twice.implode())
     runs = (
         pl.DataFrame({"hash": hashes})
         .with_row_index("order")

@@ -187,9 +187,31 @@ def _timestamps(heads: pl.LazyFrame, order: DateOrder) -> pl.LazyFrame:
     )
     valid = pl.col("_ok").fill_null(value=False)
     safe = [pl.when(valid).then(pl.col(c)).otherwise(fill) for c, fill in _SAFE_FILL]
-    return parts.with_columns(
-        timestamp=pl.when(valid).then(pl.datetime(*safe, time_unit="us"))
-    ).drop("_y", "_mo", "_d", "_h", "_mi", "_s", "_ok")
+    return parts.with_columns(timestamp=pl.when(valid).then(wall_clock(*safe))).drop(
+        "_y", "_mo", "_d", "_h", "_mi", "_s", "_ok"
+    )
+
+
+def wall_clock(
+    year: pl.Expr, month: pl.Expr, day: pl.Expr, hour: pl.Expr, minute: pl.Expr, second: pl.Expr
+) -> pl.Expr:
+    """``pl.datetime(...)`` of valid fields by integer arithmetic, which is several times faster.
+
+    Days since 1970-01-01 by the proleptic Gregorian "days from civil" formula.
+
+    >>> fields = [pl.lit(v) for v in (2024, 2, 29, 23, 59, 58)]
+    >>> pl.select(wall_clock(*fields)).item()
+    datetime.datetime(2024, 2, 29, 23, 59, 58)
+    """
+    early = (month <= 2).cast(pl.Int64)
+    y = year.cast(pl.Int64) - early
+    era = y // 400
+    year_of_era = y - era * 400
+    day_of_year = (153 * (month.cast(pl.Int64) + 12 * early - 3) + 2) // 5 + day - 1
+    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
+    days = era * 146_097 + day_of_era - 719_468
+    seconds = days * 86_400 + hour * 3600 + minute * 60 + second
+    return (seconds * 1_000_000).cast(pl.Datetime("us"))
 
 
 _SAFE_FILL: Final = (("_y", 2000), ("_mo", 1), ("_d", 1), ("_h", 0), ("_mi", 0), ("_s", 0))

@@ -18,9 +18,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from itertools import islice
 from typing import TYPE_CHECKING, Final
 
-from pullaway.importers._whatsapp_text import MARKS, SPACE
+from pullaway.importers._whatsapp_text import BIDI_MARKS, MARKS, SPACE
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -74,20 +75,27 @@ class Layout:
         fixed = (self.sep1, self.sep2, self.date_dot, self.mid, self.time_sep, self.time_dot)
         return int(self.bracket) + sum(map(len, fixed)) + len(self.close)
 
-    def head_pattern(self) -> str:
-        """The header alone, without bidi marks before it (those lines go the general way)."""
+    def head_pattern(self, shape: _Shape | None = None) -> str:
+        """The header alone, without bidi marks before it (those lines go the general way).
+
+        With ``shape``, only headers of that exact width match (see ``fixed_layout``).
+        """
         seconds = f"{re.escape(self.time_sep)}(?P<s>[0-9]{{2}})"
-        if self.seconds is None:
+        if shape is not None:
+            seconds = seconds if shape.seconds else ""
+        elif self.seconds is None:
             seconds = f"(?:{seconds})?"
         elif not self.seconds:
             seconds = ""
         bracket = "\\[" if self.bracket else ""
+        a, b, c, h = shape.digits if shape else ("1,4", "1,4", "1,4", "1,2")
+        ampm = (shape.ampm if shape else _AMPM) if self.ampm else ""
         return (
             f"^{bracket}"
-            f"(?P<a>[0-9]{{1,4}}){_literal(self.sep1)}(?P<b>[0-9]{{1,4}}){_literal(self.sep2)}"
-            f"(?P<c>[0-9]{{1,4}}){_literal(self.date_dot)}{_literal(self.mid)}"
-            f"(?P<h>[0-9]{{1,2}}){re.escape(self.time_sep)}(?P<mi>[0-9]{{2}}){seconds}"
-            f"{_literal(self.time_dot)}{_AMPM if self.ampm else ''}{_literal(self.close)}"
+            f"(?P<a>[0-9]{{{a}}}){_literal(self.sep1)}(?P<b>[0-9]{{{b}}}){_literal(self.sep2)}"
+            f"(?P<c>[0-9]{{{c}}}){_literal(self.date_dot)}{_literal(self.mid)}"
+            f"(?P<h>[0-9]{{{h}}}){re.escape(self.time_sep)}(?P<mi>[0-9]{{2}}){seconds}"
+            f"{_literal(self.time_dot)}{ampm}{_literal(self.close)}"
         )
 
     def describe(self) -> str:
@@ -101,6 +109,82 @@ class Layout:
             .replace("\u00a0", " ")
             .replace("\u202f", " ")
         )
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """The widths of one header: digits of a, b, c and h, seconds or not, the AM/PM spelling."""
+
+    digits: tuple[str, str, str, str]
+    seconds: bool
+    ampm: str  # a regex for the marker's exact spelling, with any letter case
+
+
+def _shape_of(match: re.Match[str]) -> _Shape:
+    groups = match.groupdict()
+    marker = groups.get("ap") or ""
+    a, b, c, h = (str(len(match[name])) for name in ("a", "b", "c", "h"))
+    return _Shape(
+        digits=(a, b, c, h),
+        seconds=groups.get("s") is not None,
+        ampm="(?P<ap>" + "".join(_AMPM_CHARS.get(ch, SPACE) for ch in marker) + ")",
+    )
+
+
+_AMPM_CHARS: Final = {"A": "[AaPp]", "a": "[AaPp]", "P": "[AaPp]", "p": "[AaPp]"} | {
+    "M": "[Mm]",
+    "m": "[Mm]",
+    ".": "\\.",
+}
+
+
+LEADING_MARK: Final = f"[{BIDI_MARKS}]"
+"""One bidi mark before a header, which ``FixedLayout.pattern`` allows."""
+
+
+@dataclass(frozen=True)
+class FixedLayout:
+    """The file's most common header width: its fields sit at fixed character positions.
+
+    Exports that zero-pad their numbers (``06/01/2025, 07:57 - ``) write every header with the
+    same width, so the numbers are cheap slices of the line instead of regex captures.
+
+    >>> lines = ["06/01/2025, 07:57 - Leo: hi"]
+    >>> fixed = fixed_layout(detect_layout(lines), lines)
+    >>> fixed.spans, fixed.width
+    ((('a', 0, 2), ('b', 3, 2), ('c', 6, 4), ('h', 12, 2), ('mi', 15, 2)), 20)
+    """
+
+    pattern: str  # one LEADING_MARK or none, the header of this width, an author, ": "
+    spans: tuple[tuple[str, int, int], ...]  # (field, first character, length) of FIELDS present
+    width: int  # characters before the author (after the leading mark, if any)
+
+
+def fixed_layout(
+    layout: Layout, lines: Iterable[str], *, min_share: float = 0.5, max_headers: int = 200
+) -> FixedLayout | None:
+    """The fixed-width form of ``layout`` if at least ``min_share`` of the first
+    ``max_headers`` headers with an author among ``lines`` have one width; None otherwise
+    (then capturing every header is cheaper than slicing most and capturing the rest)."""
+    fast = re.compile(layout.fast_pattern())
+    found = (m for m in map(fast.match, lines) if m is not None)
+    matches = list(islice(found, max_headers))
+    shapes = Counter(map(_shape_of, matches))
+    if not shapes:
+        return None
+    shape, count = shapes.most_common(1)[0]
+    if count < min_share * len(matches):
+        return None
+    # iOS puts one LRM before the headers of media and notices: allowed, it shifts the fields.
+    pattern = f"^{LEADING_MARK}?" + layout.head_pattern(shape).removeprefix("^")
+    pattern += "(?P<author>[^:]*): "
+    sample = next(m for m in matches if _shape_of(m) == shape)
+    spans = tuple(
+        (name, sample.start(name), sample.end(name) - sample.start(name))
+        for name in FIELDS
+        if sample.groupdict().get(name) is not None
+    )
+    return FixedLayout(pattern=pattern, spans=spans, width=sample.start("author"))
 
 
 def _literal(text: str) -> str:

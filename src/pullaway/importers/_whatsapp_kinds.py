@@ -11,6 +11,7 @@ from typing import Final
 import polars as pl
 
 from pullaway.importers import _whatsapp_text as words
+from pullaway.importers._lines import by_slices
 from pullaway.model import Kind
 
 _SPECIAL: Final = "|".join(
@@ -101,7 +102,7 @@ def classify(heads: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit("system"))
         .otherwise(pl.lit("text"))
     )
-    special = special.with_columns(kind=kind.cast(Kind))
+    special = by_slices(special, lambda lf: lf.with_columns(kind=kind.cast(Kind)), min_rows=10_000)
     return heads.with_columns(patched(heads.get_column("kind"), special, "kind"))
 
 

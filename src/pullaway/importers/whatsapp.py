@@ -40,8 +40,11 @@ from pullaway.importers._whatsapp_dates import (
 from pullaway.importers._whatsapp_header import (
     FIELDS,
     GENERAL,
+    LEADING_MARK,
+    FixedLayout,
     Layout,
     detect_layout,
+    fixed_layout,
     general_match,
 )
 from pullaway.importers._whatsapp_kinds import classify, hints, patched
@@ -270,19 +273,24 @@ def _read_headers(
 def _match_headers(lines: pl.Series, layout: Layout) -> tuple[pl.DataFrame, int, int]:
     """Header rows with FIELDS, ``author``, ``body`` and ``notice``.
 
-    The file's own layout, followed by ``Author: ``, is matched by one specialised regex; the
-    body is then a cheap slice of the line. Lines it misses (system lines, ``Name:.``, lines
-    behind a bidi mark, other layouts) are tried with the general grammar. Returns the headers,
-    how many have another layout than the file's own, and how many header-like lines were
-    demoted to continuation lines (no author and no known system text).
+    The file's own layout, followed by ``Author: ``, is matched by one specialised regex; in
+    its most common width (``fixed_layout``) the fields are then cheap slices of the line.
+    Lines of the layout in another width get the layout's capturing regex. Lines it misses
+    (system lines, ``Name:.``, lines behind a bidi mark, other layouts) are tried with the
+    general grammar. Returns the headers, how many have another layout than the file's own,
+    and how many header-like lines were demoted to continuation lines (no author and no known
+    system text).
     """
     text = pl.col("text")
     numbered = pl.DataFrame({"text": lines}).with_row_index("line", offset=1)
-    matched = by_slices(numbered, lambda lf: _fast_match(lf, layout))
-    fast = pl.repeat(value=False, n=numbered.height, eager=True).scatter(
-        matched.get_column("line") - 1, True
-    )
-    missed = numbered.filter(~fast).filter(text.str.contains(GENERAL))
+    fixed = fixed_layout(layout, lines.head(LAYOUT_SAMPLE_LINES).to_list())
+    matched = by_slices(numbered, lambda lf: _fast_match(lf, layout, fixed))
+    left = numbered.filter(_unmatched(matched, numbered.height))
+    if fixed is not None and left.height:
+        captured = _captured_match(left.lazy(), layout).collect()
+        matched = _insert_sorted(matched, captured, key="line")
+        left = left.filter(~pl.col("line").is_in(captured.get_column("line").implode()))
+    missed = left.filter(text.str.contains(GENERAL))
     if missed.height == 0:
         return matched, 0, 0
     others = missed.select("line", text.str.extract_groups(GENERAL).alias("g")).unnest("g")
@@ -290,11 +298,81 @@ def _match_headers(lines: pl.Series, layout: Layout) -> tuple[pl.DataFrame, int,
     mixed = missed.filter(~own).height
     others, demoted = _split_authors(others)
     others = others.with_columns(hints()).select(matched.columns)
-    return matched.merge_sorted(others, key="line"), mixed, demoted
+    return _insert_sorted(matched, others, key="line"), mixed, demoted
 
 
-def _fast_match(lines: pl.LazyFrame, layout: Layout) -> pl.LazyFrame:
-    """FIELDS, ``author`` and ``body`` of the lines the file's own layout matches."""
+def _unmatched(matched: pl.DataFrame, height: int) -> pl.Series:
+    """A mask of the ``height`` lines whose number is not in ``matched``."""
+    found = pl.repeat(value=False, n=height, eager=True).scatter(
+        matched.get_column("line") - 1, True
+    )
+    return ~found
+
+
+INSERT_MAX_ROWS: Final = 64
+"""Up to this many rows are put into a large frame as slices (no copy) by ``_insert_sorted``."""
+
+
+def _insert_sorted(
+    big: pl.DataFrame, few: pl.DataFrame, *, key: str, max_rows: int = INSERT_MAX_ROWS
+) -> pl.DataFrame:
+    """``big.merge_sorted(few, key)``, without copying ``big`` when ``few`` has few rows.
+
+    Merging copies every column of a million-row frame; a handful of rows (a chat's system
+    lines) is cheaper to put between zero-copy slices of ``big``.
+
+    >>> big = pl.DataFrame({"k": [1, 3, 5]})
+    >>> _insert_sorted(big, pl.DataFrame({"k": [0, 4]}), key="k")["k"].to_list()
+    [0, 1, 3, 4, 5]
+    """
+    if few.height == 0:
+        return big
+    if few.height > max_rows:
+        return big.merge_sorted(few, key=key)
+    cuts = big.get_column(key).search_sorted(few.get_column(key), side="right").to_list()
+    pieces, done = [], 0
+    for row, cut in enumerate(cuts):
+        pieces += [big.slice(done, cut - done), few.slice(row, 1)]
+        done = cut
+    pieces.append(big.slice(done))
+    return pl.concat([piece for piece in pieces if piece.height], rechunk=False)
+
+
+def _fast_match(lines: pl.LazyFrame, layout: Layout, fixed: FixedLayout | None) -> pl.LazyFrame:
+    """FIELDS, ``author`` and ``body`` of the lines the file's own layout matches.
+
+    With ``fixed``, only the headers of the file's common width, found with one capture-free
+    regex test and sliced at fixed positions; ``_match_headers`` reads the few others.
+    """
+    if fixed is None:
+        return _captured_match(lines, layout)
+    return _sliced_match(lines.filter(pl.col("text").str.contains(fixed.pattern)), fixed)
+
+
+def _sliced_match(lines: pl.LazyFrame, fixed: FixedLayout) -> pl.LazyFrame:
+    """``_captured_match`` for lines known to match ``fixed``: slices instead of captures."""
+    text = pl.col("text")
+    lead = pl.col("_lead")
+    present = {name: text.str.slice(lead + start, length) for name, start, length in fixed.spans}
+    fields = [present.get(name, pl.lit(None, pl.String)).alias(name) for name in FIELDS]
+    parts = text.str.slice(lead + fixed.width).str.splitn(": ", 2)
+    marked = text.str.contains(f"^{LEADING_MARK}")
+    return (
+        lines.with_columns(_lead=marked.cast(pl.Int64))
+        .select(
+            "line",
+            *fields,
+            author=parts.struct.field("field_0"),
+            body=parts.struct.field("field_1"),
+            rest=pl.lit(None, pl.String),
+            notice=pl.lit(value=False),
+        )
+        .with_columns(hints())
+    )
+
+
+def _captured_match(lines: pl.LazyFrame, layout: Layout) -> pl.LazyFrame:
+    """FIELDS, ``author`` and ``body`` of the lines the layout's capturing regex matches."""
     text = pl.col("text")
     found = lines.with_columns(text.str.extract_groups(layout.fast_pattern()).alias("g"))
     found = found.unnest("g")

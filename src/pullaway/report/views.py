@@ -382,7 +382,8 @@ def _story(e: Episode, *, them: str) -> list[str]:
     )
     if e.outcome == "returned" and e.end is not None:
         after = f" Afterwards his engagement was {AFTER_LABELS[e.after]}." if e.after else ""
-        lines.append(f"He came back on {fmt_day(e.end)}, {_outcome_text(e)}.{after}")
+        took = f", {e.days_to_return:.0f} days after it began" if e.days_to_return else ""
+        lines.append(f"He came back on {fmt_day(e.end)}{took}.{after}")
     elif e.outcome == "ongoing":
         lines.append("It has not ended in the messages imported so far.")
     elif e.outcome == "faded":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import numpy as np
@@ -10,7 +11,7 @@ import pytest
 
 from _chatgen import ME, analysed, make_chat, onset_of, plan_days
 from pullaway.analysis import Settings, analyze
-from pullaway.analysis.episodes import change_points, his_drop_is_his
+from pullaway.analysis.episodes import change_points, his_drop_is_his, slow_limit, week_is_low
 
 
 @pytest.mark.parametrize("name", ["let_go", "chased", "ongoing", "ending"])
@@ -98,6 +99,7 @@ def test_evidence_that_the_drop_is_his() -> None:
         {
             "latency_minutes": [5.0] * 6,
             "baseline_latency_minutes": [5.0] * 6,
+            "baseline_latency_high_minutes": [8.0] * 6,
             "her_messages": [2, 1, 1, 1, 0, 0],
             "her_baseline_messages": [20.0] * 6,
             "bids": [2, 1, 1, 1, 0, 0],
@@ -117,3 +119,55 @@ def test_evidence_that_the_drop_is_his() -> None:
     slow = days.with_columns(pl.Series("latency_minutes", [20.0, 5.0, 20.0, 20.0, 5.0, 5.0]))
     slow = slow.with_columns(pl.lit(1).alias("turned_toward"))
     assert slow.select(his_drop_is_his(s))["his_own"].to_list()[:2] == [True, True]
+
+
+def test_slow_means_slow_for_him_and_one_late_reply_counts_when_he_barely_answers() -> None:
+    # Quiet chat: his usual days vary widely (90th percentile 60 min against a 5 min median),
+    # so replies of 20 min (4x his median) on every day are within his usual: not his drop.
+    days = pl.DataFrame(
+        {
+            "latency_minutes": [20.0, 20.0, 20.0, 20.0, 5.0, 5.0],
+            "baseline_latency_minutes": [5.0] * 6,
+            "baseline_latency_high_minutes": [60.0] * 6,
+            "her_messages": [2, 1, 1, 1, 0, 0],
+            "her_baseline_messages": [20.0] * 6,
+            "bids": [1, 0, 0, 0, 0, 0],
+            "turned_toward": [1, 0, 0, 0, 0, 0],
+            "baseline_turn_toward": [0.9] * 6,
+        }
+    )
+    s = Settings()
+    assert not any(days.select(his_drop_is_his(s))["his_own"])
+    loose = days.with_columns(pl.lit(8.0).alias("baseline_latency_high_minutes"))
+    assert loose.select(his_drop_is_his(s))["his_own"].to_list()[:3] == [True] * 3
+    # He answered once in four days, 3 hours late, while she wrote: that one reply is his.
+    sparse = days.with_columns(
+        pl.Series("latency_minutes", [180.0, None, None, None, None, None], dtype=pl.Float64)
+    )
+    assert sparse.select(his_drop_is_his(s))["his_own"][0]
+    assert not sparse.select(his_drop_is_his(replace(s, sparse_reply_days=0)))["his_own"][0]
+    # Both nearly silent (she wrote one "good night"): one late reply is not enough.
+    shared = sparse.with_columns(pl.lit(0).alias("bids"), pl.lit(0).alias("her_messages"))
+    assert not any(shared.select(his_drop_is_his(s))["his_own"])
+
+
+def test_slow_limit_is_the_larger_of_rise_and_his_usual_spread() -> None:
+    frame = pl.DataFrame(
+        {
+            "baseline_latency_minutes": [10.0, 10.0, 0.1],
+            "baseline_latency_high_minutes": [15.0, 90.0, None],
+        }
+    )
+    limits = frame.select(slow_limit(Settings()).alias("limit"))["limit"].to_list()
+    assert limits == [25.0, 90.0, 2.5]  # 2.5 x 10; his 90th percentile; 2.5 x the 1 min floor
+
+
+def test_a_week_well_below_his_usual_triggers_in_a_quiet_chat() -> None:
+    # His usual is 3 a day; a week with 4 messages (19% of 21, z = -3.7) is low, while a
+    # busy-chat week at 70% of usual is not (share above long_share).
+    quiet = pl.DataFrame({"messages": [1, 0, 1, 0, 1, 0, 1], "baseline_messages": [3.0] * 7})
+    assert quiet.select(week_is_low(Settings()).alias("low"))["low"].to_list()[-1]
+    chance = pl.DataFrame({"messages": [2, 3, 1, 2, 3, 2, 2], "baseline_messages": [3.0] * 7})
+    assert not chance.select(week_is_low(Settings()).alias("low"))["low"].to_list()[-1]  # 15/21
+    busy = pl.DataFrame({"messages": [35] * 7, "baseline_messages": [50.0] * 7})
+    assert not busy.select(week_is_low(Settings()).alias("low"))["low"].to_list()[-1]

@@ -14,7 +14,9 @@ import pytest
 from _chatgen import ME, THEM, analysed, scenario
 from pullaway.analysis import Episode, Settings, StrategyCounts, analyze
 from pullaway.analysis.comparison import compare
+from pullaway.analysis.pipeline import _tag_by_role
 from pullaway.analysis.safety import ending_decision
+from pullaway.analysis.signals import normalised, signal_expr
 from pullaway.errors import NotEnoughData
 
 ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -131,8 +133,46 @@ def test_a_silence_far_beyond_his_earlier_returns_is_an_ending() -> None:
 
 
 def test_settings_reach_every_step() -> None:
-    strict = Settings(space_min_silence_hours=1000.0, space_share=0.0, min_group_episodes=1)
+    strict = Settings(
+        space_min_silence_hours=1000.0,
+        space_share=0.0,
+        let_go_held_share=1.5,  # never: no share of days is enough
+        min_group_episodes=1,
+    )
     result = analyze(scenario("let_go"), me=ME, settings=strict)
     assert result.episodes[0].strategy == "mixed"  # neither her silence nor her few messages
     assert result.settings["space_min_silence_hours"] == 1000.0
     assert result.comparison.min_episodes == 1
+
+
+def test_tagging_by_role_matches_each_message_tagged_on_its_own() -> None:
+    texts = [
+        "I miss you",
+        "i don't miss you",
+        None,
+        "are you ok??",
+        "I miss you",
+        "sorry, I was wrong",
+        "please talk to me",
+        "ok",
+    ]
+    roles = ["them", "them", "them", "me", "me", "them", "me", "them"]
+    messages = pl.DataFrame({"role": roles, "text": texts}, schema_overrides={"text": pl.String})
+    plan = {"me": ("pleading", "checking"), "them": ("missing", "apology")}
+    where = pl.Series([True, True, True, True, True, None, True, False])
+    tags = _tag_by_role(messages, pl.lit(where), plan, ["en"])
+    assert tags.columns == ["apology", "checking", "missing", "pleading"]
+    norm = normalised(pl.col("text"))
+    expected = messages.with_columns(where.fill_null(False).alias("_where")).select(
+        (
+            signal_expr(c, norm, languages=["en"])
+            & pl.col("text").is_not_null()
+            & pl.col("_where")
+            & pl.col("role").is_in([r for r, cats in plan.items() if c in cats])
+        ).alias(c)
+        for c in tags.columns
+    )
+    assert tags.to_dict(as_series=False) == expected.to_dict(as_series=False)
+    assert tags["missing"].to_list() == [True, False, False, False, False, False, False, False]
+    assert tags["checking"][3]
+    assert tags["pleading"][6]

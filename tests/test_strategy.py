@@ -57,6 +57,28 @@ def test_rules_at_their_thresholds() -> None:
     assert classify(_counts(longest_silence_hours=48.0), "qqqq") == "let_go"  # she wrote little
 
 
+def test_a_chase_needs_a_share_of_the_days() -> None:
+    busy = _counts(her_per_day=15.0, longest_silence_hours=30.0)
+    month = "qqqqqqqqqqqqPqqqqqqqqqqqqqqPqq"  # two pleading days in a quiet month
+    assert classify(busy, month) == "let_go"  # held back on most days
+    assert classify(busy, month, settings=Settings(chase_min_share=0.0)) == "mixed"
+    assert classify(busy, "..........P.........P.........") == "mixed"  # as usual otherwise
+
+
+def test_mixed_needs_a_clear_switch_not_an_unbroken_run() -> None:
+    quiet = _counts()
+    assert classify(quiet, "PPPPq.qqq..q") == "mixed"  # chased, then mostly held back
+    assert classify(quiet, "qq.qqqPPPPPP") == "mixed"  # held back with an ordinary day
+    assert classify(quiet, "PPPPPPPPqPq.") == "chased"  # pursuit keeps coming back
+    assert classify(quiet, "PPPPPPPP....") == "chased"  # carried on as usual after
+    assert classify(quiet, "qPqPqPqPqPqP") == "chased"  # alternating is not a switch
+    strict = Settings(mixed_stray_share=0.0)
+    assert classify(quiet, "PPPPqqqqPqqq") == "mixed"
+    assert classify(quiet, "PPPPqqqqPqqq", settings=strict) == "mixed"  # split after P
+    assert classify(quiet, "PPPPqqPqqqPq", settings=strict) == "chased"
+    assert classify(quiet, "PPPPq.q..q", settings=Settings(mixed_held_share=0.7)) == "chased"
+
+
 def test_thresholds_are_settings() -> None:
     assert classify(_counts(), "qPqqPq", settings=Settings(chase_days=3)) == "let_go"
     assert classify(_counts(), "qPPPPPPP", settings=Settings(mixed_min_days=1)) == "chased"

@@ -4,12 +4,16 @@
   extreme day cannot do it alone) is at or below ``trigger_z``, or his 3-day messages
   are at or below ``trigger_share`` of his baseline, or his 3-day median reply time is
   ``latency_rise`` times his usual while his messages are at or below ``slow_trigger_share``,
-  on ``trigger_min_days`` consecutive days.
+  or his messages over the last ``long_window_days`` are at most ``long_share`` of his
+  baseline and ``long_z`` Poisson SDs below it (``week_is_low``: the slower, surer route in
+  a quiet chat), on ``trigger_min_days`` consecutive days.
 - **Onset**: the first of his low days (E <= ``onset_z``, messages at or below
   ``trigger_share`` of baseline, or replies ``latency_rise`` times slower than usual) running
   without a break into the trigger, looked for up to ``onset_lookback_days`` before it.
 - **The drop must be his** (``his_drop_is_his``): over ``evidence_days`` from a day between
-  the onset and the trigger, his replies slowed (``latency_rise``, on ``slow_days_min`` days),
+  the onset and the trigger, his replies slowed (``slow_limit``: ``latency_rise`` times his
+  usual and above his ``latency_usual_quantile``, on ``slow_days_min`` days, or once when he
+  replied on at most ``sparse_reply_days`` days while she wrote),
   or he turned away from her bids (``turn_toward_share`` of his usual rate, at least
   ``turn_toward_min_bids`` bids), or she made a bid or wrote ``unanswered_min_messages``
   messages and he did not answer at all. Otherwise it is a quiet they share (a busy week, a
@@ -92,10 +96,12 @@ def trigger_days(days: pl.DataFrame, *, settings: Settings | None = None) -> pl.
     slow_window = pl.col("latency_minutes").rolling_median(w, min_samples=1) >= (
         s.latency_rise * usual_latency
     )
+    long_low = week_is_low(s)
     drop = (
         (clipped.rolling_mean(w) <= s.trigger_z)
         | (his_ratio <= s.trigger_share)
         | (slow_window & (his_ratio <= s.slow_trigger_share))
+        | long_low
     )
     low = (
         (pl.col("engagement") <= s.onset_z)
@@ -112,6 +118,24 @@ def trigger_days(days: pl.DataFrame, *, settings: Settings | None = None) -> pl.
     )
 
 
+def slow_limit(s: Settings) -> pl.Expr:
+    """The reply time (minutes) from which his replies count as slow: ``latency_rise`` times
+    his usual (floored at ``latency_floor_minutes``) and at least his
+    ``latency_usual_quantile`` of the baseline window."""
+    usual = pl.col("baseline_latency_minutes").clip(lower_bound=s.latency_floor_minutes)
+    high = pl.col("baseline_latency_high_minutes").fill_null(0.0)
+    return pl.max_horizontal(s.latency_rise * usual, high)
+
+
+def week_is_low(s: Settings) -> pl.Expr:
+    """True when his messages over the ``long_window_days`` up to the day are at most
+    ``long_share`` of his baseline and ``long_z`` Poisson SDs below it."""
+    count = pl.col("messages").cast(pl.Float64).rolling_sum(s.long_window_days)
+    expected = pl.col("baseline_messages").rolling_sum(s.long_window_days)
+    z = (count - expected) / expected.clip(lower_bound=1.0).sqrt()
+    return ((count <= s.long_share * expected) & (z <= s.long_z)).fill_null(False)
+
+
 def _ahead(expr: pl.Expr, days: int) -> pl.Expr:
     """Sum of ``expr`` over each day and the ``days - 1`` days after it."""
     return expr.cast(pl.Float64).reverse().rolling_sum(days, min_samples=1).reverse()
@@ -122,7 +146,8 @@ def his_drop_is_his(s: Settings) -> list[pl.Expr]:
 
     Over ``evidence_days`` from the day: ``latency_ratio`` is his median reply time over his
     baseline reply time; ``her_level`` her messages over her usual. ``his_own`` is True when
-    his replies slowed to ``latency_rise`` times his usual (on ``slow_days_min`` days), when he
+    his median reply time reached ``slow_limit`` (on ``slow_days_min`` days, or on the one
+    day he replied when he replied on at most ``sparse_reply_days`` days), when he
     turned toward at most ``turn_toward_share`` of his usual share of her bids (at least
     ``turn_toward_min_bids`` of them), or when he did not reply at all while she made a bid or
     wrote ``unanswered_min_messages`` messages. Both silent, or both quieter at his usual reply
@@ -135,11 +160,14 @@ def his_drop_is_his(s: Settings) -> list[pl.Expr]:
     her_level = _ahead(pl.col("her_messages"), k) / pl.max_horizontal(
         _ahead(pl.col("her_baseline_messages"), k), pl.lit(1.0)
     )
-    usual = pl.col("baseline_latency_minutes").clip(lower_bound=s.latency_floor_minutes)
-    slow_days = _ahead((pl.col("latency_minutes") >= s.latency_rise * usual).fill_null(False), k)
-    slowed = (latency >= s.latency_rise).fill_null(False) & (slow_days >= s.slow_days_min)
+    limit = slow_limit(s)
+    slow_days = _ahead((pl.col("latency_minutes") >= limit).fill_null(False), k)
     bids = _ahead(pl.col("bids"), k)
     she_wrote = (bids >= 1) | (_ahead(pl.col("her_messages"), k) >= s.unanswered_min_messages)
+    reply_days = _ahead(pl.col("latency_minutes").is_not_null(), k)
+    sparse = (reply_days <= s.sparse_reply_days) & she_wrote
+    ahead = pl.col("latency_minutes").reverse().rolling_median(k, min_samples=1).reverse()
+    slowed = (ahead >= limit).fill_null(False) & ((slow_days >= s.slow_days_min) | sparse)
     unanswered = latency.is_null() & she_wrote
     turn_toward = _ahead(pl.col("turned_toward"), k) / bids
     turned_away = (

@@ -27,8 +27,7 @@ from pullaway.analysis.signals import (
     CATEGORIES,
     EXTRA_COLUMNS,
     detect_language,
-    normalised,
-    signal_expr,
+    tag_texts,
 )
 from pullaway.analysis.strategy import ChatFrames, her_strategy
 from pullaway.analysis.structure import structure
@@ -239,24 +238,23 @@ def _tag_by_role(
 ) -> pl.DataFrame:
     """One Boolean column per planned category, aligned with ``messages``.
 
-    Only the rows of ``where`` and only each person's planned categories are matched, and
-    each distinct text once ("ok", "lol" and "haha" repeat thousands of times).
+    Only the rows of ``where`` and only each person's planned categories are matched
+    (``tag_texts`` matches each distinct text once: "ok", "lol" and "haha" repeat thousands
+    of times), and the answers are scattered back to their rows; other rows are False.
     """
     columns = sorted({c for cats in plan.values() for c in cats})
-    keyed = messages.select("role", "text", where.alias("_where"))
-    parts = []
+    keyed = messages.select("role", "text", where.fill_null(False).alias("_where"))
+    tags = {c: pl.repeat(False, messages.height, eager=True).alias(c) for c in columns}
     for role, categories in plan.items():
-        texts = keyed.filter(pl.col("_where") & (pl.col("role") == role)).select(
-            pl.col("text").unique().drop_nulls()
-        )
-        norm = normalised(pl.col("text")).alias("_norm")
-        tagged = texts.with_columns(norm).with_columns(
-            signal_expr(c, pl.col("_norm"), languages=languages).alias(c) for c in categories
-        )
-        parts.append(tagged.drop("_norm").with_columns(pl.lit(role).alias("role")))
-    tags = pl.concat(parts, how="diagonal")
-    joined = keyed.join(tags, on=["role", "text"], how="left", maintain_order="left")
-    return joined.select((pl.col(c).fill_null(False) & pl.col("_where")).alias(c) for c in columns)
+        rows = keyed.select(
+            pl.int_range(pl.len(), dtype=pl.UInt32).filter(
+                pl.col("_where") & (pl.col("role") == role)
+            )
+        ).to_series()
+        found = tag_texts(keyed["text"].gather(rows), categories, languages=languages)
+        for c in categories:
+            tags[c] = tags[c].scatter(rows, found[c])
+    return pl.DataFrame([tags[c] for c in columns])
 
 
 def _tag_windows(

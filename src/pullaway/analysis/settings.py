@@ -74,6 +74,15 @@ class Settings:
     replies before (or without) a deep fall in his message count."""
     trigger_window_days: int = 3
     """Length of the rolling window of the trigger, in days."""
+    long_window_days: int = 7
+    """... or when over the last this many days his messages are at or below
+    ``long_share`` of his baseline and below it by ``long_z`` Poisson standard deviations
+    (sqrt of the expected count): in a quiet chat (3 a day) three days prove little, while a
+    week at a third of his usual does. This also finds shallow drops in busy chats."""
+    long_share: float = 0.6
+    """Largest share of his baseline messages over ``long_window_days`` for that trigger."""
+    long_z: float = -3.0
+    """Largest Poisson z ((count - expected) / sqrt(expected)) over ``long_window_days``."""
     trigger_min_days: int = 3
     """Consecutive trigger days needed to start an episode."""
     onset_z: float = -2.0
@@ -86,9 +95,18 @@ class Settings:
     """His drop is his when over those days his median reply time is at least this many times
     his usual (baseline median) reply time: in a busy week or a holiday both write less but
     answer each other as fast as ever; when he pulls away he also answers slowly."""
+    latency_usual_quantile: float = 0.9
+    """A reply time counts as slow only when it is also above this quantile of his daily
+    reply times over his baseline window: in a quiet chat his usual days already vary
+    tenfold (a reply at lunch, one after work), so ``latency_rise`` times his median is no
+    sign; in a busy chat this quantile sits below that and changes nothing."""
     slow_days_min: int = 2
     """... and on at least this many of those days his own median reply time was that slow,
-    so one reply held over a holiday or a night does not make the case on its own."""
+    so one reply held over a holiday or a night does not make the case on its own ..."""
+    sparse_reply_days: int = 1
+    """... unless he replied at all on at most this many of those days while she wrote (a
+    bid, or ``unanswered_min_messages``): then one slow reply is his, as no reply at all is.
+    In a quiet chat a withdrawal often shows as a single late answer in four days."""
     turn_toward_share: float = 0.25
     """His drop is also his when over those days he turned toward (answered with a real reply)
     at most this share of the rate at which he answered her bids in his baseline window ...
@@ -139,12 +157,23 @@ class Settings:
     """... together with this many double texts that day; or any pleading or checking
     message from her that day."""
     chase_days: int = 2
-    """Chased: at least this many pursuit days in the episode (fewer: let go or mixed)."""
+    """Chased: at least this many pursuit days in the episode (fewer: let go or mixed) ..."""
+    chase_min_share: float = 0.2
+    """... that are also at least this share of the episode's days: a pleading message on two
+    days of a month she otherwise spent quiet is not a chase."""
     mixed_min_days: int = 2
-    """Mixed: a stretch of at least this many held-back days before her first or after her
-    last pursuit day ..."""
+    """Mixed: the episode splits into a pursuit part and a held-back part (either order) whose
+    held-back days number at least this many ..."""
     mixed_share: float = 0.25
-    """... that is also at least this share of the episode's days."""
+    """... and at least this share of the episode's days ..."""
+    mixed_held_share: float = 0.5
+    """... and at least this share of that part's days ..."""
+    mixed_stray_share: float = 0.2
+    """... with pursuit on at most this share of that part's days (a stray pleading message
+    does not undo a held-back stretch; a switch must be clear)."""
+    let_go_held_share: float = 0.5
+    """Let go (without a chase): she held back on at least this share of the episode's days,
+    or her messages a day were low over the episode, or she had one long silence."""
 
     return_window_days: int = 7
     """A return must be followed by this many days of recovery."""

@@ -9,12 +9,14 @@ pleading or checking message of hers, or ``chase_double_texts_per_day`` double t
 with an unanswered run of ``chase_streak`` bursts; a **held-back day** has no pursuit and at
 most ``space_share`` of her usual messages. Then:
 
-- **chased**: ``chase_days`` pursuit days or more, without a held-back stretch before the
-  first or after the last of them;
-- **mixed**: pursuit days and a held-back stretch of at least ``mixed_min_days`` and
-  ``mixed_share`` of the window before the first or after the last (one, then the other);
-- **let_go**: fewer pursuit days, and her messages a day at most ``space_share`` of her usual
-  or one silence of hers of ``space_min_silence_hours``;
+- a **chase** needs ``chase_days`` pursuit days that are also ``chase_min_share`` of the days;
+- **mixed**: a chase, and the days split at one day into a pursuit part and a clearly
+  held-back part, in either order (she held back, then chased, or the other way round; see
+  ``is_switch``);
+- **chased**: a chase without such a switch;
+- **let_go**: no chase, and she held back on ``let_go_held_share`` of the days, or her
+  messages a day were at most ``space_share`` of her usual, or one silence of hers lasted
+  ``space_min_silence_hours``;
 - **mixed** otherwise.
 
 Episode-wide counts alone mislead here: while he is silent, each new conversation she starts
@@ -200,37 +202,49 @@ def her_days(
 def classify(counts: StrategyCounts, days: str, *, settings: Settings | None = None) -> Strategy:
     """The label for ``counts`` and her ``days`` (one letter a day, see ``her_days``).
 
-    - **chased**: at least ``chase_days`` pursuit days, and no stretch of held-back days
-      before the first or after the last of them as long as ``mixed_min_days`` and
-      ``mixed_share`` of the episode;
-    - **mixed**: pursuit days and such a held-back stretch (one, then the other);
-    - **let_go**: fewer pursuit days, and her messages a day at most ``space_share`` of her
-      usual or a silence of hers of ``space_min_silence_hours``;
-    - **mixed** otherwise (she carried on as usual).
+    - a **chase** needs ``chase_days`` pursuit days that are also ``chase_min_share`` of the
+      days; then **mixed** when the days split into a pursuit part and a clearly held-back
+      part, in either order (``is_switch``), **chased** otherwise;
+    - without a chase, **let_go** when she held back on ``let_go_held_share`` of the days, or
+      her messages a day were at most ``space_share`` of her usual, or she had a silence of
+      ``space_min_silence_hours``; **mixed** otherwise (she carried on as usual).
 
     >>> c = StrategyCounts(2, 0.2, 20.0, 0, 1, 0, 0, 96.0, 2.0)
     >>> classify(c, "qq.qqqqq"), classify(c, "qPPPPPPP"), classify(c, "qqqqPPPP")
     ('let_go', 'chased', 'mixed')
     """
     s = settings or Settings()
-    if days.count(PURSUIT) >= s.chase_days:
-        first, last = days.index(PURSUIT), days.rindex(PURSUIT)
-        stretch = max(_longest(days[:first], HELD_BACK), _longest(days[last + 1 :], HELD_BACK))
-        mixed = stretch >= max(s.mixed_min_days, s.mixed_share * len(days))
-        return "mixed" if mixed else "chased"
+    pursuit = days.count(PURSUIT)
+    if pursuit >= max(s.chase_days, s.chase_min_share * len(days)):
+        return "mixed" if is_switch(days, settings=s) else "chased"
+    held = days.count(HELD_BACK) >= s.let_go_held_share * len(days)
     quiet = counts.her_per_day <= s.space_share * counts.her_baseline_per_day
     silent = counts.longest_silence_hours >= s.space_min_silence_hours
-    return "let_go" if quiet or silent else "mixed"
+    return "let_go" if held or quiet or silent else "mixed"
 
 
-def _longest(days: str, letter: str) -> int:
-    """Longest run of ``letter`` in ``days``.
+def is_switch(days: str, *, settings: Settings | None = None) -> bool:
+    """True when ``days`` split at one day into a pursuit part (``chase_days`` pursuit days)
+    and a held-back part, in either order. The held-back part has ``mixed_min_days`` and
+    ``mixed_share`` of all days held back, held back on ``mixed_held_share`` of its own days,
+    and pursuit on at most ``mixed_stray_share`` of them.
 
-    >>> _longest("qq.qqq.", "q")
-    3
+    >>> is_switch("PPPPPPqq"), is_switch("PPPPq.qqPq"), is_switch("PPPPPPq."), is_switch("qPqPqP")
+    (True, True, False, False)
     """
-    runs = (sum(1 for _ in group) for key, group in itertools.groupby(days) if key == letter)
-    return max(runs, default=0)
+    s = settings or Settings()
+    need = max(s.mixed_min_days, s.mixed_share * len(days))
+    for k in range(1, len(days)):
+        for chase, held in ((days[:k], days[k:]), (days[k:], days[:k])):
+            quiet = held.count(HELD_BACK)
+            if (
+                chase.count(PURSUIT) >= s.chase_days
+                and quiet >= need
+                and quiet >= s.mixed_held_share * len(held)
+                and held.count(PURSUIT) <= s.mixed_stray_share * len(held)
+            ):
+                return True
+    return False
 
 
 def _her_bursts(bursts: pl.DataFrame) -> pl.DataFrame:

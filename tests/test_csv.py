@@ -13,17 +13,11 @@ from hypothesis import strategies as st
 
 from conftest import CORPORA, FIXTURES
 from pullaway.errors import ChatNotFoundError, ParseError, PullawayError
-from pullaway.importers import registry, sniff
 from pullaway.importers.csv import _cells_exact, _cells_fast, parse
 from pullaway.testing import (
     assert_lines_accounted,
-    assert_result_equal,
     fixture_inputs,
-    fixture_stem,
     golden_files,
-    input_for,
-    read_golden,
-    write_golden,
 )
 
 if TYPE_CHECKING:
@@ -42,24 +36,6 @@ def write(tmp_path: Path, text: str, name: str = "chat.csv") -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path
-
-
-@pytest.mark.parametrize("expected", GOLDEN, ids=fixture_stem)
-def test_import_matches_golden(expected: Path, update_golden: bool) -> None:
-    result = registry()["csv"].parse(input_for(expected))  # no zone: naive times keep no offset
-    if update_golden:
-        write_golden(expected, result)
-    assert_result_equal(result, read_golden(expected))
-    assert_lines_accounted(result)
-
-
-def test_every_input_has_a_golden_file() -> None:
-    assert len(GOLDEN) == len(inputs()) >= 5
-
-
-@pytest.mark.parametrize("source", inputs(), ids=lambda p: p.name)
-def test_sniff_picks_csv(source: Path) -> None:
-    assert sniff(source).name == "csv"
 
 
 def test_multi_line_rows_are_one_record_each() -> None:

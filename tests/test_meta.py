@@ -21,10 +21,6 @@ from pullaway.importers._json import _wall_clock_from_os
 from pullaway.importers._meta import classify, repair_mojibake
 from pullaway.testing import (
     assert_lines_accounted,
-    assert_result_equal,
-    input_for,
-    read_golden,
-    write_golden,
 )
 
 if TYPE_CHECKING:
@@ -48,26 +44,6 @@ def inputs() -> list[Path]:
         for p in (FIXTURES / f).iterdir()
         if not p.name.endswith(".expected.json")
     )
-
-
-@pytest.mark.parametrize(
-    "expected", GOLDEN, ids=lambda p: f"{p.parent.name}/{p.name.split('.')[0]}"
-)
-def test_import_matches_golden(expected: Path, update_golden: bool) -> None:
-    result = registry()[expected.parent.name].parse(input_for(expected))
-    if update_golden:
-        write_golden(expected, result)
-    assert_result_equal(result, read_golden(expected))
-    assert_lines_accounted(result)
-
-
-def test_every_input_has_a_golden_file() -> None:
-    assert len(GOLDEN) == len(inputs()) >= 6
-
-
-@pytest.mark.parametrize("source", inputs(), ids=lambda p: f"{p.parent.name}/{p.name}")
-def test_sniff_names_the_folder(source: Path) -> None:
-    assert sniff(source).name == source.parent.name
 
 
 @pytest.mark.parametrize("source", inputs(), ids=lambda p: f"{p.parent.name}/{p.name}")

@@ -16,18 +16,13 @@ from hypothesis import strategies as st
 
 from conftest import CORPORA, FIXTURES
 from pullaway.errors import ChatNotFoundError, ParseError, PullawayError
-from pullaway.importers import Sample, registry, sniff
+from pullaway.importers import Sample, sniff
 from pullaway.importers.signal import parse
 from pullaway.importers.signal import sniff as signal_sniff
 from pullaway.testing import (
     assert_lines_accounted,
-    assert_result_equal,
     fixture_inputs,
-    fixture_stem,
     golden_files,
-    input_for,
-    read_golden,
-    write_golden,
 )
 
 if TYPE_CHECKING:
@@ -40,24 +35,6 @@ CHAT_MINER = CORPORA / "chat-miner"
 
 def inputs() -> list[Path]:
     return fixture_inputs(FOLDER)
-
-
-@pytest.mark.parametrize("expected", GOLDEN, ids=fixture_stem)
-def test_import_matches_golden(expected: Path, update_golden: bool) -> None:
-    result = registry()["signal"].parse(input_for(expected))
-    if update_golden:
-        write_golden(expected, result)
-    assert_result_equal(result, read_golden(expected))
-    assert_lines_accounted(result)
-
-
-def test_every_input_has_a_golden_file() -> None:
-    assert len(GOLDEN) == len(inputs()) >= 3
-
-
-@pytest.mark.parametrize("source", inputs(), ids=lambda p: p.name)
-def test_sniff_picks_signal(source: Path) -> None:
-    assert sniff(source).name == "signal"
 
 
 def test_data_json_is_preferred_and_matches_chat_md() -> None:

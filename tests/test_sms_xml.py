@@ -15,17 +15,12 @@ from hypothesis import strategies as st
 
 from conftest import FIXTURES
 from pullaway.errors import ChatNotFoundError, ParseError, PullawayError
-from pullaway.importers import registry, sniff
+from pullaway.importers import sniff
 from pullaway.importers.sms_xml import _repaired_chunks, _Repairs, parse
 from pullaway.testing import (
     assert_lines_accounted,
-    assert_result_equal,
     fixture_inputs,
-    fixture_stem,
     golden_files,
-    input_for,
-    read_golden,
-    write_golden,
 )
 
 if TYPE_CHECKING:
@@ -40,27 +35,6 @@ DEFAULT_ZONE = "America/New_York"
 
 def inputs() -> list[Path]:
     return fixture_inputs(FOLDER)
-
-
-@pytest.mark.parametrize("expected", GOLDEN, ids=fixture_stem)
-def test_import_matches_golden(expected: Path, update_golden: bool) -> None:
-    source = input_for(expected)
-    result = registry()["sms_xml"].parse(
-        source, timezone=ZONES.get(fixture_stem(source), DEFAULT_ZONE)
-    )
-    if update_golden:
-        write_golden(expected, result)
-    assert_result_equal(result, read_golden(expected))
-    assert_lines_accounted(result)
-
-
-def test_every_input_has_a_golden_file() -> None:
-    assert len(GOLDEN) == len(inputs()) >= 5
-
-
-@pytest.mark.parametrize("source", inputs(), ids=lambda p: p.name)
-def test_sniff_picks_sms_xml(source: Path) -> None:
-    assert sniff(source).name == "sms_xml"
 
 
 def test_differently_written_numbers_are_one_contact() -> None:

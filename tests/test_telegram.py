@@ -13,17 +13,12 @@ from hypothesis import strategies as st
 
 from conftest import FIXTURES
 from pullaway.errors import ChatNotFoundError, ParseError, PullawayError
-from pullaway.importers import registry, sniff
+from pullaway.importers import sniff
 from pullaway.importers.telegram import DELETED_ACCOUNT, parse
 from pullaway.testing import (
     assert_lines_accounted,
-    assert_result_equal,
     fixture_inputs,
-    fixture_stem,
     golden_files,
-    input_for,
-    read_golden,
-    write_golden,
 )
 
 if TYPE_CHECKING:
@@ -35,24 +30,6 @@ GOLDEN = golden_files(FOLDER)
 
 def inputs() -> list[Path]:
     return fixture_inputs(FOLDER)
-
-
-@pytest.mark.parametrize("expected", GOLDEN, ids=fixture_stem)
-def test_import_matches_golden(expected: Path, update_golden: bool) -> None:
-    result = registry()["telegram"].parse(input_for(expected))
-    if update_golden:
-        write_golden(expected, result)
-    assert_result_equal(result, read_golden(expected))
-    assert_lines_accounted(result)
-
-
-def test_every_input_has_a_golden_file() -> None:
-    assert len(GOLDEN) == len(inputs()) >= 4
-
-
-@pytest.mark.parametrize("source", inputs(), ids=lambda p: p.name)
-def test_sniff_picks_telegram(source: Path) -> None:
-    assert sniff(source).name == "telegram"
 
 
 def test_entities_join_without_separator_and_kinds() -> None:

@@ -21,13 +21,8 @@ from pullaway.importers.whatsapp import parse
 from pullaway.importers.whatsapp import sniff as sniff_whatsapp
 from pullaway.testing import (
     assert_lines_accounted,
-    assert_result_equal,
     fixture_inputs,
-    fixture_stem,
     golden_files,
-    input_for,
-    read_golden,
-    write_golden,
 )
 
 if TYPE_CHECKING:
@@ -36,25 +31,6 @@ if TYPE_CHECKING:
 FOLDER = FIXTURES / "whatsapp"
 GOLDEN = golden_files(FOLDER)
 INPUTS = fixture_inputs(FOLDER)
-
-
-@pytest.mark.parametrize("expected", GOLDEN, ids=fixture_stem)
-def test_import_matches_golden(expected: Path, update_golden: bool) -> None:
-    result = parse(input_for(expected))
-    assert_lines_accounted(result)
-    if update_golden:
-        write_golden(expected, result)
-    assert_result_equal(result, read_golden(expected))
-
-
-@pytest.mark.parametrize("source", INPUTS, ids=lambda p: p.name)
-def test_every_fixture_sniffs_as_whatsapp(source: Path) -> None:
-    assert sniff(source).name == "whatsapp"
-
-
-def test_every_input_has_a_golden_file_or_is_an_error_case() -> None:
-    without = {p.name for p in INPUTS} - {input_for(g).name for g in GOLDEN}
-    assert without == {"ambiguous.txt"}
 
 
 def write(tmp_path: Path, text: str, name: str = "chat.txt") -> Path:

@@ -1,0 +1,74 @@
+"""Every importer against its golden fixtures, and the fixture folders as a sniffing corpus.
+
+One small realistic export per variant lives in tests/fixtures/<format>/ next to its
+``.expected.json``; ``pytest --update-golden`` rewrites the expected files for review.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from conftest import FIXTURES
+from pullaway.importers import registry, sniff
+from pullaway.testing import (
+    assert_lines_accounted,
+    assert_result_equal,
+    fixture_inputs,
+    fixture_stem,
+    golden_files,
+    input_for,
+    read_golden,
+    write_golden,
+)
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+FORMATS = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir())
+GOLDEN = [g for f in FORMATS for g in golden_files(FIXTURES / f)]
+INPUTS = [i for f in FORMATS for i in fixture_inputs(FIXTURES / f)]
+# Inputs that exist to fail, so they have no golden file.
+ERROR_CASES = {"whatsapp/ambiguous.txt"}
+# SMS backups hold UTC instants: the zone each fixture's phone was in when its golden was written.
+SMS_ZONES = {"drafts_failed": "Europe/London", "surrogate_pairs": "Europe/Berlin"}
+SMS_DEFAULT_ZONE = "America/New_York"
+
+
+def case_id(path: Path) -> str:
+    return f"{path.parent.name}/{fixture_stem(path)}"
+
+
+def parse_options(expected: Path) -> dict[str, Any]:
+    if expected.parent.name == "sms_xml":
+        return {"timezone": SMS_ZONES.get(fixture_stem(expected), SMS_DEFAULT_ZONE)}
+    return {}
+
+
+@pytest.fixture(autouse=True)
+def utc_machine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sources in UTC without --timezone use the computer's zone: UTC when goldens were made."""
+    monkeypatch.setenv("TZ", "UTC")
+
+
+@pytest.mark.parametrize("expected", GOLDEN, ids=case_id)
+def test_import_matches_golden(expected: Path, update_golden: bool) -> None:
+    result = registry()[expected.parent.name].parse(input_for(expected), **parse_options(expected))
+    assert_lines_accounted(result)
+    if update_golden:
+        write_golden(expected, result)
+    assert_result_equal(result, read_golden(expected))
+
+
+@pytest.mark.parametrize("source", INPUTS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_sniff_names_the_folder(source: Path) -> None:
+    assert sniff(source).name == source.parent.name
+
+
+@pytest.mark.parametrize("name", FORMATS)
+def test_every_input_has_a_golden_file_or_is_an_error_case(name: str) -> None:
+    inputs = {f"{name}/{p.name}" for p in fixture_inputs(FIXTURES / name)}
+    described = {f"{name}/{input_for(g).name}" for g in golden_files(FIXTURES / name)}
+    assert inputs - described == {c for c in ERROR_CASES if c.startswith(f"{name}/")}
+    assert len(described) >= 2

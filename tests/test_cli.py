@@ -226,3 +226,25 @@ def test_a_file_with_no_messages_is_an_error(run, tmp_path: Path) -> None:  # ty
     assert "no messages found as signal (2 lines skipped; line 1:" in err
     code, out, _ = run("chats", "--json")
     assert json.loads(out)["chats"] == []
+
+
+def test_app_command_prints_its_secret_url_first(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    import httpx
+
+    command = [sys.executable, "-m", "pullaway.cli", "app", "--no-browser"]
+    command += ["--store", str(tmp_path / "app.db")]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as proc:
+        try:
+            assert proc.stdout is not None
+            url = proc.stdout.readline().strip()
+            assert url.startswith("http://127.0.0.1:")
+            assert "/s/" in url
+            with httpx.Client(trust_env=False, timeout=10) as client:  # no proxy for loopback
+                assert client.get(url).status_code == 200
+                assert client.get(url.split("/s/")[0] + "/").status_code == 403
+        finally:
+            proc.terminate()
+    assert (tmp_path / "app.db").exists()

@@ -402,11 +402,15 @@ def app_(
     no_browser: Annotated[
         bool, typer.Option("--no-browser", help="Do not open a browser.")
     ] = False,
+    store: Annotated[
+        Path | None,
+        typer.Option("--store", help="Store file (same as the global --store)."),
+    ] = None,
 ) -> None:
     """Open the local web app (127.0.0.1 only, with a per-launch secret)."""
     from pullaway.web.server import serve
 
-    serve(_state.store_path, port=port, open_browser=not no_browser)
+    serve(store or _state.store_path, port=port, open_browser=not no_browser)
 
 
 app.command("simulate")(simulate_command)

@@ -22,18 +22,8 @@ from pullaway.analysis import analyze
 from pullaway.report.html import render_report
 from pullaway.simulate import simulate
 from pullaway.simulate.writers import write_export
+from pullaway.testing import CHROMIUM, CHROMIUM_ARGS
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
@@ -83,7 +73,7 @@ def main() -> None:
         proc, url = start_server(folder / "store.db")
         try:
             with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                browser = pw.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
                 page = browser.new_page(viewport=DESKTOP)
                 page.goto(url + "import")
                 shoot(page, out, "import")

@@ -21,23 +21,13 @@ import polars as pl
 import pytest
 
 from pullaway.simulate import simulate
+from pullaway.testing import CHROMIUM, CHROMIUM_ARGS
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from playwright.sync_api import Browser, Page
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 XSS_LINES = (
     "<script>alert(1)</script>",
     "<img src=x onerror=alert(1)>",
@@ -51,7 +41,7 @@ XSS_LINES = (
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="needs the system Chromium at /usr/bin/chromium"
+        not Path(CHROMIUM).exists(), reason="needs the system Chromium at /usr/bin/chromium"
     ),
 ]
 
@@ -155,7 +145,7 @@ def browser() -> Iterator[Browser]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
         yield b
         b.close()
 

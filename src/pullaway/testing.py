@@ -103,3 +103,18 @@ def input_for(expected: Path) -> Path:
         msg = f"{expected}: expected one input named {stem!r}, found {found}"
         raise AssertionError(msg)
     return found[0]
+
+
+# The system Chromium (Debian's package; never a downloaded browser) and the flags that keep it
+# quiet on a closed network: no background requests, no updates, no sync.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = (
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)

@@ -1,11 +1,14 @@
 """Accuracy benchmark: simulate chats with known truth, export, re-import, analyse, score.
 
-    .venv/bin/python bench/accuracy.py --n 200 --jobs 2 --seed 1
+    .venv/bin/python bench/accuracy.py --n 200 --jobs 2 --seed 1 [--set merge_gap_days=3 ...]
 
 Each history draws its language, export format (written to a temporary folder and read back
 with the real importer), texting rate, typical episode length, let-go effect and whether it
 has any pull-away at all. The analysis is ``pullaway.analysis.analyze``; the scoring lives in
 ``pullaway.simulate.scoring``. The simulator is not tuned to the detector.
+
+``--set NAME=VALUE`` (repeatable) runs the analysis with another value of a documented
+setting (docs/analysis.md), to see what a threshold is worth.
 """
 
 from __future__ import annotations
@@ -91,9 +94,10 @@ def draw_cases(n: int, seed: int) -> list[Case]:
     return cases
 
 
-def run_case(case: Case) -> dict[str, Any]:
+def run_case(case: Case, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """Simulate, export, import, analyse and score one history (runs in a worker process)."""
     from pullaway.analysis import analyze
+    from pullaway.analysis.settings import Settings
 
     started = time.perf_counter()
     chat = simulate(
@@ -119,7 +123,8 @@ def run_case(case: Case) -> dict[str, Any]:
                 clock=case.clock,  # type: ignore[arg-type]
             )
             messages = sniff(path).parse(path).messages
-        found = analyze(messages, me=truth["chat"]["me"]).to_json()
+        settings = Settings.from_json(overrides)
+        found = analyze(messages, me=truth["chat"]["me"], settings=settings).to_json()
     except Exception as exc:
         found = {"episodes": [], "now": {}, "comparison": {}}
         result["error"] = f"{type(exc).__name__}: {exc}"
@@ -278,6 +283,26 @@ def _recall_by_episode(rows: list[dict[str, Any]]) -> Table:
     return table
 
 
+def _overrides(pairs: list[str]) -> dict[str, Any]:
+    """``["trigger_z=-2.5"]`` -> ``{"trigger_z": -2.5}``, checked against the Settings fields.
+
+    >>> _overrides(["trigger_z=-2.5", "end_run_days=4"])
+    {'trigger_z': -2.5, 'end_run_days': 4}
+    """
+    from pullaway.analysis.settings import Settings
+
+    values: dict[str, Any] = {}
+    for pair in pairs:
+        name, _, raw = pair.partition("=")
+        values[name.strip()] = json.loads(raw) if raw.strip() else None
+    known = Settings.describe()
+    unknown = sorted(set(values) - set(known))
+    if unknown:
+        raise SystemExit(f"error: unknown setting(s) {', '.join(unknown)}; see docs/analysis.md")
+    Settings.from_json(values)  # raises on a value of the wrong type
+    return values
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--n", type=int, default=200, help="number of histories (default 200)")
@@ -285,6 +310,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1, help="seed of the parameter draw")
     parser.add_argument("--out", type=Path, help="write every history's scores as JSON here")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="analyse with another value of a setting (repeatable)",
+    )
     args = parser.parse_args(argv)
     console = Console()
     try:
@@ -295,11 +327,15 @@ def main(argv: list[str] | None = None) -> int:
             "the accuracy benchmark needs the analysis core"
         )
         return 2
+    overrides = _overrides(args.set)
+    if overrides:
+        console.print(f"settings changed: {overrides}")
     cases = draw_cases(args.n, args.seed)
     started = time.perf_counter()
     rows: list[dict[str, Any]] = []
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-        for done, row in enumerate(pool.map(run_case, cases), start=1):
+        runs = pool.map(run_case, cases, [overrides] * len(cases))
+        for done, row in enumerate(runs, start=1):
             rows.append(row)
             if done % 20 == 0 or done == len(cases):
                 console.print(f"[dim]{done}/{len(cases)} histories[/]")

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 
 import numpy as np
-import polars as pl
 import pytest
 
 from _chatgen import ME, analysed, make_chat, onset_of, plan_days
 from pullaway.analysis import Settings, analyze
-from pullaway.analysis.episodes import change_points, his_drop_is_his, slow_limit, week_is_low
+from pullaway.analysis.episodes import change_points
+from pullaway.analysis.withdrawal import (
+    DayData,
+    day_evidence,
+    most_likely_states,
+    reply_evidence,
+    spans,
+)
 
 
 @pytest.mark.parametrize("name", ["let_go", "chased", "ongoing", "ending"])
@@ -28,7 +33,7 @@ def test_shared_quiet_or_one_slow_day_is_not_a_pull_away(name: str) -> None:
     assert analysed(name).now.phase == "connected"
 
 
-def test_clear_when_rule_and_change_point_agree() -> None:
+def test_clear_when_model_and_change_point_agree() -> None:
     episode = analysed("let_go").episodes[0]
     assert episode.confidence == "clear"
     assert episode.depth < 0.2  # his 3-day messages fell below a fifth of his usual
@@ -93,81 +98,76 @@ def test_busy_week_is_not_a_pull_away_at_any_seed() -> None:
         assert analyze(make_chat(plan, seed=seed), me=ME).episodes == ()
 
 
-def test_evidence_that_the_drop_is_his() -> None:
-    # He answers as fast as usual, but turns away from her bids: 5 bids, none answered.
-    days = pl.DataFrame(
-        {
-            "latency_minutes": [5.0] * 6,
-            "baseline_latency_minutes": [5.0] * 6,
-            "baseline_latency_high_minutes": [8.0] * 6,
-            "her_messages": [2, 1, 1, 1, 0, 0],
-            "her_baseline_messages": [20.0] * 6,
-            "bids": [2, 1, 1, 1, 0, 0],
-            "turned_toward": [0] * 6,
-            "baseline_turn_toward": [0.9] * 6,
-        }
+def _days(his: list[float], hers: list[float], replies: list[tuple[int, float]]) -> DayData:
+    """A DayData of his and her daily counts and (day, his reply minutes or NaN) pairs."""
+    start = date(2025, 1, 1)
+    return DayData(
+        days=tuple(start + timedelta(days=i) for i in range(len(his))),
+        his=np.array(his, dtype=float),
+        hers=np.array(hers, dtype=float),
+        reply_day=np.array([d for d, _ in replies], dtype=np.int64),
+        log_reply=np.log1p(np.array([m for _, m in replies], dtype=float)),
+        unanswered=np.isnan(np.array([m for _, m in replies], dtype=float)),
     )
+
+
+def test_his_silence_while_she_writes_is_evidence_and_a_shared_silence_is_not() -> None:
+    usual = [10.0] * 60
+    keep = np.ones(61, dtype=bool)
     s = Settings()
-    assert days.select(his_drop_is_his(s))["his_own"].to_list() == [True] + [False] * 5
-    # No reply of his at all while she still writes: her messages go unanswered.
-    unanswered = days.with_columns(pl.lit(None, dtype=pl.Float64).alias("latency_minutes"))
-    assert unanswered.select(his_drop_is_his(s))["his_own"].to_list()[:4] == [True] * 4
-    # Both silent: a holiday, nothing is his.
-    holiday = unanswered.with_columns(pl.lit(0).alias("her_messages"), pl.lit(0).alias("bids"))
-    assert not any(holiday.select(his_drop_is_his(s))["his_own"])
-    # His replies 4x slower than usual on 2 of the 4 days.
-    slow = days.with_columns(pl.Series("latency_minutes", [20.0, 5.0, 20.0, 20.0, 5.0, 5.0]))
-    slow = slow.with_columns(pl.lit(1).alias("turned_toward"))
-    assert slow.select(his_drop_is_his(s))["his_own"].to_list()[:2] == [True, True]
+    his_alone = _days([*usual, 0.0], [*usual, 10.0], [])
+    both = _days([*usual, 0.0], [*usual, 0.0], [])
+    count_alone, _, _ = day_evidence(his_alone, keep, s)
+    count_both, _, _ = day_evidence(both, keep, s)
+    assert count_alone[-1] > 3.0  # ten expected, none written: strongly withdrawn
+    assert abs(count_both[-1]) < 1.0  # a holiday: nothing about him in it
+    half = _days([*usual, 5.0], [*usual, 10.0], [])
+    assert 0 < day_evidence(half, keep, s)[0][-1] < count_alone[-1]  # half: weaker evidence
 
 
-def test_slow_means_slow_for_him_and_one_late_reply_counts_when_he_barely_answers() -> None:
-    # Quiet chat: his usual days vary widely (90th percentile 60 min against a 5 min median),
-    # so replies of 20 min (4x his median) on every day are within his usual: not his drop.
-    days = pl.DataFrame(
-        {
-            "latency_minutes": [20.0, 20.0, 20.0, 20.0, 5.0, 5.0],
-            "baseline_latency_minutes": [5.0] * 6,
-            "baseline_latency_high_minutes": [60.0] * 6,
-            "her_messages": [2, 1, 1, 1, 0, 0],
-            "her_baseline_messages": [20.0] * 6,
-            "bids": [1, 0, 0, 0, 0, 0],
-            "turned_toward": [1, 0, 0, 0, 0, 0],
-            "baseline_turn_toward": [0.9] * 6,
-        }
-    )
+def test_slow_replies_and_unanswered_messages_are_evidence() -> None:
+    replies = [(day, 5.0 + day % 3) for day in range(30)]
+    keep = np.ones(32, dtype=bool)
     s = Settings()
-    assert not any(days.select(his_drop_is_his(s))["his_own"])
-    loose = days.with_columns(pl.lit(8.0).alias("baseline_latency_high_minutes"))
-    assert loose.select(his_drop_is_his(s))["his_own"].to_list()[:3] == [True] * 3
-    # He answered once in four days, 3 hours late, while she wrote: that one reply is his.
-    sparse = days.with_columns(
-        pl.Series("latency_minutes", [180.0, None, None, None, None, None], dtype=pl.Float64)
+    slow = _days([10.0] * 32, [10.0] * 32, [*replies, (30, 120.0), (30, 200.0)])
+    assert reply_evidence(slow, keep, s)[30] > 2.0  # 20-30x his usual 6 minutes
+    assert reply_evidence(slow, keep, s)[0] < 0  # a usual reply says "connected"
+    unanswered = _days([10.0] * 32, [10.0] * 32, [*replies, (31, float("nan"))])
+    assert reply_evidence(unanswered, keep, s)[31] > 1.0
+    few = _days([10.0] * 32, [10.0] * 32, [(0, 5.0), (31, 600.0)])
+    assert not reply_evidence(few, keep, s).any()  # too few replies to know his usual
+
+
+def test_one_bad_day_is_not_a_withdrawal_but_a_week_of_weaker_signs_is() -> None:
+    one_day = np.array([-1.0] * 20 + [5.0] + [-1.0] * 20)
+    assert not most_likely_states(one_day, start=0.001, stay=0.92).any()
+    week = np.array([-1.0] * 20 + [2.5] * 7 + [-1.0] * 20)
+    path = most_likely_states(week, start=0.001, stay=0.92)
+    assert np.flatnonzero(path).tolist() == list(range(20, 27))
+
+
+def test_a_quiet_chat_week_at_a_third_of_his_usual_is_withdrawn() -> None:
+    # Three messages a day from him, then a week of one a day with slow replies while she
+    # writes as usual.
+    rng = np.random.default_rng(5)
+    his = [float(x) for x in rng.poisson(3.0, 60)] + [1.0] * 7 + [3.0] * 30
+    hers = [float(x) for x in rng.poisson(3.0, 97)]
+    replies = [(d, float(rng.lognormal(2.0, 0.8))) for d in range(97) if not 60 <= d < 67]
+    replies += [(d, 300.0) for d in range(60, 67)]
+    days = _days(his, hers, sorted(replies))
+    path = most_likely_states(
+        sum(day_evidence(days, np.ones(97, dtype=bool), Settings())[:2]),
+        start=0.001,
+        stay=0.92,
     )
-    assert sparse.select(his_drop_is_his(s))["his_own"][0]
-    assert not sparse.select(his_drop_is_his(replace(s, sparse_reply_days=0)))["his_own"][0]
-    # Both nearly silent (she wrote one "good night"): one late reply is not enough.
-    shared = sparse.with_columns(pl.lit(0).alias("bids"), pl.lit(0).alias("her_messages"))
-    assert not any(shared.select(his_drop_is_his(s))["his_own"])
+    runs = spans(path, merge_gap_days=5, min_days=3)
+    assert len(runs) == 1
+    assert abs(runs[0][0] - 60) <= 1
+    assert runs[0][1] is not None
+    assert abs(runs[0][1] - 67) <= 1
 
 
-def test_slow_limit_is_the_larger_of_rise_and_his_usual_spread() -> None:
-    frame = pl.DataFrame(
-        {
-            "baseline_latency_minutes": [10.0, 10.0, 0.1],
-            "baseline_latency_high_minutes": [15.0, 90.0, None],
-        }
-    )
-    limits = frame.select(slow_limit(Settings()).alias("limit"))["limit"].to_list()
-    assert limits == [25.0, 90.0, 2.5]  # 2.5 x 10; his 90th percentile; 2.5 x the 1 min floor
-
-
-def test_a_week_well_below_his_usual_triggers_in_a_quiet_chat() -> None:
-    # His usual is 3 a day; a week with 4 messages (19% of 21, z = -3.7) is low, while a
-    # busy-chat week at 70% of usual is not (share above long_share).
-    quiet = pl.DataFrame({"messages": [1, 0, 1, 0, 1, 0, 1], "baseline_messages": [3.0] * 7})
-    assert quiet.select(week_is_low(Settings()).alias("low"))["low"].to_list()[-1]
-    chance = pl.DataFrame({"messages": [2, 3, 1, 2, 3, 2, 2], "baseline_messages": [3.0] * 7})
-    assert not chance.select(week_is_low(Settings()).alias("low"))["low"].to_list()[-1]  # 15/21
-    busy = pl.DataFrame({"messages": [35] * 7, "baseline_messages": [50.0] * 7})
-    assert not busy.select(week_is_low(Settings()).alias("low"))["low"].to_list()[-1]
+def test_spans_merge_close_runs_and_drop_short_ones() -> None:
+    path = np.array([0, 1, 1, 1, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 1, 1], dtype=bool)
+    assert spans(path, merge_gap_days=2, min_days=3) == [(1, 9)]
+    assert spans(path, merge_gap_days=0, min_days=2) == [(1, 4), (6, 9), (16, None)]

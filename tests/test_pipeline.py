@@ -112,7 +112,7 @@ def test_comparison_needs_five_per_group() -> None:
 
 
 def test_settings_round_trip() -> None:
-    changed = Settings(trigger_z=-2.5, thread_gap_hours=None)
+    changed = Settings(merge_gap_days=3, withdrawn_levels=(0.1, 0.4), thread_gap_hours=None)
     assert Settings.from_json(changed.to_json()) == changed
     assert all(Settings.describe().values())
 

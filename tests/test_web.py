@@ -29,6 +29,7 @@ from pullaway.model import MESSAGE_SCHEMA, with_message_ids
 from pullaway.store.db import Store
 from pullaway.web.app import create_app
 from pullaway.web.security import csrf_token
+from pullaway.web.settings_form import settings_object
 
 with warnings.catch_warnings():
     # starlette 1.10 asks for "httpx2" and warns on httpx, which the project pins.
@@ -459,11 +460,24 @@ def test_draft_check_and_hold(client: TestClient, store: Store) -> None:
 def test_settings_are_saved_and_passed_on(client: TestClient, store: Store) -> None:
     cid = chat_id(store)
     set_me(client, cid)
-    assert post(client, f"/chats/{cid}/settings", {"trigger_z": "-2.5"}).status_code == 303
-    assert store.settings(cid)["trigger_z"] == -2.5
+    rarer = {"withdrawal_start_probability": "0.002"}
+    assert post(client, f"/chats/{cid}/settings", rarer).status_code == 303
+    assert store.settings(cid)["withdrawal_start_probability"] == 0.002
     fields = client.get(f"{BASE}/chats/{cid}/settings.json").json()["fields"]
-    assert next(f for f in fields if f["name"] == "trigger_z")["changed"]
-    bad = post(client, f"/chats/{cid}/settings", {"trigger_z": "lots"})
+    assert next(f for f in fields if f["name"] == "withdrawal_start_probability")["changed"]
+    bad = post(client, f"/chats/{cid}/settings", {"withdrawal_start_probability": "lots"})
+    assert bad.status_code == 400
+
+
+def test_a_list_of_numbers_setting_is_checked_and_revived(client: TestClient, store: Store) -> None:
+    cid = chat_id(store)
+    set_me(client, cid)
+    levels = {"withdrawn_levels": "0.1,0.4"}
+    assert post(client, f"/chats/{cid}/settings", levels).status_code == 303
+    assert store.settings(cid)["withdrawn_levels"] == "0.1, 0.4"
+    assert settings_object(store.settings(cid)).withdrawn_levels == (0.1, 0.4)
+    assert client.get(f"{BASE}/chats/{cid}/now").status_code == 200
+    bad = post(client, f"/chats/{cid}/settings", {"withdrawn_levels": "half, a third"})
     assert bad.status_code == 400
 
 
@@ -597,7 +611,7 @@ def test_analysis_is_cached_until_the_chat_or_settings_change(store: Store) -> N
     for page in ("/now", "/timeline", "/compare", "/episodes/1"):
         client.get(f"{BASE}/chats/{cid}{page}")
     assert len(calls) == 1
-    post(client, f"/chats/{cid}/settings", {"trigger_z": "-2.5"})
+    post(client, f"/chats/{cid}/settings", {"withdrawal_start_probability": "0.002"})
     client.get(f"{BASE}/chats/{cid}/now")
     assert len(calls) == 2
 

@@ -1,8 +1,8 @@
 """``analyze``: the pull-away cycle of one chat, from the message table to an ``Analysis``.
 
-structure (bursts, threads, latency) -> language signals -> per-day features -> engagement
-against his baseline -> episodes (twice: the second pass leaves episode days out of the
-baseline) -> her strategy, his return and the outcome -> safety gates -> mechanisms ->
+structure (bursts, threads, latency) -> language signals -> per-day features -> episodes
+(his withdrawn days, from the two-state model) -> engagement against his baseline, episode
+days left out -> her strategy, his return and the outcome -> safety gates -> mechanisms ->
 comparison -> now. Pure: Polars in, dataclasses out, no I/O.
 """
 
@@ -158,14 +158,10 @@ def analyze(
 
 
 def frames_rules(frames: ChatFrames, s: Settings) -> tuple[ChatFrames, list[RuleEpisode]]:
-    """Two passes: episodes on a plain baseline, then on one that leaves them out."""
-    first = engagement(frames.daily, settings=s)
-    rules = detect_episodes(first, settings=s, confirm=False)
-    if rules:
-        second = engagement(frames.daily, excluded=episode_days(frames.daily, rules), settings=s)
-        rules = detect_episodes(second, settings=s)
-        first = second
-    return frames.with_daily(first), rules
+    """His episodes, and the daily frame whose baselines leave their days out."""
+    rules = detect_episodes(frames.daily, frames.bursts, settings=s)
+    excluded = episode_days(frames.daily, rules) if rules else None
+    return frames.with_daily(engagement(frames.daily, excluded=excluded, settings=s)), rules
 
 
 def _prepare(

@@ -4,8 +4,8 @@ The defaults come from the science notes (§2). They are reasoned design default
 thresholds: keep them visible and overridable. Build a variant with ``dataclasses.replace``:
 
 >>> from dataclasses import replace
->>> replace(Settings(), trigger_z=-2.5).trigger_z
--2.5
+>>> replace(Settings(), merge_gap_days=3).merge_gap_days
+3
 >>> Settings().to_json()["baseline_days"]
 28
 """
@@ -61,76 +61,39 @@ class Settings:
     weight_words: float = 0.15
     """Weight of log1p(words) in E."""
 
-    trigger_z: float = -2.0
-    """An episode can start when his 3-day mean E is at or below this."""
     trigger_share: float = 0.5
-    """... or when his 3-day messages are at or below this share of his baseline."""
+    """His return holds from a day on which he writes more than this share of his baseline
+    (see ``return_window_days``)."""
     engagement_clip: float = 4.0
-    """Daily E is clipped to ±this before rolling means, so one extreme day (one slow day
-    against a very regular baseline) cannot trigger an episode on its own."""
-    slow_trigger_share: float = 0.6
-    """... or when over the window his median reply time is ``latency_rise`` times his usual
-    and his messages are at or below this share of his baseline: a withdrawal shows in slow
-    replies before (or without) a deep fall in his message count."""
-    trigger_window_days: int = 3
-    """Length of the rolling window of the trigger, in days."""
-    long_window_days: int = 7
-    """... or when over the last this many days his messages are at or below
-    ``long_share`` of his baseline and below it by ``long_z`` Poisson standard deviations
-    (sqrt of the expected count): in a quiet chat (3 a day) three days prove little, while a
-    week at a third of his usual does. This also finds shallow drops in busy chats."""
-    long_share: float = 0.6
-    """Largest share of his baseline messages over ``long_window_days`` for that trigger."""
-    long_z: float = -3.0
-    """Largest Poisson z ((count - expected) / sqrt(expected)) over ``long_window_days``."""
-    trigger_min_days: int = 3
-    """Consecutive trigger days needed to start an episode."""
-    onset_z: float = -2.0
-    """A day with E at or below this (or messages at or below ``trigger_share`` of usual) can
-    be the first day of his withdrawal; the onset is looked for up to two days before the
-    trigger run."""
-    evidence_days: int = 4
-    """Days from a candidate onset over which the drop must be shown to be his (below)."""
-    latency_rise: float = 2.5
-    """His drop is his when over those days his median reply time is at least this many times
-    his usual (baseline median) reply time: in a busy week or a holiday both write less but
-    answer each other as fast as ever; when he pulls away he also answers slowly."""
+    """Daily E is clipped to ±this before rolling means, so one extreme day cannot decide a
+    return on its own."""
     latency_usual_quantile: float = 0.9
-    """A reply time counts as slow only when it is also above this quantile of his daily
-    reply times over his baseline window: in a quiet chat his usual days already vary
-    tenfold (a reply at lunch, one after work), so ``latency_rise`` times his median is no
-    sign; in a busy chat this quantile sits below that and changes nothing."""
-    slow_days_min: int = 2
-    """... and on at least this many of those days his own median reply time was that slow,
-    so one reply held over a holiday or a night does not make the case on its own ..."""
-    sparse_reply_days: int = 1
-    """... unless he replied at all on at most this many of those days while she wrote (a
-    bid, or ``unanswered_min_messages``): then one slow reply is his, as no reply at all is.
-    In a quiet chat a withdrawal often shows as a single late answer in four days."""
-    turn_toward_share: float = 0.25
-    """His drop is also his when over those days he turned toward (answered with a real reply)
-    at most this share of the rate at which he answered her bids in his baseline window ...
-    """
-    turn_toward_min_bids: int = 4
-    """... counted only when she made at least this many bids in those days."""
-    latency_floor_minutes: float = 1.0
-    """His usual reply time is floored at this many minutes before the ratio, so a partner who
-    usually answers within seconds does not look slow at a two-minute reply."""
-    onset_lookback_days: int = 7
-    """The onset is the first of the low days of his (E at or below ``onset_z``, messages at or
-    below ``trigger_share`` of usual, or replies ``latency_rise`` times slower than usual) that
-    run without a break into the trigger, looked for up to this many days before it: his
-    replies usually slow down days before his message count falls far enough to trigger."""
-    unanswered_min_messages: int = 3
-    """When he did not answer at all over those days, the drop is still his if she made a bid
-    (a question, a plan, ...) or wrote at least this many messages; a "good night" or two
-    into a shared silence (a holiday) is not enough."""
-    end_z: float = -1.0
-    """An episode ends on the first day of a run of days with E at or above this."""
-    end_run_days: int = 5
-    """Length of that recovery run, in days."""
-    merge_gap_days: int = 3
-    """Episodes separated by this many days or fewer are merged into one."""
+    """The quantile of his daily reply times in the baseline window reported as his "usually
+    at most" reply time (baseline_latency_high_minutes)."""
+
+    withdrawal_start_probability: float = 0.001
+    """Daily chance, before seeing the data, that a withdrawal of his begins (the two-state
+    model of docs/analysis.md): well under one a year until the data say otherwise. Lower
+    finds fewer, surer episodes."""
+    withdrawal_end_probability: float = 0.083
+    """Daily chance that a withdrawal ends (1/12: about 12 days on average)."""
+    withdrawn_levels: tuple[float, ...] = (0.05, 0.15, 0.3, 0.5)
+    """His messages when withdrawn, as shares of his usual: the model averages over these,
+    so a fall to half of his usual counts as well as a fall to silence."""
+    withdrawn_latency_factor: float = 5.0
+    """How many times slower than usual his replies are when withdrawn."""
+    latency_evidence_clip: tuple[float, float] = (-2.0, 3.0)
+    """Bounds on the evidence (log likelihood ratio) of one reply, so one odd reply time
+    cannot decide a day."""
+    unanswered_rise: float = 0.35
+    """How much larger the share of her messages he never answers is when withdrawn."""
+    shared_quiet_pseudocount: float = 1.0
+    """Her messages added to both sides of her day-against-usual ratio (the shared-activity
+    factor): when both are silent (a holiday) his silence is expected and says nothing."""
+    min_episode_days: int = 3
+    """Withdrawn runs shorter than this many days are not episodes."""
+    merge_gap_days: int = 5
+    """Withdrawn runs separated by this many days or fewer are one episode."""
     changepoint_min_size: int = 3
     """ruptures Pelt min_size: shortest segment, in days."""
     changepoint_penalty_factor: float = 1.0
@@ -235,8 +198,8 @@ class Settings:
         Unknown keys (from another pullaway version) are ignored; a value of the wrong type
         raises PullawayError naming the setting.
 
-        >>> Settings.from_json({"trigger_z": -3, "unknown": 1}).trigger_z
-        -3.0
+        >>> Settings.from_json({"engagement_clip": 3, "unknown": 1}).engagement_clip
+        3.0
         """
         defaults = cls()
         values: dict[str, Any] = {}
@@ -283,6 +246,8 @@ def _coerce(name: str, default: object, value: object) -> Any:
             return int(value)  # type: ignore[call-overload]
         if isinstance(default, float):
             return float(value)  # type: ignore[arg-type]
+        if isinstance(default, tuple):
+            return tuple(float(v) for v in value)  # type: ignore[attr-defined]
     except (TypeError, ValueError) as exc:
         msg = f"setting {name!r}: {value!r} is not a number; use a number like 3 or 2.5"
         raise PullawayError(msg) from exc

@@ -92,11 +92,32 @@ def parse_settings_form(form: typing.Mapping[str, str]) -> dict[str, Any]:
             value: Any = raw in ("on", "true", "1")
         elif raw is None or raw.strip() == "":
             continue
+        elif kind == "list" and _numbers(default):
+            value = _plain(_parse_numbers(name, raw))
         else:
             value = _parse(name, kind, raw.strip())
         if value != _plain(default):
             out[name] = value
     return out
+
+
+def _numbers(default: Any) -> bool:
+    """A list setting of numbers (``withdrawn_levels``), not of words."""
+    return bool(default) and all(isinstance(v, float | int) for v in default)
+
+
+def _parse_numbers(name: str, raw: str) -> tuple[float, ...]:
+    """``"0.1, 0.3"`` -> ``(0.1, 0.3)``; a one-line error for anything else."""
+    items = [item.strip() for item in raw.split(",") if item.strip()]
+    try:
+        numbers = tuple(float(item) for item in items)
+    except ValueError as exc:
+        msg = f"setting {name!r}: {raw!r} is not a list of numbers; enter e.g. 0.1, 0.3, 0.5"
+        raise PullawayError(msg) from exc
+    if not numbers or any(n != n or n in (float("inf"), float("-inf")) for n in numbers):
+        msg = f"setting {name!r}: {raw!r} is not a list of numbers; enter e.g. 0.1, 0.3, 0.5"
+        raise PullawayError(msg)
+    return numbers
 
 
 def _parse(name: str, kind: Kind, raw: str) -> Any:
@@ -133,6 +154,8 @@ def _revive(default: Any, value: Any) -> Any:
     if isinstance(default, timedelta):
         return timedelta(hours=float(value))
     if isinstance(default, tuple | list | frozenset | set) and isinstance(value, str):
+        if _numbers(default):
+            return type(default)(_parse_numbers("list", value))
         items = [v.strip() for v in value.split(",") if v.strip()]
         return type(default)(items)
     if isinstance(default, bool):

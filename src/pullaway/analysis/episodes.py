@@ -5,7 +5,8 @@
   never answered) and the most likely sequence of connected and withdrawn days.
 - **Episodes** are the runs of withdrawn days (``min_episode_days`` or longer, runs apart by
   ``merge_gap_days`` or fewer merged): the onset is the first withdrawn day, the end the first
-  connected day after (None while it lasts to the export end).
+  day after it whose evidence says "connected" by at least ``return_evidence`` (his return;
+  None while he stays withdrawn to the export end).
 - **Confirmation**: ruptures' Pelt (l2 cost, computed from cumulative sums; jump=1,
   min_size=3) on his daily log1p messages within ``changepoint_context_days`` of the onset,
   pen = 2·σ̂²·ln(n) with σ̂ = 1.4826·MAD(diff(x))/√2. "clear" when a change point falls within
@@ -37,7 +38,7 @@ class RuleEpisode:
     """An episode as the withdrawal model found it, before strategy and outcome."""
 
     onset: date
-    end: date | None  # first connected day after it; None while open at the export end
+    end: date | None  # the day he is clearly back; None while open at the export end
     confidence: Confidence
     depth: float  # his lowest 3-day messages as a share of his usual
 
@@ -71,8 +72,12 @@ def detect_episodes(
     log_messages = np.log1p(messages)
     depth = _three_day_share(messages, days["usual_messages"].to_numpy())
     runs = spans(days["withdrawn"].to_numpy(), merge_gap_days=0, min_days=1)
+    evidence = days["evidence"].to_numpy()
     episodes = []
-    for onset, end in runs:
+    for i, (onset, end) in enumerate(runs):
+        if end is not None:
+            limit = runs[i + 1][0] if i + 1 < len(runs) else len(dates)
+            end = _clearly_back(evidence, end, limit, s.return_evidence)
         stop = end if end is not None else len(dates)
         episodes.append(
             RuleEpisode(
@@ -83,6 +88,20 @@ def detect_episodes(
             )
         )
     return episodes
+
+
+def _clearly_back(evidence: NDArray[np.float64], end: int, limit: int, margin: float) -> int:
+    """The first day from ``end`` (before ``limit``) whose evidence is at most ``-margin``.
+
+    The model may leave the withdrawn state on a silent day (both quiet: nothing either
+    way); his return is the day his own messages clearly look connected again. ``end`` when
+    no day before ``limit`` does.
+
+    >>> _clearly_back(np.array([5.0, 0.1, -0.5, -9.0, -9.0]), 1, 5, 2.0)
+    3
+    """
+    later = np.flatnonzero(evidence[end:limit] <= -margin)
+    return end + int(later[0]) if later.size else end
 
 
 def _three_day_share(

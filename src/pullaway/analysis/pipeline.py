@@ -286,14 +286,21 @@ def _tag_windows(
 def _returns(
     frames: ChatFrames, rules: list[RuleEpisode], last_day: date, s: Settings
 ) -> list[_Returned]:
-    his = his_days(frames.daily, settings=s)
+    his = his_days(frames.daily)
     after_end = last_day + timedelta(days=1)
     found = []
     for i, rule in enumerate(rules):
         is_last = i == len(rules) - 1
         limit = rules[i + 1].onset if not is_last else after_end
         back = outcome_of(
-            frames, his, rule.onset, limit=limit, last_day=last_day, is_last=is_last, settings=s
+            frames,
+            his,
+            rule.onset,
+            end=rule.end,
+            limit=limit,
+            last_day=last_day,
+            is_last=is_last,
+            settings=s,
         )
         found.append(_Returned(rule, back, back.return_day or min(limit, after_end)))
     return found

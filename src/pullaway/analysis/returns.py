@@ -1,11 +1,10 @@
 """His return, the outcome of an episode, the "after", and Kaplan–Meier time to return.
 
-- **Return event** (notes §1, §2): the first day after onset on which he started a thread and
-  from which his engagement holds: on that day he writes more than ``trigger_share`` of his
-  usual messages (a lone "hey" is not a return), and over that day and the
-  ``return_window_days - 1`` days after it his mean E is at least ``return_z`` or his messages
-  reach ``return_share`` of his baseline. The episode's end is that day; ``days_to_return``
-  counts days from onset.
+- **Return event** (notes §1, §2): the episode's end as ``episodes`` found it: the first day
+  after his withdrawn run whose messages, reply times and answers clearly look like his usual
+  again (``return_evidence``), so a lone "hey" followed by silence is not a return, and quiet
+  days they share before he writes again are not yet his return. ``days_to_return`` counts
+  days from onset.
 - **Outcome**: ``returned``; else ``ended`` when he wrote an explicit ending (from the day
   before onset on) or was silent ``ending_silence_days`` while she made ``ending_min_bids``
   bids; else, for the last episode, ``faded`` when he has written nothing for
@@ -65,30 +64,9 @@ class ReturnResult:
     ending_said: bool = False  # True: he said it; False: a long silence after her bids
 
 
-def his_days(daily: pl.DataFrame, *, settings: Settings | None = None) -> pl.DataFrame:
-    """His daily rows with the forward recovery test used for returns."""
-    s = settings or Settings()
-    w = s.return_window_days
-    his = daily.filter(pl.col("person") == "them").sort("day")
-
-    def forward(expr: pl.Expr) -> pl.Expr:
-        return expr.reverse().rolling_sum(w).reverse()
-
-    mean_e = forward(pl.col("engagement").clip(-s.engagement_clip, s.engagement_clip)) / w
-    level = forward(pl.col("messages").cast(pl.Float64)) / forward(pl.col("baseline_messages"))
-    today = pl.col("messages") > s.trigger_share * pl.col("baseline_messages")
-    holds = ((mean_e >= s.return_z) | (level >= s.return_share)) & today
-    return his.with_columns(holds.fill_null(False).alias("holds"))
-
-
-def find_return(his: pl.DataFrame, onset: date, limit: date) -> date | None:
-    """First day in (onset, limit) on which he started a thread and recovery holds."""
-    candidates = his.filter(
-        pl.col("day").is_between(onset + timedelta(days=1), limit, closed="left")
-        & (pl.col("initiations") > 0)
-        & pl.col("holds")
-    )
-    return candidates["day"][0] if candidates.height else None
+def his_days(daily: pl.DataFrame) -> pl.DataFrame:
+    """His daily rows, oldest first."""
+    return daily.filter(pl.col("person") == "them").sort("day")
 
 
 def ending_day(
@@ -123,18 +101,20 @@ def outcome_of(
     his: pl.DataFrame,
     onset: date,
     *,
+    end: date | None,
     limit: date,
     last_day: date,
     is_last: bool,
     settings: Settings | None = None,
 ) -> ReturnResult:
-    """Return, outcome and after of the episode starting at ``onset``.
+    """Return, outcome and after of the episode from ``onset`` to ``end`` (his first connected
+    day after it, None while withdrawn to the export end).
 
     ``limit`` is the next episode's onset (or the day after the export end), ``last_day`` the
     export's last day.
     """
     s = settings or Settings()
-    back = find_return(his, onset, limit)
+    back = end if end is not None and onset < end < limit else None
     if back is not None:
         after = after_return(frames, his, onset, back, last_day=last_day, settings=s)
         days = float((back - onset).days)

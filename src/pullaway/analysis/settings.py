@@ -61,12 +61,6 @@ class Settings:
     weight_words: float = 0.15
     """Weight of log1p(words) in E."""
 
-    trigger_share: float = 0.5
-    """His return holds from a day on which he writes more than this share of his baseline
-    (see ``return_window_days``)."""
-    engagement_clip: float = 4.0
-    """Daily E is clipped to ±this before rolling means, so one extreme day cannot decide a
-    return on its own."""
     latency_usual_quantile: float = 0.9
     """The quantile of his daily reply times in the baseline window reported as his "usually
     at most" reply time (baseline_latency_high_minutes)."""
@@ -94,6 +88,10 @@ class Settings:
     """Withdrawn runs shorter than this many days are not episodes."""
     merge_gap_days: int = 5
     """Withdrawn runs separated by this many days or fewer are one episode."""
+    return_evidence: float = 2.0
+    """His return is the first day after a withdrawn run whose evidence favours "connected" by
+    at least this (log likelihood ratio; 2 is about 7 to 1): a silent day both share after
+    it is not yet his return."""
     changepoint_min_size: int = 3
     """ruptures Pelt min_size: shortest segment, in days."""
     changepoint_penalty_factor: float = 1.0
@@ -138,12 +136,6 @@ class Settings:
     """Let go (without a chase): she held back on at least this share of the episode's days,
     or her messages a day were low over the episode, or she had one long silence."""
 
-    return_window_days: int = 7
-    """A return must be followed by this many days of recovery."""
-    return_z: float = -1.0
-    """Recovery: his mean E over the window at or above this ..."""
-    return_share: float = 0.7
-    """... or his messages over the window at least this share of his baseline."""
     faded_silence_days: int = 30
     """No return and no message from him for this many days at the export end: faded."""
     ending_silence_days: int = 21
@@ -198,8 +190,8 @@ class Settings:
         Unknown keys (from another pullaway version) are ignored; a value of the wrong type
         raises PullawayError naming the setting.
 
-        >>> Settings.from_json({"engagement_clip": 3, "unknown": 1}).engagement_clip
-        3.0
+        >>> Settings.from_json({"merge_gap_days": 3.0, "unknown": 1}).merge_gap_days
+        3
         """
         defaults = cls()
         values: dict[str, Any] = {}

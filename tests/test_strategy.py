@@ -49,7 +49,10 @@ def test_rules_at_their_thresholds() -> None:
     assert classify(quiet, "qPqqPq") == "chased"  # two are (chase_days)
     assert classify(quiet, ".PPPPPPP") == "chased"
     assert classify(quiet, "PPPPPP..") == "chased"  # no held-back stretch after
-    assert classify(quiet, "qqPPPPPP") == "mixed"  # held back 2 days and a quarter, then chased
+    assert classify(quiet, "qqPPPPPP") == "chased"  # 2 quiet days before she noticed: no switch
+    assert classify(quiet, "qqqqPPPPPP") == "mixed"  # held back 2 more days, then chased
+    assert classify(quiet, "PqPPPPPP") == "chased"  # pursuit from the first day: nothing left out
+    assert classify(quiet, "qqPPPPPP", settings=Settings(notice_days=0)) == "mixed"
     assert classify(quiet, "PPPPPPqq") == "mixed"  # chased, then held back
     assert classify(quiet, "qPPPPPPPPPPP") == "chased"  # one quiet day is not a stretch
     assert classify(_counts(her_per_day=12.0, longest_silence_hours=48.0), "........") == "mixed"

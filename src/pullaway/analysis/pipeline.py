@@ -302,8 +302,19 @@ def _returns(
             is_last=is_last,
             settings=s,
         )
-        found.append(_Returned(rule, back, back.return_day or min(limit, after_end)))
+        found.append(_Returned(rule, back, _stop(back, rule.onset, min(limit, after_end))))
     return found
+
+
+def _stop(back: ReturnResult, onset: date, limit: date) -> date:
+    """The end of the window her strategy is read in: his return; the day after he said it
+    was over (what she did after a break-up message is not her answer to his withdrawal);
+    else the next onset or the export end."""
+    if back.return_day is not None:
+        return back.return_day
+    if back.ending_said and back.ending_day is not None and back.ending_day >= onset:
+        return min(back.ending_day + timedelta(days=1), limit)
+    return limit
 
 
 def _strategies(frames: ChatFrames, returns: list[_Returned], s: Settings) -> list[_Scored]:

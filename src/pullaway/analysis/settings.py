@@ -117,6 +117,11 @@ class Settings:
     chase_double_texts_per_day: int = 3
     """... together with this many double texts that day; or any pleading or checking
     message from her that day."""
+    notice_days: int = 2
+    """Her first days of an episode are left out of the label when it is longer than this plus
+    ``chase_days``: she may not have noticed yet, and her messages fall with his unanswered
+    ones before she decides anything (a day or two of "held back" before a chase is not a
+    switch)."""
     chase_days: int = 2
     """Chased: at least this many pursuit days in the episode (fewer: let go or mixed) ..."""
     chase_min_share: float = 0.2
@@ -125,9 +130,9 @@ class Settings:
     mixed_min_days: int = 2
     """Mixed: the episode splits into a pursuit part and a held-back part (either order) whose
     held-back days number at least this many ..."""
-    mixed_share: float = 0.25
+    mixed_share: float = 0.15
     """... and at least this share of the episode's days ..."""
-    mixed_held_share: float = 0.5
+    mixed_held_share: float = 0.4
     """... and at least this share of that part's days ..."""
     mixed_stray_share: float = 0.2
     """... with pursuit on at most this share of that part's days (a stray pleading message

@@ -214,6 +214,7 @@ def classify(counts: StrategyCounts, days: str, *, settings: Settings | None = N
     ('let_go', 'chased', 'mixed')
     """
     s = settings or Settings()
+    days = _after_notice(days, s)
     pursuit = days.count(PURSUIT)
     if pursuit >= max(s.chase_days, s.chase_min_share * len(days)):
         return "mixed" if is_switch(days, settings=s) else "chased"
@@ -221,6 +222,20 @@ def classify(counts: StrategyCounts, days: str, *, settings: Settings | None = N
     quiet = counts.her_per_day <= s.space_share * counts.her_baseline_per_day
     silent = counts.longest_silence_hours >= s.space_min_silence_hours
     return "let_go" if held or quiet or silent else "mixed"
+
+
+def _after_notice(days: str, s: Settings) -> str:
+    """``days`` without her first ``notice_days`` when they hold no pursuit and enough days
+    remain (more than ``chase_days``): before she has noticed, her messages fall with his
+    unanswered ones, and that is not yet her answer to his withdrawal.
+
+    >>> _after_notice("qqPPPP", Settings()), _after_notice("PqPPPP", Settings())
+    ('PPPP', 'PqPPPP')
+    """
+    first = days[: s.notice_days]
+    if PURSUIT in first or len(days) - len(first) <= s.chase_days:
+        return days
+    return days[len(first) :]
 
 
 def is_switch(days: str, *, settings: Settings | None = None) -> bool:

@@ -400,6 +400,11 @@ def test_timestamps_by_arithmetic_equal_polars_datetime() -> None:
     assert got.equals(expected)
 
 
+def test_headers_holding_colon_space_are_not_read_at_fixed_positions() -> None:
+    lines = ["06.08.13, 19:55:10: Habi: bist du noch wach?", "06.08.13, 19:56:02: Kerem: ja"]
+    assert fixed_layout(detect_layout(lines), lines) is None
+
+
 @pytest.mark.parametrize(
     "lines",
     [
@@ -412,6 +417,8 @@ def test_timestamps_by_arithmetic_equal_polars_datetime() -> None:
             "13/01/2025, 08:01 - Ana López: ñ 😊",
             "13/01/2025, 08:02 - Leo:.",
             "13/01/2025, 08:03 - a:b: colon in the name",
+            "13/01/2025,\u00a008:04 - Maya: a no-break space: same width, other bytes",
+            "\u200f13/01/2025, 08:05 - Leo: \u200fa leading mark",
         ],
         [  # iOS, with a leading LRM on media and notices, and 12-hour times
             "\u200e[1/13/23, 9:15:00\u202fAM] Dan: \u200eMessages and calls are end-to-end "

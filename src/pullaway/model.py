@@ -74,29 +74,30 @@ def with_message_ids(frame: pl.DataFrame) -> pl.DataFrame:
     >>> ids[0] != ids[1]
     True
     """
-    keys = _in_slices(frame, lambda part: part.select(_key=_id_key()))
-    # polars-hash's xxhash64 is stable across versions and platforms (Polars' own hash is not).
-    hashes = _in_slices(
-        keys, lambda part: part.select(plh.col("_key").nchash.xxhash64())
-    ).to_series()
+    # One parallel pass hashes each row's key and formats the hash; the key itself is only
+    # built again for the few rows that repeat an earlier one.
+    hashed = _in_slices(frame, lambda part: _hashed(part.select(_key=_id_key())))
+    hashes = hashed.get_column("hash")
     occurrence = _occurrence(hashes)
     repeats = (occurrence > 0).arg_true()
-    digest = hashes
+    ids = hashed.get_column("id")
     if repeats.len():
-        again = keys.gather(repeats).select(
-            _repeat=pl.concat_str(
-                [pl.col("_key"), pl.lit(occurrence.gather(repeats)).cast(pl.String)],
-                separator="\x1f",
+        again = frame.gather(repeats).select(
+            _key=pl.concat_str(
+                [_id_key(), pl.lit(occurrence.gather(repeats)).cast(pl.String)], separator="\x1f"
             )
         )
-        rehashed = again.select(plh.col("_repeat").nchash.xxhash64()).to_series()
-        digest = hashes.clone().scatter(repeats, rehashed)
+        ids = ids.clone().scatter(repeats, _hashed(again.lazy()).collect().get_column("id"))
+    return frame.with_columns(message_id=ids)
+
+
+def _hashed(keys: pl.LazyFrame) -> pl.LazyFrame:
+    """``hash`` (UInt64) and ``id`` (the hash as 20 zero-padded digits) of each ``_key``."""
+    # polars-hash's xxhash64 is stable across versions and platforms (Polars' own hash is not).
     # pad_start: zfill's sign handling is not needed for unsigned hashes, and it is slower.
-    ids = _in_slices(
-        digest.to_frame("id"),
-        lambda part: part.select(pl.col("id").cast(pl.String).str.pad_start(20, "0")),
+    return keys.select(hash=plh.col("_key").nchash.xxhash64()).with_columns(
+        id=pl.col("hash").cast(pl.String).str.pad_start(20, "0")
     )
-    return frame.with_columns(message_id=ids.to_series())
 
 
 def _id_key() -> pl.Expr:
@@ -120,7 +121,8 @@ def _in_slices(
     count = max(1, min(pl.thread_pool_size(), frame.height // max(min_rows, 1)))
     size = max(1, -(-frame.height // count))
     slices = [frame.slice(start, size) for start in range(0, frame.height, size)] or [frame]
-    return pl.concat(pl.collect_all(transform(part.lazy()) for part in slices))
+    # One chunk per column: eager operations on a many-chunk frame can be slower.
+    return pl.concat(pl.collect_all(transform(part.lazy()) for part in slices), rechunk=True)
 
 
 def _as_text(column: str) -> pl.Expr:

@@ -13,7 +13,6 @@ reader cannot take (another encoding, NUL bytes, bare carriage returns) is decod
 from __future__ import annotations
 
 import codecs
-import io
 from typing import TYPE_CHECKING
 
 import polars as pl
@@ -46,7 +45,7 @@ def read_lines(data: bytes, *, path: Path | str, encoding: str | None = None) ->
         return split_text(decode_text(data, path=path))
     try:
         frame = pl.read_csv(
-            io.BytesIO(data),
+            data,  # bytes as they are: a BytesIO around them would be copied first
             has_header=False,
             separator="\x00",
             quote_char=None,
@@ -56,7 +55,8 @@ def read_lines(data: bytes, *, path: Path | str, encoding: str | None = None) ->
     except pl.exceptions.PolarsError:
         # Not UTF-8: decode_text raises a ParseError naming the line and what to try.
         return split_text(decode_text(data, path=path))
-    return frame.get_column("line").fill_null("")
+    # The reader returns many chunks; one makes every later step cheaper (see by_slices).
+    return frame.get_column("line").fill_null("").rechunk()
 
 
 def split_text(text: str) -> pl.Series:
@@ -76,12 +76,14 @@ def by_slices(
     transform: Callable[[pl.LazyFrame], pl.LazyFrame],
     *,
     min_rows: int = PARALLEL_MIN_ROWS,
+    rechunk: bool = True,
 ) -> pl.DataFrame:
     """``transform`` applied to row slices of ``frame`` on all Polars threads, then concatenated.
 
     Row-wise string work (regexes on a million lines) runs on one core in eager Polars; cut
     into one slice per thread and collected together, it uses them all. ``transform`` must be
     row-wise (no aggregations across rows), so the result equals ``transform`` on the whole.
+    The result is one chunk per column, unless ``rechunk`` is false.
 
     >>> frame = pl.DataFrame({"x": range(5)})
     >>> by_slices(frame, lambda lf: lf.with_columns(y=pl.col("x") * 2), min_rows=2)["y"].to_list()
@@ -90,4 +92,6 @@ def by_slices(
     count = max(1, min(pl.thread_pool_size(), frame.height // max(min_rows, 1)))
     size = max(1, -(-frame.height // count))
     slices = [frame.slice(start, size) for start in range(0, frame.height, size)] or [frame]
-    return pl.concat(pl.collect_all(transform(part.lazy()) for part in slices))
+    # One chunk per column (unless the caller rechunks later anyway): eager operations on a
+    # frame of many chunks can each rechunk it.
+    return pl.concat(pl.collect_all(transform(part.lazy()) for part in slices), rechunk=rechunk)

@@ -1,7 +1,10 @@
 """Day/month order and timestamps for WhatsApp headers, from the whole file at once (§3.4).
 
-The header frame holds the raw number fields ``a``, ``b``, ``c`` (date, in file order), ``h``,
-``mi``, ``s`` and the AM/PM letter ``ap`` as strings, plus ``line`` (1-based line number).
+The header frame holds the number fields ``a``, ``b``, ``c`` (date, in file order), ``h``, ``mi``
+and ``s`` as integers (``s`` null without seconds), ``year_first`` (``a`` is written with four
+digits), the AM/PM marker ``ap`` as written (null without one) and ``line`` (1-based line
+number). Integers, because the common headers are sliced from fixed positions straight into
+numbers; ``as_numbers`` turns captured strings into the same columns.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import polars as pl
 from pullaway.errors import ParseError
 from pullaway.importers._base import DateOrder
 from pullaway.importers._lines import by_slices
+from pullaway.importers._whatsapp_header import NUMBERS, general_match
 
 ORDER_NAMES: Final[dict[str, str]] = {
     "dmy": "day/month/year",
@@ -33,45 +37,60 @@ class OrderChoice:
         return f"date order {ORDER_NAMES[self.order]}: {self.reason}"
 
 
-def infer_order(heads: pl.DataFrame, *, date_order: DateOrder | None = None) -> OrderChoice:
-    """Choose the order by the notes' rules 1-3, or take ``date_order``; raise if undecidable."""
+def as_numbers() -> list[pl.Expr]:
+    """The header columns of this module from fields captured as strings (the rarer paths)."""
+    numbers = [pl.col(f).cast(pl.Int32, strict=False) for f in NUMBERS]
+    return [*numbers, (pl.col("a").str.len_bytes() == 4).alias("year_first")]
+
+
+def infer_order(
+    heads: pl.DataFrame, lines: pl.Series, *, date_order: DateOrder | None = None
+) -> OrderChoice:
+    """Choose the order by the notes' rules 1-3, or take ``date_order``; raise if undecidable.
+
+    ``lines`` are the file's lines, to quote a date as written in the reason or the error.
+    """
     if date_order is not None:
         if date_order not in ORDER_NAMES:
             msg = f"unknown date order {date_order!r}; expected one of dmy, mdy, ymd"
             raise ParseError(msg)
         return OrderChoice(date_order, "given with --date-order")
-    short = (
-        heads.lazy()
-        .select(
-            "line",
-            *(pl.col(f).cast(pl.Int64, strict=False) for f in ("a", "b", "c")),
-            *(pl.col(f).alias(f"raw_{f}") for f in ("a", "b", "c")),
-        )
-        .filter(pl.col("raw_a").str.len_bytes() < 4)
-        .collect()
-    )
+    short = heads.select("line", "a", "b", "c")
+    year_first = heads.get_column("year_first")
+    if year_first.any():  # rare: skip copying a million rows to drop none
+        short = short.filter(~year_first)
     if short.height == 0:
         return OrderChoice("ymd", "every date starts with a 4-digit year")
-    return _by_values(short) or _by_sequence(short) or _by_changes(short) or _undecided(short)
+    return (
+        _by_values(short, lines)
+        or _by_sequence(short)
+        or _by_changes(short)
+        or _undecided(short, lines)
+    )
 
 
-def _example(frame: pl.DataFrame, condition: pl.Expr) -> str:
-    first = frame.select(condition.arg_true().first()).item()
-    row = frame.row(first, named=True)
-    return f"line {row['line']} has {_written(row)}"
+def _example(frame: pl.DataFrame, condition: pl.Expr, lines: pl.Series) -> str:
+    line = frame.get_column("line")[frame.select(condition.arg_true().first()).item()]
+    return f"line {line} has {_written(lines, line)}"
 
 
-def _written(row: dict[str, object]) -> str:
-    return f"{row['raw_a']}/{row['raw_b']}/{row['raw_c']}"
+def _written(lines: pl.Series, line: int) -> str:
+    """The date of the header on ``line`` as written: ``13/01/23``."""
+    match = general_match(lines[line - 1])
+    if match is None:  # cannot happen for a header line; say something useful anyway
+        return f"line {line}"
+    return f"{match['a']}/{match['b']}/{match['c']}"
 
 
-def _by_values(short: pl.DataFrame) -> OrderChoice | None:
+def _by_values(short: pl.DataFrame, lines: pl.Series) -> OrderChoice | None:
     counts = short.select(day=(pl.col("a") > 12).sum(), month=(pl.col("b") > 12).sum())
     day_first, month_first = counts.row(0)
     if day_first and not month_first:
-        return OrderChoice("dmy", f"a first field above 12 ({_example(short, pl.col('a') > 12)})")
+        example = _example(short, pl.col("a") > 12, lines)
+        return OrderChoice("dmy", f"a first field above 12 ({example})")
     if month_first and not day_first:
-        return OrderChoice("mdy", f"a second field above 12 ({_example(short, pl.col('b') > 12)})")
+        example = _example(short, pl.col("b") > 12, lines)
+        return OrderChoice("mdy", f"a second field above 12 ({example})")
     if day_first and month_first:
         order: DateOrder = "dmy" if day_first >= month_first else "mdy"
         return OrderChoice(
@@ -113,10 +132,10 @@ def _by_changes(short: pl.DataFrame) -> OrderChoice | None:
     )
 
 
-def _undecided(short: pl.DataFrame) -> OrderChoice:
+def _undecided(short: pl.DataFrame, lines: pl.Series) -> OrderChoice:
     first = short.row(0, named=True)
     msg = (
-        f"cannot tell whether dates like '{_written(first)}' are "
+        f"cannot tell whether dates like '{_written(lines, first['line'])}' are "
         "day/month or month/day: no field is above 12, and both readings fit the order of "
         "the messages; pass --date-order dmy or --date-order mdy"
     )
@@ -125,8 +144,8 @@ def _undecided(short: pl.DataFrame) -> OrderChoice:
 
 def date_parts(order: DateOrder) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     """Year, month and day expressions for headers, given the order of non-4-digit dates."""
-    a, b, c = (pl.col(f).cast(pl.Int32, strict=False) for f in ("a", "b", "c"))
-    year_first = pl.col("a").str.len_bytes() == 4
+    a, b, c = pl.col("a"), pl.col("b"), pl.col("c")
+    year_first = pl.col("year_first")
     if order == "ymd":
         year, month, day = a, b, c
     else:
@@ -144,7 +163,7 @@ def is_pm() -> pl.Expr:
 
 def hour_24() -> pl.Expr:
     """The hour on a 24-hour clock: 12 AM is 0, 1-11 PM add 12, 13-23 PM stay as written."""
-    hour = pl.col("h").cast(pl.Int32, strict=False)
+    hour = pl.col("h")
     pm = is_pm()
     return (
         pl.when(pl.col("ap").is_not_null() & ~pm & (hour == 12))
@@ -168,13 +187,15 @@ def days_in_month(year: pl.Expr, month: pl.Expr) -> pl.Expr:
 
 def with_timestamps(heads: pl.DataFrame, order: DateOrder) -> pl.DataFrame:
     """Add ``timestamp`` (null where the date or time is impossible) and ``pm_24h``."""
-    return by_slices(heads, lambda lf: _timestamps(lf, order))
+    fields = heads.select(*NUMBERS, "year_first", "ap")  # not the text columns: less to copy
+    added = by_slices(fields, lambda lf: _timestamps(lf, order).select("timestamp", "pm_24h"))
+    return heads.hstack(added)
 
 
 def _timestamps(heads: pl.LazyFrame, order: DateOrder) -> pl.LazyFrame:
     year, month, day = date_parts(order)
-    minute = pl.col("mi").cast(pl.Int32, strict=False)
-    second = pl.col("s").cast(pl.Int32, strict=False).fill_null(0)
+    minute = pl.col("mi")
+    second = pl.col("s").fill_null(0)
     parts = heads.with_columns(
         _y=year, _mo=month, _d=day, _h=hour_24(), _mi=minute, _s=second
     ).with_columns(
@@ -183,7 +204,7 @@ def _timestamps(heads: pl.LazyFrame, order: DateOrder) -> pl.LazyFrame:
         & pl.col("_h").is_between(0, 23)
         & pl.col("_mi").is_between(0, 59)
         & pl.col("_s").is_between(0, 59),
-        pm_24h=is_pm() & (pl.col("h").cast(pl.Int32, strict=False) > 12),
+        pm_24h=is_pm() & (pl.col("h") > 12),
     )
     valid = pl.col("_ok").fill_null(value=False)
     safe = [pl.when(valid).then(pl.col(c)).otherwise(fill) for c, fill in _SAFE_FILL]

@@ -89,14 +89,18 @@ class Layout:
             seconds = ""
         bracket = "\\[" if self.bracket else ""
         a, b, c, h = shape.digits if shape else ("1,4", "1,4", "1,4", "1,2")
-        ampm = (shape.ampm if shape else _AMPM) if self.ampm else ""
         return (
             f"^{bracket}"
             f"(?P<a>[0-9]{{{a}}}){_literal(self.sep1)}(?P<b>[0-9]{{{b}}}){_literal(self.sep2)}"
             f"(?P<c>[0-9]{{{c}}}){_literal(self.date_dot)}{_literal(self.mid)}"
             f"(?P<h>[0-9]{{{h}}}){re.escape(self.time_sep)}(?P<mi>[0-9]{{2}}){seconds}"
-            f"{_literal(self.time_dot)}{ampm}{_literal(self.close)}"
+            + self.tail_pattern(shape)
         )
+
+    def tail_pattern(self, shape: _Shape | None = None) -> str:
+        """The header after its last number: dot, AM/PM marker, closing characters."""
+        ampm = (shape.ampm if shape else _AMPM) if self.ampm else ""
+        return f"{_literal(self.time_dot)}{ampm}{_literal(self.close)}"
 
     def describe(self) -> str:
         """A readable sketch of the layout, for notes and errors: ``[D/D/D, H:MM:SS AM] ``."""
@@ -140,32 +144,48 @@ _AMPM_CHARS: Final = {"A": "[AaPp]", "a": "[AaPp]", "P": "[AaPp]", "p": "[AaPp]"
 
 LEADING_MARK: Final = f"[{BIDI_MARKS}]"
 """One bidi mark before a header, which ``FixedLayout.pattern`` allows."""
+LEADING_MARK_BYTES: Final = 3
+"""UTF-8 bytes of every bidi mark (all lie in U+0800..U+FFFF).
+
+>>> {len(mark.encode()) for mark in BIDI_MARKS} == {LEADING_MARK_BYTES}
+True
+"""
+NUMBERS: Final = ("a", "b", "c", "h", "mi", "s")
+"""The header's number fields: the date in file order, then the time."""
 
 
 @dataclass(frozen=True)
 class FixedLayout:
-    """The file's most common header width: its fields sit at fixed character positions.
+    """The file's most common header form: its numbers and its author sit at fixed bytes.
 
     Exports that zero-pad their numbers (``06/01/2025, 07:57 - ``) write every header with the
-    same width, so the numbers are cheap slices of the line instead of regex captures.
+    same width, so the numbers are read from fixed bytes instead of regex captures. To keep the
+    positions fixed in bytes, the pattern takes the characters between the numbers exactly as
+    the first such header writes them (a no-break space instead of a space is another form);
+    headers written otherwise are read the capturing way.
 
     >>> lines = ["06/01/2025, 07:57 - Leo: hi"]
     >>> fixed = fixed_layout(detect_layout(lines), lines)
-    >>> fixed.spans, fixed.width
-    ((('a', 0, 2), ('b', 3, 2), ('c', 6, 4), ('h', 12, 2), ('mi', 15, 2)), 20)
+    >>> fixed.numbers, fixed.head_bytes, fixed.author_byte, fixed.year_first
+    ((('a', 0, 2), ('b', 3, 2), ('c', 6, 4), ('h', 12, 2), ('mi', 15, 2)), 17, 20, False)
     """
 
-    pattern: str  # one LEADING_MARK or none, the header of this width, an author, ": "
-    spans: tuple[tuple[str, int, int], ...]  # (field, first character, length) of FIELDS present
-    width: int  # characters before the author (after the leading mark, if any)
+    pattern: str  # one LEADING_MARK or none, the header in this form, an author, ": "
+    numbers: tuple[tuple[str, int, int], ...]  # (field, first byte, digits) of NUMBERS present
+    head_bytes: int  # bytes up to the end of the last number
+    marker: tuple[int, int] | None  # first byte and bytes of the AM/PM marker, if any
+    author_byte: int  # bytes before the author (after the leading mark, if any)
+    year_first: bool  # the date starts with a 4-digit year
 
 
 def fixed_layout(
     layout: Layout, lines: Iterable[str], *, min_share: float = 0.5, max_headers: int = 200
 ) -> FixedLayout | None:
-    """The fixed-width form of ``layout`` if at least ``min_share`` of the first
-    ``max_headers`` headers with an author among ``lines`` have one width; None otherwise
-    (then capturing every header is cheaper than slicing most and capturing the rest)."""
+    """The fixed form of ``layout`` if at least ``min_share`` of the first ``max_headers``
+    headers with an author among ``lines`` have one width; None otherwise (then capturing
+    every header is cheaper than slicing most and capturing the rest), and None for headers
+    that hold ": " themselves (``06.08.13, 19:55:10: ``), where the author's end is not the
+    first ": " of the line."""
     fast = re.compile(layout.fast_pattern())
     found = (m for m in map(fast.match, lines) if m is not None)
     matches = list(islice(found, max_headers))
@@ -175,16 +195,44 @@ def fixed_layout(
     shape, count = shapes.most_common(1)[0]
     if count < min_share * len(matches):
         return None
-    # iOS puts one LRM before the headers of media and notices: allowed, it shifts the fields.
-    pattern = f"^{LEADING_MARK}?" + layout.head_pattern(shape).removeprefix("^")
-    pattern += "(?P<author>[^:]*): "
     sample = next(m for m in matches if _shape_of(m) == shape)
-    spans = tuple(
-        (name, sample.start(name), sample.end(name) - sample.start(name))
-        for name in FIELDS
-        if sample.groupdict().get(name) is not None
+    header = sample.string[: sample.start("author")]
+    if ": " in header:
+        return None
+    present = [name for name in NUMBERS if sample.groupdict().get(name) is not None]
+    head = header[: max(sample.end(name) for name in present)]
+    marker = None
+    if sample.groupdict().get("ap"):
+        marker = (_bytes(header, sample.start("ap")), len(sample["ap"].encode()))
+    return FixedLayout(
+        # iOS puts one LRM before the headers of media and notices: allowed, it shifts all.
+        pattern=f"^{LEADING_MARK}?{_exactly(sample)}(?P<author>[^:]*): ",
+        numbers=tuple(
+            (name, _bytes(header, sample.start(name)), len(sample[name])) for name in present
+        ),
+        head_bytes=len(head.encode()),
+        marker=marker,
+        author_byte=len(header.encode()),
+        year_first=len(sample["a"]) == 4,
     )
-    return FixedLayout(pattern=pattern, spans=spans, width=sample.start("author"))
+
+
+def _bytes(text: str, chars: int) -> int:
+    """UTF-8 bytes of the first ``chars`` characters of ``text``."""
+    return len(text[:chars].encode())
+
+
+def _exactly(sample: re.Match[str]) -> str:
+    """A regex for the header of ``sample`` with other digits and AM/PM in place of its own,
+    every other character as written (so every match has the same bytes at the same places)."""
+    marker = range(sample.start("ap"), sample.end("ap")) if sample.groupdict().get("ap") else ()
+
+    def char(i: int, ch: str) -> str:
+        if ch in "0123456789":
+            return "[0-9]"
+        return _AMPM_CHARS.get(ch, re.escape(ch)) if i in marker else re.escape(ch)
+
+    return "".join(char(i, ch) for i, ch in enumerate(sample.string[: sample.start("author")]))
 
 
 def _literal(text: str) -> str:

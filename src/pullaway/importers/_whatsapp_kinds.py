@@ -11,7 +11,6 @@ from typing import Final
 import polars as pl
 
 from pullaway.importers import _whatsapp_text as words
-from pullaway.importers._lines import by_slices
 from pullaway.model import Kind
 
 _SPECIAL: Final = "|".join(
@@ -48,38 +47,52 @@ def _notices_with_a_colon(heads: pl.DataFrame) -> pl.DataFrame:
     They parse as author ``X changed the subject to "Trip``; an "author" of four or more words
     that reads as a known notice is put back together as a system line.
     """
+    wordy = heads.get_column("wordy").arg_true()
     found = (
-        heads.with_row_index("pos")
-        .filter(pl.col("wordy"))
+        heads.select("author", "body")
+        .gather(wordy)
+        .with_columns(pos=wordy)
         .filter(pl.col("author").str.contains(words.SYSTEM_NOTICE))
+        .select(
+            "pos",
+            body=pl.concat_str([pl.col("author"), pl.col("body")], separator=": "),
+            author=pl.lit(None, pl.String),
+            notice=pl.lit(value=True),
+        )
     )
     if found.height == 0:
         return heads
-    found = found.select(
-        "pos",
-        body=pl.concat_str([pl.col("author"), pl.col("body")], separator=": "),
-        author=pl.lit(None, pl.String),
-        notice=pl.lit(value=True),
-    )
     return heads.with_columns(
         patched(heads.get_column(name), found, name) for name in ("body", "author", "notice")
     )
 
 
 def classify(heads: pl.DataFrame) -> pl.DataFrame:
-    """Add ``kind`` (the Kind enum): placeholders, attachments, tombstones, calls, notices."""
-    heads = _notices_with_a_colon(heads).with_columns(
-        kind=pl.when(pl.col("notice"))
-        .then(pl.lit("system", dtype=Kind))
-        .otherwise(pl.lit("text", dtype=Kind))
-    )
-    special = heads.with_row_index("pos").filter(pl.col("special") & ~pl.col("notice"))
+    """Add ``kind`` (the Kind enum): placeholders, attachments, tombstones, calls, notices.
+
+    Only the rows flagged ``special`` are looked at, and each distinct body among them once:
+    a big chat repeats the same few placeholders ("<Media omitted>") tens of thousands of times.
+    """
+    heads = _notices_with_a_colon(heads)
+    kind = pl.when(pl.col("notice")).then(pl.lit("system", dtype=Kind))
+    heads = heads.with_columns(kind=kind.otherwise(pl.lit("text", dtype=Kind)))
+    at = heads.select(pl.col("special") & ~pl.col("notice")).to_series().arg_true()
+    special = pl.DataFrame({"pos": at, "body": heads.get_column("body").gather(at)})
     if special.height == 0:
         return heads
-    body = pl.col("body")
+    bodies = special.get_column("body").unique()
+    kinds = pl.DataFrame({"body": bodies}).with_columns(kind=_kind_of(pl.col("body")))
+    special = special.with_columns(
+        kind=pl.col("body").replace_strict(kinds.get_column("body"), kinds.get_column("kind"))
+    )
+    return heads.with_columns(patched(heads.get_column("kind"), special, "kind"))
+
+
+def _kind_of(body: pl.Expr) -> pl.Expr:
+    """The kind of a special body: placeholder, attachment, tombstone, call, notice or text."""
     lrm = body.str.contains(f"^[{words.BIDI_MARKS}]")
     attached = body.str.contains(words.ATTACHMENT)
-    kind = (
+    return (
         pl.when(body.str.contains(words.VOICE_PLACEHOLDER))
         .then(pl.lit("voice"))
         .when(body.str.contains(words.STICKER_PLACEHOLDER))
@@ -101,9 +114,8 @@ def classify(heads: pl.DataFrame) -> pl.DataFrame:
         .when(lrm & body.str.contains(words.SYSTEM_NOTICE))
         .then(pl.lit("system"))
         .otherwise(pl.lit("text"))
+        .cast(Kind)
     )
-    special = by_slices(special, lambda lf: lf.with_columns(kind=kind.cast(Kind)), min_rows=10_000)
-    return heads.with_columns(patched(heads.get_column("kind"), special, "kind"))
 
 
 def patched(column: pl.Series, patch: pl.DataFrame, name: str) -> pl.Series:

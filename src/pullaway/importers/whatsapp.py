@@ -2,16 +2,17 @@
 
 Parsing is vectorised end to end, so a million-message export takes about a second: the
 lines become one Polars column, the file's header layout is found once and matched with one
-specialised regex (general regex only for the lines it misses), the day/month order is
-inferred from all dates together, continuation lines are joined to their message with a
-forward-filled message number, and timestamps are built from integer fields.
+specialised regex (general regex only for the lines it misses), the common headers are read
+from fixed bytes straight into numbers, the day/month order is inferred from all dates
+together, only the few continuation lines are looked at to join them to their message, and
+timestamps are built from integer fields.
 """
 
 from __future__ import annotations
 
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -33,14 +34,15 @@ from pullaway.importers._whatsapp_chat import chat_meta
 from pullaway.importers._whatsapp_dates import (
     ORDER_NAMES,
     OrderChoice,
+    as_numbers,
     infer_order,
     utc_offsets,
     with_timestamps,
 )
 from pullaway.importers._whatsapp_header import (
-    FIELDS,
     GENERAL,
-    LEADING_MARK,
+    LEADING_MARK_BYTES,
+    NUMBERS,
     FixedLayout,
     Layout,
     detect_layout,
@@ -128,7 +130,13 @@ def parse(
         source = _open_source(path)
         _check_prefix(source.data, encoding=encoding)
         lines = read_lines(source.data, path=path, encoding=encoding)
-        return _parse_lines(lines, source, chat=chat, date_order=date_order, timezone=timezone)
+        # What is used up is let go of at once (the bytes here, the lines and the header rows
+        # below): fresh memory is slow to touch, so a big file's peak memory costs time.
+        source = replace(source, data=b"")
+        units = lines.len()
+        frame, skipped, notes = _messages(lines, date_order=date_order, timezone=timezone)
+        del lines
+        return _result(frame, skipped, notes, source, chat=chat, units=units)
 
 
 @dataclass(frozen=True)
@@ -198,14 +206,10 @@ def _check_zone(timezone: str) -> None:
 # --- the vectorised core ---------------------------------------------------------------------
 
 
-def _parse_lines(
-    lines: pl.Series,
-    source: _Source,
-    *,
-    chat: str | None,
-    date_order: DateOrder | None,
-    timezone: str | None,
-) -> ImportResult:
+def _messages(
+    lines: pl.Series, *, date_order: DateOrder | None, timezone: str | None
+) -> tuple[pl.DataFrame, list[Skipped], list[str]]:
+    """Message rows (with ``notice_author``, without ids), skipped lines and notes."""
     notes: list[str] = []
     heads, order = _read_headers(lines, date_order=date_order, notes=notes)
     frame, skipped = _assemble(lines, heads, order)
@@ -219,17 +223,31 @@ def _parse_lines(
             f"{frame.height} messages: close to WhatsApp's {EXPORT_CAP} export cap, "
             "so the oldest messages may be missing"
         )
+    return frame, skipped, notes
+
+
+def _result(
+    frame: pl.DataFrame,
+    skipped: list[Skipped],
+    notes: list[str],
+    source: _Source,
+    *,
+    chat: str | None,
+    units: int,
+) -> ImportResult:
+    """The import result: chat facts, then the validated messages with their ids."""
     meta = chat_meta(frame, source.names, chat)
     messages = frame.with_columns(
         chat=pl.lit(meta.name),
         source_file=pl.lit(source.location),
         message_id=pl.lit(None, pl.String),
     ).drop("notice_author")
+    del frame
     return ImportResult(
         messages=validate_messages(with_message_ids(messages)),
         skipped=tuple(skipped),
         chats=(meta,),
-        units=lines.len(),
+        units=units,
         unit="line",
         notes=tuple(notes),
     )
@@ -254,6 +272,7 @@ def _read_headers(
         raise ParseError(msg, line=1)
     notes.append(f"header layout {layout.describe().strip()!r}")
     heads, mixed, demoted = _match_headers(lines, layout)
+    heads = heads.rechunk()  # once: eager steps on a frame of many chunks would each rechunk it
     if mixed:
         notes.append(f"{mixed} headers use another layout than the first ones; read them too")
     if demoted:
@@ -261,9 +280,10 @@ def _read_headers(
             f"{demoted} lines look like headers but have no author and no known system text; "
             "kept as continuation lines of the message before"
         )
-    order = infer_order(heads, date_order=date_order)
+    order = infer_order(heads, lines, date_order=date_order)
     notes.append(order.note())
-    heads = with_timestamps(heads, order.order)
+    # The number fields are in ``timestamp`` now; dropping them frees memory for what follows.
+    heads = with_timestamps(heads, order.order).drop(*NUMBERS, "year_first", "ap")
     pm_24h = heads.get_column("pm_24h").sum()
     if pm_24h:
         notes.append(f"{pm_24h} headers have an hour of 13-23 with a PM marker; read as written")
@@ -271,11 +291,12 @@ def _read_headers(
 
 
 def _match_headers(lines: pl.Series, layout: Layout) -> tuple[pl.DataFrame, int, int]:
-    """Header rows with FIELDS, ``author``, ``body`` and ``notice``.
+    """Header rows: ``line``, the header columns of ``_whatsapp_dates`` (numbers as integers),
+    ``author``, ``body``, ``rest`` (the general way only), ``notice`` and the ``hints``.
 
     The file's own layout, followed by ``Author: ``, is matched by one specialised regex; in
-    its most common width (``fixed_layout``) the fields are then cheap slices of the line.
-    Lines of the layout in another width get the layout's capturing regex. Lines it misses
+    its most common form (``fixed_layout``) the fields are then read from fixed bytes of the
+    line. Lines of the layout in another form get the layout's capturing regex. Lines it misses
     (system lines, ``Name:.``, lines behind a bidi mark, other layouts) are tried with the
     general grammar. Returns the headers, how many have another layout than the file's own,
     and how many header-like lines were demoted to continuation lines (no author and no known
@@ -284,7 +305,8 @@ def _match_headers(lines: pl.Series, layout: Layout) -> tuple[pl.DataFrame, int,
     text = pl.col("text")
     numbered = pl.DataFrame({"text": lines}).with_row_index("line", offset=1)
     fixed = fixed_layout(layout, lines.head(LAYOUT_SAMPLE_LINES).to_list())
-    matched = by_slices(numbered, lambda lf: _fast_match(lf, layout, fixed))
+    # Not rechunked here: _read_headers rechunks the headers once, with the rows added below.
+    matched = by_slices(numbered, lambda lf: _fast_match(lf, layout, fixed), rechunk=False)
     left = numbered.filter(_unmatched(matched, numbered.height))
     if fixed is not None and left.height:
         captured = _captured_match(left.lazy(), layout).collect()
@@ -297,7 +319,7 @@ def _match_headers(lines: pl.Series, layout: Layout) -> tuple[pl.DataFrame, int,
     own = text.str.replace(f"^{words.MARKS}", "").str.contains(layout.head_pattern())
     mixed = missed.filter(~own).height
     others, demoted = _split_authors(others)
-    others = others.with_columns(hints()).select(matched.columns)
+    others = others.with_columns(*as_numbers(), *hints()).select(matched.columns)
     return _insert_sorted(matched, others, key="line"), mixed, demoted
 
 
@@ -339,10 +361,10 @@ def _insert_sorted(
 
 
 def _fast_match(lines: pl.LazyFrame, layout: Layout, fixed: FixedLayout | None) -> pl.LazyFrame:
-    """FIELDS, ``author`` and ``body`` of the lines the file's own layout matches.
+    """The header rows (see ``_match_headers``) of the lines the file's own layout matches.
 
-    With ``fixed``, only the headers of the file's common width, found with one capture-free
-    regex test and sliced at fixed positions; ``_match_headers`` reads the few others.
+    With ``fixed``, only the headers of the file's common form, found with one capture-free
+    regex test and read at fixed positions; ``_match_headers`` reads the few others.
     """
     if fixed is None:
         return _captured_match(lines, layout)
@@ -350,20 +372,38 @@ def _fast_match(lines: pl.LazyFrame, layout: Layout, fixed: FixedLayout | None) 
 
 
 def _sliced_match(lines: pl.LazyFrame, fixed: FixedLayout) -> pl.LazyFrame:
-    """``_captured_match`` for lines known to match ``fixed``: slices instead of captures."""
+    """``_captured_match`` for lines known to match ``fixed``: fixed positions, no captures.
+
+    Everything is cut from the line's bytes: the numbers and the AM/PM marker at their fixed
+    places, the author up to the first ": " (the pattern allows no colon in it or in the
+    header), whose byte offset ``str.find`` gives, and the body after it.
+    """
     text = pl.col("text")
-    lead = pl.col("_lead")
-    present = {name: text.str.slice(lead + start, length) for name, start, length in fixed.spans}
-    fields = [present.get(name, pl.lit(None, pl.String)).alias(name) for name in FIELDS]
-    parts = text.str.slice(lead + fixed.width).str.splitn(": ", 2)
-    marked = text.str.contains(f"^{LEADING_MARK}")
+    line = text.cast(pl.Binary)
+    lead = pl.col("_lead")  # bytes of the bidi mark before the header, if any
+    colon = pl.col("_colon")
+    # The header begins with an ASCII character; a bidi mark before it, with a byte >= 0x80.
+    marked = line.bin.get(0, null_on_oob=True) >= 0x80
+    head = line.bin.slice(lead, fixed.head_bytes)
+    numbers = {name: _number(pl.col("_head"), start, n) for name, start, n in fixed.numbers}
+    marker = pl.lit(None, pl.String)
+    if fixed.marker is not None:
+        marker = line.bin.slice(lead + fixed.marker[0], fixed.marker[1]).cast(pl.String)
+    author = lead + fixed.author_byte
     return (
-        lines.with_columns(_lead=marked.cast(pl.Int64))
+        lines.with_columns(
+            _lead=marked.cast(pl.Int64) * LEADING_MARK_BYTES,
+            _colon=text.str.find(": ", literal=True),
+        )
+        # Fixed-size arrays of bytes: a digit is then one cheap array access.
+        .with_columns(_head=head.bin.reinterpret(dtype=pl.Array(pl.UInt8, fixed.head_bytes)))
         .select(
             "line",
-            *fields,
-            author=parts.struct.field("field_0"),
-            body=parts.struct.field("field_1"),
+            *(numbers.get(name, pl.lit(None, pl.Int32)).alias(name) for name in NUMBERS),
+            year_first=pl.lit(fixed.year_first),
+            ap=marker,
+            author=line.bin.slice(author, colon - author).cast(pl.String),
+            body=line.bin.slice(colon + 2).cast(pl.String),
             rest=pl.lit(None, pl.String),
             notice=pl.lit(value=False),
         )
@@ -371,8 +411,22 @@ def _sliced_match(lines: pl.LazyFrame, fixed: FixedLayout) -> pl.LazyFrame:
     )
 
 
+def _number(head: pl.Expr, start: int, digits: int) -> pl.Expr:
+    """The number written with ``digits`` ASCII digits from byte ``start`` of ``head``.
+
+    >>> head = pl.lit(b"07:57").bin.reinterpret(dtype=pl.Array(pl.UInt8, 5))
+    >>> pl.select(_number(head, 3, 2)).item()
+    57
+    """
+    value = pl.lit(0, pl.Int32)
+    for byte in range(start, start + digits):
+        value = value * 10 + head.arr.get(byte).cast(pl.Int32) - ord("0")
+    return value
+
+
 def _captured_match(lines: pl.LazyFrame, layout: Layout) -> pl.LazyFrame:
-    """FIELDS, ``author`` and ``body`` of the lines the layout's capturing regex matches."""
+    """The header rows (see ``_match_headers``) of the lines the layout's capturing regex
+    matches."""
     text = pl.col("text")
     found = lines.with_columns(text.str.extract_groups(layout.fast_pattern()).alias("g"))
     found = found.unnest("g")
@@ -383,7 +437,8 @@ def _captured_match(lines: pl.LazyFrame, layout: Layout) -> pl.LazyFrame:
         .filter(pl.col("a").is_not_null())
         .select(
             "line",
-            *FIELDS,
+            *as_numbers(),
+            "ap",
             "author",
             body=text.str.slice(_header_chars(layout)),
             rest=pl.lit(None, pl.String),
@@ -429,28 +484,38 @@ def _assemble(
     lines: pl.Series, heads: pl.DataFrame, order: OrderChoice
 ) -> tuple[pl.DataFrame, list[Skipped]]:
     """Join continuation lines to their header; turn headers into message rows; list skips."""
-    head_lines = heads.get_column("line")
-    starts = (
-        pl.repeat(None, lines.len(), dtype=pl.UInt32, eager=True)
-        .scatter(head_lines - 1, head_lines)
-        .forward_fill()
-    )
-    lines_frame = pl.DataFrame({"text": lines, "start": starts}).with_row_index("line", offset=1)
-    continuation = lines_frame.filter(pl.col("line") != pl.col("start"))
+    others = _continuation_lines(lines, heads.get_column("line"))
     joined = (
-        continuation.group_by("start", maintain_order=True)
+        others.filter(pl.col("start").is_not_null())
+        .group_by("start", maintain_order=True)
         .agg(more=pl.col("text"))
         .with_columns(pl.col("more").list.join("\n").str.strip_chars_end("\n"))
         .filter(pl.col("more") != "")
         .rename({"start": "line"})
     )
-    skipped = _before_first(lines_frame.filter(pl.col("start").is_null()))
+    skipped = _before_first(others.filter(pl.col("start").is_null()))
     bad = heads.filter(pl.col("timestamp").is_null())
     if bad.height:
-        skipped += _impossible_dates(bad, lines_frame, order)
+        skipped += _impossible_dates(bad, lines, others, order)
         heads = heads.filter(pl.col("timestamp").is_not_null())
         joined = joined.filter(~pl.col("line").is_in(bad.get_column("line").implode()))
     return _message_rows(heads, joined), sorted(skipped, key=lambda s: s.line)
+
+
+def _continuation_lines(lines: pl.Series, head_lines: pl.Series) -> pl.DataFrame:
+    """The lines that are not headers: ``line``, ``text`` and ``start``, the line of the header
+    they continue (null before the first header).
+
+    Found from the sorted header line numbers, so only the few other lines are looked at.
+    """
+    is_head = pl.repeat(value=False, n=lines.len(), eager=True).scatter(head_lines - 1, True)
+    index = (~is_head).arg_true()
+    heads_before = head_lines.search_sorted(index + 1, side="left").cast(pl.Int64)
+    start = pl.repeat(None, index.len(), dtype=pl.UInt32, eager=True)
+    if head_lines.len():
+        start = head_lines.gather((heads_before - 1).clip(lower_bound=0)).cast(pl.UInt32)
+    frame = pl.DataFrame({"line": index + 1, "text": lines.gather(index), "start": start})
+    return frame.with_columns(start=pl.when(heads_before > 0).then(pl.col("start")))
 
 
 def _before_first(before: pl.DataFrame) -> list[Skipped]:
@@ -467,7 +532,7 @@ def _before_first(before: pl.DataFrame) -> list[Skipped]:
 
 
 def _impossible_dates(
-    bad: pl.DataFrame, lines_frame: pl.DataFrame, order: OrderChoice
+    bad: pl.DataFrame, lines: pl.Series, others: pl.DataFrame, order: OrderChoice
 ) -> list[Skipped]:
     reason = (
         f"impossible date or time read as {ORDER_NAMES[order.order]} ({order.reason}); "
@@ -476,13 +541,9 @@ def _impossible_dates(
     bad_lines = bad.get_column("line")
     skipped = [
         Skipped.of(line, reason, text)
-        for line, text in lines_frame.filter(pl.col("line").is_in(bad_lines.implode()))
-        .select("line", "text")
-        .iter_rows()
+        for line, text in zip(bad_lines, lines.gather(bad_lines - 1), strict=True)
     ]
-    follow = lines_frame.filter(
-        pl.col("start").is_in(bad_lines.implode()) & (pl.col("line") != pl.col("start"))
-    )
+    follow = others.filter(pl.col("start").is_in(bad_lines.implode()))
     skipped += [
         Skipped.of(line, f"continues the skipped message at line {start}", text)
         for line, start, text in follow.select("line", "start", "text").iter_rows()
@@ -491,32 +552,36 @@ def _impossible_dates(
 
 
 def _message_rows(heads: pl.DataFrame, joined: pl.DataFrame) -> pl.DataFrame:
-    """Message rows. The few rows whose text is not "the first body line" are computed apart
-    and scattered in by position in one go, much cheaper than joins on a million rows."""
+    """Message rows. The text is the first body line for text messages and empty otherwise;
+    the few rows with more (continuation lines, notices, edited marks) are computed apart and
+    scattered in by position in one go, much cheaper than joins on a million rows."""
     heads = heads.with_row_index("pos")
     line = heads.get_column("line")
-    joined = joined.with_columns(pos=line.search_sorted(joined.get_column("line")).cast(pl.UInt32))
-    unusual = _unusual_rows(heads, joined)
-    texts = pl.concat([_joined_texts(heads, joined), unusual.select("pos", "text")])
-    texts = pl.concat([texts, _edited_bodies(heads, exclude=texts.get_column("pos"))])
-    text = patched(heads.get_column("body"), texts, "text")
-    sender = patched(heads.get_column("author"), unusual, "sender")
-    notice_author = patched(
-        pl.repeat(None, heads.height, dtype=pl.String, eager=True), unusual, "notice_author"
+    pos = line.search_sorted(joined.get_column("line")).cast(pl.UInt32)
+    joined = joined.with_columns(
+        pos=pos,
+        kind=heads.get_column("kind").gather(pos),
+        body=heads.get_column("body").gather(pos),
     )
-    marked = sender.str.contains(_ANY_MARK).fill_null(value=False).arg_true()
-    if marked.len():
-        unmarked = sender.gather(marked).str.replace_all(_ANY_MARK, "")
-        sender = sender.clone().scatter(marked, unmarked)
+    texts = pl.concat([_joined_texts(joined), _system_texts(heads, joined)])
+    texts = pl.concat([texts, _edited_bodies(heads, exclude=texts.get_column("pos"))])
+    # Nulling values by kind only touches validity masks; a scatter would copy the column.
+    system = pl.col("kind") == "system"
+    rows = heads.select(
+        first_line=pl.when(pl.col("kind") == "text").then(pl.col("body")),
+        sender=pl.when(~system).then(pl.col("author")),
+        notice_author=pl.when(system).then(pl.col("author")),
+    )
+    text = patched(rows.get_column("first_line"), texts, "text")
     frame = pl.DataFrame(
         {
             "timestamp": heads.get_column("timestamp"),
             "utc_offset": pl.repeat(None, heads.height, dtype=pl.Int32, eager=True),
-            "sender": sender,
+            "sender": _without_marks(rows.get_column("sender")),
             "kind": heads.get_column("kind"),
             "text": text,
             "source_line": line.cast(pl.Int64),
-            "notice_author": notice_author,
+            "notice_author": rows.get_column("notice_author"),
         }
     )
     if not frame.get_column("timestamp").is_sorted():
@@ -524,21 +589,26 @@ def _message_rows(heads: pl.DataFrame, joined: pl.DataFrame) -> pl.DataFrame:
     return frame
 
 
+def _without_marks(sender: pl.Series) -> pl.Series:
+    """``sender`` without bidi marks; a chat has few senders, so only distinct ones are checked."""
+    if not sender.unique().str.contains(_ANY_MARK).any():
+        return sender
+    marked = sender.str.contains(_ANY_MARK).fill_null(value=False).arg_true()
+    return sender.clone().scatter(marked, sender.gather(marked).str.replace_all(_ANY_MARK, ""))
+
+
 def _without_edited_mark(text: pl.Expr) -> pl.Expr:
     """``text`` without a trailing "<This message was edited>" (in any supported language)."""
     return text.str.replace(words.EDITED_SUFFIX, "")
 
 
-def _joined_texts(heads: pl.DataFrame, joined: pl.DataFrame) -> pl.DataFrame:
-    """Text messages with continuation lines: first line, newline, the rest."""
-    pos = joined.get_column("pos")
-    whole = pl.concat_str([pl.col("body"), pl.col("more")], separator="\n")
-    return (
-        joined.with_columns(
-            kind=heads.get_column("kind").gather(pos), body=heads.get_column("body").gather(pos)
-        )
-        .filter(pl.col("kind") == "text")
-        .select("pos", text=_without_edited_mark(whole))
+def _joined_texts(joined: pl.DataFrame) -> pl.DataFrame:
+    """Messages with continuation lines: a text's first line, newline, the rest; a media
+    message's caption. (Notices are ``_system_rows``; deleted messages and calls have none.)"""
+    kind = pl.col("kind")
+    whole = _without_edited_mark(pl.concat_str([pl.col("body"), pl.col("more")], separator="\n"))
+    return joined.filter(kind.is_in(["text", "media", "sticker", "voice"])).select(
+        "pos", text=pl.when(kind == "text").then(whole).otherwise(pl.col("more"))
     )
 
 
@@ -554,24 +624,18 @@ def _edited_bodies(heads: pl.DataFrame, *, exclude: pl.Series) -> pl.DataFrame:
     )
 
 
-def _unusual_rows(heads: pl.DataFrame, joined: pl.DataFrame) -> pl.DataFrame:
-    """Sender and text of system, media, deleted and call rows (text: notice or caption)."""
-    rows = (
-        heads.lazy()
-        .filter(pl.col("kind") != "text")
-        .join(joined.lazy().drop("pos"), on="line", how="left")
-    )
-    kind = pl.col("kind")
+def _system_texts(heads: pl.DataFrame, joined: pl.DataFrame) -> pl.DataFrame:
+    """The text of each system row: its notice without marks, and any continuation lines."""
     notice = pl.coalesce(pl.col("body"), pl.col("rest")).str.replace_all(_ANY_MARK, "")
-    return rows.select(
-        "pos",
-        sender=pl.when(kind != "system").then(pl.col("author")),
-        text=pl.when(kind == "system")
-        .then(pl.concat_str([notice, pl.col("more")], separator="\n", ignore_nulls=True))
-        .when(kind.is_in(["media", "sticker", "voice"]))
-        .then(pl.col("more")),
-        notice_author=pl.when(kind == "system").then(pl.col("author")),
-    ).collect()
+    return (
+        heads.lazy()
+        .filter(pl.col("kind") == "system")
+        .join(joined.lazy().select("line", "more"), on="line", how="left")
+        .select(
+            "pos", text=pl.concat_str([notice, pl.col("more")], separator="\n", ignore_nulls=True)
+        )
+        .collect()
+    )
 
 
 IMPORTER = Importer(

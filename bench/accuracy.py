@@ -190,7 +190,7 @@ def report(rows: list[dict[str, Any]], console: Console, elapsed: float) -> bool
     table.add_row("episode recall", _fmt(totals.recall), "", "")
     table.add_row(
         "episode F1 (onsets within 3 days)",
-        _fmt(totals.f1),
+        _fmt(totals.f1, 3),
         ">= 0.90",
         _verdict(totals.f1, TARGETS["f1"]),
     )
@@ -204,13 +204,13 @@ def report(rows: list[dict[str, Any]], console: Console, elapsed: float) -> bool
     )
     table.add_row(
         "strategy accuracy (matched)",
-        _fmt(totals.strategy_accuracy),
+        _fmt(totals.strategy_accuracy, 3),
         ">= 0.90",
         _verdict(totals.strategy_accuracy, TARGETS["strategy_accuracy"]),
     )
     table.add_row(
         "outcome accuracy (matched)",
-        _fmt(totals.outcome_accuracy),
+        _fmt(totals.outcome_accuracy, 3),
         ">= 0.90",
         _verdict(totals.outcome_accuracy, TARGETS["outcome_accuracy"]),
     )

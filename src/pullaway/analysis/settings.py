@@ -74,6 +74,10 @@ class Settings:
     withdrawn_levels: tuple[float, ...] = (0.05, 0.15, 0.3, 0.5)
     """His messages when withdrawn, as shares of his usual: the model averages over these,
     so a fall to half of his usual counts as well as a fall to silence."""
+    withdrawn_follows_her: float = 0.5
+    """How much his messages follow her activity when he is withdrawn, as a power of her
+    day-against-usual ratio (1: as much as when connected, 0: not at all). A withdrawn man
+    writes little whatever she does; when she goes quiet too he writes less still."""
     withdrawn_latency_factor: float = 5.0
     """How many times slower than usual his replies are when withdrawn."""
     latency_evidence_clip: tuple[float, float] = (-2.0, 3.0)
@@ -124,7 +128,7 @@ class Settings:
     switch)."""
     chase_days: int = 2
     """Chased: at least this many pursuit days in the episode (fewer: let go or mixed) ..."""
-    chase_min_share: float = 0.2
+    chase_min_share: float = 0.15
     """... that are also at least this share of the episode's days: a pleading message on two
     days of a month she otherwise spent quiet is not a chase."""
     mixed_min_days: int = 2

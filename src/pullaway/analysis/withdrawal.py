@@ -10,9 +10,10 @@ probabilities say how rare withdrawals are.
 What a day's data says:
 
 - **His messages**, a negative binomial count (his days are bursty) around his usual level
-  ``μ`` times the shared-activity factor ``g`` when connected, and around ``level · μ · g``
-  for one of the ``withdrawn_levels`` (averaged) when withdrawn. ``μ`` is his mean over the
-  ``baseline_days`` either side of the day, withdrawn days left out. ``g`` is how busy *she*
+  ``μ`` times the shared-activity factor ``g`` when connected, and around
+  ``level · μ · g^withdrawn_follows_her`` for one of the ``withdrawn_levels`` (averaged) when
+  withdrawn. ``μ`` is his mean over the ``baseline_days`` either side of the day, withdrawn
+  days left out, times his weekday factor. ``g`` is how busy *she*
   was that day against her own mean, ``(her + k) / (her usual + k)`` with
   ``k = shared_quiet_pseudocount``: when both are quiet (a busy week, a holiday), his low
   count is expected and says nothing; when she writes as usual or more and he does not, it
@@ -42,6 +43,8 @@ from pullaway.analysis.settings import Settings
 
 MIN_REPLIES = 5
 """Replies of his on connected days needed before reply times count as evidence."""
+WEEKDAY_PRIOR_DAYS = 7
+"""Days at a person's overall mean added to each weekday's mean (shrinks weekday factors)."""
 EXPECTED_FLOOR = 0.05
 """Added to each usual daily count, so a day never expects exactly zero messages."""
 SPREAD_FLOOR = 0.5
@@ -131,11 +134,42 @@ def day_evidence(
     data: DayData, keep: NDArray[np.bool_], s: Settings
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
     """Per day: the LLR of his message count, the LLR of his replies, and his usual level."""
-    usual = around(data.his, keep, s.baseline_days) + EXPECTED_FLOOR
-    her_usual = around(data.hers, keep, s.baseline_days) + EXPECTED_FLOOR
+    weekday = np.array([day.weekday() for day in data.days], dtype=np.int64)
+    usual = _usual(data.his, keep, weekday, s)
+    her_usual = _usual(data.hers, keep, weekday, s)
     k = s.shared_quiet_pseudocount
     shared = np.clip((data.hers + k) / (her_usual + k), 0.001, 3.0)
-    return count_evidence(data.his, usual * shared, keep, s), reply_evidence(data, keep, s), usual
+    count = count_evidence(data.his, usual, shared, keep, s)
+    return count, reply_evidence(data, keep, s), usual
+
+
+def _usual(
+    values: NDArray[np.float64], keep: NDArray[np.bool_], weekday: NDArray[np.int64], s: Settings
+) -> NDArray[np.float64]:
+    """One person's usual count on each day: the mean around it, times the weekday's factor."""
+    level = around(values, keep, s.baseline_days) * weekday_factors(values, keep, weekday)
+    return np.asarray(level + EXPECTED_FLOOR)
+
+
+def weekday_factors(
+    values: NDArray[np.float64], keep: NDArray[np.bool_], weekday: NDArray[np.int64]
+) -> NDArray[np.float64]:
+    """Each day's weekday factor: the person's mean on that weekday over their overall mean,
+    kept days only, shrunk towards 1 by ``WEEKDAY_PRIOR_DAYS`` days at the overall mean (a
+    quiet Sunday that is usual for him is not a drop; a few weeks of history say little).
+
+    >>> days = np.arange(70) % 7
+    >>> counts = np.where(days == 6, 2.0, 10.0)
+    >>> factors = weekday_factors(counts, np.ones(70, bool), days)
+    >>> round(float(factors[6]), 2), round(float(factors[0]), 2)
+    (0.54, 1.07)
+    """
+    overall = float(values[keep].mean()) + EXPECTED_FLOOR if keep.any() else 1.0
+    sums = np.bincount(weekday[keep], weights=values[keep], minlength=7)
+    counts = np.bincount(weekday[keep], minlength=7)
+    prior = WEEKDAY_PRIOR_DAYS
+    factors = (sums + prior * overall) / (counts + prior) / overall
+    return np.asarray(factors[weekday])
 
 
 def around(values: NDArray[np.float64], keep: NDArray[np.bool_], days: int) -> NDArray[np.float64]:
@@ -155,19 +189,29 @@ def around(values: NDArray[np.float64], keep: NDArray[np.bool_], days: int) -> N
 
 
 def count_evidence(
-    count: NDArray[np.float64], expected: NDArray[np.float64], keep: NDArray[np.bool_], s: Settings
+    count: NDArray[np.float64],
+    usual: NDArray[np.float64],
+    shared: NDArray[np.float64],
+    keep: NDArray[np.bool_],
+    s: Settings,
 ) -> NDArray[np.float64]:
     """LLR of his daily message counts: withdrawn (any of ``withdrawn_levels``) vs connected.
 
-    >>> s = Settings()
-    >>> llr = count_evidence(np.array([0.0, 20.0]), np.array([20.0, 20.0]), np.ones(2, bool), s)
+    Connected, he writes his ``usual`` times her ``shared`` activity factor; withdrawn, a
+    level of his usual times that factor to the power ``withdrawn_follows_her``: a withdrawn
+    man writes little whatever she does, and writes less still when she goes quiet too.
+
+    >>> s, ones = Settings(), np.ones(2)
+    >>> llr = count_evidence(np.array([0.0, 20.0]), 20 * ones, ones, np.ones(2, bool), s)
     >>> bool(llr[0] > 0 > llr[1])
     True
     """
+    expected = usual * shared
     size = _dispersion(count[keep], expected[keep])
     connected = _nb_logpmf(count, expected, size)
     levels = s.withdrawn_levels
-    withdrawn = np.stack([_nb_logpmf(count, level * expected, size) for level in levels])
+    apart = usual * shared**s.withdrawn_follows_her
+    withdrawn = np.stack([_nb_logpmf(count, level * apart, size) for level in levels])
     return np.asarray(logsumexp(withdrawn, axis=0) - math.log(len(levels)) - connected)
 
 

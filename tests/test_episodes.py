@@ -171,3 +171,29 @@ def test_spans_merge_close_runs_and_drop_short_ones() -> None:
     path = np.array([0, 1, 1, 1, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 1, 1], dtype=bool)
     assert spans(path, merge_gap_days=2, min_days=3) == [(1, 9)]
     assert spans(path, merge_gap_days=0, min_days=2) == [(1, 4), (6, 9), (16, None)]
+
+
+def test_a_quiet_weekday_that_is_usual_for_him_is_not_evidence() -> None:
+    # Ten weeks: 20 messages a day from both, but only 4 on Sundays, every week.
+    start = date(2025, 1, 6)  # a Monday
+    his = [4.0 if (start + timedelta(days=i)).weekday() == 6 else 20.0 for i in range(70)]
+    days = _days(his, [20.0] * 70, [])
+    count, _, usual = day_evidence(days, np.ones(70, dtype=bool), Settings())
+    sundays = [i for i in range(70) if i % 7 == 6]
+    assert usual[sundays[3]] < 0.6 * usual[sundays[3] - 1]  # his usual knows his Sundays
+    assert not most_likely_states(count, start=0.001, stay=0.92).any()
+    wednesday = _days([*his[:65], 4.0, *his[66:]], [20.0] * 70, [])  # day 65 is a Wednesday
+    odd = day_evidence(wednesday, np.ones(70, dtype=bool), Settings())[0]
+    assert odd[65] > count[sundays[4]] + 1.0  # 4 on a Wednesday says more than on a Sunday
+
+
+def test_how_far_a_withdrawn_count_follows_her_is_a_setting() -> None:
+    # Both write 2 of their usual 20 (she gave him space, or a quiet day they share). Were
+    # a withdrawn man's count to follow hers fully, his 2 would say "connected"; as he
+    # writes little whatever she does, the day says little either way.
+    days = _days([20.0] * 60 + [2.0], [20.0] * 60 + [2.0], [])
+    keep = np.ones(61, dtype=bool)
+    default = day_evidence(days, keep, Settings())[0][-1]
+    follows = day_evidence(days, keep, Settings(withdrawn_follows_her=1.0))[0][-1]
+    assert follows < -0.5
+    assert abs(default) < abs(follows)

@@ -15,7 +15,7 @@ from polars.testing import assert_frame_equal
 from conftest import FIXTURES
 from pullaway.errors import ParseError
 from pullaway.importers import DateOrder, Sample, registry, sniff
-from pullaway.importers._whatsapp_chat import chat_name_from_file
+from pullaway.importers._whatsapp_chat import chat_name_from_file, first_seen
 from pullaway.importers._whatsapp_header import detect_layout, fixed_layout
 from pullaway.importers.whatsapp import parse
 from pullaway.importers.whatsapp import sniff as sniff_whatsapp
@@ -220,6 +220,22 @@ def test_me_guess_needs_the_partner_among_two_senders(tmp_path: Path) -> None:
         None,
         ("Maya", "Dan"),
     )
+
+
+def test_participants_in_order_of_first_message_even_when_one_joins_late() -> None:
+    senders = pl.Series(["Maya", None, "Dan"] * 3000 + ["Ana"] + ["Dan", "Zoe"] * 20_000)
+    assert first_seen(senders, first_rows=16) == ("Maya", "Dan", "Ana", "Zoe")
+    assert first_seen(pl.Series([None, None], dtype=pl.String)) == ()
+
+
+def test_large_file_checks_its_start_for_a_header_before_reading_it_whole(tmp_path: Path) -> None:
+    filler = "notes before the chat, line {}\n"
+    header_late = "".join(filler.format(i) for i in range(3000))  # about 100 KB, over 64 KB
+    messages = "13/03/2023, 19:40 - Maya: hi\n" * 40_000  # over 1 MB in all
+    late = parse(write(tmp_path, header_late + messages, "late.txt"))
+    assert late.messages.height == 40_000
+    with pytest.raises(ParseError, match=r"none\.txt:1: no WhatsApp message header in the first"):
+        parse(write(tmp_path, "dear diary, an ordinary day\n" * 50_000, "none.txt"))
 
 
 # --- zips -------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 The header frame holds the number fields ``a``, ``b``, ``c`` (date, in file order), ``h``, ``mi``
 and ``s`` as integers (``s`` null without seconds), ``year_first`` (``a`` is written with four
-digits), the AM/PM marker ``ap`` as written (null without one) and ``line`` (1-based line
+digits), ``pm`` (the AM/PM marker says afternoon; null without one) and ``line`` (1-based line
 number). Integers, because the common headers are sliced from fixed positions straight into
 numbers; ``as_numbers`` turns captured strings into the same columns.
 """
@@ -40,7 +40,17 @@ class OrderChoice:
 def as_numbers() -> list[pl.Expr]:
     """The header columns of this module from fields captured as strings (the rarer paths)."""
     numbers = [pl.col(f).cast(pl.Int32, strict=False) for f in NUMBERS]
-    return [*numbers, (pl.col("a").str.len_bytes() == 4).alias("year_first")]
+    year_first = (pl.col("a").str.len_bytes() == 4).alias("year_first")
+    return [*numbers, year_first, afternoon(pl.col("ap")).alias("pm")]
+
+
+def afternoon(marker: pl.Expr) -> pl.Expr:
+    """Whether an AM/PM marker (``PM``, ``p.m.``, ``p. m.`` …) says afternoon; null without one.
+
+    Headers carry this flag rather than the marker: a million mostly empty strings would
+    cost fresh memory to hold and to copy.
+    """
+    return marker.str.contains("[Pp]")
 
 
 def infer_order(
@@ -157,8 +167,8 @@ def date_parts(order: DateOrder) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
 
 
 def is_pm() -> pl.Expr:
-    """The AM/PM marker (``PM``, ``p.m.``, ``p. m.`` …) says afternoon."""
-    return pl.col("ap").str.contains("[Pp]").fill_null(value=False)
+    """The AM/PM marker says afternoon (see ``afternoon``)."""
+    return pl.col("pm").fill_null(value=False)
 
 
 def hour_24() -> pl.Expr:
@@ -166,7 +176,7 @@ def hour_24() -> pl.Expr:
     hour = pl.col("h")
     pm = is_pm()
     return (
-        pl.when(pl.col("ap").is_not_null() & ~pm & (hour == 12))
+        pl.when(pl.col("pm").is_not_null() & ~pm & (hour == 12))
         .then(0)
         .when(pm & (hour < 12))
         .then(hour + 12)
@@ -187,7 +197,7 @@ def days_in_month(year: pl.Expr, month: pl.Expr) -> pl.Expr:
 
 def with_timestamps(heads: pl.DataFrame, order: DateOrder) -> pl.DataFrame:
     """Add ``timestamp`` (null where the date or time is impossible) and ``pm_24h``."""
-    fields = heads.select(*NUMBERS, "year_first", "ap")  # not the text columns: less to copy
+    fields = heads.select(*NUMBERS, "year_first", "pm")  # not the text columns: less to copy
     added = by_slices(fields, lambda lf: _timestamps(lf, order).select("timestamp", "pm_24h"))
     return heads.hstack(added)
 

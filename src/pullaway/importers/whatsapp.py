@@ -34,6 +34,7 @@ from pullaway.importers._whatsapp_chat import chat_meta
 from pullaway.importers._whatsapp_dates import (
     ORDER_NAMES,
     OrderChoice,
+    afternoon,
     as_numbers,
     infer_order,
     utc_offsets,
@@ -181,18 +182,32 @@ def _member_head(archive: zipfile.ZipFile, name: str, *, lines: int = 50) -> lis
     return head.splitlines()[:lines]
 
 
+QUICK_PREFIX_BYTES: Final = 1 << 16
+"""How much of a large file ``_check_prefix`` looks at first: nearly always enough."""
+
+
 def _check_prefix(data: bytes, *, encoding: str | None) -> None:
     """Fail fast, before reading a large file in full, when its start has no message header."""
-    head = data[:PREFIX_BYTES]
-    if len(data) <= PREFIX_BYTES or b"\x00" in head[:4096]:
+    if len(data) <= PREFIX_BYTES or b"\x00" in data[:4096]:
         return  # small files and UTF-16 go the normal way, with its precise errors
-    text = head.decode(encoding or "utf-8-sig", errors="replace")
-    if detect_layout(text.splitlines()[:LAYOUT_SAMPLE_LINES]) is None:
+    # Decoding and splitting the whole prefix takes longer than finding a header in its start.
+    if not _has_header(data, QUICK_PREFIX_BYTES, encoding=encoding, partial=True) and (
+        not _has_header(data, PREFIX_BYTES, encoding=encoding)
+    ):
         msg = (
             f"no WhatsApp message header in the first {PREFIX_BYTES // 1024} KB; expected lines "
             "like '31/12/23, 21:05 - Name: text' or '[31/12/23, 21:05:09] Name: text'"
         )
         raise ParseError(msg, line=1)
+
+
+def _has_header(data: bytes, size: int, *, encoding: str | None, partial: bool = False) -> bool:
+    """Whether the first ``LAYOUT_SAMPLE_LINES`` lines of ``data[:size]`` show a header layout;
+    with ``partial``, without the last line, which the cut may have shortened."""
+    lines = data[:size].decode(encoding or "utf-8-sig", errors="replace").splitlines()
+    if partial:
+        lines = lines[:-1]
+    return detect_layout(lines[:LAYOUT_SAMPLE_LINES]) is not None
 
 
 def _check_zone(timezone: str) -> None:
@@ -237,11 +252,9 @@ def _result(
 ) -> ImportResult:
     """The import result: chat facts, then the validated messages with their ids."""
     meta = chat_meta(frame, source.names, chat)
-    messages = frame.with_columns(
-        chat=pl.lit(meta.name),
-        source_file=pl.lit(source.location),
-        message_id=pl.lit(None, pl.String),
-    ).drop("notice_author")
+    # No empty message_id column first: with_message_ids adds it, validate_messages orders it.
+    frame = frame.drop("notice_author")
+    messages = frame.with_columns(chat=pl.lit(meta.name), source_file=pl.lit(source.location))
     del frame
     return ImportResult(
         messages=validate_messages(with_message_ids(messages)),
@@ -272,7 +285,7 @@ def _read_headers(
         raise ParseError(msg, line=1)
     notes.append(f"header layout {layout.describe().strip()!r}")
     heads, mixed, demoted = _match_headers(lines, layout)
-    heads = heads.rechunk()  # once: eager steps on a frame of many chunks would each rechunk it
+    heads = _rechunked(heads, _KEPT)
     if mixed:
         notes.append(f"{mixed} headers use another layout than the first ones; read them too")
     if demoted:
@@ -283,16 +296,28 @@ def _read_headers(
     order = infer_order(heads, lines, date_order=date_order)
     notes.append(order.note())
     # The number fields are in ``timestamp`` now; dropping them frees memory for what follows.
-    heads = with_timestamps(heads, order.order).drop(*NUMBERS, "year_first", "ap")
+    heads = with_timestamps(heads, order.order).drop(*NUMBERS, "year_first", "pm")
     pm_24h = heads.get_column("pm_24h").sum()
     if pm_24h:
         notes.append(f"{pm_24h} headers have an hour of 13-23 with a PM marker; read as written")
     return classify(heads), order
 
 
+_KEPT: Final = ("line", "author", "notice", "special", "wordy")
+"""Header columns put into one chunk each once ``_match_headers`` has added its few rows."""
+
+
+def _rechunked(heads: pl.DataFrame, columns: tuple[str, ...]) -> pl.DataFrame:
+    """``heads`` with ``columns`` in one chunk each: eager steps on a column of many chunks
+    would each rechunk it. The others are not copied, since fresh memory is slow: the number
+    fields are read twice and dropped, and ``body`` is copied anyway when the longer texts
+    are patched into it (``_message_rows``)."""
+    return heads.with_columns(heads.get_column(name).rechunk() for name in columns)
+
+
 def _match_headers(lines: pl.Series, layout: Layout) -> tuple[pl.DataFrame, int, int]:
     """Header rows: ``line``, the header columns of ``_whatsapp_dates`` (numbers as integers),
-    ``author``, ``body``, ``rest`` (the general way only), ``notice`` and the ``hints``.
+    ``author``, ``body`` (a notice's text, for system lines), ``notice`` and the ``hints``.
 
     The file's own layout, followed by ``Author: ``, is matched by one specialised regex; in
     its most common form (``fixed_layout``) the fields are then read from fixed bytes of the
@@ -386,9 +411,9 @@ def _sliced_match(lines: pl.LazyFrame, fixed: FixedLayout) -> pl.LazyFrame:
     marked = line.bin.get(0, null_on_oob=True) >= 0x80
     head = line.bin.slice(lead, fixed.head_bytes)
     numbers = {name: _number(pl.col("_head"), start, n) for name, start, n in fixed.numbers}
-    marker = pl.lit(None, pl.String)
+    pm = pl.lit(None, pl.Boolean)
     if fixed.marker is not None:
-        marker = line.bin.slice(lead + fixed.marker[0], fixed.marker[1]).cast(pl.String)
+        pm = afternoon(line.bin.slice(lead + fixed.marker[0], fixed.marker[1]).cast(pl.String))
     author = lead + fixed.author_byte
     return (
         lines.with_columns(
@@ -401,10 +426,9 @@ def _sliced_match(lines: pl.LazyFrame, fixed: FixedLayout) -> pl.LazyFrame:
             "line",
             *(numbers.get(name, pl.lit(None, pl.Int32)).alias(name) for name in NUMBERS),
             year_first=pl.lit(fixed.year_first),
-            ap=marker,
+            pm=pm,
             author=line.bin.slice(author, colon - author).cast(pl.String),
             body=line.bin.slice(colon + 2).cast(pl.String),
-            rest=pl.lit(None, pl.String),
             notice=pl.lit(value=False),
         )
         .with_columns(hints())
@@ -438,10 +462,8 @@ def _captured_match(lines: pl.LazyFrame, layout: Layout) -> pl.LazyFrame:
         .select(
             "line",
             *as_numbers(),
-            "ap",
             "author",
             body=text.str.slice(_header_chars(layout)),
-            rest=pl.lit(None, pl.String),
             notice=pl.lit(value=False),
         )
         .with_columns(hints())
@@ -471,7 +493,8 @@ def _split_authors(heads: pl.DataFrame) -> tuple[pl.DataFrame, int]:
     named = pl.col("rest").str.extract_groups(_NAME_ONLY)
     bare = bare.with_columns(
         author=named.struct.field("author"),
-        body=named.struct.field("dot"),
+        # A notice's text is its body, so no column of mostly nulls has to be carried along.
+        body=pl.coalesce(named.struct.field("dot"), pl.col("rest")),
         notice=pl.col("rest").str.contains(words.SYSTEM_NOTICE),
     )
     keep = bare.filter(pl.col("author").is_not_null() | pl.col("notice"))
@@ -626,7 +649,7 @@ def _edited_bodies(heads: pl.DataFrame, *, exclude: pl.Series) -> pl.DataFrame:
 
 def _system_texts(heads: pl.DataFrame, joined: pl.DataFrame) -> pl.DataFrame:
     """The text of each system row: its notice without marks, and any continuation lines."""
-    notice = pl.coalesce(pl.col("body"), pl.col("rest")).str.replace_all(_ANY_MARK, "")
+    notice = pl.col("body").str.replace_all(_ANY_MARK, "")
     return (
         heads.lazy()
         .filter(pl.col("kind") == "system")

@@ -284,10 +284,10 @@ def _recall_by_episode(rows: list[dict[str, Any]]) -> Table:
 
 
 def _overrides(pairs: list[str]) -> dict[str, Any]:
-    """``["trigger_z=-2.5"]`` -> ``{"trigger_z": -2.5}``, checked against the Settings fields.
+    """``["merge_gap_days=3"]`` -> ``{"merge_gap_days": 3}``, checked against the Settings fields.
 
-    >>> _overrides(["trigger_z=-2.5", "end_run_days=4"])
-    {'trigger_z': -2.5, 'end_run_days': 4}
+    >>> _overrides(["withdrawal_start_probability=0.002", "merge_gap_days=3"])
+    {'withdrawal_start_probability': 0.002, 'merge_gap_days': 3}
     """
     from pullaway.analysis.settings import Settings
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import fields
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
 import pytest
 
-from _chatgen import ME, THEM, analysed, scenario
+from _chatgen import ME, THEM, analysed, scenario, to_frame
 from pullaway.analysis import Episode, Settings, StrategyCounts, analyze
 from pullaway.analysis.comparison import compare
 from pullaway.analysis.pipeline import _tag_by_role
@@ -176,3 +176,13 @@ def test_tagging_by_role_matches_each_message_tagged_on_its_own() -> None:
     assert tags["missing"].to_list() == [True, False, False, False, False, False, False, False]
     assert tags["checking"][3]
     assert tags["pleading"][6]
+
+
+def test_a_quiet_chat_says_what_it_cannot_score_and_still_looks_for_pull_aways() -> None:
+    # One short exchange a day for two months: far below 100 of his messages in 28 days.
+    days = [datetime(2025, 1, 1, 12) + timedelta(days=d) for d in range(60)]
+    rows = [(t, ME, "hi, how was work?") for t in days]
+    rows += [(t + timedelta(minutes=5), THEM, "good, you?") for t in days]
+    result = analyze(to_frame(sorted(rows)), me=ME)
+    assert any("Not enough history for his daily engagement" in n for n in result.notes)
+    assert result.episodes == ()

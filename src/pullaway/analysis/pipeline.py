@@ -408,8 +408,11 @@ def _notes(frames: ChatFrames, s: Settings) -> tuple[str, ...]:
     notes = []
     if his["engagement"].drop_nulls().len() == 0:
         notes.append(
-            f"Not enough history for a baseline: it needs {s.baseline_min_active_days} active "
-            f"days and {s.baseline_min_messages} of his messages in {s.baseline_days} days."
+            f"Not enough history for his daily engagement score (it needs "
+            f"{s.baseline_min_active_days} active days and {s.baseline_min_messages} of his "
+            f"messages in {s.baseline_days} days). Pull-aways are still looked for, over days "
+            "and weeks, but with this few messages some short ones cannot be told from a "
+            "quiet week you both had."
         )
     notes.append(
         "Reply times mostly reflect availability, not feelings; every comparison is against "

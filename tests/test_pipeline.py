@@ -186,3 +186,16 @@ def test_a_quiet_chat_says_what_it_cannot_score_and_still_looks_for_pull_aways()
     result = analyze(to_frame(sorted(rows)), me=ME)
     assert any("Not enough history for his daily engagement" in n for n in result.notes)
     assert result.episodes == ()
+
+
+def test_daily_carries_his_evidence_and_it_is_high_inside_the_episode() -> None:
+    daily = analysed("let_go").daily
+    hers = daily.filter(pl.col("person") == "me")
+    his = daily.filter(pl.col("person") == "them")
+    assert hers["evidence"].null_count() == hers.height
+    assert his["evidence"].null_count() == 0
+    inside = his.filter(pl.col("in_episode"))["evidence"].sum()
+    outside = his.filter(~pl.col("in_episode"))["evidence"].mean()
+    assert inside > 9.0  # more than the model's prior against a withdrawal
+    assert isinstance(outside, float)
+    assert outside < 0

@@ -49,14 +49,17 @@ def detect_episodes(
     *,
     settings: Settings | None = None,
     confirm: bool = True,
+    days: pl.DataFrame | None = None,
 ) -> list[RuleEpisode]:
     """Episodes of his withdrawal, oldest first, from ``daily_features`` rows (both people)
     and the chat's bursts.
 
-    ``confirm=False`` skips the change-point check (every episode is then "possible").
+    ``confirm=False`` skips the change-point check (every episode is then "possible");
+    ``days`` is ``withdrawn_days`` of the same chat when the caller has it already.
     """
     s = settings or Settings()
-    days = withdrawn_days(daily, bursts, settings=s)
+    if days is None:
+        days = withdrawn_days(daily, bursts, settings=s)
     if days.height == 0:
         return []
     dates: list[date] = days["day"].to_list()

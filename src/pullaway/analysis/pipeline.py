@@ -31,6 +31,7 @@ from pullaway.analysis.signals import (
 )
 from pullaway.analysis.strategy import ChatFrames, her_strategy
 from pullaway.analysis.structure import structure
+from pullaway.analysis.withdrawal import withdrawn_days
 from pullaway.errors import NotEnoughData
 from pullaway.model import validate_messages
 
@@ -53,6 +54,7 @@ DAILY_COLUMNS = (
     "z_latency",
     "z_words",
     "engagement",
+    "evidence",
     "baseline_messages",
     "in_episode",
 )
@@ -158,10 +160,15 @@ def analyze(
 
 
 def frames_rules(frames: ChatFrames, s: Settings) -> tuple[ChatFrames, list[RuleEpisode]]:
-    """His episodes, and the daily frame whose baselines leave their days out."""
-    rules = detect_episodes(frames.daily, frames.bursts, settings=s)
+    """His episodes, and the daily frame whose baselines leave their days out, with his
+    day's evidence from the withdrawal model (null on her rows)."""
+    days = withdrawn_days(frames.daily, frames.bursts, settings=s)
+    rules = detect_episodes(frames.daily, frames.bursts, settings=s, days=days)
     excluded = episode_days(frames.daily, rules) if rules else None
-    return frames.with_daily(engagement(frames.daily, excluded=excluded, settings=s)), rules
+    daily = engagement(frames.daily, excluded=excluded, settings=s)
+    his_evidence = days.select("day", "evidence", person=pl.lit("them"))
+    daily = daily.join(his_evidence, on=["day", "person"], how="left")
+    return frames.with_daily(daily), rules
 
 
 def _prepare(

@@ -261,7 +261,9 @@ class Analysis:
     ``daily`` has one row per calendar day and person: day (Date), person ("me" | "them"),
     messages, words, initiations (u32), latency_minutes (f64, null on days without replies),
     engagement (f64, robust z against the person's own baseline; null before the baseline
-    exists), baseline_messages (f64), in_episode (bool; his days inside an episode). Also:
+    exists), evidence (f64, his rows only: the day's log likelihood ratio of "withdrawn" over
+    "connected" from the withdrawal model), baseline_messages (f64), in_episode (bool; his
+    days inside an episode). Also:
     bids and turned_toward (u32: the other person's bids and how many this person turned
     toward), turn_toward_rate (f64), affection (u32), and the components of E as z_messages,
     z_initiations, z_latency, z_words (f64). docs/analysis.md explains every measure.

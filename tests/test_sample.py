@@ -21,8 +21,8 @@ def test_the_demo_finds_every_true_episode_with_its_strategy_and_outcome() -> No
     for i, j in pairs:
         t, f = truth["episodes"][i], found["episodes"][j]
         assert (f["strategy"], f["outcome"]) == (t["strategy"], t["outcome"]), t["onset"]
-    # One extra: nine days after his return in April 2025 he wrote a third of his usual for
-    # six days with slow replies (the simulator's "weaker after" stretch); the model calls
-    # that a short pull-away, and the test keeps it from growing unnoticed.
+    # One extra: nine days after his return in April 2025 he wrote about half his usual for
+    # six days, with some replies hours late (the simulator's "weaker after" stretch); the
+    # model calls that a short pull-away, and the test keeps it from growing unnoticed.
     assert len(found["episodes"]) <= len(truth["episodes"]) + 1
     assert found["now"]["phase"] == truth["now"]["phase"]

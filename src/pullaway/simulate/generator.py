@@ -401,7 +401,8 @@ def layout_messages(
     offset = total - total[thread_first[thread]]
     duration = np.zeros(len(threads))
     np.maximum.at(duration, thread, offset)
-    starts = _space_threads(rng, threads.start, duration, style.pause_minutes)
+    scripted = threads.script != NORMAL_SCRIPT
+    starts = _space_threads(rng, threads.start, duration, style.pause_minutes, scripted)
     minute = starts[thread] + offset
     sender = bursts.sender[burst]
     hour = np.mod(minute, MINUTES) / 60.0
@@ -409,7 +410,7 @@ def layout_messages(
     asleep &= threads.script[thread] == NORMAL_SCRIPT
     bad_at = np.full(len(threads), np.inf)
     np.minimum.at(bad_at, thread, np.where(asleep, offset, np.inf))
-    keep = (offset < bad_at[thread]) & (minute < days * MINUTES)
+    keep = (offset < bad_at[thread]) & (minute < days * MINUTES) & ~np.isnan(minute)
     burst_j = np.arange(len(bursts.thread)) - np.searchsorted(bursts.thread, bursts.thread)
     return pl.DataFrame(
         {
@@ -425,18 +426,35 @@ def layout_messages(
 
 
 def _space_threads(
-    rng: np.random.Generator, start: np.ndarray, duration: np.ndarray, pause_minutes: float
+    rng: np.random.Generator,
+    start: np.ndarray,
+    duration: np.ndarray,
+    pause_minutes: float,
+    scripted: np.ndarray,
 ) -> np.ndarray:
-    """Push each thread to start after the previous one ended, plus a short pause."""
+    """Push each thread to start after the previous one ended, plus a short pause.
+
+    A thread that would be pushed more than ``MAX_PUSH_MINUTES`` does not happen (its start is
+    NaN and its messages are dropped): a day has room for only so many conversations, and
+    pushing the rest along moved later conversations days past the day the plan (and the
+    truth) put them on. ``scripted`` threads (his return, an ending) always happen.
+    """
     pause = (pause_minutes * rng.uniform(0.4, 1.6, len(start))).tolist()
     out = start.tolist()
     ends = duration.tolist()
     previous_end = -np.inf
     for i in range(len(out)):
-        if out[i] < previous_end + pause[i]:
-            out[i] = previous_end + pause[i]
+        wanted = previous_end + pause[i]
+        if wanted > out[i] + MAX_PUSH_MINUTES and not scripted[i]:
+            out[i] = float("nan")
+            continue
+        out[i] = max(out[i], wanted)
         previous_end = out[i] + ends[i]
     return np.asarray(out)
+
+
+MAX_PUSH_MINUTES: Final = 120.0
+"""The furthest a conversation is moved to avoid overlapping the one before it."""
 
 
 def assign_text(

@@ -288,6 +288,9 @@ def _overrides(pairs: list[str]) -> dict[str, Any]:
 
     >>> _overrides(["withdrawal_start_probability=0.002", "merge_gap_days=3"])
     {'withdrawal_start_probability': 0.002, 'merge_gap_days': 3}
+    >>> _overrides(["trigger_z=-2"])
+    Traceback (most recent call last):
+    SystemExit: error: unknown setting(s) trigger_z; see docs/analysis.md
     """
     from pullaway.analysis.settings import Settings
 

@@ -91,9 +91,7 @@ def engagement(
 
     ``excluded`` is a Boolean series aligned with ``daily`` (episode days): those days are
     left out of the baseline, whose values are frozen at the first excluded day of each run.
-    Adds z_<component>, engagement, baseline_messages, baseline_latency_minutes (the median of
-    the daily median reply times in the baseline window), baseline_latency_high_minutes (their
-    ``latency_usual_quantile``), baseline_ok and in_episode.
+    Adds z_<component>, engagement, baseline_messages, baseline_ok and in_episode.
     """
     s = settings or Settings()
     flag = excluded if excluded is not None else pl.Series([False] * daily.height)
@@ -138,10 +136,6 @@ def _with_baseline(frame: pl.DataFrame, s: Settings) -> pl.DataFrame:
         ]
     stats += [
         _kept("messages").median().cast(pl.Float64).alias("baseline_messages"),
-        _kept("latency_minutes").median().alias("baseline_latency_minutes"),
-        _kept("latency_minutes")
-        .quantile(s.latency_usual_quantile)
-        .alias("baseline_latency_high_minutes"),
         _kept("messages").sum().alias("_window_messages"),
         (_kept("messages") > 0).sum().alias("_active_days"),
     ]

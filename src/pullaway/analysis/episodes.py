@@ -63,15 +63,7 @@ def detect_episodes(
     if days.height == 0:
         return []
     dates: list[date] = days["day"].to_list()
-    messages = (
-        days.select(pl.col("day"))
-        .join(
-            daily.filter(pl.col("person") == "them").select("day", "messages"), on="day", how="left"
-        )["messages"]
-        .fill_null(0)
-        .to_numpy()
-        .astype(float)
-    )
+    messages = days["messages"].to_numpy()
     log_messages = np.log1p(messages)
     depth = _three_day_share(messages, days["usual_messages"].to_numpy())
     runs = spans(days["withdrawn"].to_numpy(), merge_gap_days=0, min_days=1)

@@ -61,10 +61,6 @@ class Settings:
     weight_words: float = 0.15
     """Weight of log1p(words) in E."""
 
-    latency_usual_quantile: float = 0.9
-    """The quantile of his daily reply times in the baseline window reported as his "usually
-    at most" reply time (baseline_latency_high_minutes)."""
-
     withdrawal_start_probability: float = 0.001
     """Daily chance, before seeing the data, that a withdrawal of his begins (the two-state
     model of docs/analysis.md): well under one a year until the data say otherwise. Lower
@@ -122,10 +118,10 @@ class Settings:
     """... together with this many double texts that day; or any pleading or checking
     message from her that day."""
     notice_days: int = 2
-    """Her first days of an episode are left out of the label when it is longer than this plus
-    ``chase_days``: she may not have noticed yet, and her messages fall with his unanswered
-    ones before she decides anything (a day or two of "held back" before a chase is not a
-    switch)."""
+    """Her first this many days of an episode are left out of the label when they hold no
+    pursuit and more than ``chase_days`` days remain: she may not have noticed yet, and her
+    messages fall with his unanswered ones before she decides anything (a day or two of "held
+    back" before a chase is not a switch)."""
     chase_days: int = 2
     """Chased: at least this many pursuit days in the episode (fewer: let go or mixed) ..."""
     chase_min_share: float = 0.15

@@ -95,9 +95,9 @@ class DayData:
 def withdrawn_days(
     daily: pl.DataFrame, bursts: pl.DataFrame, *, settings: Settings | None = None
 ) -> pl.DataFrame:
-    """One row per day: ``day``, the evidence (``count_llr``, ``reply_llr``, ``evidence``),
-    his ``usual_messages`` and ``withdrawn`` (inside an episode: the most likely state, runs
-    merged and short ones dropped as ``spans`` does)."""
+    """One row per day: ``day``, his ``messages``, the evidence (``count_llr``, ``reply_llr``,
+    ``evidence``), his ``usual_messages`` and ``withdrawn`` (inside an episode: the most
+    likely state, runs merged and short ones dropped as ``spans`` does)."""
     s = settings or Settings()
     data = DayData.of(daily, bursts)
     state = np.zeros(len(data.days), dtype=bool)
@@ -113,6 +113,7 @@ def withdrawn_days(
     return pl.DataFrame(
         {
             "day": list(data.days),
+            "messages": data.his,
             "count_llr": count,
             "reply_llr": reply,
             "evidence": count + reply,

@@ -7,6 +7,7 @@ for ``analyze``. Fields are read from the dataclass, so a new threshold shows up
 from __future__ import annotations
 
 import dataclasses
+import math
 import typing
 from datetime import timedelta
 from typing import Any
@@ -108,14 +109,12 @@ def _numbers(default: Any) -> bool:
 
 def _parse_numbers(name: str, raw: str) -> tuple[float, ...]:
     """``"0.1, 0.3"`` -> ``(0.1, 0.3)``; a one-line error for anything else."""
-    items = [item.strip() for item in raw.split(",") if item.strip()]
+    msg = f"setting {name!r}: {raw!r} is not a list of numbers; enter e.g. 0.1, 0.3, 0.5"
     try:
-        numbers = tuple(float(item) for item in items)
+        numbers = tuple(float(item) for item in raw.split(",") if item.strip())
     except ValueError as exc:
-        msg = f"setting {name!r}: {raw!r} is not a list of numbers; enter e.g. 0.1, 0.3, 0.5"
         raise PullawayError(msg) from exc
-    if not numbers or any(n != n or n in (float("inf"), float("-inf")) for n in numbers):
-        msg = f"setting {name!r}: {raw!r} is not a list of numbers; enter e.g. 0.1, 0.3, 0.5"
+    if not numbers or not all(map(math.isfinite, numbers)):
         raise PullawayError(msg)
     return numbers
 

@@ -132,7 +132,12 @@ def run_case(case: Case, overrides: dict[str, Any] | None = None) -> dict[str, A
     score = score_history(truth, found, years=years)
     matched = {i for i, _ in match_episodes(truth["episodes"], found["episodes"])}
     result["truth_episodes"] = [
-        {"strategy": ep["strategy"], "his_level": ep["his_level"], "found": i in matched}
+        {
+            "strategy": ep["strategy"],
+            "his_level": ep["his_level"],
+            "says_why": ep["says_why"],
+            "found": i in matched,
+        }
         for i, ep in enumerate(truth["episodes"])
     ]
     result["score"] = asdict(score)
@@ -267,7 +272,8 @@ def report(rows: list[dict[str, Any]], console: Console, elapsed: float) -> bool
 
 
 def _recall_by_episode(rows: list[dict[str, Any]]) -> Table:
-    """Recall by her strategy and by how far his messages fell (truth's his_level)."""
+    """Recall by her strategy, by how far his messages fell (truth's his_level) and by
+    whether he said why (busy, needs space) or only went quiet."""
     table = Table(title="recall by kind of true episode")
     for column in ("dimension", "group", "true", "found", "recall"):
         table.add_column(column)
@@ -278,6 +284,7 @@ def _recall_by_episode(rows: list[dict[str, Any]]) -> Table:
         keyed[("her strategy", ep["strategy"])].append(ep["found"])
         level = ep["his_level"] if ep["his_level"] is not None else 0.0
         keyed[("his level", _bucket(level, levels))].append(ep["found"])
+        keyed[("he said why", "yes" if ep["says_why"] else "no")].append(ep["found"])
     for (dimension, name), hits in sorted(keyed.items()):
         table.add_row(dimension, name, str(len(hits)), str(sum(hits)), _fmt(sum(hits) / len(hits)))
     return table

@@ -5,14 +5,16 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import numpy as np
+import polars as pl
 import pytest
 
 from _chatgen import ME, analysed, make_chat, onset_of, plan_days
 from pullaway.analysis import Settings, analyze
-from pullaway.analysis.episodes import change_points
+from pullaway.analysis.episodes import change_points, detect_episodes
 from pullaway.analysis.withdrawal import (
     DayData,
     day_evidence,
+    language_evidence,
     most_likely_states,
     reply_evidence,
     spans,
@@ -197,3 +199,51 @@ def test_how_far_a_withdrawn_count_follows_her_is_a_setting() -> None:
     follows = day_evidence(days, keep, Settings(withdrawn_follows_her=1.0))[0][-1]
     assert follows < -0.5
     assert abs(default) < abs(follows)
+
+
+def _said(his: list[float], affection: list[float], cues: list[float]) -> DayData:
+    """A DayData of his daily counts and how many of his messages were warm or withdrawn."""
+    days = _days(his, [10.0] * len(his), [])
+    return DayData(
+        **{**days.__dict__, "his_affection": np.array(affection), "his_cues": np.array(cues)}
+    )
+
+
+def test_withdrawal_cues_and_lost_warmth_are_evidence() -> None:
+    s = Settings()
+    usual = 40  # warm days: 10 messages, 2 of them affectionate, no cue
+    data = _said(
+        [10.0] * usual + [10.0, 10.0, 10.0, 3.0],
+        [2.0] * usual + [2.0, 0.0, 0.0, 0.0],
+        [0.0] * usual + [0.0, 0.0, 3.0, 3.0],
+    )
+    keep = np.arange(usual + 4) < usual
+    llr = language_evidence(data, keep, s)
+    assert llr[0] < 0  # his usual warmth says "connected"
+    assert llr[usual + 1] > 0  # ten messages without a warm word
+    assert llr[usual + 2] > llr[usual + 1] + 3  # and three "busy" among them
+    assert llr[usual + 3] == max(s.language_evidence_clip)  # one day cannot decide alone
+    untagged = _days([10.0] * 5, [10.0] * 5, [])
+    assert not language_evidence(untagged, np.ones(5, bool), s).any()
+
+
+def test_onset_moves_back_over_ambiguous_days_only() -> None:
+    evidence = [-5.0] * 10 + [-3.0, 0.2, -0.4, 0.1, 4.0, 6.0, 6.0, 6.0, -5.0, -5.0]
+    withdrawn = [False] * 14 + [True] * 4 + [False] * 2
+    days = pl.DataFrame(
+        {
+            "day": [date(2025, 3, 1) + timedelta(days=i) for i in range(20)],
+            "messages": [10.0] * 20,
+            "usual_messages": [10.0] * 20,
+            "evidence": evidence,
+            "withdrawn": withdrawn,
+        }
+    )
+    empty = pl.DataFrame()
+
+    def onsets(settings: Settings) -> list[date]:
+        found = detect_episodes(empty, empty, days=days, settings=settings, confirm=False)
+        return [ep.onset for ep in found]
+
+    assert onsets(Settings()) == [date(2025, 3, 12)]  # not day 11, which says "connected"
+    assert onsets(Settings(onset_lookback_days=0)) == [date(2025, 3, 15)]

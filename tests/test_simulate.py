@@ -183,6 +183,40 @@ def test_his_messages_drop_in_an_episode() -> None:
         assert ep["his_level"] < 0.85, ep
 
 
+def _busy_share(chat: SimulatedChat, sender: str, days: list[tuple[date, date]]) -> float:
+    """Share of ``sender``'s messages inside ``days`` (first, stop) that are "busy" lines."""
+    busy = set(PHRASES["en"]["busy"]) | set(PHRASES["en"]["space"])
+    inside = pl.lit(False)
+    for first, stop in days:
+        inside = inside | pl.col("timestamp").dt.date().is_between(first, stop, closed="left")
+    texts = chat.messages.filter(inside & (pl.col("sender") == sender))["text"].drop_nulls()
+    return sum(t in busy for t in texts.to_list()) / max(len(texts), 1)
+
+
+def test_only_some_withdrawals_say_why_and_busy_weeks_say_busy() -> None:
+    chat = simulate(seed=8, days=900, rate=40.0, ongoing=False)
+    said = {ep["says_why"] for ep in chat.truth["episodes"]}
+    assert said == {True, False}, "both kinds drawn in a long history"
+
+    def spans(voiced: bool) -> list[tuple[date, date]]:
+        return [
+            (_day(ep["onset"]), _day(ep["end"]))
+            for ep in chat.truth["episodes"]
+            if ep["says_why"] is voiced and ep["end"]
+        ]
+
+    assert _busy_share(chat, "Leo", spans(voiced=True)) > 0.05
+    assert _busy_share(chat, "Leo", spans(voiced=False)) < 0.02
+    start = _day(chat.truth["params"]["start"])
+    busy_weeks = [
+        (start + timedelta(days=s["first"]), start + timedelta(days=s["first"] + s["days"]))
+        for s in chat.truth["params"]["noise_spells"]
+        if s["kind"] == "busy_week"
+    ]
+    assert busy_weeks
+    assert _busy_share(chat, "Maya", busy_weeks) > 0.02  # she says so too
+
+
 @pytest.mark.parametrize("effect", [1.5, -1.5])
 def test_let_go_effect_moves_return_times(effect: float) -> None:
     rng = np.random.default_rng(0)

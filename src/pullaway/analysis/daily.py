@@ -28,7 +28,15 @@ from pullaway.analysis.settings import Settings
 PEOPLE: Final = ("me", "them")
 COMPONENTS: Final = ("messages", "initiations", "latency", "words")
 
-_COUNTS: Final = ("messages", "words", "initiations", "bids", "turned_toward", "affection")
+_COUNTS: Final = (
+    "messages",
+    "words",
+    "initiations",
+    "bids",
+    "turned_toward",
+    "affection",
+    "withdrawal",
+)
 
 
 def daily_features(
@@ -51,6 +59,7 @@ def daily_features(
         pl.len().cast(pl.UInt32).alias("messages"),
         pl.col("words").sum().cast(pl.UInt32).alias("words"),
         pl.col("affection").sum().cast(pl.UInt32).alias("affection"),
+        pl.col("withdrawal").sum().cast(pl.UInt32).alias("withdrawal"),
     )
     per_thread = threads.group_by(
         pl.col("start").dt.date().alias("day"), pl.col("initiator").alias("person")

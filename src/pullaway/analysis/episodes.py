@@ -4,7 +4,8 @@
   (his messages against his usual and her activity that day, his reply times, her messages he
   never answered) and the most likely sequence of connected and withdrawn days.
 - **Episodes** are the runs of withdrawn days (``min_episode_days`` or longer, runs apart by
-  ``merge_gap_days`` or fewer merged): the onset is the first withdrawn day, the end the first
+  ``merge_gap_days`` or fewer merged): the onset is the first withdrawn day (moved back over
+  up to ``onset_lookback_days`` ambiguous days before it), the end the first
   day after it whose evidence says "connected" by at least ``return_evidence`` (his return;
   None while he stays withdrawn to the export end).
 - **Confirmation**: ruptures' Pelt (l2 cost, computed from cumulative sums; jump=1,
@@ -70,6 +71,9 @@ def detect_episodes(
     evidence = days["evidence"].to_numpy()
     episodes = []
     for i, (onset, end) in enumerate(runs):
+        previous_stop = (runs[i - 1][1] or 0) if i else 0
+        earliest = max(previous_stop, onset - s.onset_lookback_days)
+        onset = _began(evidence, onset, earliest, s.return_evidence)
         if end is not None:
             limit = runs[i + 1][0] if i + 1 < len(runs) else len(dates)
             end = _clearly_back(evidence, end, limit, s.return_evidence)
@@ -97,6 +101,20 @@ def _clearly_back(evidence: NDArray[np.float64], end: int, limit: int, margin: f
     """
     later = np.flatnonzero(evidence[end:limit] <= -margin)
     return end + int(later[0]) if later.size else end
+
+
+def _began(evidence: NDArray[np.float64], onset: int, earliest: int, margin: float) -> int:
+    """The onset moved back over the days just before it (from ``earliest`` on) whose evidence
+    does not clearly say "connected" (above ``-margin``): the model enters the withdrawn state
+    only once the evidence has added up, often a few ambiguous days after his first quiet one.
+
+    >>> _began(np.array([-9.0, -0.5, 0.3, 5.0, 5.0]), 3, 0, 2.0)
+    1
+    """
+    day = onset
+    while day > earliest and evidence[day - 1] > -margin:
+        day -= 1
+    return day
 
 
 def _three_day_share(

@@ -49,6 +49,7 @@ DAILY_COLUMNS = (
     "turned_toward",
     "turn_toward_rate",
     "affection",
+    "withdrawal",
     "z_messages",
     "z_initiations",
     "z_latency",
@@ -60,8 +61,8 @@ DAILY_COLUMNS = (
 )
 
 WHOLE_CHAT: dict[str, tuple[str, ...]] = {
-    "me": ("affection", "control", "self_harm"),
-    "them": ("affection", "control", "ending"),
+    "me": ("affection", "withdrawal", "control", "self_harm"),
+    "them": ("affection", "withdrawal", "control", "ending"),
 }
 """Signal categories tagged on every message, per person; the others only around episodes."""
 

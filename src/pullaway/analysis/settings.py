@@ -79,11 +79,22 @@ class Settings:
     latency_evidence_clip: tuple[float, float] = (-2.0, 3.0)
     """Bounds on the evidence (log likelihood ratio) of one reply, so one odd reply time
     cannot decide a day."""
+    withdrawn_cue_rise: float = 0.05
+    """How much larger the share of his messages with withdrawal cues ("busy", "need space")
+    is when withdrawn."""
+    withdrawn_warmth_factor: float = 0.4
+    """His share of affectionate messages when withdrawn, as a share of his usual one."""
+    language_evidence_clip: tuple[float, float] = (-3.0, 6.0)
+    """Bounds on one day's evidence from what his messages say, so one chatty or one curt day
+    cannot decide alone."""
     unanswered_rise: float = 0.35
     """How much larger the share of her messages he never answers is when withdrawn."""
     shared_quiet_pseudocount: float = 1.0
     """Her messages added to both sides of her day-against-usual ratio (the shared-activity
     factor): when both are silent (a holiday) his silence is expected and says nothing."""
+    onset_lookback_days: int = 4
+    """An episode's onset moves back over up to this many days before it whose evidence does
+    not clearly say "connected" (by ``return_evidence``)."""
     min_episode_days: int = 3
     """Withdrawn runs shorter than this many days are not episodes."""
     merge_gap_days: int = 5

@@ -22,6 +22,9 @@ What a day's data says:
   connected, ``withdrawn_latency_factor`` times slower when withdrawn; each reply's LLR is
   clipped to ``latency_evidence_clip`` so one odd reply cannot decide a day.
 - **Her messages he never answered**: his usual share of them, or ``unanswered_rise`` more.
+- **What his messages say**: his share of messages with a withdrawal cue ("busy", "need
+  space") rises by ``withdrawn_cue_rise`` and his share of affectionate ones falls to
+  ``withdrawn_warmth_factor`` of his usual; "busy" from both is a busy time they share.
 
 Two days of such data rarely decide anything; a week of slow replies and few messages
 while she writes as usual does. Viterbi runs twice: the second time the baselines leave out
@@ -66,6 +69,9 @@ class DayData:
     reply_day: NDArray[np.int64]
     log_reply: NDArray[np.float64]
     unanswered: NDArray[np.bool_]
+    his_affection: NDArray[np.float64] | None = None
+    his_cues: NDArray[np.float64] | None = None
+    her_cues: NDArray[np.float64] | None = None
 
     @classmethod
     def of(cls, daily: pl.DataFrame, bursts: pl.DataFrame) -> DayData:
@@ -89,22 +95,32 @@ class DayData:
             reply_day=asked["day"].cast(pl.Int64).to_numpy(),
             log_reply=asked["log_reply"].fill_null(float("nan")).to_numpy(),
             unanswered=asked["unanswered"].to_numpy(),
+            his_affection=_counts(his, "affection"),
+            his_cues=_counts(his, "withdrawal"),
+            her_cues=_counts(hers, "withdrawal"),
         )
+
+
+def _counts(days: pl.DataFrame, column: str) -> NDArray[np.float64] | None:
+    if column not in days.columns:
+        return None
+    return days[column].cast(pl.Float64).to_numpy()
 
 
 def withdrawn_days(
     daily: pl.DataFrame, bursts: pl.DataFrame, *, settings: Settings | None = None
 ) -> pl.DataFrame:
     """One row per day: ``day``, his ``messages``, the evidence (``count_llr``, ``reply_llr``,
-    ``evidence``), his ``usual_messages`` and ``withdrawn`` (inside an episode: the most
-    likely state, runs merged and short ones dropped as ``spans`` does)."""
+    ``language_llr``, ``evidence``), his ``usual_messages`` and ``withdrawn`` (inside an
+    episode: the most likely state, runs merged and short ones dropped as ``spans`` does)."""
     s = settings or Settings()
     data = DayData.of(daily, bursts)
     state = np.zeros(len(data.days), dtype=bool)
     for _ in range(2):
         count, reply, usual = day_evidence(data, ~state, s)
+        language = language_evidence(data, ~state, s)
         path = most_likely_states(
-            count + reply,
+            count + reply + language,
             start=s.withdrawal_start_probability,
             stay=1.0 - s.withdrawal_end_probability,
         )
@@ -116,7 +132,8 @@ def withdrawn_days(
             "messages": data.his,
             "count_llr": count,
             "reply_llr": reply,
-            "evidence": count + reply,
+            "language_llr": language,
+            "evidence": count + reply + language,
             "usual_messages": usual,
             "withdrawn": state,
         },
@@ -256,6 +273,77 @@ def reply_evidence(data: DayData, keep: NDArray[np.bool_], s: Settings) -> NDArr
     silent = np.where(data.unanswered, math.log(rise / base), math.log((1 - rise) / (1 - base)))
     np.add.at(llr, data.reply_day, silent)
     return llr
+
+
+def language_evidence(data: DayData, keep: NDArray[np.bool_], s: Settings) -> NDArray[np.float64]:
+    """Per day, the LLR of what his messages say (0 without tagged messages).
+
+    Two shares of his messages: with a withdrawal cue ("busy", "need space"), which rises by
+    ``withdrawn_cue_rise`` when he is withdrawn (unless she wrote one too, near that day),
+    and with affection, which falls to ``withdrawn_warmth_factor`` of his usual. Each usual
+    share is his own over the kept days, smoothed towards a small prior so a few weeks of
+    history cannot make it zero.
+
+    Two warm days of 20 messages, then 4 messages, 2 of them "busy":
+
+    >>> data = DayData(
+    ...     days=(date(2025, 1, 1), date(2025, 1, 2), date(2025, 1, 3)),
+    ...     his=np.array([20.0, 20.0, 4.0]),
+    ...     hers=np.zeros(3), reply_day=np.zeros(0, np.int64), log_reply=np.zeros(0),
+    ...     unanswered=np.zeros(0, bool), his_affection=np.array([4.0, 4.0, 0.0]),
+    ...     his_cues=np.array([0.0, 0.0, 2.0]))
+    >>> [round(float(x), 1) for x in language_evidence(data, np.array([1, 1, 0], bool), Settings())]
+    [-3.0, -3.0, 4.9]
+    """
+    llr = np.zeros(len(data.days))
+    if data.his_affection is None or data.his_cues is None or not keep.any():
+        return llr
+    written = float(data.his[keep].sum())
+    cue_usual = (float(data.his_cues[keep].sum()) + CUE_PRIOR[0]) / (written + CUE_PRIOR[1])
+    warm_usual = (float(data.his_affection[keep].sum()) + WARMTH_PRIOR[0]) / (
+        written + WARMTH_PRIOR[1]
+    )
+    shares = (
+        (data.his_cues, cue_usual, min(0.9, cue_usual + s.withdrawn_cue_rise)),
+        (data.his_affection, warm_usual, warm_usual * s.withdrawn_warmth_factor),
+    )
+    cues, warmth = (_share_llr(np.minimum(h, data.his), data.his, u, w) for h, u, w in shares)
+    llr = np.where(_busy_together(data.her_cues, len(data.days)), 0.0, cues) + warmth
+    low, high = s.language_evidence_clip
+    return np.asarray(np.clip(llr, low, high))
+
+
+SHARED_CUE_DAYS = 2
+"""His withdrawal cues say nothing on a day when she too wrote one within this many days:
+"busy" from both is a busy time they share, not his withdrawal."""
+
+
+def _busy_together(her_cues: NDArray[np.float64] | None, n: int) -> NDArray[np.bool_]:
+    """Days within ``SHARED_CUE_DAYS`` of a withdrawal cue of hers (all False without data).
+
+    >>> _busy_together(np.array([0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0]), 7).tolist()
+    [False, True, True, True, True, True, False]
+    """
+    if her_cues is None:
+        return np.zeros(n, dtype=bool)
+    width = 2 * SHARED_CUE_DAYS + 1
+    return np.asarray(np.convolve(her_cues > 0, np.ones(width), mode="same") > 0)
+
+
+CUE_PRIOR = (0.5, 50.0)
+"""Half a cue in 50 messages added to his own counts: his usual cue share before the data."""
+WARMTH_PRIOR = (1.0, 20.0)
+"""One affectionate message in 20 added to his own counts: his usual affection share."""
+
+
+def _share_llr(
+    hits: NDArray[np.float64], total: NDArray[np.float64], usual: float, withdrawn: float
+) -> NDArray[np.float64]:
+    """LLR of ``hits`` of ``total`` messages with a share ``withdrawn`` against ``usual``."""
+    if withdrawn == usual:
+        return np.zeros(hits.size)
+    hit, miss = math.log(withdrawn / usual), math.log((1 - withdrawn) / (1 - usual))
+    return np.asarray(hits * hit + (total - hits) * miss)
 
 
 def _clip(s: Settings) -> tuple[float, float]:

@@ -41,6 +41,9 @@ ROWS: Final = (
     "him_stronger",
     "him_same",
     "him_weaker",
+    "her_busy",
+    "him_busy",
+    "him_episode_unvoiced",
 )
 _R = {name: i for i, name in enumerate(ROWS)}
 
@@ -101,6 +104,19 @@ CATEGORY_WEIGHTS: Final[dict[str, dict[str, float]]] = {
         "media": 3,
         "affection": 1,
     },
+    "him_episode_unvoiced": {
+        "terse": 28,
+        "short": 15,
+        "chat": 18,
+        "logistics": 10,
+        "busy": 0.3,
+        "question": 3,
+        "laugh": 3,
+        "media": 3,
+        "affection": 1,
+    },
+    "her_busy": {**_EVERYDAY, "busy": 6},
+    "him_busy": {**_EVERYDAY, "affection": 5, "laugh": 6, "short": 15, "busy": 6},
     "him_stronger": {
         **_EVERYDAY,
         "affection": 16,
@@ -118,7 +134,10 @@ RETURN_OPENERS: Final[dict[str, tuple[str, ...]]] = {
     "weaker": ("return_open", "chat"),
 }
 ENDING_TURNS: Final = (("ending", "ending_more"), ("ending_reply",), ("ending_more",))
-GREETING_CHANCE: Final = np.array([0.5, 0.25, 0.4, 0.0, 0.0, 0.45, 0.08, 0.6, 0.45, 0.25])
+GREETING_CHANCE: Final = np.array(
+    [0.5, 0.25, 0.4, 0.0, 0.0, 0.45, 0.08, 0.6, 0.45, 0.25, 0.5, 0.45, 0.08]
+)
+"""Per text row (ROWS): the chance of a good morning / good night on the day's first / last."""
 DECORATED: Final = ("chat", "short", "plans", "logistics", "question")
 DECORATIONS: Final = (" 😊", " 🙂", "!", " 😅", " ❤️", " 😂", "!!", " 🙈")
 
@@ -167,6 +186,8 @@ class DayTable:
     his_latency: np.ndarray
     mode: np.ndarray
     her_mode: np.ndarray
+    busy_talk: np.ndarray  # a busy week: both say so now and then
+    unvoiced: np.ndarray  # a withdrawal in which he gives no reason
 
 
 @dataclass(frozen=True)
@@ -177,6 +198,7 @@ class Generated:
     scripted_days: dict[int, int]  # index of an episode -> day its scripted thread started
     noise_spells: list[dict[str, object]]
     style: Style
+    voiced: tuple[bool, ...]  # per episode: whether he says he is busy or needs space
 
 
 def day_table(
@@ -185,8 +207,12 @@ def day_table(
     plans: list[EpisodePlan],
     noise: P.Noise,
     start: date,
+    voiced: tuple[bool, ...] | None = None,
 ) -> tuple[DayTable, list[dict[str, object]]]:
-    """The per-day activity of both people, from the rhythm, the noise and the episodes."""
+    """The per-day activity of both people, from the rhythm, the noise and the episodes.
+
+    ``voiced`` says, per episode, whether he gives a reason (busy, needs space); all do
+    when it is None."""
     weekday = P.weekday_factors(rng)[(np.arange(days) + start.weekday()) % 7]
     drift = np.exp(P.drift_series(rng, days, noise.drift)) if noise.drift > 0 else np.ones(days)
     blocked = np.zeros(days, dtype=bool)
@@ -202,10 +228,29 @@ def day_table(
         his_latency=np.ones(days),
         mode=np.full(days, P.NORMAL),
         her_mode=np.full(days, P.HER_USUAL),
+        busy_talk=np.zeros(days, dtype=bool),
+        unvoiced=np.zeros(days, dtype=bool),
     )
-    for ep in plans:
+    for spell in spells:
+        if spell["kind"] == "busy_week":
+            first = int(str(spell["first"]))
+            table.busy_talk[first : first + int(str(spell["days"]))] = True
+    for ep, says_why in zip(plans, voiced or (True,) * len(plans), strict=True):
         _apply_episode(rng, table, ep, days)
+        if not says_why:  # to the end of the history when he never comes back
+            table.unvoiced[ep.onset : ep.stop_day if ep.terminal_day is None else days] = True
     return table, spells
+
+
+VOICED_SHARE: Final = 0.5
+"""Share of withdrawals in which he says why now and then (busy, needs space); in the others
+he only goes quiet. Drawn from a child generator, so the rest of a history does not change."""
+
+
+def voiced_episodes(rng: np.random.Generator, count: int) -> tuple[bool, ...]:
+    """Per episode, whether he gives a reason, from a child of ``rng`` (its stream unchanged)."""
+    child = rng.spawn(1)[0]
+    return tuple(bool(u < VOICED_SHARE) for u in child.random(count))
 
 
 def _apply_episode(rng: np.random.Generator, t: DayTable, ep: EpisodePlan, days: int) -> None:
@@ -471,6 +516,9 @@ def assign_text(
     sender = frame["sender_code"].to_numpy()
     day = threads.day[thread]
     row = _text_rows(sender, frame["followup"].to_numpy(), t.mode[day], t.her_mode[day])
+    row = np.where(t.busy_talk[day] & (row == _R["her_usual"]), _R["her_busy"], row)
+    row = np.where(t.busy_talk[day] & (row == _R["him_usual"]), _R["him_busy"], row)
+    row = np.where(t.unvoiced[day] & (row == _R["him_episode"]), _R["him_episode_unvoiced"], row)
     category = _draw_categories(rng, row)
     category = _greetings(rng, frame, style, row, category)
     category = _scripts(frame, threads, plans, category)
@@ -610,7 +658,8 @@ def generate(
     start: date,
 ) -> Generated:
     """Messages for the whole history, in MESSAGE_SCHEMA, plus what the truth needs."""
-    table, spells = day_table(rng, days, plans, noise, start)
+    voiced = voiced_episodes(rng, len(plans))
+    table, spells = day_table(rng, days, plans, noise, start, voiced)
     threads = draw_threads(rng, table, plans, style, start)
     bursts = draw_bursts(rng, threads, table, plans, style)
     frame = layout_messages(rng, threads, bursts, style, days)
@@ -640,7 +689,8 @@ def generate(
             source_line=pl.int_range(1, pl.len() + 1, dtype=pl.Int64),
         )
     )
-    return Generated(validate_messages(with_message_ids(messages)), scripted, spells, style)
+    messages = validate_messages(with_message_ids(messages))
+    return Generated(messages, scripted, spells, style, voiced)
 
 
 def _scripted_days(frame: pl.DataFrame, threads: Threads) -> dict[int, int]:

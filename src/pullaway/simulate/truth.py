@@ -31,7 +31,8 @@ def build_truth(
     messages = generated.messages
     his_daily = _his_daily(messages, them, start, int(params["history_days"]))
     episodes = [
-        _episode(i, ep, generated.scripted_days, his_daily, start) for i, ep in enumerate(plans)
+        _episode(i, ep, generated.scripted_days, his_daily, start) | {"says_why": says_why}
+        for i, (ep, says_why) in enumerate(zip(plans, generated.voiced, strict=True))
     ]
     first = messages["timestamp"].min() if messages.height else None
     last = messages["timestamp"].max() if messages.height else None

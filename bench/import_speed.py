@@ -1,10 +1,13 @@
 """Import speed: pullaway's parse and full import against chat-miner, whatstk and a bare read.
 
-    .venv/bin/python bench/import_speed.py [--messages 1000000] [--skip-peers]
+    .venv/bin/python bench/import_speed.py [--messages 1000000] [--repeat 3] [--skip-peers]
 
 Generates (once, cached in bench/out/) a realistic two-person WhatsApp export of about a
 million messages with pullaway's simulator, in the Android and the iOS layout, then times
-each contender in a fresh process, side by side in one run, and prints a table:
+each contender in a fresh process, side by side in one run, and prints a table. Each of
+pullaway's contenders and the bare read runs ``--repeat`` times, in turns (read, parse,
+import, read, parse, import, ...), so a busy moment on a shared machine hits them alike;
+the table shows the median and the range. The peers, tens of seconds each, run once.
 
 * ``read+splitlines``: Python reading the file and splitting it into lines (the floor);
 * ``pullaway parse``: sniff + parse into the message table;
@@ -23,7 +26,7 @@ import json
 import subprocess
 import sys
 import venv
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rich.console import Console
@@ -85,6 +88,23 @@ class Timing:
     seconds: float
     messages: int
     peak_mb: float
+    low: float | None = None  # fastest and slowest of repeated runs
+    high: float | None = None
+
+
+def median_of(runs: list[Timing | str]) -> Timing | str:
+    """The run of median time (its messages and memory), with the range of all of them; the
+    first failure if any run failed.
+
+    >>> median_of([Timing(3.0, 5, 9.0), Timing(1.0, 5, 8.0), Timing(2.0, 5, 7.0)])
+    Timing(seconds=2.0, messages=5, peak_mb=7.0, low=1.0, high=3.0)
+    """
+    failed = [run for run in runs if isinstance(run, str)]
+    if failed:
+        return failed[0]
+    timings = sorted((run for run in runs if isinstance(run, Timing)), key=lambda t: t.seconds)
+    middle = timings[(len(timings) - 1) // 2]
+    return replace(middle, low=timings[0].seconds, high=timings[-1].seconds)
 
 
 def ensure_export(layout: str, messages: int, seed: int) -> Path:
@@ -138,6 +158,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each of ours (median)")
     parser.add_argument("--skip-peers", action="store_true")
     args = parser.parse_args()
 
@@ -147,14 +168,13 @@ def main() -> None:
     for layout in ("whatsapp_android", "whatsapp_ios"):
         path = ensure_export(layout, args.messages, args.seed)
         size_mb = path.stat().st_size / 1e6
-        results: dict[str, Timing | str] = {}
-        for contender in CONTENDERS:
-            if contender in PEER_NAMES:
-                if peers is None:
-                    continue
-                results[contender] = measure(peers, contender, path)
-            else:
-                results[contender] = measure(ours, contender, path)
+        runs: dict[str, list[Timing | str]] = {c: [] for c in CONTENDERS if c not in PEER_NAMES}
+        for _ in range(max(1, args.repeat)):
+            for contender, done in runs.items():
+                done.append(measure(ours, contender, path))
+        results = {contender: median_of(done) for contender, done in runs.items()}
+        for contender in PEER_NAMES if peers is not None else ():
+            results[contender] = measure(peers, contender, path)
         _print(console, layout, path, size_mb, results)
 
 
@@ -164,16 +184,18 @@ def _print(
     floor = results.get("read+splitlines")
     base = floor.seconds if isinstance(floor, Timing) else None
     table = Table(title=f"{layout}: {path.name}, {size_mb:.0f} MB", title_justify="left")
-    for column in ("contender", "seconds", "x read+split", "messages", "peak MB"):
+    for column in ("contender", "seconds", "range", "x read+split", "messages", "peak MB"):
         table.add_column(column, justify="left" if column == "contender" else "right")
     for name, timing in results.items():
         if isinstance(timing, str):
-            table.add_row(name, timing, "", "", "")
+            table.add_row(name, timing, "", "", "", "")
             continue
         ratio = f"{timing.seconds / base:.2f}" if base else ""
+        spread = f"{timing.low:.2f}-{timing.high:.2f}" if timing.low is not None else ""
         table.add_row(
             name,
             f"{timing.seconds:.2f}",
+            spread,
             ratio,
             f"{timing.messages:,}",
             f"{timing.peak_mb:,.0f}",

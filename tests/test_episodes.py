@@ -100,6 +100,23 @@ def test_busy_week_is_not_a_pull_away_at_any_seed() -> None:
         assert analyze(make_chat(plan, seed=seed), me=ME).episodes == ()
 
 
+def test_a_busy_week_both_talk_about_is_not_a_pull_away() -> None:
+    plan = [("normal", 60), ("busy", 7), ("normal", 30)]
+    said = [
+        (day, hour, who, text)
+        for day in range(60, 67)
+        for hour, who, text in ((13, "them", "so busy today, talk later"), (20, "me", "busy!!"))
+    ]
+    for seed in (1, 2, 3):
+        assert analyze(make_chat(plan, seed=seed, extra=said), me=ME).episodes == ()
+
+
+def test_busy_said_on_an_ordinary_day_is_not_a_pull_away() -> None:
+    plan = [("normal", 90)]
+    said = [(day, 13, "them", "busy, talk later") for day in (30, 31, 50)]
+    assert analyze(make_chat(plan, seed=4, extra=said), me=ME).episodes == ()
+
+
 def _days(his: list[float], hers: list[float], replies: list[tuple[int, float]]) -> DayData:
     """A DayData of his and her daily counts and (day, his reply minutes or NaN) pairs."""
     start = date(2025, 1, 1)
@@ -223,6 +240,12 @@ def test_withdrawal_cues_and_lost_warmth_are_evidence() -> None:
     assert llr[usual + 1] > 0  # ten messages without a warm word
     assert llr[usual + 2] > llr[usual + 1] + 3  # and three "busy" among them
     assert llr[usual + 3] == max(s.language_evidence_clip)  # one day cannot decide alone
+    her_busy = np.zeros(usual + 4)
+    her_busy[usual + 1] = 1.0  # she said "busy" the day before his first "busy"
+    shared = DayData(**{**data.__dict__, "her_cues": her_busy})
+    shared_llr = language_evidence(shared, keep, s)
+    warmth_only = language_evidence(data, keep, Settings(withdrawn_cue_rise=0.0))
+    assert shared_llr[usual + 2] == pytest.approx(warmth_only[usual + 2])  # his cues say nothing
     untagged = _days([10.0] * 5, [10.0] * 5, [])
     assert not language_evidence(untagged, np.ones(5, bool), s).any()
 

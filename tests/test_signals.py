@@ -135,7 +135,7 @@ EXAMPLES: Examples = {
             ["ya no te necesito", "te necesito para firmar los papeles"],
         ),
         "withdrawal": (
-            ["necesito espacio", "estoy muy ocupada", "ahora no"],
+            ["necesito espacio", "necesito un poco de espacio", "estoy muy ocupada", "ahora no"],
             ["no estoy ocupada", "¿estás ocupado?"],
         ),
         "ending": (
@@ -193,7 +193,7 @@ EXAMPLES: Examples = {
             ["não preciso de você", "preciso de você pra buscar as crianças"],
         ),
         "withdrawal": (
-            ["preciso de espaço", "tô muito ocupada", "agora não"],
+            ["preciso de espaço", "preciso de um pouco de espaço", "tô muito ocupada", "agora não"],
             ["não tô ocupada", "você tá ocupado?"],
         ),
         "ending": (
@@ -251,7 +251,12 @@ EXAMPLES: Examples = {
             ["ich brauche dich nicht", "ich brauche dich morgen zum Umzug"],
         ),
         "withdrawal": (
-            ["ich brauche Abstand", "bin gerade beschäftigt", "nicht jetzt"],
+            [
+                "ich brauche Abstand",
+                "ich brauche gerade Abstand",
+                "bin gerade beschäftigt",
+                "nicht jetzt",
+            ],
             ["ich bin nicht beschäftigt", "bist du beschäftigt?"],
         ),
         "ending": (
@@ -309,7 +314,12 @@ EXAMPLES: Examples = {
             ["j'ai besoin de toi pour signer", "je n'ai pas besoin de toi"],
         ),
         "withdrawal": (
-            ["j'ai besoin d'espace", "je suis débordée", "pas maintenant"],
+            [
+                "j'ai besoin d'espace",
+                "j'ai besoin d'un peu d'espace",
+                "je suis débordée",
+                "pas maintenant",
+            ],
             ["je ne suis pas occupée", "t'es occupé ?"],
         ),
         "ending": (

@@ -74,7 +74,6 @@ NEAR_EPISODE: dict[str, tuple[str, ...]] = {
         "apology",
         "accountability",
         "reflective",
-        "withdrawal",
         "plans",
         "concrete",
         "question",
@@ -223,7 +222,8 @@ def _prepare(
 def _light_tags(messages: pl.DataFrame, languages: list[str]) -> pl.DataFrame:
     """Tag every message with the categories read over the whole chat; the rest start False.
 
-    Daily warmth (affection) and the safety gates (control both ways, her self-harm cues, his
+    Daily warmth (affection) and withdrawal cues (the withdrawal model weighs both, and
+    "busy" from her too), and the safety gates (control both ways, her self-harm cues, his
     ending statements) need every message; the other categories are read only around
     episodes (see ``_tag_windows``).
     """
@@ -267,8 +267,9 @@ def _tag_windows(
     """Tag the messages around each episode with what strategy and mechanisms read there.
 
     Near the episode (from ``stated_need_days`` before onset to a fortnight after his
-    return): his missing, appreciation, apology, accountability, reflective, withdrawal,
-    plan and question cues, and her pleading, checking and apology cues. In the
+    return): his missing, appreciation, apology, accountability, reflective, plan and
+    question cues, and her pleading, checking and apology cues (withdrawal cues are tagged
+    over the whole chat, see ``WHOLE_CHAT``). In the
     ``baseline_days`` before that: his missing cues only (mechanism 4 compares them).
     """
     messages = frames.messages

@@ -295,9 +295,8 @@ def language_evidence(data: DayData, keep: NDArray[np.bool_], s: Settings) -> ND
     >>> [round(float(x), 1) for x in language_evidence(data, np.array([1, 1, 0], bool), Settings())]
     [-3.0, -3.0, 4.9]
     """
-    llr = np.zeros(len(data.days))
     if data.his_affection is None or data.his_cues is None or not keep.any():
-        return llr
+        return np.zeros(len(data.days))
     written = float(data.his[keep].sum())
     cue_usual = (float(data.his_cues[keep].sum()) + CUE_PRIOR[0]) / (written + CUE_PRIOR[1])
     warm_usual = (float(data.his_affection[keep].sum()) + WARMTH_PRIOR[0]) / (

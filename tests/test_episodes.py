@@ -262,11 +262,9 @@ def test_onset_moves_back_over_ambiguous_days_only() -> None:
             "withdrawn": withdrawn,
         }
     )
-    empty = pl.DataFrame()
 
     def onsets(settings: Settings) -> list[date]:
-        found = detect_episodes(empty, empty, days=days, settings=settings, confirm=False)
-        return [ep.onset for ep in found]
+        return [ep.onset for ep in detect_episodes(days, settings=settings, confirm=False)]
 
     assert onsets(Settings()) == [date(2025, 3, 12)]  # not day 11, which says "connected"
     assert onsets(Settings(onset_lookback_days=0)) == [date(2025, 3, 15)]

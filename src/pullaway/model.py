@@ -5,15 +5,13 @@ Every importer produces a frame of this shape and everything downstream reads it
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final, Literal
+from typing import Final, Literal
 
 import polars as pl
 import polars_hash as plh
 
 from pullaway.errors import SchemaError
-
-if TYPE_CHECKING:
-    from collections.abc import Callable
+from pullaway.slices import by_slices
 
 KINDS: Final = ("text", "media", "sticker", "voice", "call", "deleted", "system")
 KindName = Literal["text", "media", "sticker", "voice", "call", "deleted", "system"]
@@ -76,14 +74,14 @@ def with_message_ids(frame: pl.DataFrame) -> pl.DataFrame:
     """
     # One parallel pass hashes each row's key; the key is only built again for the few rows
     # that repeat an earlier one, and the hashes are formatted once, at the end.
-    hashes = _in_slices(frame, lambda part: part.select(hash=_hash(_id_key()))).to_series()
+    hashes = by_slices(frame, lambda part: part.select(hash=_hash(_id_key()))).to_series()
     repeats = _repeats(hashes)
     if repeats.height:
         rows = repeats.get_column("row")
         occurrence = pl.lit(repeats.get_column("occurrence")).cast(pl.String)
         again = pl.concat_str([_id_key(), occurrence], separator="\x1f")
         hashes = hashes.scatter(rows, frame.gather(rows).select(_hash(again)).to_series())
-    ids = _in_slices(pl.DataFrame({"hash": hashes}), lambda part: part.select(_digits()))
+    ids = by_slices(pl.DataFrame({"hash": hashes}), lambda part: part.select(_digits()))
     return frame.with_columns(message_id=ids.to_series())
 
 
@@ -109,27 +107,6 @@ def _digits() -> pl.Expr:
 
 def _id_key() -> pl.Expr:
     return pl.concat_str([_as_text(c) for c in _ID_KEY], separator="\x1f")
-
-
-PARALLEL_MIN_ROWS: Final = 100_000
-"""Frames with more rows than this get their ids computed in one slice per Polars thread."""
-
-
-def _in_slices(
-    frame: pl.DataFrame,
-    transform: Callable[[pl.LazyFrame], pl.LazyFrame],
-    *,
-    min_rows: int = PARALLEL_MIN_ROWS,
-) -> pl.DataFrame:
-    """Row-wise ``transform`` of ``frame``, on all Polars threads for a large frame.
-
-    (Like importers._lines.by_slices, which this module cannot import: importers import it.)
-    """
-    count = max(1, min(pl.thread_pool_size(), frame.height // max(min_rows, 1)))
-    size = max(1, -(-frame.height // count))
-    slices = [frame.slice(start, size) for start in range(0, frame.height, size)] or [frame]
-    # One chunk per column: eager operations on a many-chunk frame can be slower.
-    return pl.concat(pl.collect_all(transform(part.lazy()) for part in slices), rechunk=True)
 
 
 def _as_text(column: str) -> pl.Expr:

@@ -28,7 +28,7 @@ from ruptures.base import BaseCost
 
 from pullaway.analysis.result import Confidence
 from pullaway.analysis.settings import Settings
-from pullaway.analysis.withdrawal import spans, withdrawn_days
+from pullaway.analysis.withdrawal import spans
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -45,22 +45,13 @@ class RuleEpisode:
 
 
 def detect_episodes(
-    daily: pl.DataFrame,
-    bursts: pl.DataFrame,
-    *,
-    settings: Settings | None = None,
-    confirm: bool = True,
-    days: pl.DataFrame | None = None,
+    days: pl.DataFrame, *, settings: Settings | None = None, confirm: bool = True
 ) -> list[RuleEpisode]:
-    """Episodes of his withdrawal, oldest first, from ``daily_features`` rows (both people)
-    and the chat's bursts.
+    """Episodes of his withdrawal, oldest first, from ``withdrawal.withdrawn_days`` of a chat.
 
-    ``confirm=False`` skips the change-point check (every episode is then "possible");
-    ``days`` is ``withdrawn_days`` of the same chat when the caller has it already.
+    ``confirm=False`` skips the change-point check (every episode is then "possible").
     """
     s = settings or Settings()
-    if days is None:
-        days = withdrawn_days(daily, bursts, settings=s)
     if days.height == 0:
         return []
     dates: list[date] = days["day"].to_list()

@@ -163,7 +163,7 @@ def frames_rules(frames: ChatFrames, s: Settings) -> tuple[ChatFrames, list[Rule
     """His episodes, and the daily frame whose baselines leave their days out, with his
     day's evidence from the withdrawal model (null on her rows)."""
     days = withdrawn_days(frames.daily, frames.bursts, settings=s)
-    rules = detect_episodes(frames.daily, frames.bursts, settings=s, days=days)
+    rules = detect_episodes(days, settings=s)
     excluded = episode_days(frames.daily, rules) if rules else None
     daily = engagement(frames.daily, excluded=excluded, settings=s)
     his_evidence = days.select("day", "evidence", person=pl.lit("them"))

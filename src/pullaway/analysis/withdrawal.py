@@ -95,15 +95,13 @@ class DayData:
             reply_day=asked["day"].cast(pl.Int64).to_numpy(),
             log_reply=asked["log_reply"].fill_null(float("nan")).to_numpy(),
             unanswered=asked["unanswered"].to_numpy(),
-            his_affection=_counts(his, "affection"),
-            his_cues=_counts(his, "withdrawal"),
-            her_cues=_counts(hers, "withdrawal"),
+            his_affection=_floats(his, "affection"),
+            his_cues=_floats(his, "withdrawal"),
+            her_cues=_floats(hers, "withdrawal"),
         )
 
 
-def _counts(days: pl.DataFrame, column: str) -> NDArray[np.float64] | None:
-    if column not in days.columns:
-        return None
+def _floats(days: pl.DataFrame, column: str) -> NDArray[np.float64]:
     return days[column].cast(pl.Float64).to_numpy()
 
 

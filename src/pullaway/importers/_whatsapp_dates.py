@@ -16,8 +16,8 @@ import polars as pl
 
 from pullaway.errors import ParseError
 from pullaway.importers._base import DateOrder
-from pullaway.importers._lines import by_slices
 from pullaway.importers._whatsapp_header import NUMBERS, general_match
+from pullaway.slices import by_slices
 
 ORDER_NAMES: Final[dict[str, str]] = {
     "dmy": "day/month/year",

@@ -29,7 +29,7 @@ from pullaway.importers._base import (
     Sample,
     Skipped,
 )
-from pullaway.importers._lines import by_slices, read_lines
+from pullaway.importers._lines import read_lines
 from pullaway.importers._whatsapp_chat import chat_meta
 from pullaway.importers._whatsapp_dates import (
     ORDER_NAMES,
@@ -52,6 +52,7 @@ from pullaway.importers._whatsapp_header import (
 )
 from pullaway.importers._whatsapp_kinds import classify, hints, patched
 from pullaway.model import validate_messages, with_message_ids
+from pullaway.slices import by_slices
 
 LAYOUT_SAMPLE_LINES: Final = 5000
 """How many lines from the top are searched for the file's header layout."""

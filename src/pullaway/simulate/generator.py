@@ -207,12 +207,11 @@ def day_table(
     plans: list[EpisodePlan],
     noise: P.Noise,
     start: date,
-    voiced: tuple[bool, ...] | None = None,
+    voiced: tuple[bool, ...],
 ) -> tuple[DayTable, list[dict[str, object]]]:
     """The per-day activity of both people, from the rhythm, the noise and the episodes.
 
-    ``voiced`` says, per episode, whether he gives a reason (busy, needs space); all do
-    when it is None."""
+    ``voiced`` says, per episode, whether he gives a reason (busy, needs space)."""
     weekday = P.weekday_factors(rng)[(np.arange(days) + start.weekday()) % 7]
     drift = np.exp(P.drift_series(rng, days, noise.drift)) if noise.drift > 0 else np.ones(days)
     blocked = np.zeros(days, dtype=bool)
@@ -235,7 +234,7 @@ def day_table(
         if spell["kind"] == "busy_week":
             first = int(str(spell["first"]))
             table.busy_talk[first : first + int(str(spell["days"]))] = True
-    for ep, says_why in zip(plans, voiced or (True,) * len(plans), strict=True):
+    for ep, says_why in zip(plans, voiced, strict=True):
         _apply_episode(rng, table, ep, days)
         if not says_why:  # to the end of the history when he never comes back
             table.unvoiced[ep.onset : ep.stop_day if ep.terminal_day is None else days] = True

@@ -1,22 +1,26 @@
 """Import speed: pullaway's parse and full import against chat-miner, whatstk and a bare read.
 
     .venv/bin/python bench/import_speed.py [--messages 1000000] [--repeat 3] [--skip-peers]
+        [--formats whatsapp_android,whatsapp_ios,telegram]
 
-Generates (once, cached in bench/out/) a realistic two-person WhatsApp export of about a
-million messages with pullaway's simulator, in the Android and the iOS layout, then times
+Generates (once, cached in bench/out/) a realistic two-person export of about a million
+messages with pullaway's simulator, by default WhatsApp in the Android and the iOS layout
+(``--formats`` adds a Telegram Desktop ``result.json``), then times
 each contender in a fresh process, side by side in one run, and prints a table. Each of
 pullaway's contenders and the bare read runs ``--repeat`` times, in turns (read, parse,
 import, read, parse, import, ...), so a busy moment on a shared machine hits them alike;
 the table shows the median and the range. The peers, tens of seconds each, run once.
 
 * ``read+splitlines``: Python reading the file and splitting it into lines (the floor);
+  for Telegram, ``read+json.loads``: reading it and parsing the JSON with the standard library;
 * ``pullaway parse``: sniff + parse into the message table;
 * ``pullaway import``: parse + add to a fresh store on disk;
 * ``chat-miner``, ``whatstk``: the popular Python parsers, installed for the benchmark only
-  into their own virtualenv (bench/out/peers-venv), since they pin other library versions.
+  into their own virtualenv (bench/out/peers-venv), since they pin other library versions
+  (whatstk reads WhatsApp only).
 
-Targets (issue #2): parse <= 1.5x read+splitlines (so >= 10x faster than whatstk), full
-import <= 5 s, peak memory < 1 GB.
+Targets (issue #2, WhatsApp): parse <= 1.5x read+splitlines (so >= 10x faster than whatstk),
+full import <= 5 s, peak memory < 1 GB. Telegram has no target; the table is for comparison.
 """
 
 from __future__ import annotations
@@ -28,9 +32,12 @@ import sys
 import venv
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import cast
 
 from rich.console import Console
 from rich.table import Table
+
+from pullaway.simulate.writers import EXPORT_FORMATS, ExportFormat
 
 OUT = Path(__file__).resolve().parent / "out"
 PEERS_VENV = OUT / "peers-venv"
@@ -51,11 +58,7 @@ peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({{"seconds": seconds, "messages": int(count), "peak_mb": peak_mb}}))
 """
 
-CONTENDERS: dict[str, tuple[str, str]] = {
-    "read+splitlines": (
-        "",
-        "count = len(path.read_text(encoding='utf-8').splitlines())",
-    ),
+_OURS: dict[str, tuple[str, str]] = {
     "pullaway parse": (
         # Loading the importer modules is setup, as the peers' imports are.
         "from pullaway.importers import registry, sniff\nregistry()",
@@ -69,16 +72,39 @@ CONTENDERS: dict[str, tuple[str, str]] = {
         "store = Store.open(Path(tempfile.mkdtemp()) / 'bench.db')",
         "count = sum(c.added for c in import_file(store, path).chats)",
     ),
-    "chat-miner": (
-        "import logging\nfrom chatminer.chatparsers import WhatsAppParser\n"
-        "logging.disable(logging.CRITICAL)",
-        "parser = WhatsAppParser(str(path))\nparser.parse_file()\n"
-        "count = len(parser.parsed_messages.get_df())",
-    ),
-    "whatstk": (
-        "from whatstk.whatsapp.parser import df_from_whatsapp",
-        "count = len(df_from_whatsapp(str(path)))",
-    ),
+}
+# Per format: the floor (first), ours, then the peers that read that format.
+CONTENDERS: dict[str, dict[str, tuple[str, str]]] = {
+    "whatsapp": {
+        "read+splitlines": (
+            "",
+            "count = len(path.read_text(encoding='utf-8').splitlines())",
+        ),
+        **_OURS,
+        "chat-miner": (
+            "import logging\nfrom chatminer.chatparsers import WhatsAppParser\n"
+            "logging.disable(logging.CRITICAL)",
+            "parser = WhatsAppParser(str(path))\nparser.parse_file()\n"
+            "count = len(parser.parsed_messages.get_df())",
+        ),
+        "whatstk": (
+            "from whatstk.whatsapp.parser import df_from_whatsapp",
+            "count = len(df_from_whatsapp(str(path)))",
+        ),
+    },
+    "telegram": {
+        "read+json.loads": (
+            "",
+            "count = len(json.loads(path.read_bytes())['messages'])",
+        ),
+        **_OURS,
+        "chat-miner": (
+            "import logging\nfrom chatminer.chatparsers import TelegramJsonParser\n"
+            "logging.disable(logging.CRITICAL)",
+            "parser = TelegramJsonParser(str(path))\nparser.parse_file()\n"
+            "count = len(parser.parsed_messages.get_df())",
+        ),
+    },
 }
 PEER_NAMES = ("chat-miner", "whatstk")
 
@@ -107,7 +133,7 @@ def median_of(runs: list[Timing | str]) -> Timing | str:
     return replace(middle, low=timings[0].seconds, high=timings[-1].seconds)
 
 
-def ensure_export(layout: str, messages: int, seed: int) -> Path:
+def ensure_export(layout: ExportFormat, messages: int, seed: int) -> Path:
     """A cached simulated export of about ``messages`` messages in ``layout``."""
     from pullaway.simulate import simulate, write_export
 
@@ -141,8 +167,8 @@ def peers_python() -> Path:
     return python
 
 
-def measure(python: Path, contender: str, path: Path) -> Timing | str:
-    setup, body = CONTENDERS[contender]
+def measure(python: Path, contender: tuple[str, str], path: Path) -> Timing | str:
+    setup, body = contender
     code = _MEASURE.format(setup=setup, body=body)
     run = subprocess.run(
         [str(python), "-c", code, str(path)], capture_output=True, text=True, check=False
@@ -160,31 +186,41 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--repeat", type=int, default=3, help="runs of each of ours (median)")
     parser.add_argument("--skip-peers", action="store_true")
+    parser.add_argument(
+        "--formats",
+        default=",".join(EXPORT_FORMATS[:2]),
+        help=f"comma-separated, of {', '.join(EXPORT_FORMATS)} (default: the two WhatsApp ones)",
+    )
     args = parser.parse_args()
 
-    console = Console()
+    console = Console(width=110)
     ours = Path(sys.executable)
     peers = None if args.skip_peers else peers_python()
-    for layout in ("whatsapp_android", "whatsapp_ios"):
-        path = ensure_export(layout, args.messages, args.seed)
+    for layout in args.formats.split(","):
+        if layout not in EXPORT_FORMATS:
+            parser.error(f"unknown format {layout!r}; choose from {', '.join(EXPORT_FORMATS)}")
+        path = ensure_export(cast("ExportFormat", layout), args.messages, args.seed)
         size_mb = path.stat().st_size / 1e6
-        runs: dict[str, list[Timing | str]] = {c: [] for c in CONTENDERS if c not in PEER_NAMES}
+        contenders = CONTENDERS[layout.split("_")[0]]
+        runs: dict[str, list[Timing | str]] = {c: [] for c in contenders if c not in PEER_NAMES}
         for _ in range(max(1, args.repeat)):
             for contender, done in runs.items():
-                done.append(measure(ours, contender, path))
+                done.append(measure(ours, contenders[contender], path))
         results = {contender: median_of(done) for contender, done in runs.items()}
-        for contender in PEER_NAMES if peers is not None else ():
-            results[contender] = measure(peers, contender, path)
+        for contender in [c for c in contenders if c in PEER_NAMES]:
+            if peers is not None:
+                results[contender] = measure(peers, contenders[contender], path)
         _print(console, layout, path, size_mb, results)
 
 
 def _print(
     console: Console, layout: str, path: Path, size_mb: float, results: dict[str, Timing | str]
 ) -> None:
-    floor = results.get("read+splitlines")
+    floor_name = next(iter(results))
+    floor = results[floor_name]
     base = floor.seconds if isinstance(floor, Timing) else None
     table = Table(title=f"{layout}: {path.name}, {size_mb:.0f} MB", title_justify="left")
-    for column in ("contender", "seconds", "range", "x read+split", "messages", "peak MB"):
+    for column in ("contender", "seconds", "range", f"x {floor_name}", "messages", "peak MB"):
         table.add_column(column, justify="left" if column == "contender" else "right")
     for name, timing in results.items():
         if isinstance(timing, str):
@@ -201,6 +237,8 @@ def _print(
             f"{timing.peak_mb:,.0f}",
         )
     console.print(table)
+    if floor_name != "read+splitlines":
+        return  # the targets are WhatsApp's
     parse = results.get("pullaway parse")
     full = results.get("pullaway import")
     whatstk = results.get("whatstk")

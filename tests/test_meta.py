@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import shutil
 import time
@@ -17,7 +18,8 @@ from hypothesis import strategies as st
 from conftest import FIXTURES
 from pullaway.errors import ChatNotFoundError, ParseError, PullawayError
 from pullaway.importers import Sample, registry, sniff
-from pullaway.importers._json import _wall_clock_from_os
+from pullaway.importers._base import paused_gc
+from pullaway.importers._json import _wall_clock_from_os, load_json
 from pullaway.importers._meta import classify, repair_mojibake
 from pullaway.testing import (
     assert_lines_accounted,
@@ -282,3 +284,37 @@ def test_a_missing_message_file_is_noted(tmp_path: Path) -> None:
     shutil.copy(THREAD / "message_2.json", tmp_path / "message_2.json")
     result = registry()["messenger"].parse(tmp_path / "message_2.json")
     assert "Sofía Álvarez: message_1.json is missing; its messages are not imported" in result.notes
+
+
+def test_broken_emoji_is_replaced_not_fatal(tmp_path: Path) -> None:
+    # Half of a surrogate pair (a cut emoji) cannot be stored as UTF-8.
+    source = tmp_path / "message_1.json"
+    source.write_text(
+        '{"participants": [{"name": "A"}, {"name": "B"}], "messages": ['
+        '{"sender_name": "A", "timestamp_ms": 1704067200000, "content": "cut \\ud83d here"}]}'
+    )
+    result = registry()["messenger"].parse(source, timezone="UTC")
+    assert result.messages["text"].to_list() == ["cut \ufffd here"]
+
+
+def test_json_the_fast_reader_refuses_is_read_as_the_standard_library_reads_it() -> None:
+    # NaN is not JSON, but Python writes and reads it; a lone surrogate escape too.
+    assert load_json(b'{"a": NaN, "b": "\\udc00"}', where="x.json", html_hint="") == {
+        "a": pytest.approx(float("nan"), nan_ok=True),
+        "b": "\ufffd",
+    }
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_collector_is_paused_while_reading_and_left_as_it_was(*, enabled: bool) -> None:
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        with paused_gc():
+            assert not gc.isenabled()
+        assert gc.isenabled() is enabled
+        with pytest.raises(ParseError), paused_gc():
+            load_json(b"{", where="x.json", html_hint="")
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()

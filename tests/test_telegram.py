@@ -7,13 +7,14 @@ import shutil
 import zipfile
 from typing import TYPE_CHECKING
 
+import msgspec
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURES
 from pullaway.errors import ChatNotFoundError, ParseError, PullawayError
-from pullaway.importers import sniff
+from pullaway.importers import sniff, telegram
 from pullaway.importers.telegram import DELETED_ACCOUNT, parse
 from pullaway.testing import (
     assert_lines_accounted,
@@ -23,6 +24,8 @@ from pullaway.testing import (
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from pullaway.importers._base import ImportResult
 
 FOLDER = FIXTURES / "telegram"
 GOLDEN = golden_files(FOLDER)
@@ -213,3 +216,78 @@ def test_a_folder_of_two_exports_names_the_one_not_read(tmp_path: Path) -> None:
         "read ChatExport_2024-05-02/result.json; ChatExport_2024-06-01/result.json is another "
         "export: import it separately",
     )
+
+
+def _read_whole(monkeypatch: pytest.MonkeyPatch, source: Path) -> ImportResult:
+    """``parse`` as it reads an export whose outline msgspec cannot take: all at once."""
+    with monkeypatch.context() as patched:
+        patched.setattr(telegram, "_OUTLINE", msgspec.json.Decoder(list))
+        return parse(source)
+
+
+def _same_result(one: ImportResult, other: ImportResult) -> None:
+    assert one.messages.equals(other.messages)
+    assert one.skipped == other.skipped
+    assert one.chats == other.chats
+    assert (one.units, one.notes) == (other.units, other.notes)
+
+
+@pytest.mark.parametrize("source", inputs(), ids=lambda p: p.name)
+def test_records_read_one_by_one_give_what_a_whole_read_gives(
+    source: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _same_result(parse(source), _read_whole(monkeypatch, source))
+
+
+def test_rows_kept_in_frames_stay_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    source = FOLDER / "full_export.json"
+    expected = parse(source)
+    monkeypatch.setattr(telegram, "ROWS_PER_FRAME", 2)
+    _same_result(parse(source), expected)
+
+
+def test_broken_emoji_is_replaced_not_fatal(tmp_path: Path) -> None:
+    # Half of a surrogate pair (a cut emoji) cannot be stored as UTF-8.
+    records = (
+        '[{"id": 1, "type": "message", "date": "2024-01-02T03:04:05", "from": "A", '
+        '"text": "cut \\ud83d here"},'
+        '{"id": 2, "type": "message", "date": "2024-01-02T03:04:06", "from": "A", "text": "ok"}]'
+    )
+    source = tmp_path / "result.json"
+    source.write_text(f'{{"name": "A", "type": "personal_chat", "messages": {records}}}')
+    assert parse(source).messages["text"].to_list() == ["cut \ufffd here", "ok"]
+
+
+def test_export_without_chats_reads_nothing(tmp_path: Path) -> None:
+    source = tmp_path / "result.json"
+    source.write_text('{"personal_information": {"user_id": 1}, "chats": {"list": []}}')
+    result = parse(source)
+    assert (result.messages.height, result.chats, result.units) == (0, (), 0)
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(index=st.integers(0, 15), key=st.sampled_from(KEYS), value=JSON_VALUES)
+def test_odd_records_read_one_by_one_as_in_a_whole_read(
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    index: int,
+    key: str,
+    value: object,
+) -> None:
+    data = json.loads(SEED_BYTES)
+    data["messages"][index][key] = value
+    source = tmp_path_factory.mktemp("odd") / "result.json"
+    source.write_text(json.dumps(data))
+    try:
+        expected = _read_whole(monkeypatch, source)
+    except PullawayError as exc:
+        with pytest.raises(type(exc)):
+            parse(source)
+        return
+    _same_result(parse(source), expected)

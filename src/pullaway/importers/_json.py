@@ -8,18 +8,21 @@ local wall-clock time and UTC offset the message table stores.
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
+import re
 import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
+import msgspec
 import polars as pl
 
 from pullaway.errors import ParseError
-from pullaway.importers._base import decode_text
+from pullaway.importers._base import decode_text, paused_gc
 
 _OFFSET_DTYPE: Final = pl.Int32
 _HTML_STARTS: Final = ("<!doctype", "<html", "<?xml", "<head", "<body", "<div", "<meta")
@@ -72,7 +75,11 @@ class Container:
 def load_json(data: bytes, *, where: str, html_hint: str) -> object:
     """Decode and parse one JSON document, or raise a ParseError saying what went wrong and where.
 
-    ``html_hint`` is what to tell a user who brought the HTML version of the export.
+    ``html_hint`` is what to tell a user who brought the HTML version of the export. Valid
+    UTF-8 is parsed by msgspec straight from the bytes (several times faster than the standard
+    library on exports of hundreds of megabytes); anything msgspec refuses goes the standard
+    library's way, which accepts the same documents plus a few oddities (lone surrogates,
+    NaN) and names the line and column of a real error.
 
     >>> load_json(b'{"a": [1, 2]}', where="x.json", html_hint="")
     {'a': [1, 2]}
@@ -80,13 +87,22 @@ def load_json(data: bytes, *, where: str, html_hint: str) -> object:
     Traceback (most recent call last):
     pullaway.errors.ParseError: x.json:1: not valid JSON: Expecting value at column 10; ...
     """
-    text = decode_text(data, path=where)
-    head = text.lstrip()[:64].lower()
-    if head.startswith(_HTML_STARTS):
+    head = data[:256].lstrip(codecs.BOM_UTF8).decode("utf-8", errors="replace").lstrip()
+    if head[:64].lower().startswith(_HTML_STARTS):
         msg = f"this is an HTML page, not JSON; {html_hint}"
         raise ParseError(msg, path=where, line=1)
+    with paused_gc():
+        if not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            try:
+                return msgspec.json.decode(data.removeprefix(codecs.BOM_UTF8))
+            except (msgspec.MsgspecError, UnicodeDecodeError, RecursionError):
+                pass  # the standard library says precisely what is wrong, or reads it
+        return _standard_loads(decode_text(data, path=where), where=where)
+
+
+def _standard_loads(text: str, *, where: str) -> object:
     try:
-        return json.loads(text)
+        return standard_loads(text)
     except json.JSONDecodeError as exc:
         msg = (
             f"not valid JSON: {exc.msg} at column {exc.colno}; "
@@ -96,6 +112,29 @@ def load_json(data: bytes, *, where: str, html_hint: str) -> object:
     except RecursionError as exc:
         msg = "not valid JSON: nested too deeply to be a chat export"
         raise ParseError(msg, path=where) from exc
+
+
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+
+
+def standard_loads(text: str | bytes) -> Any:
+    """``json.loads``, with each half of a broken emoji (a lone surrogate, which cannot be
+    stored as UTF-8) replaced by U+FFFD.
+
+    >>> standard_loads('{"text": "ok \\ud83d"}')
+    {'text': 'ok \ufffd'}
+    """
+    return _repaired(json.loads(text))
+
+
+def _repaired(value: Any) -> Any:
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value) if _SURROGATE.search(value) else value
+    if isinstance(value, list):
+        return [_repaired(item) for item in value]
+    if isinstance(value, dict):
+        return {_repaired(key): _repaired(item) for key, item in value.items()}
+    return value
 
 
 def check_timezone(timezone: str) -> str:

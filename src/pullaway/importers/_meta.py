@@ -21,7 +21,15 @@ from typing import Any, Final, Literal
 import polars as pl
 
 from pullaway.errors import ChatNotFoundError, ParseError, at_file
-from pullaway.importers._base import ChatMeta, DateOrder, Importer, ImportResult, Sample, Skipped
+from pullaway.importers._base import (
+    ChatMeta,
+    DateOrder,
+    Importer,
+    ImportResult,
+    Sample,
+    Skipped,
+    paused_gc,
+)
 from pullaway.importers._json import Container, load_json, local_wall_clock
 from pullaway.model import Kind, KindName, validate_messages, with_message_ids
 
@@ -183,15 +191,23 @@ def parse_meta(
     path: Path, *, chat: str | None, timezone: str | None, platform: Platform
 ) -> ImportResult:
     """Read one Messenger or Instagram thread, or every thread of a download."""
-    with at_file(path):
-        container = _container_for(path)
-        threads = _load_threads(container, platform, single=path.is_file() and not container.zipped)
-        owner, owner_reason = _owner(container, threads)
-        chosen = _choose(threads, chat, path)
-        rows = _Rows()
-        for position, thread in enumerate(chosen):
-            rows.add_thread(position, thread, container)
-        frame = _to_frame(rows, timezone=timezone)
+    # The parsed records are let go of (when _read_threads returns) while the collector is
+    # still paused: see paused_gc.
+    with at_file(path), paused_gc():
+        return _read_threads(path, chat=chat, timezone=timezone, platform=platform)
+
+
+def _read_threads(
+    path: Path, *, chat: str | None, timezone: str | None, platform: Platform
+) -> ImportResult:
+    container = _container_for(path)
+    threads = _load_threads(container, platform, single=path.is_file() and not container.zipped)
+    owner, owner_reason = _owner(container, threads)
+    chosen = _choose(threads, chat, path)
+    rows = _Rows()
+    for position, thread in enumerate(chosen):
+        rows.add_thread(position, thread, container)
+    frame = _to_frame(rows, timezone=timezone)
     metas = tuple(
         ChatMeta(
             name=t.name,

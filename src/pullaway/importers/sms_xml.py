@@ -31,6 +31,7 @@ from pullaway.importers._base import (
     ImportResult,
     Sample,
     Skipped,
+    paused_gc,
 )
 from pullaway.importers.csv import resolve_zone, utc_to_local
 from pullaway.model import empty_messages, validate_messages, with_message_ids
@@ -77,7 +78,7 @@ def parse(
     """
     del date_order, encoding
     zone, zone_note = resolve_zone(timezone)
-    with at_file(path):
+    with at_file(path), paused_gc():  # the elements are cleared as they are read
         reader = _RecordReader()
         try:
             with _open_raw(path) as raw:

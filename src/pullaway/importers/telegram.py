@@ -8,10 +8,12 @@ record of ``messages`` becomes one message or one skipped record; ``source_line`
 
 from __future__ import annotations
 
+import codecs
 import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
+import msgspec
 import polars as pl
 
 from pullaway.errors import ChatNotFoundError, ParseError, at_file
@@ -22,11 +24,13 @@ from pullaway.importers._base import (
     ImportResult,
     Sample,
     Skipped,
+    paused_gc,
 )
-from pullaway.importers._json import Container, load_json, local_wall_clock
+from pullaway.importers._json import Container, load_json, local_wall_clock, standard_loads
 from pullaway.model import Kind, KindName, validate_messages, with_message_ids
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from pathlib import Path
 
 DELETED_ACCOUNT: Final = "Deleted Account"
@@ -94,22 +98,26 @@ def parse(
     read. ``timezone`` (an IANA name; default: this computer's zone) is used only for records
     that have ``date_unixtime`` but no ``date``. ``date_order`` and ``encoding`` do not apply.
     """
-    with at_file(path):
-        container = Container.open(path)
-        member, notes = _result_member(container)
-        where = container.location(member)
-        data = load_json(container.read(member), where=where, html_hint=_HTML_HINT)
-        export = _export_of(data)
-        chats = _choose(export.chats, chat, path)
-        rows = _Rows(source_file=where)
-        for position, one in enumerate(chats):
-            rows.add_chat(position, one, export.owner_id)
-        frame, skipped = _to_frame(rows, timezone=timezone)
-    metas = tuple(_chat_meta(one, rows, export) for one in chats)
+    # The collector is paused while the parsed records are alive, and they are let go of
+    # (when _parse_export returns) before it runs again: see paused_gc.
+    with at_file(path), paused_gc():
+        return _parse_export(path, chat=chat, timezone=timezone)
+
+
+def _parse_export(path: Path, *, chat: str | None, timezone: str | None) -> ImportResult:
+    container = Container.open(path)
+    member, notes = _result_member(container)
+    where = container.location(member)
+    export = _load_export(container.read(member), where=where)
+    chats = _choose(export.chats, chat, path)
+    rows = _Rows(source_file=where)
+    for position, one in enumerate(chats):
+        rows.add_chat(position, one, export.owner_id)
+    frame, skipped = _to_frame(rows, timezone=timezone)
     return ImportResult(
         messages=validate_messages(frame),
         skipped=tuple(sorted(rows.skipped + skipped, key=lambda s: s.line)),
-        chats=metas,
+        chats=tuple(_chat_meta(one, rows, export) for one in chats),
         units=rows.index,
         unit="record",
         notes=notes + _same_time_notes(frame),
@@ -129,7 +137,7 @@ IMPORTER = Importer(
 class _Chat:
     name: str
     type: str
-    records: list[Any]
+    records: list[Any] | _RawRecords
 
 
 @dataclass(frozen=True)
@@ -158,6 +166,91 @@ def _result_member(container: Container) -> tuple[str, tuple[str, ...]]:
         if other in results
     )
     return chosen[0], others
+
+
+class _RawRecords:
+    """A chat's message records, each kept as its JSON text and decoded only when iterated.
+
+    A long chat's records as Python dicts take several times the file's size in memory; read
+    one at a time, each is let go of as soon as its row is taken from it.
+    """
+
+    def __init__(self, raws: list[msgspec.Raw]) -> None:
+        self.raws = raws
+
+    def __len__(self) -> int:
+        return len(self.raws)
+
+    def __iter__(self) -> Iterator[Any]:
+        decode = msgspec.json.Decoder().decode
+        for raw in self.raws:
+            try:
+                yield decode(raw)
+            except msgspec.MsgspecError:  # what msgspec refuses, the standard library may read
+                yield _standard_record(raw)
+
+
+def _standard_record(raw: msgspec.Raw) -> Any:
+    try:
+        return standard_loads(bytes(raw))
+    except (ValueError, RecursionError):
+        return None  # skipped as "not a message object"
+
+
+class _ChatOutline(msgspec.Struct):
+    """A chat object with its records left as JSON text (fields absent are ``UNSET``)."""
+
+    name: Any = msgspec.UNSET
+    type: Any = msgspec.UNSET
+    id: Any = msgspec.UNSET
+    messages: list[msgspec.Raw] | msgspec.UnsetType = msgspec.UNSET
+
+    def as_dict(self) -> dict[str, Any]:
+        """The object as ``json.loads`` would give it, but with its records undecoded."""
+        found = {f: getattr(self, f) for f in self.__struct_fields__}
+        if isinstance(self.messages, list):
+            found["messages"] = _RawRecords(self.messages)
+        return {key: value for key, value in found.items() if value is not msgspec.UNSET}
+
+
+class _ChatList(msgspec.Struct):
+    items: list[_ChatOutline] = msgspec.field(name="list")
+
+
+class _ExportOutline(_ChatOutline):
+    """A single-chat or a full export, down to its chats."""
+
+    chats: _ChatList | msgspec.UnsetType = msgspec.UNSET
+    left_chats: _ChatList | msgspec.UnsetType = msgspec.UNSET
+    personal_information: dict[str, Any] | msgspec.UnsetType = msgspec.UNSET
+
+    def as_dict(self) -> dict[str, Any]:
+        found = super().as_dict()
+        for section in ("chats", "left_chats"):
+            if isinstance(found.get(section), _ChatList):
+                found[section] = {"list": [chat.as_dict() for chat in found[section].items]}
+        return found
+
+
+_OUTLINE: Final = msgspec.json.Decoder(_ExportOutline)
+
+
+def _load_export(data: bytes, *, where: str) -> _Export:
+    """The export in ``data``: its outline read by msgspec, its records left undecoded.
+
+    An export of an unexpected shape, or JSON that msgspec refuses, is read whole by
+    ``load_json`` instead, which gives the same chats or the precise error.
+    """
+    if not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            outline = _OUTLINE.decode(data.removeprefix(codecs.BOM_UTF8))
+        except (msgspec.MsgspecError, UnicodeDecodeError, RecursionError):
+            pass
+        else:
+            shaped = outline.messages is not msgspec.UNSET or outline.chats is not msgspec.UNSET
+            if shaped or outline.left_chats is not msgspec.UNSET:
+                return _export_of(outline.as_dict())
+    return _export_of(load_json(data, where=where, html_hint=_HTML_HINT))
 
 
 def _export_of(data: object) -> _Export:
@@ -195,7 +288,7 @@ def _chat_of(obj: object, number: int) -> _Chat:
         name = f"Telegram chat {chat_id}" if chat_id is not None else "Telegram chat"
         name = SAVED_MESSAGES if chat_type == "saved_messages" else name
     records = obj.get("messages")
-    if not isinstance(records, list):
+    if not isinstance(records, list | _RawRecords):
         msg = f"chat {name!r}: 'messages' is not a list"
         raise ParseError(msg)
     return _Chat(name=name, type=chat_type, records=records)
@@ -238,51 +331,79 @@ def _choose(chats: tuple[_Chat, ...], wanted: str | None, path: Path) -> tuple[_
     raise ChatNotFoundError(msg)
 
 
+_Row = tuple[KindName, str | None, str | None, str | None, int | None]
+"""One message record as (kind, sender, text, date, date_unixtime)."""
+
+
+_ROW_COLUMNS: dict[str, pl.DataType] = {
+    "kind": Kind,
+    "sender": pl.String(),
+    "text": pl.String(),
+    "_date": pl.String(),
+    "_unix": pl.Int64(),
+}
+_ROW_SCHEMA: Final = pl.Schema(_ROW_COLUMNS)
+ROWS_PER_FRAME: Final = 100_000
+"""Rows are turned into a Polars frame this many at a time, so few Python objects pile up."""
+
+
 @dataclass
 class _Rows:
-    """Columns of the message table, filled record by record."""
+    """The message rows of the records read (in frames), and the records skipped."""
 
     source_file: str
     index: int = 0
-    chat: list[str] = field(default_factory=list)
-    position: list[int] = field(default_factory=list)
-    date: list[str | None] = field(default_factory=list)
-    unixtime: list[int | None] = field(default_factory=list)
-    sender: list[str | None] = field(default_factory=list)
-    kind: list[str] = field(default_factory=list)
-    text: list[str | None] = field(default_factory=list)
-    line: list[int] = field(default_factory=list)
+    frames: list[pl.DataFrame] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     participants: dict[str, dict[str, None]] = field(default_factory=dict)
     # chat name -> the owner's display name there; "" -> the first one found in any chat
     owner_names: dict[str, str] = field(default_factory=dict)
 
     def add_chat(self, position: int, chat: _Chat, owner_id: str | None) -> None:
-        people = self.participants.setdefault(chat.name, {})
-        before = len(self.line)
+        """Read every record of ``chat``: a message row, or a skipped record.
+
+        The loop runs a million times for a long chat, so it does as little as it can: one
+        call and one append per message.
+        """
+        first_frame = len(self.frames)
+        rows: list[_Row] = []
+        lines: list[int] = []
         find_owner = owner_id is not None
         for record in chat.records:
             self.index += 1
-            reason = _skip_reason(record)
-            if reason:
-                self.skipped.append(Skipped.of(self.index, reason, _dump(record)))
+            row = _row(record)
+            if isinstance(row, str):
+                self.skipped.append(Skipped.of(self.index, row, _dump(record)))
                 continue
-            kind, sender, text = _read(record)
-            if kind != "system" and sender is not None:
-                people.setdefault(sender)
-            if find_owner and sender is not None and _author_id(record) == owner_id:
-                self.owner_names.setdefault(chat.name, sender)
-                self.owner_names.setdefault("", sender)
+            rows.append(row)
+            lines.append(self.index)
+            if find_owner and row[1] is not None and _author_id(record) == owner_id:
+                self.owner_names.setdefault(chat.name, row[1])
+                self.owner_names.setdefault("", row[1])
                 find_owner = False
-            self.date.append(_string_or_none(record.get("date")))
-            self.unixtime.append(_int_or_none(record.get("date_unixtime")))
-            self.sender.append(sender)
-            self.kind.append(kind)
-            self.text.append(text)
-            self.line.append(self.index)
-        added = len(self.line) - before
-        self.chat.extend([chat.name] * added)
-        self.position.extend([position] * added)
+            if len(rows) == ROWS_PER_FRAME:
+                self._keep(rows, lines, chat=chat.name, position=position)
+                rows, lines = [], []
+        self._keep(rows, lines, chat=chat.name, position=position)
+        senders = pl.concat([f.select("kind", "sender") for f in self.frames[first_frame:]])
+        people = senders.filter(pl.col("kind") != "system").get_column("sender").drop_nulls()
+        self.participants[chat.name] = dict.fromkeys(people.unique(maintain_order=True))
+
+    def _keep(self, rows: list[_Row], lines: list[int], *, chat: str, position: int) -> None:
+        frame = pl.DataFrame(rows, schema=_ROW_SCHEMA, orient="row")
+        self.frames.append(
+            frame.with_columns(
+                chat=pl.lit(chat, pl.String),
+                _position=pl.lit(position, pl.Int64),
+                source_line=pl.Series(lines, dtype=pl.Int64),
+            )
+        )
+
+    def frame(self) -> pl.DataFrame:
+        """Every row read (``_date`` and ``_unix`` still to be read as times)."""
+        if not self.frames:  # an export without chats
+            self._keep([], [], chat="", position=0)
+        return pl.concat(self.frames, rechunk=True)
 
 
 def _author_id(record: dict[str, Any]) -> str | None:
@@ -293,17 +414,21 @@ def _author_id(record: dict[str, Any]) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _skip_reason(record: object) -> str:
-    if not isinstance(record, dict):
+def _row(record: object) -> _Row | str:
+    """The message row of one record, or the reason it is skipped."""
+    if type(record) is not dict:
         return "not a message object"
     record_type = record.get("type")
-    if record_type == "unsupported":
-        return "unsupported item: Telegram Desktop could not export this message"
     if record_type not in ("message", "service"):
+        if record_type == "unsupported":
+            return "unsupported item: Telegram Desktop could not export this message"
         return f"unknown record type {record_type!r} (expected 'message' or 'service')"
-    if record.get("date") is None and record.get("date_unixtime") is None:
+    date = record.get("date")
+    unixtime = record.get("date_unixtime")
+    if date is None and unixtime is None:
         return "record has no date"
-    return ""
+    kind, sender, text = _read(record)
+    return kind, sender, text, date if type(date) is str else None, _int_or_none(unixtime)
 
 
 def _read(record: dict[str, Any]) -> tuple[KindName, str | None, str | None]:
@@ -313,8 +438,13 @@ def _read(record: dict[str, Any]) -> tuple[KindName, str | None, str | None]:
         if _string_or_none(record.get("action")) in _CALL_ACTIONS:
             return "call", actor, None
         return "system", actor, _describe_service(record)
-    sender = _person(record, "from")
-    text = _text_of(record)
+    return _message_kind(record, _person(record, "from"), _text_of(record))
+
+
+def _message_kind(
+    record: dict[str, Any], sender: str | None, text: str
+) -> tuple[KindName, str | None, str | None]:
+    """(kind, sender, text) of a message record: text, or its media and caption."""
     media_type = _string_or_none(record.get("media_type"))
     if media_type == "sticker":
         emoji = record.get("sticker_emoji")
@@ -418,18 +548,7 @@ def _to_frame(rows: _Rows, *, timezone: str | None) -> tuple[pl.DataFrame, list[
 
     Sorting by the UTC instant (where known) keeps the true order when clocks go back.
     """
-    frame = pl.DataFrame(
-        {
-            "chat": pl.Series(rows.chat, dtype=pl.String),
-            "_position": pl.Series(rows.position, dtype=pl.Int64),
-            "_date": pl.Series(rows.date, dtype=pl.String),
-            "_unix": pl.Series(rows.unixtime, dtype=pl.Int64),
-            "sender": pl.Series(rows.sender, dtype=pl.String),
-            "kind": pl.Series(rows.kind, dtype=Kind),
-            "text": pl.Series(rows.text, dtype=pl.String),
-            "source_line": pl.Series(rows.line, dtype=pl.Int64),
-        }
-    )
+    frame = rows.frame()
     local = pl.col("_date").str.to_datetime(DATE_FORMAT, strict=False, time_unit="us")
     utc = pl.from_epoch("_unix", time_unit="s").cast(pl.Datetime("us"))
     frame = frame.with_columns(_local=local, _utc=utc)

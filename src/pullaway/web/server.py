@@ -14,13 +14,6 @@ if TYPE_CHECKING:
 LOOPBACK = "127.0.0.1"
 
 
-def free_port(host: str = LOOPBACK) -> int:
-    """A port nobody listens on right now (the OS picks it)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        return int(sock.getsockname()[1])
-
-
 def app_url(host: str, port: int, secret: str) -> str:
     """
     >>> app_url("127.0.0.1", 8000, "abc")

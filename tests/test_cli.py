@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 from typer.testing import CliRunner
 
-from conftest import ROOT
+from conftest import FIXTURES, ROOT
 from pullaway import __version__
 from pullaway.cli import app
 from pullaway.importers import registry
@@ -80,6 +80,17 @@ def test_import_json_shape_and_idempotence(run, chat_file: Path) -> None:  # typ
     assert again["added"] == 0
     assert again["chat"] == chat["chat"]
     assert again["me"] == "Maya"
+
+
+def test_import_counts_in_the_files_unit(run) -> None:  # type: ignore[no-untyped-def]
+    code, out, err = run("import", str(FIXTURES / "telegram" / "personal_chat.json"))
+    assert code == 0, err
+    assert "15 new of 15 messages; 1 record skipped" in out
+    assert "skipped record 9: unsupported item" in out
+    code, out, err = run("import", str(FIXTURES / "telegram" / "full_export.json"))
+    assert code == 0, err
+    assert "0 records skipped" in out
+    assert "Maya L.: 1 message\n" in out
 
 
 def test_newer_overlapping_export_adds_only_new(run, chat_file: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

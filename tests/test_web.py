@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 import pytest
 
+from conftest import FIXTURES
 from pullaway.analysis.result import (
     Analysis,
     ChatSummary,
@@ -509,6 +510,19 @@ def test_upload_imports_a_whatsapp_export(client: TestClient, tmp_path: Path) ->
     assert imports, response.json()
     assert imports[0]["added"] == 80
     assert {s["name"] for s in imports[0]["senders"]} == {"Maya", "Leo"}
+
+
+def test_upload_page_counts_in_the_files_unit(client: TestClient) -> None:
+    whatsapp = b"not a message\n21/03/2025, 10:00 - Maya: hi\n21/03/2025, 10:01 - Leo: hey\n"
+    telegram = (FIXTURES / "telegram" / "personal_chat.json").read_bytes()
+    for name, data, counted in [
+        ("WhatsApp Chat with Leo.txt", whatsapp, "1 line skipped"),
+        ("result.json", telegram, "1 record skipped"),
+    ]:
+        files = {"files": (name, data, "application/octet-stream")}
+        response = client.post(BASE + "/import", data={"csrf": csrf_token(SECRET)}, files=files)
+        assert response.status_code == 200, response.text
+        assert counted in response.text
 
 
 def test_upload_of_an_unknown_file_says_why(client: TestClient) -> None:

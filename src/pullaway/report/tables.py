@@ -84,24 +84,26 @@ def imports(console: Console, done: list[FileImport], store: Store) -> None:
         for note in item.result.notes:
             console.print(Text(f"  note: {note}", style="dim"))
         for chat in item.chats:
-            _one_chat_import(console, chat, store)
+            _one_chat_import(console, chat, store, unit=item.result.unit)
 
 
-def _one_chat_import(console: Console, chat: ChatImport, store: Store) -> None:
+def _one_chat_import(console: Console, chat: ChatImport, store: Store, *, unit: str) -> None:
+    """What one chat gained; ``unit`` is what the file is counted in: "line" or "record"."""
     row = store.chat(chat.chat_id)
     again = " (this file was imported before)" if chat.already_imported else ""
+    units = unit if chat.skipped == 1 else f"{unit}s"
     console.print(
         Text(
             f"  {chat.name} [{chat.chat_id}]: {chat.added:,} new of {chat.messages:,} messages"
-            f"{again}; {chat.skipped:,} lines skipped"
+            f"{again}; {chat.skipped:,} {units} skipped"
         )
     )
     for sender, count in store.senders(chat.chat_id)[:4]:
-        console.print(Text(f"    {sender}: {count:,} messages"))
+        console.print(Text(f"    {sender}: {count:,} message{'' if count == 1 else 's'}"))
     if row.first and row.last:
         console.print(Text(f"    from {row.first:%Y-%m-%d} to {row.last:%Y-%m-%d}"))
     for example in chat.skipped_examples[:SKIPPED_EXAMPLES]:
-        console.print(Text(f"    skipped line {example.line}: {example.reason}: {example.text}"))
+        console.print(Text(f"    skipped {unit} {example.line}: {example.reason}: {example.text}"))
     if row.me:
         console.print(Text(f"    you are {row.me}"))
     elif row.me_guess:

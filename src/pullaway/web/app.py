@@ -642,12 +642,16 @@ async def _import_upload(
             state.cache.forget(ci.chat_id)
             if state.warm and ci.me:
                 state.cache.warm(ci.chat_id)
-        return [_chat_import_view(state, name, done.importer, ci) for ci in done.chats]
+        unit = done.result.unit
+        return [_chat_import_view(state, name, done.importer, ci, unit) for ci in done.chats]
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _chat_import_view(state: AppState, file: str, fmt: str, ci: ChatImport) -> dict[str, Any]:
+def _chat_import_view(
+    state: AppState, file: str, fmt: str, ci: ChatImport, unit: str
+) -> dict[str, Any]:
+    """What one chat gained, for the import page; ``unit`` is "line" or "record"."""
     senders = state.store.senders(ci.chat_id)
     row = state.store.chat(ci.chat_id)
     guess = ci.me or row.me or row.me_guess
@@ -659,6 +663,7 @@ def _chat_import_view(state: AppState, file: str, fmt: str, ci: ChatImport) -> d
         "messages": ci.messages,
         "added": ci.added,
         "skipped": ci.skipped,
+        "unit": unit,
         "already_imported": ci.already_imported,
         "skipped_examples": [
             {"line": s.line, "reason": s.reason, "text": s.text}

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from conftest import FIXTURES
 from pullaway.errors import ChatNotFoundError, ParseError, PullawayError
-from pullaway.importers import Sample, registry, sniff
+from pullaway.importers import Sample, progress_to, registry, sniff
 from pullaway.importers._base import paused_gc
 from pullaway.importers._json import _wall_clock_from_os, load_json
 from pullaway.importers._meta import classify, repair_mojibake
@@ -284,6 +284,15 @@ def test_a_missing_message_file_is_noted(tmp_path: Path) -> None:
     shutil.copy(THREAD / "message_2.json", tmp_path / "message_2.json")
     result = registry()["messenger"].parse(tmp_path / "message_2.json")
     assert "Sofía Álvarez: message_1.json is missing; its messages are not imported" in result.notes
+
+
+def test_progress_is_the_share_of_threads_read() -> None:
+    shares: list[float] = []
+    with progress_to(shares.append):
+        result = registry()["messenger"].parse(FIXTURES / "messenger" / "download.zip")
+    threads = len(result.chats)
+    assert threads >= 2
+    assert shares == [n / threads for n in range(1, threads + 1)]
 
 
 def test_broken_emoji_is_replaced_not_fatal(tmp_path: Path) -> None:

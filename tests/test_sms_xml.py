@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from conftest import FIXTURES
 from pullaway.errors import ChatNotFoundError, ParseError, PullawayError
-from pullaway.importers import sniff
+from pullaway.importers import progress_to, sniff
 from pullaway.importers.sms_xml import _repaired_chunks, _Repairs, parse
 from pullaway.testing import (
     assert_lines_accounted,
@@ -174,6 +174,17 @@ def test_streaming_keeps_memory_small_on_a_large_backup(tmp_path: Path) -> None:
     assert result.messages["text"][0] == "photo 0 😀"
     assert peak < 30_000_000, f"peak {peak / 1e6:.1f} MB for a {size / 1e6:.0f} MB file"
     assert elapsed < 10, f"{elapsed:.1f} s"
+
+
+def test_progress_is_the_share_of_bytes_read(tmp_path: Path) -> None:
+    source = tmp_path / "sms-big.xml"
+    _big_backup(source, records=40, media_bytes=96 * 1024)  # about 5 chunks of 1 MiB
+    shares: list[float] = []
+    with progress_to(shares.append):
+        parse(source, timezone=DEFAULT_ZONE)
+    assert len(shares) >= 4
+    assert shares == sorted(shares)
+    assert shares[-1] == 1.0
 
 
 @settings(

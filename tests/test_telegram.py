@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from conftest import FIXTURES
 from pullaway.errors import ChatNotFoundError, ParseError, PullawayError
-from pullaway.importers import sniff, telegram
+from pullaway.importers import progress_to, sniff, telegram
 from pullaway.importers.telegram import DELETED_ACCOUNT, parse
 from pullaway.testing import (
     assert_lines_accounted,
@@ -244,6 +244,19 @@ def test_rows_kept_in_frames_stay_in_order(monkeypatch: pytest.MonkeyPatch) -> N
     expected = parse(source)
     monkeypatch.setattr(telegram, "ROWS_PER_FRAME", 2)
     _same_result(parse(source), expected)
+
+
+def test_progress_is_the_share_of_records_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(telegram, "ROWS_PER_FRAME", 3)
+    shares: list[float] = []
+    with progress_to(shares.append):
+        result = parse(FOLDER / "personal_chat.json")
+    # A share of the 16 records after every 3 messages (one record is skipped).
+    assert (result.units, result.messages.height) == (16, 15)
+    assert len(shares) == 5
+    assert shares == sorted(shares)
+    assert shares[0] == 3 / 16
+    assert shares[-1] <= 1.0
 
 
 def test_broken_emoji_is_replaced_not_fatal(tmp_path: Path) -> None:

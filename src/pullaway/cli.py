@@ -192,24 +192,27 @@ class _ImportOptions:
 def _import_paths(
     store: Store, paths: list[Path], options: _ImportOptions, *, quiet: bool
 ) -> list[FileImport]:
+    from pullaway.importers import progress_to
     from pullaway.ingest import import_file
 
     done: list[FileImport] = []
     with tables.import_progress(quiet=quiet) as progress:
         for path in paths:
             task = progress.add_task(f"reading {path.name}", total=None)
-            done.append(
-                import_file(
-                    store,
-                    path,
-                    format_name=options.format_name,
-                    chat=options.chat,
-                    me=options.me,
-                    date_order=_date_order(options.date_order),
-                    timezone=options.timezone,
-                    encoding=options.encoding,
+            # A spinner until the importer says how far it is; a bar from then on.
+            with progress_to(tables.share_shown(progress, task)):
+                done.append(
+                    import_file(
+                        store,
+                        path,
+                        format_name=options.format_name,
+                        chat=options.chat,
+                        me=options.me,
+                        date_order=_date_order(options.date_order),
+                        timezone=options.timezone,
+                        encoding=options.encoding,
+                    )
                 )
-            )
             progress.remove_task(task)
     return done
 

@@ -19,6 +19,8 @@ from pullaway.importers._base import (
     ImportResult,
     Sample,
     Skipped,
+    progress_to,
+    report_progress,
 )
 
 if TYPE_CHECKING:
@@ -32,7 +34,9 @@ __all__ = [
     "Importer",
     "Sample",
     "Skipped",
+    "progress_to",
     "registry",
+    "report_progress",
     "sniff",
 ]
 

@@ -7,6 +7,7 @@ import gc
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol
@@ -199,3 +200,34 @@ def paused_gc() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+_PROGRESS: ContextVar[Callable[[float], None] | None] = ContextVar("import_progress", default=None)
+
+
+@contextmanager
+def progress_to(report: Callable[[float], None]) -> Iterator[None]:
+    """Within the block, importers report how far they are to ``report`` (0.0 to 1.0).
+
+    An importer that reports nothing (a small file, a third-party importer) simply leaves the
+    caller's spinner spinning.
+    """
+    token = _PROGRESS.set(report)
+    try:
+        yield
+    finally:
+        _PROGRESS.reset(token)
+
+
+def report_progress(done: float, total: float) -> None:
+    """Tell whoever called ``progress_to`` that ``done`` of ``total`` is read.
+
+    >>> seen = []
+    >>> with progress_to(seen.append):
+    ...     report_progress(1, 4)
+    >>> seen
+    [0.25]
+    """
+    report = _PROGRESS.get()
+    if report is not None and total > 0:
+        report(min(max(done / total, 0.0), 1.0))

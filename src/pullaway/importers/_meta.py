@@ -29,6 +29,7 @@ from pullaway.importers._base import (
     Sample,
     Skipped,
     paused_gc,
+    report_progress,
 )
 from pullaway.importers._json import Container, load_json, local_wall_clock
 from pullaway.model import Kind, KindName, validate_messages, with_message_ids
@@ -281,10 +282,10 @@ def _load_threads(container: Container, platform: Platform, *, single: bool) -> 
         if THREAD_FILE.search(member):
             groups.setdefault(str(PurePosixPath(member).parent), []).append(member)
     if groups:
-        threads = [
-            _thread(container, sorted(files, key=_file_number), platform)
-            for files in (groups[key] for key in sorted(groups))
-        ]
+        threads = []
+        for number, key in enumerate(sorted(groups), start=1):
+            threads.append(_thread(container, sorted(groups[key], key=_file_number), platform))
+            report_progress(number, len(groups))
         return _unique_names([t for t in threads if t is not None])
     if any(THREAD_HTML.search(m) for m in container.members):
         msg = "this download holds HTML pages, not JSON; " + html_hint(platform)

@@ -32,6 +32,7 @@ from pullaway.importers._base import (
     Sample,
     Skipped,
     paused_gc,
+    report_progress,
 )
 from pullaway.importers.csv import resolve_zone, utc_to_local
 from pullaway.model import empty_messages, validate_messages, with_message_ids
@@ -81,8 +82,9 @@ def parse(
     with at_file(path), paused_gc():  # the elements are cleared as they are read
         reader = _RecordReader()
         try:
-            with _open_raw(path) as raw:
-                for index, element in _records(_repaired_chunks(raw, reader.repairs)):
+            with _open_raw(path) as (raw, size):
+                chunks = _repaired_chunks(raw, reader.repairs, size=size)
+                for index, element in _records(chunks):
                     reader.add(index, element)
         except (zipfile.BadZipFile, EOFError) as exc:
             msg = f"the zip is damaged ({exc}); unzip it or copy the backup again"
@@ -107,7 +109,8 @@ def parse(
 
 
 @contextmanager
-def _open_raw(path: Path) -> Iterator[IO[bytes]]:
+def _open_raw(path: Path) -> Iterator[tuple[IO[bytes], int]]:
+    """The backup's bytes as a stream, and how many there are."""
     if path.is_dir():
         backups = sorted(path.glob("*.xml"))
         if not backups:
@@ -121,10 +124,10 @@ def _open_raw(path: Path) -> Iterator[IO[bytes]]:
                 msg = "zip holds no .xml file; expected an SMS Backup & Restore sms-*.xml"
                 raise ParseError(msg)
             with zf.open(names[0]) as fh:
-                yield fh
+                yield fh, zf.getinfo(names[0]).file_size
     else:
         with path.open("rb") as fh:
-            yield fh
+            yield fh, path.stat().st_size
 
 
 @dataclass
@@ -155,17 +158,21 @@ _REPLACEMENT = b"&#65533;"
 
 
 def _repaired_chunks(
-    raw: IO[bytes], repairs: _Repairs, *, chunk_bytes: int = CHUNK_BYTES
+    raw: IO[bytes], repairs: _Repairs, *, chunk_bytes: int = CHUNK_BYTES, size: int = 0
 ) -> Iterator[bytes]:
     """Raw bytes in chunks, with surrogate and forbidden character references rewritten.
 
     ``chunk_bytes`` raw bytes are read at a time (default 1 MiB). A chunk's tail that could be
     the start of a run of references (``&#55357;&#5``) is held back and prefixed to the next
-    chunk, so a pair split across chunks is still joined.
+    chunk, so a pair split across chunks is still joined. With the stream's ``size``, the
+    share read so far is reported (``report_progress``).
     """
     pending = b""
+    done = 0
     while True:
         chunk = raw.read(chunk_bytes)
+        done += len(chunk)
+        report_progress(done, size)
         data = pending + chunk
         if not chunk:
             if data:

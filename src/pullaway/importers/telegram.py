@@ -25,6 +25,7 @@ from pullaway.importers._base import (
     Sample,
     Skipped,
     paused_gc,
+    report_progress,
 )
 from pullaway.importers._json import Container, load_json, local_wall_clock, standard_loads
 from pullaway.model import Kind, KindName, validate_messages, with_message_ids
@@ -110,7 +111,7 @@ def _parse_export(path: Path, *, chat: str | None, timezone: str | None) -> Impo
     where = container.location(member)
     export = _load_export(container.read(member), where=where)
     chats = _choose(export.chats, chat, path)
-    rows = _Rows(source_file=where)
+    rows = _Rows(source_file=where, total=sum(len(one.records) for one in chats))
     for position, one in enumerate(chats):
         rows.add_chat(position, one, export.owner_id)
     frame, skipped = _to_frame(rows, timezone=timezone)
@@ -352,6 +353,7 @@ class _Rows:
     """The message rows of the records read (in frames), and the records skipped."""
 
     source_file: str
+    total: int = 0  # records of the chats to read, for progress
     index: int = 0
     frames: list[pl.DataFrame] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
@@ -384,6 +386,7 @@ class _Rows:
             if len(rows) == ROWS_PER_FRAME:
                 self._keep(rows, lines, chat=chat.name, position=position)
                 rows, lines = [], []
+                report_progress(self.index, self.total)
         self._keep(rows, lines, chat=chat.name, position=position)
         senders = pl.concat([f.select("kind", "sender") for f in self.frames[first_frame:]])
         people = senders.filter(pl.col("kind") != "system").get_column("sender").drop_nulls()

@@ -11,12 +11,20 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 from rich.text import Text
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
     from pathlib import Path
 
     from pullaway.ingest import FileImport
@@ -37,11 +45,14 @@ def formats(console: Console, rows: list[dict[str, Any]]) -> None:
 
 @contextmanager
 def import_progress(*, quiet: bool) -> Iterator[Progress]:
-    """A spinner per file while it is read (only on a terminal, never with --json)."""
+    """A spinner per file while it is read, and a bar with the share read once the importer
+    reports it (only on a terminal, never with --json)."""
     console = Console(stderr=True)
     progress = Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
         TimeElapsedColumn(),
         console=console,
         transient=True,
@@ -49,6 +60,15 @@ def import_progress(*, quiet: bool) -> Iterator[Progress]:
     )
     with progress:
         yield progress
+
+
+def share_shown(progress: Progress, task: TaskID) -> Callable[[float], None]:
+    """What an importer's progress reports call: ``task`` becomes a bar at that share."""
+
+    def show(share: float) -> None:
+        progress.update(task, total=1.0, completed=share)
+
+    return show
 
 
 def _chat_import_json(item: ChatImport, done: FileImport, store: Store) -> dict[str, Any]:

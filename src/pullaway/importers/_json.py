@@ -16,13 +16,16 @@ import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import msgspec
 import polars as pl
 
 from pullaway.errors import ParseError
 from pullaway.importers._base import decode_text, paused_gc
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
 
 _OFFSET_DTYPE: Final = pl.Int32
 _HTML_STARTS: Final = ("<!doctype", "<html", "<?xml", "<head", "<body", "<div", "<meta")
@@ -112,6 +115,44 @@ def _standard_loads(text: str, *, where: str) -> object:
     except RecursionError as exc:
         msg = "not valid JSON: nested too deeply to be a chat export"
         raise ParseError(msg, path=where) from exc
+
+
+class RawRecords:
+    """A list of JSON records kept as their bytes, each decoded only when iterated.
+
+    A long chat's records as Python dicts take several times the file's size in memory; read
+    one at a time, each is let go of as soon as its row is taken from it. ``convert`` is
+    applied to each decoded record.
+    """
+
+    def __init__(
+        self, raws: list[msgspec.Raw], convert: Callable[[Any], Any] | None = None
+    ) -> None:
+        self.raws = raws
+        self.convert = convert
+
+    def __len__(self) -> int:
+        return len(self.raws)
+
+    def __iter__(self) -> Iterator[Any]:
+        decode = msgspec.json.Decoder().decode
+        for raw in self.raws:
+            try:
+                record = decode(raw)
+            except msgspec.MsgspecError:  # what msgspec refuses, the standard library may read
+                record = _standard_record(raw)
+            yield record if self.convert is None else self.convert(record)
+
+    def converted(self, convert: Callable[[Any], Any]) -> RawRecords:
+        """The same records, each passed through ``convert`` when read."""
+        return RawRecords(self.raws, convert)
+
+
+def _standard_record(raw: msgspec.Raw) -> Any:
+    try:
+        return standard_loads(bytes(raw))
+    except (ValueError, RecursionError):
+        return None  # not a record: the importer skips it as such
 
 
 _SURROGATE: Final = re.compile("[\ud800-\udfff]")

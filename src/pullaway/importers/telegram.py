@@ -27,11 +27,10 @@ from pullaway.importers._base import (
     paused_gc,
     report_progress,
 )
-from pullaway.importers._json import Container, load_json, local_wall_clock, standard_loads
+from pullaway.importers._json import Container, RawRecords, load_json, local_wall_clock
 from pullaway.model import Kind, KindName, validate_messages, with_message_ids
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
     from pathlib import Path
 
 DELETED_ACCOUNT: Final = "Deleted Account"
@@ -138,7 +137,7 @@ IMPORTER = Importer(
 class _Chat:
     name: str
     type: str
-    records: list[Any] | _RawRecords
+    records: list[Any] | RawRecords
 
 
 @dataclass(frozen=True)
@@ -169,35 +168,6 @@ def _result_member(container: Container) -> tuple[str, tuple[str, ...]]:
     return chosen[0], others
 
 
-class _RawRecords:
-    """A chat's message records, each kept as its JSON text and decoded only when iterated.
-
-    A long chat's records as Python dicts take several times the file's size in memory; read
-    one at a time, each is let go of as soon as its row is taken from it.
-    """
-
-    def __init__(self, raws: list[msgspec.Raw]) -> None:
-        self.raws = raws
-
-    def __len__(self) -> int:
-        return len(self.raws)
-
-    def __iter__(self) -> Iterator[Any]:
-        decode = msgspec.json.Decoder().decode
-        for raw in self.raws:
-            try:
-                yield decode(raw)
-            except msgspec.MsgspecError:  # what msgspec refuses, the standard library may read
-                yield _standard_record(raw)
-
-
-def _standard_record(raw: msgspec.Raw) -> Any:
-    try:
-        return standard_loads(bytes(raw))
-    except (ValueError, RecursionError):
-        return None  # skipped as "not a message object"
-
-
 class _ChatOutline(msgspec.Struct):
     """A chat object with its records left as JSON text (fields absent are ``UNSET``)."""
 
@@ -210,7 +180,7 @@ class _ChatOutline(msgspec.Struct):
         """The object as ``json.loads`` would give it, but with its records undecoded."""
         found = {f: getattr(self, f) for f in self.__struct_fields__}
         if isinstance(self.messages, list):
-            found["messages"] = _RawRecords(self.messages)
+            found["messages"] = RawRecords(self.messages)
         return {key: value for key, value in found.items() if value is not msgspec.UNSET}
 
 
@@ -289,7 +259,7 @@ def _chat_of(obj: object, number: int) -> _Chat:
         name = f"Telegram chat {chat_id}" if chat_id is not None else "Telegram chat"
         name = SAVED_MESSAGES if chat_type == "saved_messages" else name
     records = obj.get("messages")
-    if not isinstance(records, list | _RawRecords):
+    if not isinstance(records, list | RawRecords):
         msg = f"chat {name!r}: 'messages' is not a list"
         raise ParseError(msg)
     return _Chat(name=name, type=chat_type, records=records)

@@ -23,6 +23,7 @@ from pullaway.testing import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
     from pullaway.importers._base import ImportResult
@@ -271,6 +272,15 @@ def test_broken_emoji_is_replaced_not_fatal(tmp_path: Path) -> None:
     assert parse(source).messages["text"].to_list() == ["cut \ufffd here", "ok"]
 
 
+def test_bytes_that_are_not_utf8_inside_a_record_name_the_line(tmp_path: Path) -> None:
+    # The records are kept as bytes at first, so their UTF-8 is checked before anything else.
+    source = tmp_path / "result.json"
+    source.write_bytes(SEED_BYTES.replace(b"Did you see", b"Did you s\xe9e", 1))
+    with pytest.raises(ParseError, match="not UTF-8") as info:
+        parse(source)
+    assert info.value.line == SEED_BYTES[: SEED_BYTES.index(b"Did you see")].count(b"\n") + 1
+
+
 def test_export_without_chats_reads_nothing(tmp_path: Path) -> None:
     source = tmp_path / "result.json"
     source.write_text('{"personal_information": {"user_id": 1}, "chats": {"list": []}}')
@@ -304,3 +314,43 @@ def test_odd_records_read_one_by_one_as_in_a_whole_read(
             parse(source)
         return
     _same_result(parse(source), expected)
+
+
+def _outcome(read: Callable[[], ImportResult]) -> object:
+    """What a read gives: its result's parts, or the kind of error it stops with."""
+    try:
+        result = read()
+    except PullawayError as exc:
+        return type(exc)
+    assert_lines_accounted(result)
+    return (result.messages.to_dicts(), result.skipped, result.chats, result.units, result.notes)
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    edits=st.lists(
+        st.tuples(
+            st.integers(0, len(SEED_BYTES) - 1),
+            st.sampled_from([b"\xe9", b"\xff", b'"', b"{", b"]", b",", b"null", b"\\ud83d", b""]),
+        ),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_mangled_json_read_one_by_one_as_in_a_whole_read(
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    edits: list[tuple[int, bytes]],
+) -> None:
+    data = SEED_BYTES
+    for position, inserted in edits:
+        data = data[:position] + inserted + data[position + 1 :]
+    source = tmp_path_factory.mktemp("mangled") / "result.json"
+    source.write_bytes(data)
+    assert _outcome(lambda: parse(source)) == _outcome(lambda: _read_whole(monkeypatch, source))

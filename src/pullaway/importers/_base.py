@@ -113,6 +113,25 @@ def decode_text(data: bytes, *, path: Path | str, encoding: str | None = None) -
         raise ParseError(msg, path=path, line=line) from exc
 
 
+def check_utf8(data: bytes, *, path: Path | str, chunk_bytes: int = 1 << 20) -> None:
+    """Raise the ParseError ``decode_text`` gives if ``data`` is not UTF-8, without keeping the
+    decoded text (a million messages with emoji take four bytes a character as a str).
+
+    >>> check_utf8("olá".encode(), path="x.json")
+    >>> check_utf8(b"ol\\xe1", path="x.json")
+    Traceback (most recent call last):
+    pullaway.errors.ParseError: x.json:1: not UTF-8 (byte 0xe1 at column 3); ...
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    try:
+        for start in range(0, len(data), chunk_bytes):
+            decoder.decode(view[start : start + chunk_bytes])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        decode_text(data, path=path)  # raises, naming the line
+
+
 def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
     """A one-line, shortened copy of ``text`` for skip reports and error messages."""
     flat = text.replace("\r", " ").replace("\n", " ⏎ ")

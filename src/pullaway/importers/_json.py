@@ -139,7 +139,7 @@ class RawRecords:
         for raw in self.raws:
             try:
                 record = decode(raw)
-            except msgspec.MsgspecError:  # what msgspec refuses, the standard library may read
+            except (msgspec.MsgspecError, UnicodeDecodeError):  # the standard library may read it
                 record = _standard_record(raw)
             yield record if self.convert is None else self.convert(record)
 

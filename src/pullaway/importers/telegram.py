@@ -24,6 +24,7 @@ from pullaway.importers._base import (
     ImportResult,
     Sample,
     Skipped,
+    check_utf8,
     paused_gc,
     report_progress,
 )
@@ -213,6 +214,9 @@ def _load_export(data: bytes, *, where: str) -> _Export:
     ``load_json`` instead, which gives the same chats or the precise error.
     """
     if not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # msgspec checks UTF-8 only in what it decodes, so the records kept as bytes are checked
+        # here, with the error (line, what to try) a whole read gives.
+        check_utf8(data, path=where)
         try:
             outline = _OUTLINE.decode(data.removeprefix(codecs.BOM_UTF8))
         except (msgspec.MsgspecError, UnicodeDecodeError, RecursionError):

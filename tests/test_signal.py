@@ -93,6 +93,14 @@ def test_bare_data_json(tmp_path: Path) -> None:
     assert result.chats[0].name == tmp_path.name
 
 
+def test_broken_emoji_in_data_json_is_replaced_not_fatal(tmp_path: Path) -> None:
+    good = (FOLDER / "Alex Morgan" / "data.json").read_text(encoding="utf-8").splitlines()
+    source = tmp_path / "data.json"
+    cut = good[1].replace("yes!!", "yes \\ud83d", 1)  # half of a surrogate pair, escaped
+    source.write_text("\n".join([good[0], cut]), encoding="utf-8")
+    assert parse(source).messages["text"].to_list()[1].startswith("yes \ufffd")
+
+
 def test_bad_json_lines_are_skipped_not_fatal(tmp_path: Path) -> None:
     good = (FOLDER / "Alex Morgan" / "data.json").read_text(encoding="utf-8").splitlines()
     source = tmp_path / "data.json"

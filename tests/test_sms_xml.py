@@ -176,6 +176,14 @@ def test_streaming_keeps_memory_small_on_a_large_backup(tmp_path: Path) -> None:
     assert elapsed < 10, f"{elapsed:.1f} s"
 
 
+def test_unknown_declared_encoding_is_a_parse_error(tmp_path: Path) -> None:
+    source = tmp_path / "sms.xml"
+    source.write_bytes(b"<?xml version='1.0' encoding='UT' ?>\n<smses count=\"0\"></smses>\n")
+    with pytest.raises(ParseError, match="names an encoding Python cannot read") as info:
+        parse(source, timezone=DEFAULT_ZONE)
+    assert info.value.line == 1
+
+
 def test_progress_is_the_share_of_bytes_read(tmp_path: Path) -> None:
     source = tmp_path / "sms-big.xml"
     _big_backup(source, records=40, media_bytes=96 * 1024)  # about 5 chunks of 1 MiB

@@ -29,6 +29,7 @@ from pullaway.importers._base import (
     Skipped,
     decode_text,
 )
+from pullaway.importers._json import standard_loads
 from pullaway.importers.csv import check_zone, local_offset
 from pullaway.model import Kind, empty_messages, validate_messages, with_message_ids
 
@@ -251,7 +252,7 @@ def _read_data_json(lines: list[str], columns: _Columns) -> list[Skipped]:
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
+            record = standard_loads(line)  # a cut emoji (lone surrogate) becomes U+FFFD
         except json.JSONDecodeError:
             skipped.append(Skipped.of(number, "not a JSON object", line))
             continue

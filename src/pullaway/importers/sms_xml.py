@@ -272,6 +272,12 @@ def _records(chunks: Iterator[bytes]) -> Iterator[tuple[int, Element]]:
                         yield index, element
                     root.clear()
         parser.close()
+    except LookupError as exc:  # expat meets an encoding Python does not know
+        msg = (
+            f"the XML declaration names an encoding Python cannot read ({exc}); an SMS Backup & "
+            "Restore file is UTF-8: make a new backup"
+        )
+        raise ParseError(msg, line=1) from exc
     except XMLParseError as exc:
         line = exc.position[0] if exc.position else None
         msg = (

@@ -5,12 +5,13 @@ from __future__ import annotations
 import codecs
 import gc
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Final, Literal, Protocol
 
 import polars as pl
 
@@ -19,6 +20,17 @@ from pullaway.errors import ParseError
 SAMPLE_BYTES = 64 * 1024
 EXCERPT_CHARS = 80
 DateOrder = Literal["dmy", "mdy", "ymd"]
+
+
+ZIP_ERRORS: Final = (
+    zipfile.BadZipFile,  # not a zip, or a bad CRC
+    zlib.error,  # damaged compressed data
+    EOFError,  # cut short
+    OSError,  # a bad offset in a damaged directory
+    RuntimeError,  # encrypted: a password is needed
+    NotImplementedError,  # a compression method Python lacks
+)
+"""What reading a damaged, encrypted or unusual zip archive can raise."""
 
 
 @dataclass(frozen=True)
@@ -50,10 +62,14 @@ class Sample:
         with path.open("rb") as fh:
             head = fh.read(SAMPLE_BYTES)
         if head.startswith(b"PK\x03\x04") and zipfile.is_zipfile(path):
-            with zipfile.ZipFile(path) as zf:
-                members = tuple(n for n in zf.namelist() if not n.endswith("/"))
-                chosen = _likely_chat_member(members)
-                inner = zf.open(chosen).read(SAMPLE_BYTES) if chosen else b""
+            try:
+                with zipfile.ZipFile(path) as zf:
+                    members = tuple(n for n in zf.namelist() if not n.endswith("/"))
+                    chosen = _likely_chat_member(members)
+                    inner = zf.open(chosen).read(SAMPLE_BYTES) if chosen else b""
+            except ZIP_ERRORS as exc:
+                msg = f"cannot read the zip archive ({exc}); unzip it and import what is inside"
+                raise ParseError(msg, path=path) from exc
             return cls(path, _decode_prefix(inner), inner, members, chosen)
         return cls(path, _decode_prefix(head), head)
 

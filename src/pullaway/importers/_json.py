@@ -22,7 +22,7 @@ import msgspec
 import polars as pl
 
 from pullaway.errors import ParseError
-from pullaway.importers._base import decode_text, paused_gc
+from pullaway.importers._base import ZIP_ERRORS, decode_text, paused_gc
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -51,7 +51,7 @@ class Container:
             try:
                 with zipfile.ZipFile(path) as archive:
                     names = [n for n in archive.namelist() if not n.endswith("/")]
-            except (zipfile.BadZipFile, OSError) as exc:
+            except ZIP_ERRORS as exc:
                 msg = (
                     f"cannot read the zip archive: {exc}; try unzipping it and importing the folder"
                 )
@@ -66,7 +66,7 @@ class Container:
         try:
             with zipfile.ZipFile(self.root) as archive:
                 return archive.read(member)
-        except (zipfile.BadZipFile, RuntimeError, OSError, EOFError, KeyError) as exc:
+        except (*ZIP_ERRORS, KeyError) as exc:
             msg = f"cannot read {member} from the zip archive: {exc}; try unzipping it first"
             raise ParseError(msg, path=self.root) from exc
 

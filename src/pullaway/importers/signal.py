@@ -21,6 +21,7 @@ import polars as pl
 
 from pullaway.errors import ChatNotFoundError, ParseError, at_file
 from pullaway.importers._base import (
+    ZIP_ERRORS,
     ChatMeta,
     DateOrder,
     Importer,
@@ -168,8 +169,8 @@ def _sources(path: Path, *, chat: str | None) -> list[_Source]:
                 return _pick(
                     members, root_name=path.stem, read=zf.read, prefix=str(path), chat=chat
                 )
-        except (zipfile.BadZipFile, EOFError) as exc:
-            msg = f"the zip is damaged ({exc}); unzip it and import the chat folder"
+        except ZIP_ERRORS as exc:
+            msg = f"cannot read the zip archive ({exc}); unzip it and import the chat folder"
             raise ParseError(msg) from exc
     name = path.parent.name if path.name in CHAT_FILES else path.stem
     return _choose([_Source(name or path.stem, str(path), b"")], chat, read=path.read_bytes)

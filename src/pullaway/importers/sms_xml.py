@@ -25,6 +25,7 @@ import polars as pl
 
 from pullaway.errors import ChatNotFoundError, ParseError, at_file
 from pullaway.importers._base import (
+    ZIP_ERRORS,
     ChatMeta,
     DateOrder,
     Importer,
@@ -86,8 +87,8 @@ def parse(
                 chunks = _repaired_chunks(raw, reader.repairs, size=size)
                 for index, element in _records(chunks):
                     reader.add(index, element)
-        except (zipfile.BadZipFile, EOFError) as exc:
-            msg = f"the zip is damaged ({exc}); unzip it or copy the backup again"
+        except ZIP_ERRORS as exc:
+            msg = f"cannot read the backup ({exc}); unzip it or copy the backup again"
             raise ParseError(msg) from exc
         frame, skipped, chats, considered = _finish(reader, zone=zone, chat=chat)
     frame = frame.with_columns(source_file=pl.lit(str(path)))

@@ -23,6 +23,7 @@ from pullaway.errors import ParseError, at_file
 from pullaway.importers import _whatsapp_text as words
 from pullaway.importers._base import (
     SAMPLE_BYTES,
+    ZIP_ERRORS,
     DateOrder,
     Importer,
     ImportResult,
@@ -96,7 +97,7 @@ def _zip_chat_text(path: Path) -> str:
     try:
         with zipfile.ZipFile(path) as archive:
             return "\n".join(_member_head(archive, _chat_member(archive), lines=SNIFF_LINES * 5))
-    except (ParseError, zipfile.BadZipFile, OSError):
+    except (ParseError, *ZIP_ERRORS):
         return ""
 
 
@@ -155,7 +156,7 @@ def _open_source(path: Path) -> _Source:
         with zipfile.ZipFile(path) as archive:
             member = _chat_member(archive)
             data = archive.read(member)
-    except zipfile.BadZipFile as exc:
+    except ZIP_ERRORS as exc:
         msg = f"not a readable zip file ({exc}); unzip it and import the .txt inside"
         raise ParseError(msg) from exc
     return _Source(data, f"{path}/{member}", (path.name, Path(member).name))

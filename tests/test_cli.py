@@ -171,6 +171,16 @@ def test_missing_file(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-d
     assert "Traceback" not in err
 
 
+def test_a_symlink_loop_is_one_line(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "a.txt").symlink_to(tmp_path / "b.txt")
+    (tmp_path / "b.txt").symlink_to(tmp_path / "a.txt")
+    code, _, err = run("import", str(tmp_path / "a.txt"))
+    assert code == 1
+    assert err.startswith("error: ")
+    assert "a.txt: Too many levels of symbolic links" in err
+    assert "Traceback" not in err
+
+
 def test_unknown_chat(run) -> None:  # type: ignore[no-untyped-def]
     code, _, err = run("messages", "Nobody")
     assert code == 1

@@ -48,15 +48,17 @@ def _fail(exc: BaseException) -> None:
 
 
 class _Group(TyperGroup):
-    """Turns PullawayError (and a few OS errors) into ``error: …`` and exit code 1."""
+    """Turns PullawayError (and OS errors: a missing file, a symlink loop, …) into
+    ``error: …`` and exit code 1."""
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except PullawayError as exc:
             _fail(exc)
-        except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
-            _fail(PullawayError(f"{exc.filename}: {exc.strerror}"))
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            _fail(PullawayError(f"{where}{exc.strerror or exc}"))
         except MemoryError:
             _fail(PullawayError("ran out of memory; is this really a chat export?"))
 

@@ -264,6 +264,35 @@ def test_zip_picks_the_chat_text_among_other_texts(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize("archive", ["android_zip.zip", "ios_pt.zip"])
+def test_an_unzipped_export_folder_reads_as_its_zip(archive: str, tmp_path: Path) -> None:
+    source = FIXTURES / "whatsapp" / archive
+    folder = tmp_path / source.stem  # named as the zip was, so the chat's name is the same
+    with zipfile.ZipFile(source) as zipped:
+        zipped.extractall(folder)
+    (folder / "IMG-20230313-WA0001.jpg").write_bytes(b"\xff\xd8")
+    assert sniff(folder).name == "whatsapp"
+    from_zip, from_folder = parse(source), parse(folder)
+    assert from_folder.messages.drop("source_file").equals(from_zip.messages.drop("source_file"))
+    assert from_folder.chats == from_zip.chats
+    assert from_folder.skipped == from_zip.skipped
+    assert from_folder.messages["source_file"][0].startswith(str(folder))
+
+
+def test_a_folder_of_several_chats_names_them(tmp_path: Path) -> None:
+    for name in ("WhatsApp Chat with Ana.txt", "WhatsApp Chat with Bo.txt"):
+        (tmp_path / name).write_text("13/03/2023, 19:40 - Ana: oi\n", encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("milk\n", encoding="utf-8")
+    with pytest.raises(ParseError, match=r"holds 2 WhatsApp chats \(WhatsApp Chat with Ana"):
+        parse(tmp_path)
+
+
+def test_a_folder_without_a_chat_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("milk\n", encoding="utf-8")
+    with pytest.raises(ParseError, match=r"no WhatsApp chat in this folder"):
+        parse(tmp_path)
+
+
 # --- errors -----------------------------------------------------------------------------------
 
 

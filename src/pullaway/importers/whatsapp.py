@@ -14,7 +14,7 @@ import re
 import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Final
+from typing import IO, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import polars as pl
@@ -150,6 +150,8 @@ class _Source:
 
 
 def _open_source(path: Path) -> _Source:
+    if path.is_dir():
+        return _folder_source(path)
     if not (path.suffix.lower() == ".zip" or zipfile.is_zipfile(path)):
         return _Source(path.read_bytes(), str(path), (path.name,))
     try:
@@ -160,6 +162,34 @@ def _open_source(path: Path) -> _Source:
         msg = f"not a readable zip file ({exc}); unzip it and import the .txt inside"
         raise ParseError(msg) from exc
     return _Source(data, f"{path}/{member}", (path.name, Path(member).name))
+
+
+def _folder_source(folder: Path) -> _Source:
+    """An unzipped export: its ``_chat.txt`` (iOS), else its one .txt of WhatsApp headers."""
+    texts = sorted(
+        p
+        for p in folder.rglob("*")
+        if p.suffix.lower() == ".txt" and p.is_file() and "__MACOSX" not in p.parts
+    )
+    chats = [p for p in texts if p.name == "_chat.txt"]
+    chats = chats or [p for p in texts if detect_layout(_file_head(p)) is not None]
+    if not chats:
+        msg = (
+            f"no WhatsApp chat in this folder (looked for _chat.txt and .txt files with message "
+            f"headers among {len(texts)} .txt files)"
+        )
+        raise ParseError(msg)
+    if len(chats) > 1:
+        names = ", ".join(p.relative_to(folder).as_posix() for p in chats[:5])
+        msg = f"this folder holds {len(chats)} WhatsApp chats ({names}); import them one by one"
+        raise ParseError(msg)
+    chosen = chats[0]
+    return _Source(chosen.read_bytes(), str(chosen), (folder.name, chosen.name))
+
+
+def _file_head(path: Path) -> list[str]:
+    with path.open("rb") as fh:
+        return _head_lines(fh)
 
 
 def _chat_member(archive: zipfile.ZipFile) -> str:
@@ -180,8 +210,12 @@ def _chat_member(archive: zipfile.ZipFile) -> str:
 
 def _member_head(archive: zipfile.ZipFile, name: str, *, lines: int = 50) -> list[str]:
     with archive.open(name) as fh:
-        head = fh.read(SAMPLE_BYTES).decode("utf-8-sig", errors="replace")
-    return head.splitlines()[:lines]
+        return _head_lines(fh, lines=lines)
+
+
+def _head_lines(fh: IO[bytes], *, lines: int = 50) -> list[str]:
+    """The first ``lines`` lines of a file, read from its first bytes (bad bytes replaced)."""
+    return fh.read(SAMPLE_BYTES).decode("utf-8-sig", errors="replace").splitlines()[:lines]
 
 
 QUICK_PREFIX_BYTES: Final = 1 << 16

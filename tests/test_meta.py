@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 
 from conftest import FIXTURES
 from pullaway.errors import ChatNotFoundError, ParseError, PullawayError
-from pullaway.importers import Sample, progress_to, registry, sniff
+from pullaway.importers import Sample, _meta, progress_to, registry, sniff
 from pullaway.importers._base import paused_gc
-from pullaway.importers._json import _wall_clock_from_os, load_json
+from pullaway.importers._json import RawRecords, _wall_clock_from_os, load_json
 from pullaway.importers._meta import classify, repair_mojibake
 from pullaway.testing import (
     assert_lines_accounted,
@@ -118,6 +118,63 @@ def test_chat_keyword_picks_one_thread() -> None:
     assert result.messages["chat"].unique().to_list() == ["Sofía Álvarez"]
     assert result.units == 2
     assert result.chats[0].me_guess == "Maya Lindqvist"  # still learned from every thread
+
+
+@pytest.mark.parametrize(
+    ("source", "platform"),
+    [
+        (FIXTURES / "messenger" / "download.zip", "messenger"),
+        (FIXTURES / "messenger" / "thread_split", "messenger"),
+        (FIXTURES / "instagram" / "inbox_thread", "instagram"),
+    ],
+    ids=lambda v: getattr(v, "name", v),
+)
+def test_a_named_chat_reads_as_in_a_full_read(
+    source: Path, platform: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    importer = registry()[platform]
+    for chat in importer.parse(source).chats:
+        lazily = importer.parse(source, chat=chat.name)
+        with monkeypatch.context() as patched:  # every record decoded at once, as without --chat
+            patched.setattr(_meta, "load_json_lazily", _whole_read)
+            whole = importer.parse(source, chat=chat.name)
+        assert lazily.messages.equals(whole.messages)
+        assert (lazily.skipped, lazily.chats, lazily.units) == (
+            whole.skipped,
+            whole.chats,
+            whole.units,
+        )
+
+
+def test_a_named_encrypted_chat_reads_as_in_a_full_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inbox = tmp_path / "messages" / "inbox"
+    (inbox / "sofia_1").mkdir(parents=True)
+    shutil.copy(
+        FIXTURES / "messenger" / "e2ee_secure_storage.json", inbox / "sofia_1" / "message_1.json"
+    )
+    shutil.copytree(THREAD, inbox / "other_2")
+    messenger = registry()["messenger"]
+    name = messenger.parse(FIXTURES / "messenger" / "e2ee_secure_storage.json").chats[0].name
+    lazily = messenger.parse(tmp_path, chat=name)
+    with monkeypatch.context() as patched:
+        patched.setattr(_meta, "load_json_lazily", _whole_read)
+        whole = messenger.parse(tmp_path, chat=name)
+    assert lazily.messages.height > 0
+    assert lazily.messages.equals(whole.messages)
+
+
+def _whole_read(data: bytes, *, where: str, html_hint: str, records: str) -> object:
+    del records
+    return load_json(data, where=where, html_hint=html_hint)
+
+
+def test_records_of_threads_not_chosen_stay_undecoded() -> None:
+    container = _meta._container_for(FIXTURES / "messenger" / "download.zip")
+    threads = _meta._load_threads(container, "messenger", single=False, lazy=True)
+    assert len(threads) >= 2
+    assert all(isinstance(f.records, RawRecords) for t in threads for f in t.files)
 
 
 def test_unknown_chat_lists_the_threads() -> None:

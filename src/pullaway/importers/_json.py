@@ -22,7 +22,7 @@ import msgspec
 import polars as pl
 
 from pullaway.errors import ParseError
-from pullaway.importers._base import ZIP_ERRORS, decode_text, paused_gc
+from pullaway.importers._base import ZIP_ERRORS, check_utf8, decode_text, paused_gc
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -153,6 +153,33 @@ def _standard_record(raw: msgspec.Raw) -> Any:
         return standard_loads(bytes(raw))
     except (ValueError, RecursionError):
         return None  # not a record: the importer skips it as such
+
+
+def load_json_lazily(data: bytes, *, where: str, html_hint: str, records: str) -> object:
+    """``load_json``, but a list under the top-level key ``records`` comes as ``RawRecords``.
+
+    The whole document is still checked (msgspec validates every value it skips, and the
+    UTF-8 of what it keeps as bytes is checked here). Its other values are decoded at once.
+    Anything msgspec refuses is read by ``load_json`` instead.
+    """
+    if not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        check_utf8(data, path=where)
+        try:
+            return _lazily(data.removeprefix(codecs.BOM_UTF8), records)
+        except (msgspec.MsgspecError, UnicodeDecodeError, RecursionError):
+            pass
+    return load_json(data, where=where, html_hint=html_hint)
+
+
+def _lazily(data: bytes, records: str) -> dict[str, Any]:
+    top = msgspec.json.decode(data, type=dict[str, msgspec.Raw])
+    found = {key: msgspec.json.decode(raw) for key, raw in top.items() if key != records}
+    if records in top:
+        try:
+            found[records] = RawRecords(msgspec.json.decode(top[records], type=list[msgspec.Raw]))
+        except msgspec.ValidationError:  # not a list: as it is, for the importer to refuse
+            found[records] = msgspec.json.decode(top[records])
+    return found
 
 
 _SURROGATE: Final = re.compile("[\ud800-\udfff]")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path, PurePosixPath
 from typing import Any, Final, Literal
 
@@ -31,7 +32,13 @@ from pullaway.importers._base import (
     paused_gc,
     report_progress,
 )
-from pullaway.importers._json import Container, load_json, local_wall_clock
+from pullaway.importers._json import (
+    Container,
+    RawRecords,
+    load_json,
+    load_json_lazily,
+    local_wall_clock,
+)
 from pullaway.model import Kind, KindName, validate_messages, with_message_ids
 
 Platform = Literal["messenger", "instagram"]
@@ -202,7 +209,9 @@ def _read_threads(
     path: Path, *, chat: str | None, timezone: str | None, platform: Platform
 ) -> ImportResult:
     container = _container_for(path)
-    threads = _load_threads(container, platform, single=path.is_file() and not container.zipped)
+    single = path.is_file() and not container.zipped
+    # With a chat named, the records of the others are never decoded: see RawRecords.
+    threads = _load_threads(container, platform, single=single, lazy=chat is not None)
     owner, owner_reason = _owner(container, threads)
     chosen = _choose(threads, chat, path)
     rows = _Rows()
@@ -259,7 +268,7 @@ def _container_for(path: Path) -> Container:
 @dataclass(frozen=True)
 class _File:
     member: str
-    records: list[Any]
+    records: list[Any] | RawRecords
 
 
 @dataclass(frozen=True)
@@ -269,10 +278,15 @@ class _Thread:
     files: tuple[_File, ...]
 
 
-def _load_threads(container: Container, platform: Platform, *, single: bool) -> list[_Thread]:
+def _load_threads(
+    container: Container, platform: Platform, *, single: bool, lazy: bool = False
+) -> list[_Thread]:
     """Every thread in the input, files grouped by folder, named uniquely.
 
     ``single``: the input is one file, read whatever its name (and refused if not Meta's).
+    ``lazy``: records stay bytes until a thread's rows are read (``RawRecords``), which saves
+    decoding the threads not chosen; reading every thread, it saves nothing, since split
+    threads keep their records for de-duplication.
     """
     if single and len(container.members) == 1:
         thread = _thread(container, list(container.members), platform)
@@ -284,7 +298,8 @@ def _load_threads(container: Container, platform: Platform, *, single: bool) -> 
     if groups:
         threads = []
         for number, key in enumerate(sorted(groups), start=1):
-            threads.append(_thread(container, sorted(groups[key], key=_file_number), platform))
+            members = sorted(groups[key], key=_file_number)
+            threads.append(_thread(container, members, platform, lazy=lazy))
             report_progress(number, len(groups))
         return _unique_names([t for t in threads if t is not None])
     if any(THREAD_HTML.search(m) for m in container.members):
@@ -306,7 +321,12 @@ def _file_number(member: str) -> int:
 
 
 def _thread(
-    container: Container, members: list[str], platform: Platform, *, strict: bool = True
+    container: Container,
+    members: list[str],
+    platform: Platform,
+    *,
+    strict: bool = True,
+    lazy: bool = False,
 ) -> _Thread | None:
     """One thread from its files; None (or ParseError when ``strict``) if they are not Meta's."""
     files = []
@@ -314,7 +334,11 @@ def _thread(
     people: dict[str, None] = {}
     for member in members:
         where = container.location(member)
-        data = load_json(container.read(member), where=where, html_hint=html_hint(platform))
+        raw, hint = container.read(member), html_hint(platform)
+        if lazy:
+            data = load_json_lazily(raw, where=where, html_hint=hint, records="messages")
+        else:
+            data = load_json(raw, where=where, html_hint=hint)
         records = _records_of(data, where=where, strict=strict)
         if records is None or not isinstance(data, dict):
             return None
@@ -329,14 +353,16 @@ def _thread(
     return _Thread(name=name, participants=tuple(people), files=tuple(files))
 
 
-def _records_of(data: object, *, where: str, strict: bool) -> list[Any] | None:
+def _records_of(data: object, *, where: str, strict: bool) -> list[Any] | RawRecords | None:
     """The message records of one file, E2EE records renamed; None when not a Meta file."""
     messages = data.get("messages") if isinstance(data, dict) else None
-    if isinstance(messages, list):
-        sample = [m for m in messages[:50] if isinstance(m, dict)]
+    if isinstance(messages, list | RawRecords):
+        sample = [m for m in islice(messages, 50) if isinstance(m, dict)]
         if not sample or any("sender_name" in m or "timestamp_ms" in m for m in sample):
             return messages
         if any("senderName" in m and "timestamp" in m for m in sample):
+            if isinstance(messages, RawRecords):
+                return messages.converted(_from_e2ee)
             return [_from_e2ee(m) for m in messages]
         if any(any(k[:1].islower() and not k.islower() for k in m) for m in sample):
             keys = sorted({k for m in sample for k in m})[:12]
@@ -396,7 +422,7 @@ def _participants(data: dict[str, Any]) -> list[str]:
 def _senders(files: list[_File]) -> list[str]:
     names: dict[str, None] = {}
     for one in files:
-        for record in reversed(one.records):
+        for record in reversed(list(one.records)):
             if isinstance(record, dict) and isinstance(record.get("sender_name"), str):
                 names.setdefault(repair_mojibake(record["sender_name"]))
     return list(names)

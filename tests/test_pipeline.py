@@ -77,6 +77,20 @@ def test_short_chat_has_no_episodes_and_says_why() -> None:
     assert any("Not enough history" in n for n in result.notes)
 
 
+@pytest.mark.parametrize("days", [1, 2, 3, 4, 5])
+def test_a_chat_of_a_few_days_is_analysed_not_a_crash(days: int) -> None:
+    # Her "busy" near his days used a window wider than the whole chat (a crash below 5 days).
+    start = datetime(2024, 3, 4, 9)
+    rows = [
+        (start + timedelta(days=day, hours=hour), sender, text)
+        for day in range(days)
+        for hour, sender, text in ((0, ME, "so busy today"), (1, THEM, "ok"), (2, THEM, "busy"))
+    ]
+    result = analyze(to_frame(rows), me=ME)
+    assert result.episodes == ()
+    assert result.daily.filter(pl.col("person") == "them").height == days
+
+
 def _episode(strategy: str, days: float | None, observed: float) -> Episode:
     counts = StrategyCounts(1, 0.1, 20.0, 0, 1, 0, 0, 80.0, 1.0)
     return Episode(

@@ -320,11 +320,14 @@ def _busy_together(her_cues: NDArray[np.float64] | None, n: int) -> NDArray[np.b
 
     >>> _busy_together(np.array([0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0]), 7).tolist()
     [False, True, True, True, True, True, False]
+    >>> _busy_together(np.array([0.0, 1.0]), 2).tolist()  # fewer days than the window
+    [True, True]
     """
     if her_cues is None:
         return np.zeros(n, dtype=bool)
-    width = 2 * SHARED_CUE_DAYS + 1
-    return np.asarray(np.convolve(her_cues > 0, np.ones(width), mode="same") > 0)
+    # "full" and a slice, not mode="same": that returns the window's length for short chats.
+    near = np.convolve(her_cues > 0, np.ones(2 * SHARED_CUE_DAYS + 1), mode="full")
+    return np.asarray(near[SHARED_CUE_DAYS : SHARED_CUE_DAYS + n] > 0)
 
 
 CUE_PRIOR = (0.5, 50.0)

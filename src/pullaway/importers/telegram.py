@@ -339,7 +339,7 @@ class _Rows:
         """Read every record of ``chat``: a message row, or a skipped record.
 
         The loop runs a million times for a long chat, so it does as little as it can: one
-        call and one append per message.
+        call per record, and the rows go into a frame every ``ROWS_PER_FRAME``.
         """
         first_frame = len(self.frames)
         rows: list[_Row] = []

@@ -5,10 +5,23 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 CORPORA = ROOT.parent / "shared" / "corpora"
+
+
+def fixed_cases(count: int) -> settings:
+    """Hypothesis settings for the importers' damaged-input tests: ``count`` examples, the same
+    on every run (no database), no deadline, slow inputs and per-test fixtures allowed."""
+    return settings(
+        max_examples=count,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    )
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

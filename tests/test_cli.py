@@ -11,7 +11,8 @@ from typer.testing import CliRunner
 from conftest import FIXTURES, ROOT
 from pullaway import __version__
 from pullaway.cli import app
-from pullaway.importers import registry
+from pullaway.importers import progress_to, registry, report_progress
+from pullaway.report import tables
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -91,6 +92,15 @@ def test_import_counts_in_the_files_unit(run) -> None:  # type: ignore[no-untype
     assert code == 0, err
     assert "0 records skipped" in out
     assert "Maya L.: 1 message\n" in out
+
+
+def test_an_importers_progress_turns_the_spinner_into_a_bar() -> None:
+    with tables.import_progress(quiet=True) as progress:
+        task = progress.add_task("reading x", total=None)
+        with progress_to(tables.share_shown(progress, task)):
+            report_progress(30, 120)
+        shown = progress.tasks[0]
+    assert (shown.total, shown.completed, shown.percentage) == (1.0, 0.25, 25.0)
 
 
 def test_newer_overlapping_export_adds_only_new(run, chat_file: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

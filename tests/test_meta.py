@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import FIXTURES
+from conftest import FIXTURES, fixed_cases
 from pullaway.errors import ChatNotFoundError, ParseError, PullawayError
 from pullaway.importers import Sample, _meta, progress_to, registry, sniff
 from pullaway.importers._base import paused_gc
@@ -264,13 +264,7 @@ def test_zip_member_is_named_in_source_file(tmp_path: Path) -> None:
 SEED_BYTES = (THREAD / "message_1.json").read_bytes()
 
 
-@settings(
-    max_examples=50,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+@fixed_cases(50)
 @given(
     cut=st.integers(min_value=0, max_value=len(SEED_BYTES)),
     flips=st.lists(st.tuples(st.integers(0, len(SEED_BYTES) - 1), st.integers(0, 255)), max_size=4),
@@ -300,13 +294,7 @@ JSON_VALUES = st.recursive(
 KEYS = ["sender_name", "timestamp_ms", "content", "photos", "is_unsent", "reactions", "share"]
 
 
-@settings(
-    max_examples=30,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+@fixed_cases(30)
 @given(index=st.integers(0, 6), key=st.sampled_from(KEYS), value=JSON_VALUES)
 def test_odd_field_values_are_reported_not_crashing(
     tmp_path_factory: pytest.TempPathFactory, index: int, key: str, value: object

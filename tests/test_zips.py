@@ -6,10 +6,10 @@ import zipfile
 from typing import TYPE_CHECKING
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import FIXTURES
+from conftest import FIXTURES, fixed_cases
 from pullaway.errors import ParseError, PullawayError
 from pullaway.ingest import parse_file
 from pullaway.testing import assert_lines_accounted
@@ -59,13 +59,7 @@ def test_damaged_compressed_data_is_one_clear_error(source: Path, tmp_path: Path
         parse_file(target)
 
 
-@settings(
-    max_examples=120,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture],
-)
+@fixed_cases(120)
 @given(data=st.data())
 def test_damaged_zips_raise_only_pullaway_errors(tmp_path: Path, data: st.DataObject) -> None:
     source = data.draw(st.sampled_from(ZIPS))

@@ -16,7 +16,7 @@ import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import msgspec
 import polars as pl
@@ -26,6 +26,8 @@ from pullaway.importers._base import ZIP_ERRORS, check_utf8, decode_text, paused
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
+
+T = TypeVar("T")
 
 _OFFSET_DTYPE: Final = pl.Int32
 _HTML_STARTS: Final = ("<!doctype", "<html", "<?xml", "<head", "<body", "<div", "<meta")
@@ -90,7 +92,7 @@ def load_json(data: bytes, *, where: str, html_hint: str) -> object:
     Traceback (most recent call last):
     pullaway.errors.ParseError: x.json:1: not valid JSON: Expecting value at column 10; ...
     """
-    head = data[:256].lstrip(codecs.BOM_UTF8).decode("utf-8", errors="replace").lstrip()
+    head = data[:256].removeprefix(codecs.BOM_UTF8).decode("utf-8", errors="replace").lstrip()
     if head[:64].lower().startswith(_HTML_STARTS):
         msg = f"this is an HTML page, not JSON; {html_hint}"
         raise ParseError(msg, path=where, line=1)
@@ -155,20 +157,28 @@ def _standard_record(raw: msgspec.Raw) -> Any:
         return None  # not a record: the importer skips it as such
 
 
-def load_json_lazily(data: bytes, *, where: str, html_hint: str, records: str) -> object:
-    """``load_json``, but a list under the top-level key ``records`` comes as ``RawRecords``.
+def read_lazily(data: bytes, decode: Callable[[bytes], T], *, where: str) -> T | None:
+    """``decode(data)``, a msgspec read that keeps records as ``msgspec.Raw``, or None when
+    msgspec refuses the document (then read it whole with ``load_json``, which gives the same
+    values or the precise error).
 
-    The whole document is still checked (msgspec validates every value it skips, and the
-    UTF-8 of what it keeps as bytes is checked here). Its other values are decoded at once.
-    Anything msgspec refuses is read by ``load_json`` instead.
+    msgspec validates every value it skips, but checks UTF-8 only in what it decodes, so the
+    file's UTF-8 is checked here first, with the error a whole read gives.
     """
-    if not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        check_utf8(data, path=where)
-        try:
-            return _lazily(data.removeprefix(codecs.BOM_UTF8), records)
-        except (msgspec.MsgspecError, UnicodeDecodeError, RecursionError):
-            pass
-    return load_json(data, where=where, html_hint=html_hint)
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    check_utf8(data, path=where)
+    try:
+        return decode(data.removeprefix(codecs.BOM_UTF8))
+    except (msgspec.MsgspecError, UnicodeDecodeError, RecursionError):
+        return None
+
+
+def load_json_lazily(data: bytes, *, where: str, html_hint: str, records: str) -> object:
+    """``load_json``, but a list under the top-level key ``records`` comes as ``RawRecords``;
+    the document's other values are decoded at once."""
+    found = read_lazily(data, lambda document: _lazily(document, records), where=where)
+    return found if found is not None else load_json(data, where=where, html_hint=html_hint)
 
 
 def _lazily(data: bytes, records: str) -> dict[str, Any]:

@@ -8,7 +8,6 @@ record of ``messages`` becomes one message or one skipped record; ``source_line`
 
 from __future__ import annotations
 
-import codecs
 import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
@@ -24,11 +23,16 @@ from pullaway.importers._base import (
     ImportResult,
     Sample,
     Skipped,
-    check_utf8,
     paused_gc,
     report_progress,
 )
-from pullaway.importers._json import Container, RawRecords, load_json, local_wall_clock
+from pullaway.importers._json import (
+    Container,
+    RawRecords,
+    load_json,
+    local_wall_clock,
+    read_lazily,
+)
 from pullaway.model import Kind, KindName, validate_messages, with_message_ids
 
 if TYPE_CHECKING:
@@ -196,6 +200,11 @@ class _ExportOutline(_ChatOutline):
     left_chats: _ChatList | msgspec.UnsetType = msgspec.UNSET
     personal_information: dict[str, Any] | msgspec.UnsetType = msgspec.UNSET
 
+    def is_export(self) -> bool:
+        """Whether it has the keys of a single-chat or a full export."""
+        sections = (self.messages, self.chats, self.left_chats)
+        return any(section is not msgspec.UNSET for section in sections)
+
     def as_dict(self) -> dict[str, Any]:
         found = super().as_dict()
         for section in ("chats", "left_chats"):
@@ -213,18 +222,9 @@ def _load_export(data: bytes, *, where: str) -> _Export:
     An export of an unexpected shape, or JSON that msgspec refuses, is read whole by
     ``load_json`` instead, which gives the same chats or the precise error.
     """
-    if not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        # msgspec checks UTF-8 only in what it decodes, so the records kept as bytes are checked
-        # here, with the error (line, what to try) a whole read gives.
-        check_utf8(data, path=where)
-        try:
-            outline = _OUTLINE.decode(data.removeprefix(codecs.BOM_UTF8))
-        except (msgspec.MsgspecError, UnicodeDecodeError, RecursionError):
-            pass
-        else:
-            shaped = outline.messages is not msgspec.UNSET or outline.chats is not msgspec.UNSET
-            if shaped or outline.left_chats is not msgspec.UNSET:
-                return _export_of(outline.as_dict())
+    outline = read_lazily(data, _OUTLINE.decode, where=where)
+    if outline is not None and outline.is_export():
+        return _export_of(outline.as_dict())
     return _export_of(load_json(data, where=where, html_hint=_HTML_HINT))
 
 

@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 import zipfile
 from dataclasses import dataclass, replace
-from pathlib import Path
-from typing import IO, Final
+from functools import partial
+from pathlib import Path, PurePosixPath
+from typing import IO, TYPE_CHECKING, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import polars as pl
@@ -54,6 +55,9 @@ from pullaway.importers._whatsapp_header import (
 from pullaway.importers._whatsapp_kinds import classify, hints, patched
 from pullaway.model import validate_messages, with_message_ids
 from pullaway.slices import by_slices
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
 
 LAYOUT_SAMPLE_LINES: Final = 5000
 """How many lines from the top are searched for the file's header layout."""
@@ -165,25 +169,22 @@ def _open_source(path: Path) -> _Source:
 
 
 def _folder_source(folder: Path) -> _Source:
-    """An unzipped export: its ``_chat.txt`` (iOS), else its one .txt of WhatsApp headers."""
-    texts = sorted(
-        p
-        for p in folder.rglob("*")
-        if p.suffix.lower() == ".txt" and p.is_file() and "__MACOSX" not in p.parts
-    )
-    chats = [p for p in texts if p.name == "_chat.txt"]
-    chats = chats or [p for p in texts if detect_layout(_file_head(p)) is not None]
+    """An unzipped export: its chat text, as in a zip (``_chat_texts``); several are refused."""
+    names = [p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()]
+    chats = list(_chat_texts(names, lambda name: _file_head(folder / name)))
     if not chats:
         msg = (
             f"no WhatsApp chat in this folder (looked for _chat.txt and .txt files with message "
-            f"headers among {len(texts)} .txt files)"
+            f"headers among {len(names)} files)"
         )
         raise ParseError(msg)
     if len(chats) > 1:
-        names = ", ".join(p.relative_to(folder).as_posix() for p in chats[:5])
-        msg = f"this folder holds {len(chats)} WhatsApp chats ({names}); import them one by one"
+        msg = (
+            f"this folder holds {len(chats)} WhatsApp chats ({', '.join(sorted(chats)[:5])}); "
+            "import them one by one"
+        )
         raise ParseError(msg)
-    chosen = chats[0]
+    chosen = folder / chats[0]
     return _Source(chosen.read_bytes(), str(chosen), (folder.name, chosen.name))
 
 
@@ -193,19 +194,26 @@ def _file_head(path: Path) -> list[str]:
 
 
 def _chat_member(archive: zipfile.ZipFile) -> str:
-    """``_chat.txt`` (iOS), else the shortest-named .txt whose first lines are WhatsApp headers."""
-    texts = [n for n in archive.namelist() if n.lower().endswith(".txt") and "__MACOSX" not in n]
-    for name in texts:
-        if Path(name).name == "_chat.txt":
-            return name
-    for name in sorted(texts, key=lambda n: (len(n), n)):
-        if detect_layout(_member_head(archive, name)) is not None:
-            return name
-    msg = (
-        f"no WhatsApp chat inside the zip (looked for _chat.txt and .txt files with message "
-        f"headers among {len(archive.namelist())} members)"
+    """The zip's chat text: the first of ``_chat_texts``."""
+    found = next(_chat_texts(archive.namelist(), partial(_member_head, archive)), None)
+    if found is None:
+        msg = (
+            f"no WhatsApp chat inside the zip (looked for _chat.txt and .txt files with message "
+            f"headers among {len(archive.namelist())} members)"
+        )
+        raise ParseError(msg)
+    return found
+
+
+def _chat_texts(names: list[str], head: Callable[[str], list[str]]) -> Iterator[str]:
+    """The files that hold a chat, best first: ``_chat.txt`` (iOS) if there is one, else each
+    .txt whose first lines (``head``) are WhatsApp headers, shortest name first."""
+    texts = sorted(
+        (n for n in names if n.lower().endswith(".txt") and "__MACOSX" not in n),
+        key=lambda n: (len(n), n),
     )
-    raise ParseError(msg)
+    ios = [n for n in texts if PurePosixPath(n).name == "_chat.txt"]
+    yield from ios or (n for n in texts if detect_layout(head(n)) is not None)
 
 
 def _member_head(archive: zipfile.ZipFile, name: str, *, lines: int = 50) -> list[str]:

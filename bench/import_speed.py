@@ -5,7 +5,7 @@
 
 Generates (once, cached in bench/out/) a realistic two-person export of about a million
 messages with pullaway's simulator, by default WhatsApp in the Android and the iOS layout
-(``--formats`` adds a Telegram Desktop ``result.json``), then times
+(``--formats`` adds a Telegram Desktop ``result.json`` and a generic CSV), then times
 each contender in a fresh process, side by side in one run, and prints a table. Each of
 pullaway's contenders and the bare read runs ``--repeat`` times, in turns (read, parse,
 import, read, parse, import, ...), so a busy moment on a shared machine hits them alike;
@@ -13,6 +13,7 @@ the table shows the median and the range. The peers, tens of seconds each, run o
 
 * ``read+splitlines``: Python reading the file and splitting it into lines (the floor);
   for Telegram, ``read+json.loads``: reading it and parsing the JSON with the standard library;
+  for the generic CSV, ``read+csv.reader``: the standard library's CSV reader;
 * ``pullaway parse``: sniff + parse into the message table;
 * ``pullaway import``: parse + add to a fresh store on disk;
 * ``chat-miner``, ``whatstk``: the popular Python parsers, installed for the benchmark only
@@ -20,7 +21,8 @@ the table shows the median and the range. The peers, tens of seconds each, run o
   (whatstk reads WhatsApp only).
 
 Targets (issue #2, WhatsApp): parse <= 1.5x read+splitlines (so >= 10x faster than whatstk),
-full import <= 5 s, peak memory < 1 GB. Telegram has no target; the table is for comparison.
+full import <= 5 s, peak memory < 1 GB. Telegram and CSV have no target; their tables are for
+comparison.
 """
 
 from __future__ import annotations
@@ -46,16 +48,20 @@ PARSE_TARGET = 1.5
 IMPORT_TARGET_S = 5.0
 MEMORY_TARGET_MB = 1024
 
+# Peak memory is VmHWM, this process's own high-water mark: ru_maxrss would also count the
+# parent's memory at fork (Linux keeps it across exec), and the parent may just have generated
+# a million-message export.
 _MEASURE = """
-import json, resource, sys, time
+import json, sys, time
 from pathlib import Path
 path = Path(sys.argv[1])
 {setup}
 start = time.perf_counter()
 {body}
 seconds = time.perf_counter() - start
-peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({{"seconds": seconds, "messages": int(count), "peak_mb": peak_mb}}))
+status = Path("/proc/self/status").read_text().splitlines()
+peak_kb = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+print(json.dumps({{"seconds": seconds, "messages": int(count), "peak_mb": peak_kb / 1024}}))
 """
 
 _OURS: dict[str, tuple[str, str]] = {
@@ -104,6 +110,14 @@ CONTENDERS: dict[str, dict[str, tuple[str, str]]] = {
             "parser = TelegramJsonParser(str(path))\nparser.parse_file()\n"
             "count = len(parser.parsed_messages.get_df())",
         ),
+    },
+    # No peer reads a generic CSV of messages; the floor is Python's own CSV reader.
+    "csv": {
+        "read+csv.reader": (
+            "import csv",
+            "count = len(list(csv.reader(path.open(encoding='utf-8', newline='')))) - 1",
+        ),
+        **_OURS,
     },
 }
 PEER_NAMES = ("chat-miner", "whatstk")

@@ -12,7 +12,9 @@ from conftest import FIXTURES, ROOT
 from pullaway import __version__
 from pullaway.cli import app
 from pullaway.importers import progress_to, registry, report_progress
+from pullaway.ingest import import_file
 from pullaway.report import tables
+from pullaway.store import Store
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -101,6 +103,18 @@ def test_an_importers_progress_turns_the_spinner_into_a_bar() -> None:
             report_progress(30, 120)
         shown = progress.tasks[0]
     assert (shown.total, shown.completed, shown.percentage) == (1.0, 0.25, 25.0)
+
+
+def test_after_reading_the_bar_says_what_is_stored(chat_file: Path, tmp_path: Path) -> None:
+    stages: list[str] = []
+    with Store.open(tmp_path / "stages.db") as store, progress_to(print, stage=stages.append):
+        import_file(store, chat_file)
+    assert stages == [f"storing 7 messages from {chat_file.name}"]
+    with tables.import_progress(quiet=True) as progress:
+        task = progress.add_task("reading x", total=1.0, completed=0.5)
+        tables.stage_shown(progress, task)(stages[0])
+        shown = progress.tasks[0]
+    assert (shown.description, shown.completed) == (stages[0], 0.5)
 
 
 def test_newer_overlapping_export_adds_only_new(run, chat_file: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

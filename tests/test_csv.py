@@ -7,17 +7,27 @@ import json
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import CORPORA, FIXTURES
+from conftest import CORPORA, FIXTURES, fixed_cases
 from pullaway.errors import ChatNotFoundError, ParseError, PullawayError
-from pullaway.importers.csv import _cells_exact, _cells_fast, parse
+from pullaway.importers.csv import (
+    _ISO,
+    _cells_exact,
+    _cells_fast,
+    _iso_offset,
+    _iso_time,
+    _with_written_times,
+    parse,
+)
 from pullaway.testing import (
     assert_lines_accounted,
     fixture_inputs,
     golden_files,
+    progress_shares,
 )
 
 if TYPE_CHECKING:
@@ -155,6 +165,78 @@ def test_not_utf8_says_what_to_try(tmp_path: Path) -> None:
     assert parse(source, encoding="cp1252").messages["sender"][0] == "Zoë"
 
 
+def test_a_bad_byte_further_down_names_its_line(tmp_path: Path) -> None:
+    source = tmp_path / "mixed.csv"
+    rows = b"timestamp,sender,text\n2024-01-10 10:00,Ana,hi\n" + "2024-01-10 10:01,Zoë,x\n".encode(
+        "cp1252"
+    )
+    source.write_bytes(rows)
+    with pytest.raises(ParseError, match=r"mixed.csv:3: not UTF-8.*cp1252"):
+        parse(source)
+
+
+def test_a_first_line_that_is_not_utf8_says_so(tmp_path: Path) -> None:
+    source = tmp_path / "latin1.csv"
+    source.write_bytes("timestamp,sender,text,né\n2024-01-10 10:00,A,hi,x\n".encode("cp1252"))
+    with pytest.raises(ParseError, match=r"latin1.csv:1: not UTF-8"):
+        parse(source)
+
+
+@pytest.mark.parametrize(
+    ("encoding", "prefix"),
+    [("utf-8", b"\xef\xbb\xbf"), ("utf-16", b""), ("utf-16-le", b"\xff\xfe")],
+)
+def test_byte_order_marks_are_read(tmp_path: Path, encoding: str, prefix: bytes) -> None:
+    source = tmp_path / "bom.csv"
+    text = "timestamp,sender,text\n2024-01-10 10:00,Zoë,hé\n"
+    source.write_bytes(prefix + text.encode(encoding))
+    assert parse(source).messages.select("sender", "text").row(0) == ("Zoë", "hé")
+
+
+_STAMP_PIECES = st.sampled_from(
+    [
+        *("2024", "-", "01", "1", "10", "T", " ", "07", ":", "57", "56", ".", "5", "123456789"),
+        *("Z", "+02:00", "-0530", "x", "\t", "0", "99", "+", "\u0661"),
+    ]
+)
+
+
+@st.composite
+def _stamps(draw: st.DrawFn) -> str:
+    """A plain timestamp (valid or not: any date numbers, any fraction), maybe with one
+    character replaced, or pieces of one put together at random."""
+    if draw(st.booleans()):
+        return "".join(draw(st.lists(_STAMP_PIECES, max_size=14)))
+    numbers = [draw(st.integers(0, top)) for top in (9999, 19, 39, 29, 69, 69)]
+    stamp = "{:04}-{:02}-{:02}{}{:02}:{:02}:{:02}".format(
+        *numbers[:3], draw(st.sampled_from("T ")), *numbers[3:]
+    )
+    stamp += draw(st.sampled_from(["", ".5", ".123456", ".123456789", ".", "Z", " +01:00"]))
+    if draw(st.booleans()):
+        at = draw(st.integers(0, len(stamp) - 1))
+        stamp = stamp[:at] + draw(_STAMP_PIECES) + stamp[at + 1 :]
+    return stamp
+
+
+@fixed_cases(150)
+@given(stamps=st.lists(_stamps(), min_size=1, max_size=8))
+def test_plain_timestamps_read_like_the_general_iso_reader(stamps: list[str]) -> None:
+    """The fixed-width reader of the common form agrees with the ISO regex on every input:
+    same time where it reads one, and it leaves the rest to the regex."""
+    rows = pl.DataFrame({"timestamp": stamps}, schema={"timestamp": pl.String})
+    fast = _with_written_times(rows)
+    iso = pl.col("timestamp").str.strip_chars().str.extract_groups(_ISO)
+    general = rows.select(naive=_iso_time(iso), written_offset=_iso_offset(iso))
+    assert fast.select("naive", "written_offset").equals(general)
+
+
+def test_progress_is_reported_after_each_step(tmp_path: Path) -> None:
+    source = write(tmp_path, "timestamp,sender,text\n2024-01-10 10:00,A,hi\n")
+    shares = progress_shares(lambda: parse(source))
+    assert len(shares) >= 3
+    assert shares[-1] == 1.0
+
+
 def test_chat_miner_cli_output_with_extra_columns() -> None:
     """chat-miner's old Signal target CSV: its extra columns are ignored and noted."""
     target = CORPORA / "chat-miner" / "history" / "62d255f" / "test" / "signal" / "test_target.csv"
@@ -197,14 +279,14 @@ def test_mangled_csv_raises_only_pullaway_errors(tmp_path: Path, data: st.DataOb
     ],
 )
 def test_fast_reader_numbers_rows_like_the_exact_reader(text: str) -> None:
-    fast = _cells_fast(text, ",", 3)
+    fast = _cells_fast(text.encode(), ",", 3)
     assert fast is not None
     exact = _cells_exact(text, ",", 3)
     assert fast[0].rows() == exact[0].rows()
 
 
 def test_ragged_rows_fall_back_to_the_exact_reader() -> None:
-    assert _cells_fast("a,b,c\n1,2,3,4\n", ",", 3) is None
+    assert _cells_fast(b"a,b,c\n1,2,3,4\n", ",", 3) is None
     cells, fields = _cells_exact("a,b,c\n1,2,3,4\n", ",", 3)
     assert (cells.rows(), fields.to_list()) == ([("1", "2", "3")], [4])
 
@@ -228,5 +310,5 @@ def test_numbers_that_are_not_epoch_values_are_unparseable(tmp_path: Path) -> No
 
 def test_a_huge_first_line_is_not_a_header(tmp_path: Path) -> None:
     source = write(tmp_path, "x" * 50_000 + "\n1,2,3\n")
-    with pytest.raises(ParseError, match="first line is 50,000 characters long"):
+    with pytest.raises(ParseError, match="first line is over 10,000 characters long"):
         parse(source)

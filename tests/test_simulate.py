@@ -274,6 +274,7 @@ CASES = [
     ("whatsapp_ios", "dmy", "24h", "es"),
     ("whatsapp_ios", "mdy", "12h", "fr"),
     ("telegram", "dmy", "24h", "pt"),
+    ("csv", "dmy", "24h", "en"),
 ]
 
 
@@ -417,7 +418,17 @@ def test_km_median_and_effect_sign() -> None:
 
 
 def test_every_export_format_is_known() -> None:
-    assert EXPORT_FORMATS == ("whatsapp_android", "whatsapp_ios", "telegram")
+    assert EXPORT_FORMATS == ("whatsapp_android", "whatsapp_ios", "telegram", "csv")
+
+
+def test_csv_layout(tmp_path: Path, small_chat: SimulatedChat) -> None:
+    path = write_export(small_chat, tmp_path, format="csv", utc_offset=7200)
+    assert path.name == "Leo.csv"
+    rows = pl.read_csv(path, infer_schema=False)
+    assert rows.columns == ["timestamp", "sender", "text", "kind", "utc_offset"]
+    assert rows.height == small_chat.messages.height
+    assert set(rows["utc_offset"]) == {"7200"}
+    assert (rows.filter(pl.col("kind") != "text")["text"].fill_null("") == "").all()
 
 
 def test_busy_days_never_push_conversations_off_their_planned_day() -> None:

@@ -23,6 +23,7 @@ from pullaway.testing import (
     assert_lines_accounted,
     fixture_inputs,
     golden_files,
+    progress_shares,
 )
 
 if TYPE_CHECKING:
@@ -37,6 +38,13 @@ def write(tmp_path: Path, text: str, name: str = "chat.txt") -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def test_progress_is_reported_after_each_step(tmp_path: Path) -> None:
+    source = write(tmp_path, "16/01/2025, 07:57 - Leo: hi\n16/01/2025, 07:58 - Maya: hey\n")
+    shares = progress_shares(lambda: parse(source))
+    assert len(shares) >= 4
+    assert shares[-1] == 1.0
 
 
 # --- headers, kinds, bodies -------------------------------------------------------------------

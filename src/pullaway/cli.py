@@ -202,7 +202,8 @@ def _import_paths(
         for path in paths:
             task = progress.add_task(f"reading {path.name}", total=None)
             # A spinner until the importer says how far it is; a bar from then on.
-            with progress_to(tables.share_shown(progress, task)):
+            reading = tables.share_shown(progress, task)
+            with progress_to(reading, stage=tables.stage_shown(progress, task)):
                 done.append(
                     import_file(
                         store,

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pullaway.errors import ParseError, UnknownFormatError, at_file
-from pullaway.importers import ImportResult, registry, sniff
+from pullaway.importers import ImportResult, registry, report_stage, sniff
 from pullaway.store import ChatImport
 
 if TYPE_CHECKING:
@@ -109,6 +109,8 @@ def import_file(
         encoding=encoding,
     )
     _check_not_empty(path, importer, result)
+    count = result.messages.height
+    report_stage(f"storing {count:,} message{'' if count == 1 else 's'} from {path.name}")
     chats = store.add_import(
         result, source=path, file_hash=file_hash(path), format=importer.name, me=me
     )

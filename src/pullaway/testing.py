@@ -9,6 +9,7 @@ import polars as pl
 from polars.testing import assert_frame_equal
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
     from pullaway.importers import ImportResult
@@ -65,6 +66,18 @@ def assert_lines_accounted(result: ImportResult) -> None:
         starts = set(result.messages["source_line"].to_list())
         assert not starts & skipped
         assert all(1 <= n <= result.units for n in starts | skipped)
+
+
+def progress_shares(read: Callable[[], object]) -> list[float]:
+    """The shares an importer reports while ``read()`` runs, checked to grow up to 1.0."""
+    from pullaway.importers import progress_to
+
+    shares: list[float] = []
+    with progress_to(shares.append):
+        read()
+    assert shares == sorted(shares), shares
+    assert not shares or shares[-1] <= 1.0, shares
+    return shares
 
 
 def _golden_schema() -> dict[str, pl.DataType | type[pl.DataType]]:

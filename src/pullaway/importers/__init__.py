@@ -21,6 +21,7 @@ from pullaway.importers._base import (
     Skipped,
     progress_to,
     report_progress,
+    report_stage,
 )
 
 if TYPE_CHECKING:
@@ -37,6 +38,7 @@ __all__ = [
     "progress_to",
     "registry",
     "report_progress",
+    "report_stage",
     "sniff",
 ]
 

@@ -238,20 +238,25 @@ def paused_gc() -> Iterator[None]:
 
 
 _PROGRESS: ContextVar[Callable[[float], None] | None] = ContextVar("import_progress", default=None)
+_STAGE: ContextVar[Callable[[str], None] | None] = ContextVar("import_stage", default=None)
 
 
 @contextmanager
-def progress_to(report: Callable[[float], None]) -> Iterator[None]:
-    """Within the block, importers report how far they are to ``report`` (0.0 to 1.0).
+def progress_to(
+    report: Callable[[float], None], *, stage: Callable[[str], None] | None = None
+) -> Iterator[None]:
+    """Within the block, importers report how far they are to ``report`` (0.0 to 1.0), and
+    the steps after reading (storing the messages) say what they do to ``stage``.
 
     An importer that reports nothing (a small file, a third-party importer) simply leaves the
     caller's spinner spinning.
     """
-    token = _PROGRESS.set(report)
+    tokens = _PROGRESS.set(report), _STAGE.set(stage)
     try:
         yield
     finally:
-        _PROGRESS.reset(token)
+        _STAGE.reset(tokens[1])
+        _PROGRESS.reset(tokens[0])
 
 
 def report_progress(done: float, total: float) -> None:
@@ -266,3 +271,18 @@ def report_progress(done: float, total: float) -> None:
     report = _PROGRESS.get()
     if report is not None and total > 0:
         report(min(max(done / total, 0.0), 1.0))
+
+
+def report_stage(doing: str) -> None:
+    """Tell whoever called ``progress_to`` that reading is over and ``doing`` has begun
+    (a step whose share is not known, such as "storing 1,000 messages").
+
+    >>> seen = []
+    >>> with progress_to(print, stage=seen.append):
+    ...     report_stage("storing 3 messages")
+    >>> seen
+    ['storing 3 messages']
+    """
+    stage = _STAGE.get()
+    if stage is not None:
+        stage(doing)

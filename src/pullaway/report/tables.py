@@ -71,6 +71,16 @@ def share_shown(progress: Progress, task: TaskID) -> Callable[[float], None]:
     return show
 
 
+def stage_shown(progress: Progress, task: TaskID) -> Callable[[str], None]:
+    """What stage reports call once reading is over: ``task`` says what is done now (its bar
+    stays full, its spinner and clock go on)."""
+
+    def show(doing: str) -> None:
+        progress.update(task, description=doing)
+
+    return show
+
+
 def _chat_import_json(item: ChatImport, done: FileImport, store: Store) -> dict[str, Any]:
     row = store.chat(item.chat_id)
     return {

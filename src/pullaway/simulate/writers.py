@@ -1,4 +1,5 @@
-"""Write a simulated chat as a real export: WhatsApp Android/iOS or Telegram Desktop.
+"""Write a simulated chat as a real export: WhatsApp Android/iOS, Telegram Desktop or the
+generic CSV (docs/formats/csv.md).
 
 Lines are built with Polars string expressions (no per-message formatting in Python for the
 WhatsApp text formats), so a million messages write in a few seconds.
@@ -20,8 +21,13 @@ if TYPE_CHECKING:
 
     from pullaway.simulate.core import SimulatedChat
 
-ExportFormat = Literal["whatsapp_android", "whatsapp_ios", "telegram"]
-EXPORT_FORMATS: Final[tuple[ExportFormat, ...]] = ("whatsapp_android", "whatsapp_ios", "telegram")
+ExportFormat = Literal["whatsapp_android", "whatsapp_ios", "telegram", "csv"]
+EXPORT_FORMATS: Final[tuple[ExportFormat, ...]] = (
+    "whatsapp_android",
+    "whatsapp_ios",
+    "telegram",
+    "csv",
+)
 DateOrder = Literal["dmy", "mdy"]
 Clock = Literal["24h", "12h"]
 
@@ -87,6 +93,9 @@ def write_export(
     elif format == "telegram":
         path = out_dir / "result.json"
         path.write_bytes(_encode(telegram_lines(sim, utc_offset)))
+    elif format == "csv":
+        path = out_dir / f"{them}.csv"
+        csv_rows(sim, utc_offset).write_csv(path)
     else:
         msg = f"format={format!r} is not one of {', '.join(EXPORT_FORMATS)}"
         raise ValueError(msg)
@@ -160,6 +169,18 @@ def ios_lines(
         text = ENCRYPTION_NOTICE[language].rsplit(". ", 1)[0] + "."
         notice = [f"{LRM}[{head}] {them}: {LRM}{text}"]
     return pl.concat([pl.Series(notice, dtype=pl.String), lines])
+
+
+def csv_rows(sim: SimulatedChat, utc_offset: int) -> pl.DataFrame:
+    """The rows of a generic CSV export: local time, sender, text (empty for media), kind and
+    the UTC offset in seconds."""
+    return sim.messages.select(
+        timestamp=pl.col("timestamp").dt.strftime("%Y-%m-%d %H:%M:%S"),
+        sender="sender",
+        text=pl.when(pl.col("kind") == "text").then(pl.col("text")).otherwise(pl.lit("")),
+        kind=pl.col("kind").cast(pl.String),
+        utc_offset=pl.lit(utc_offset),
+    )
 
 
 def _encode(lines: pl.Series) -> bytes:

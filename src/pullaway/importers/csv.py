@@ -279,28 +279,32 @@ def _header_line(data: bytes, *, path: Path) -> str:
 def _cells_fast(data: bytes, delimiter: str, width: int) -> tuple[pl.DataFrame, pl.Series] | None:
     """Polars' reader, when every record fits the header; else None (use the exact reader).
 
-    Blank lines come back as rows of nulls and short rows are padded, so row numbers match
-    the exact reader's.
+    The header is the first line, skipped unparsed: read as CSV, a stray quote in it would
+    take the rows after it into the header. Blank lines come back as rows of nulls and short
+    rows are padded, so row numbers match the exact reader's.
     """
     try:
         cells = pl.read_csv(
             data,  # bytes as they are: a BytesIO around them would be copied first
             separator=delimiter,
             infer_schema=False,
-            has_header=True,
+            has_header=False,
+            skip_lines=1,
+            new_columns=[f"c{i}" for i in range(width)],  # any other width is an error
         )
     except (pl.exceptions.PolarsError, ValueError):
         return None
-    if cells.width != width:
-        return None
-    cells.columns = [f"c{i}" for i in range(width)]
     return cells.fill_null(""), pl.Series(values=[width] * cells.height, dtype=pl.Int64)
 
 
 def _cells_exact(text: str, delimiter: str, width: int) -> tuple[pl.DataFrame, pl.Series]:
-    """Python's csv reader: slower, but counts the fields of ragged records."""
+    """Python's csv reader: slower, but counts the fields of ragged records. The header is
+    the first line, as for the fast reader."""
+    rest = re.split(r"\r\n|\r|\n", text, maxsplit=1)[1:]
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))[1:]
+        rows = list(
+            csv.reader(io.StringIO(rest[0] if rest else "", newline=""), delimiter=delimiter)
+        )
     except csv.Error as exc:
         msg = f"cannot split the file into CSV rows ({exc}); check the file is plain CSV"
         raise ParseError(msg) from exc

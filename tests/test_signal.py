@@ -23,6 +23,7 @@ from pullaway.testing import (
     assert_lines_accounted,
     fixture_inputs,
     golden_files,
+    progress_shares,
 )
 
 if TYPE_CHECKING:
@@ -111,6 +112,32 @@ def test_bad_json_lines_are_skipped_not_fatal(tmp_path: Path) -> None:
         (4, "no date"),
     ]
     assert result.messages.height == 2
+
+
+def test_odd_json_lines_read_like_the_standard_library(tmp_path: Path) -> None:
+    """A line separator (U+2028) inside a text, NaN, a value nested too deep, and a line that
+    is not UTF-8 in a file given with another encoding."""
+    good = (FOLDER / "Alex Morgan" / "data.json").read_text(encoding="utf-8").splitlines()
+    source = tmp_path / "data.json"
+    separated = good[0].replace("still awake", "still\u2028awake", 1)
+    lines = [separated, good[1].replace('"call": false', '"call": NaN', 1), "[" * 100_000]
+    source.write_text("\n".join(lines), encoding="utf-8")
+    result = parse(source)
+    assert result.messages["text"].to_list() == ["are you still\u2028awake?", "yes!! just got home"]
+    assert [(s.line, s.reason) for s in result.skipped] == [(3, "not a JSON object")]
+    source.write_bytes("\n".join([good[0].replace("awake", "éveillé")]).encode("cp1252"))
+    with pytest.raises(ParseError, match="not UTF-8"):
+        parse(source)
+    assert parse(source, encoding="cp1252").messages["text"][0] == "are you still éveillé?"
+
+
+def test_progress_is_the_share_of_bytes_read(tmp_path: Path) -> None:
+    for name in ("Alex Morgan", "Sam"):
+        shutil.copytree(FOLDER / "Alex Morgan", tmp_path / name)
+    shares = progress_shares(lambda: parse(tmp_path))
+    assert shares[0] == 0.0
+    assert shares[-1] == 1.0
+    assert 0.4 < shares[1] < 0.6  # the second chat starts about half way through
 
 
 def test_not_json_lines_at_all_is_a_parse_error(tmp_path: Path) -> None:

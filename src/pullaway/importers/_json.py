@@ -193,6 +193,10 @@ def _lazily(data: bytes, records: str) -> dict[str, Any]:
 
 
 _SURROGATE: Final = re.compile("[\ud800-\udfff]")
+# Where a surrogate can come from: a \uD800-\uDFFF escape, or a str that holds one already
+# (never text decoded from UTF-8, which cannot hold one).
+_MAYBE_SURROGATE: Final = re.compile(r"\\u[dD][89a-fA-F]|[\ud800-\udfff]")
+_MAYBE_SURROGATE_BYTES: Final = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 def standard_loads(text: str | bytes) -> Any:
@@ -202,7 +206,10 @@ def standard_loads(text: str | bytes) -> Any:
     >>> standard_loads('{"text": "ok \\ud83d"}')
     {'text': 'ok \ufffd'}
     """
-    return _repaired(json.loads(text))
+    value = json.loads(text)
+    if isinstance(text, bytes):
+        return _repaired(value) if _MAYBE_SURROGATE_BYTES.search(text) else value
+    return _repaired(value) if _MAYBE_SURROGATE.search(text) else value
 
 
 def _repaired(value: Any) -> Any:

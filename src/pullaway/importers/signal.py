@@ -10,13 +10,16 @@ Times are naive local wall-clock times; the offset stays unknown unless a ``time
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 import zipfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, Final, TypeVar
+from typing import Any, AnyStr, Final, TypeVar
 
+import msgspec
 import polars as pl
 
 from pullaway.errors import ChatNotFoundError, ParseError, at_file
@@ -28,14 +31,14 @@ from pullaway.importers._base import (
     ImportResult,
     Sample,
     Skipped,
+    check_utf8,
     decode_text,
+    paused_gc,
+    report_progress,
 )
 from pullaway.importers._json import standard_loads
 from pullaway.importers.csv import check_zone, local_offset
 from pullaway.model import Kind, empty_messages, validate_messages, with_message_ids
-
-if TYPE_CHECKING:
-    from collections.abc import Callable
 
 _T = TypeVar("_T")
 
@@ -129,7 +132,12 @@ def parse(
     zone = check_zone(timezone) if timezone else None
     with at_file(path):
         sources = _sources(path, chat=chat)
-        parts = [_read_source(s, encoding=encoding) for s in sources]
+        sizes = [len(s.data) for s in sources]
+        parts = [
+            _read_source(s, encoding=encoding, progress=_progress_within(sizes, n))
+            for n, s in enumerate(sources)
+        ]
+    report_progress(1, 1)
     frames = [p.frame for p in parts if p.frame.height]
     frame = pl.concat(frames) if frames else empty_messages()
     frame = _finish(frame, zone=zone)
@@ -142,6 +150,17 @@ def parse(
         unit="line",
         notes=tuple(f"{s.chat}: read {s.name}" for s in sources),
     )
+
+
+_Progress = Callable[[float], None]
+
+
+def _progress_within(sizes: list[int], index: int) -> _Progress:
+    """Progress through source ``index`` (a share of it) as a share of all ``sizes`` bytes;
+    each source is reported done as it starts the next one."""
+    done = sum(sizes[:index])
+    report_progress(done, sum(sizes))
+    return lambda share: report_progress(done + share * sizes[index], sum(sizes))
 
 
 @dataclass(frozen=True)
@@ -234,39 +253,104 @@ class _Columns:
         self.text.append(text)
 
 
-def _read_source(source: _Source, *, encoding: str | None) -> _Part:
+def _read_source(source: _Source, *, encoding: str | None, progress: _Progress) -> _Part:
     with at_file(source.name):
-        text = decode_text(source.data, path=source.name, encoding=encoding)
-        lines = text.splitlines()
         columns = _Columns([], [], [], [], [])
         if source.is_json:
-            skipped = _read_data_json(lines, columns)
+            json_lines = _json_lines(source, encoding=encoding)
+            lines = len(json_lines)
+            skipped = _read_data_json(json_lines, columns, progress)
         else:
-            skipped = _read_chat_md(lines, columns)
+            md_lines = _split_lines(decode_text(source.data, path=source.name, encoding=encoding))
+            lines = len(md_lines)
+            skipped = _read_chat_md(md_lines, columns)
         frame, bad_dates = _to_frame(columns, chat=source.chat, source_file=source.name)
-    return _Part(frame, tuple(sorted(skipped + bad_dates, key=lambda s: s.line)), len(lines))
+    return _Part(frame, tuple(sorted(skipped + bad_dates, key=lambda s: s.line)), lines)
 
 
-def _read_data_json(lines: list[str], columns: _Columns) -> list[Skipped]:
+def _json_lines(source: _Source, *, encoding: str | None) -> list[str] | list[bytes]:
+    """The lines of a data.json. UTF-8 stays bytes, which msgspec reads as they are: as one
+    str, a file with a single emoji would take four bytes a character."""
+    data = source.data
+    if encoding or data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _split_lines(decode_text(data, path=source.name, encoding=encoding))
+    check_utf8(data, path=source.name)
+    return _split_lines(data.removeprefix(codecs.BOM_UTF8))
+
+
+def _split_lines(text: AnyStr) -> list[AnyStr]:
+    """Lines on universal newlines only (``splitlines`` would also cut at U+2028 and friends,
+    which JSON strings and messages may hold as they are).
+
+    >>> _split_lines("a\\u2028b\\r\\nc\\rd\\n"), _split_lines(b"e\\r\\n")
+    (['a\\u2028b', 'c', 'd'], [b'e'])
+    """
+    cr, lf = ("\r", "\n") if isinstance(text, str) else (b"\r", b"\n")
+    lines = text.replace(cr + lf, lf).replace(cr, lf).split(lf)
+    if not lines[-1]:
+        lines.pop()
+    return lines
+
+
+class _Record(msgspec.Struct):
+    """What pullaway reads of a data.json line; its other fields are skipped unread."""
+
+    date: Any = None
+    sender: Any = None
+    body: Any = None
+    attachments: Any = None
+    deleted: Any = None
+    call: Any = None
+    missed: Any = None
+    sticker: Any = None
+
+
+_read_record = msgspec.json.Decoder(_Record).decode
+PROGRESS_LINES: Final = 100_000
+"""How many lines of a data.json are read between two progress reports."""
+
+
+def _record(line: str | bytes) -> _Record | None:
+    """The record on ``line`` (all fields None when it is JSON but not an object), or None
+    when it is not JSON. msgspec reads it; what msgspec refuses (a cut emoji, NaN, a value
+    nested too deep) is read by the standard library, as the other JSON importers do."""
+    try:
+        return _read_record(line)
+    except (msgspec.MsgspecError, RecursionError):
+        pass
+    try:
+        value = standard_loads(line)  # a cut emoji (lone surrogate) becomes U+FFFD
+    except (json.JSONDecodeError, RecursionError):
+        return None
+    if not isinstance(value, dict):
+        return _Record()
+    return _Record(**{name: value.get(name) for name in _Record.__struct_fields__})
+
+
+def _read_data_json(
+    lines: Sequence[str | bytes], columns: _Columns, progress: _Progress
+) -> list[Skipped]:
     skipped: list[Skipped] = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            record = standard_loads(line)  # a cut emoji (lone surrogate) becomes U+FFFD
-        except json.JSONDecodeError:
-            skipped.append(Skipped.of(number, "not a JSON object", line))
-            continue
-        if not isinstance(record, dict) or not isinstance(record.get("date"), str):
-            skipped.append(Skipped.of(number, "no date", line))
-            continue
-        sender = str(record.get("sender") or "")
-        kind, body = _json_kind(record)
-        reason = _skip_reason(sender, kind)
-        if reason:
-            skipped.append(Skipped.of(number, reason, line))
-            continue
-        columns.add(number, record["date"], sender, kind, body)
+    with paused_gc():  # a million records, none with a reference cycle: see paused_gc
+        for number, line in enumerate(lines, start=1):
+            if number % PROGRESS_LINES == 0:
+                progress(number / len(lines))
+            if not line.strip():
+                continue
+            record = _record(line)
+            if record is None:
+                reason = "not a JSON object"
+            elif not isinstance(record.date, str):
+                reason = "no date"
+            else:
+                sender = str(record.sender or "")
+                kind, body = _json_kind(record)
+                reason = _skip_reason(sender, kind)
+                if not reason:
+                    columns.add(number, record.date, sender, kind, body)
+                    continue
+            text = line.decode() if isinstance(line, bytes) else line  # UTF-8, checked
+            skipped.append(Skipped.of(number, reason, text))
     if (
         lines
         and not columns.line
@@ -278,19 +362,19 @@ def _read_data_json(lines: list[str], columns: _Columns) -> list[Skipped]:
     return skipped
 
 
-def _json_kind(record: dict[str, Any]) -> tuple[str, str | None]:
-    body = str(record.get("body") or "").rstrip()
-    attachments = [a for a in record.get("attachments") or [] if isinstance(a, dict)]
-    if record.get("deleted"):
+def _json_kind(record: _Record) -> tuple[str, str | None]:
+    body = str(record.body or "").rstrip()
+    attachments = [a for a in record.attachments or [] if isinstance(a, dict)]
+    if record.deleted:
         return "deleted", None
-    if record.get("call") or record.get("missed") or (not attachments and _CALL.match(body)):
+    if record.call or record.missed or (not attachments and _CALL.match(body)):
         return "call", body or None
     if body:
         return "text", body
     if attachments:
         paths = [str(a.get("path") or a.get("name") or "") for a in attachments]
         return _attachment_kind(paths), None
-    if record.get("sticker"):
+    if record.sticker:
         return "sticker", None
     return "", None
 

@@ -1,11 +1,12 @@
 """Import speed: pullaway's parse and full import against chat-miner, whatstk and a bare read.
 
     .venv/bin/python bench/import_speed.py [--messages 1000000] [--repeat 3] [--skip-peers]
-        [--formats whatsapp_android,whatsapp_ios,telegram]
+        [--formats whatsapp_android,whatsapp_ios,telegram,signal,csv]
 
 Generates (once, cached in bench/out/) a realistic two-person export of about a million
 messages with pullaway's simulator, by default WhatsApp in the Android and the iOS layout
-(``--formats`` adds a Telegram Desktop ``result.json`` and a generic CSV), then times
+(``--formats`` adds a Telegram Desktop ``result.json``, a signal-export chat folder and a
+generic CSV), then times
 each contender in a fresh process, side by side in one run, and prints a table. Each of
 pullaway's contenders and the bare read runs ``--repeat`` times, in turns (read, parse,
 import, read, parse, import, ...), so a busy moment on a shared machine hits them alike;
@@ -13,6 +14,7 @@ the table shows the median and the range. The peers, tens of seconds each, run o
 
 * ``read+splitlines``: Python reading the file and splitting it into lines (the floor);
   for Telegram, ``read+json.loads``: reading it and parsing the JSON with the standard library;
+  for Signal, ``read+json.loads`` of each line of data.json;
   for the generic CSV, ``read+csv.reader``: the standard library's CSV reader;
 * ``pullaway parse``: sniff + parse into the message table;
 * ``pullaway import``: parse + add to a fresh store on disk;
@@ -21,7 +23,7 @@ the table shows the median and the range. The peers, tens of seconds each, run o
   (whatstk reads WhatsApp only).
 
 Targets (issue #2, WhatsApp): parse <= 1.5x read+splitlines (so >= 10x faster than whatstk),
-full import <= 5 s, peak memory < 1 GB. Telegram and CSV have no target; their tables are for
+full import <= 5 s, peak memory < 1 GB. The other formats have no target; their tables are for
 comparison.
 """
 
@@ -110,6 +112,15 @@ CONTENDERS: dict[str, dict[str, tuple[str, str]]] = {
             "parser = TelegramJsonParser(str(path))\nparser.parse_file()\n"
             "count = len(parser.parsed_messages.get_df())",
         ),
+    },
+    # chat-miner's Signal parser reads signal-cli output, not signal-export's: no peer here.
+    "signal": {
+        "read+json.loads": (
+            "",
+            "count = sum(1 for line in (path / 'data.json').open(encoding='utf-8') "
+            "if json.loads(line))",
+        ),
+        **_OURS,
     },
     # No peer reads a generic CSV of messages; the floor is Python's own CSV reader.
     "csv": {
@@ -214,7 +225,8 @@ def main() -> None:
         if layout not in EXPORT_FORMATS:
             parser.error(f"unknown format {layout!r}; choose from {', '.join(EXPORT_FORMATS)}")
         path = ensure_export(cast("ExportFormat", layout), args.messages, args.seed)
-        size_mb = path.stat().st_size / 1e6
+        files = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file()]
+        size_mb = sum(p.stat().st_size for p in files) / 1e6
         contenders = CONTENDERS[layout.split("_")[0]]
         runs: dict[str, list[Timing | str]] = {c: [] for c in contenders if c not in PEER_NAMES}
         for _ in range(max(1, args.repeat)):

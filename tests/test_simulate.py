@@ -274,6 +274,7 @@ CASES = [
     ("whatsapp_ios", "dmy", "24h", "es"),
     ("whatsapp_ios", "mdy", "12h", "fr"),
     ("telegram", "dmy", "24h", "pt"),
+    ("signal", "dmy", "24h", "de"),
     ("csv", "dmy", "24h", "en"),
 ]
 
@@ -283,6 +284,8 @@ def test_export_reimports(tmp_path: Path, fmt: str, order: str, clock: str, lang
     chat = simulate(seed=6, days=70, rate=20.0, language=language)  # type: ignore[arg-type]
     path = write_export(chat, tmp_path, format=fmt, date_order=order, clock=clock)  # type: ignore[arg-type]
     back = _import(path).filter(pl.col("kind") != "system")
+    if fmt == "signal":  # signal-export names the owner "Me"
+        back = back.with_columns(pl.col("sender").replace("Me", chat.truth["chat"]["me"]))
     assert back.height == chat.messages.height
     assert (
         back["sender"].value_counts(sort=True).rows()
@@ -418,7 +421,17 @@ def test_km_median_and_effect_sign() -> None:
 
 
 def test_every_export_format_is_known() -> None:
-    assert EXPORT_FORMATS == ("whatsapp_android", "whatsapp_ios", "telegram", "csv")
+    assert EXPORT_FORMATS == ("whatsapp_android", "whatsapp_ios", "telegram", "signal", "csv")
+
+
+def test_signal_layout(tmp_path: Path, small_chat: SimulatedChat) -> None:
+    path = write_export(small_chat, tmp_path, format="signal")
+    assert path == tmp_path / "Leo"
+    records = [json.loads(line) for line in (path / "data.json").read_text("utf-8").splitlines()]
+    assert len(records) == small_chat.messages.height
+    assert {r["sender"] for r in records} == {"Me", "Leo"}
+    paths = {a["path"] for r in records for a in r["attachments"]}
+    assert paths == {"media/photo.jpg", "media/voice.m4a"}
 
 
 def test_csv_layout(tmp_path: Path, small_chat: SimulatedChat) -> None:

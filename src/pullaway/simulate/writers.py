@@ -1,5 +1,5 @@
-"""Write a simulated chat as a real export: WhatsApp Android/iOS, Telegram Desktop or the
-generic CSV (docs/formats/csv.md).
+"""Write a simulated chat as a real export: WhatsApp Android/iOS, Telegram Desktop, Signal
+(signal-export's data.json) or the generic CSV (docs/formats/csv.md).
 
 Lines are built with Polars string expressions (no per-message formatting in Python for the
 WhatsApp text formats), so a million messages write in a few seconds.
@@ -21,11 +21,12 @@ if TYPE_CHECKING:
 
     from pullaway.simulate.core import SimulatedChat
 
-ExportFormat = Literal["whatsapp_android", "whatsapp_ios", "telegram", "csv"]
+ExportFormat = Literal["whatsapp_android", "whatsapp_ios", "telegram", "signal", "csv"]
 EXPORT_FORMATS: Final[tuple[ExportFormat, ...]] = (
     "whatsapp_android",
     "whatsapp_ios",
     "telegram",
+    "signal",
     "csv",
 )
 DateOrder = Literal["dmy", "mdy"]
@@ -93,6 +94,10 @@ def write_export(
     elif format == "telegram":
         path = out_dir / "result.json"
         path.write_bytes(_encode(telegram_lines(sim, utc_offset)))
+    elif format == "signal":
+        path = out_dir / them
+        path.mkdir(exist_ok=True)
+        (path / "data.json").write_bytes(_encode(signal_lines(sim)))
     elif format == "csv":
         path = out_dir / f"{them}.csv"
         csv_rows(sim, utc_offset).write_csv(path)
@@ -169,6 +174,34 @@ def ios_lines(
         text = ENCRYPTION_NOTICE[language].rsplit(". ", 1)[0] + "."
         notice = [f"{LRM}[{head}] {them}: {LRM}{text}"]
     return pl.concat([pl.Series(notice, dtype=pl.String), lines])
+
+
+def signal_lines(sim: SimulatedChat) -> pl.Series:
+    """The lines of signal-export's ``data.json`` in the chat's folder: one JSON object per
+    message, ``Me`` for the owner, attachments by file name (a photo, or a voice note)."""
+    kind = pl.col("kind")
+    attachment = pl.struct(path=pl.lit("media/photo.jpg"))
+    attachments = (
+        pl.when(kind == "media")
+        .then(pl.concat_list(attachment))
+        .when(kind == "voice")
+        .then(pl.concat_list(attachment.struct.with_fields(path=pl.lit("media/voice.m4a"))))
+        .otherwise(pl.lit([], dtype=pl.List(pl.Struct({"path": pl.String}))))
+    )
+    me = sim.truth["chat"]["me"]
+    record = pl.struct(
+        date=pl.col("timestamp").dt.strftime("%Y-%m-%dT%H:%M:%S%.6f"),
+        sender=pl.when(pl.col("sender") == me).then(pl.lit("Me")).otherwise(pl.col("sender")),
+        body=pl.when(kind == "text").then(pl.col("text")).otherwise(pl.lit("")),
+        quote=pl.lit(""),
+        sticker=pl.when(kind == "sticker").then(pl.lit("sticker.webp")).otherwise(pl.lit("")),
+        reactions=pl.lit([], dtype=pl.List(pl.List(pl.String))),
+        attachments=attachments,
+        deleted=pl.lit(value=False),
+        call=pl.lit(value=False),
+        missed=pl.lit(value=False),
+    )
+    return sim.messages.select(record.struct.json_encode()).to_series()
 
 
 def csv_rows(sim: SimulatedChat, utc_offset: int) -> pl.DataFrame:

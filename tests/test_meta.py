@@ -17,12 +17,13 @@ from hypothesis import strategies as st
 
 from conftest import FIXTURES, fixed_cases
 from pullaway.errors import ChatNotFoundError, ParseError, PullawayError
-from pullaway.importers import Sample, _meta, progress_to, registry, sniff
+from pullaway.importers import ImportResult, Sample, _meta, registry, sniff
 from pullaway.importers._base import paused_gc
 from pullaway.importers._json import RawRecords, _wall_clock_from_os, load_json
 from pullaway.importers._meta import classify, repair_mojibake
 from pullaway.testing import (
     assert_lines_accounted,
+    progress_shares,
 )
 
 if TYPE_CHECKING:
@@ -331,13 +332,16 @@ def test_a_missing_message_file_is_noted(tmp_path: Path) -> None:
     assert "Sofía Álvarez: message_1.json is missing; its messages are not imported" in result.notes
 
 
-def test_progress_is_the_share_of_threads_read() -> None:
-    shares: list[float] = []
-    with progress_to(shares.append):
-        result = registry()["messenger"].parse(FIXTURES / "messenger" / "download.zip")
-    threads = len(result.chats)
+def test_progress_is_the_share_of_threads_then_records_read() -> None:
+    found: list[ImportResult] = []
+    download = FIXTURES / "messenger" / "download.zip"
+    shares = progress_shares(lambda: found.append(registry()["messenger"].parse(download)))
+    threads = len(found[0].chats)
     assert threads >= 2
-    assert shares == [n / threads for n in range(1, threads + 1)]
+    loaded = [n / threads * _meta.LOAD_SHARE for n in range(1, threads + 1)]
+    assert shares[:threads] == pytest.approx(loaded)
+    assert shares[2 * threads - 1] == pytest.approx(_meta.LOAD_SHARE + _meta.ROWS_SHARE)
+    assert shares[2 * threads :] == [1.0]
 
 
 def test_broken_emoji_is_replaced_not_fatal(tmp_path: Path) -> None:

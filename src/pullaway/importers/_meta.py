@@ -42,6 +42,10 @@ from pullaway.importers._json import (
 from pullaway.model import Kind, KindName, validate_messages, with_message_ids
 
 Platform = Literal["messenger", "instagram"]
+# About the shares of a full download's parse time: reading the files (by thread), then the
+# records (by record), then making the message table.
+LOAD_SHARE: Final = 0.2
+ROWS_SHARE: Final = 0.6
 
 SNIFF_SURE = 0.9
 SNIFF_OTHER_PLATFORM = 0.3
@@ -215,9 +219,13 @@ def _read_threads(
     owner, owner_reason = _owner(container, threads)
     chosen = _choose(threads, chat, path)
     rows = _Rows()
+    records = [sum(len(one.records) for one in thread.files) for thread in chosen]
     for position, thread in enumerate(chosen):
         rows.add_thread(position, thread, container)
+        read = sum(records[: position + 1]) / max(sum(records), 1)
+        report_progress(LOAD_SHARE + read * ROWS_SHARE, 1)
     frame = _to_frame(rows, timezone=timezone)
+    report_progress(1, 1)
     metas = tuple(
         ChatMeta(
             name=t.name,
@@ -300,7 +308,7 @@ def _load_threads(
         for number, key in enumerate(sorted(groups), start=1):
             members = sorted(groups[key], key=_file_number)
             threads.append(_thread(container, members, platform, lazy=lazy))
-            report_progress(number, len(groups))
+            report_progress(number * LOAD_SHARE, len(groups))
         return _unique_names([t for t in threads if t is not None])
     if any(THREAD_HTML.search(m) for m in container.members):
         msg = "this download holds HTML pages, not JSON; " + html_hint(platform)

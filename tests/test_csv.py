@@ -3,7 +3,10 @@ header aliases, timestamps and zones, record accounting and bad input."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import re
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -18,6 +21,8 @@ from pullaway.importers.csv import (
     _ISO,
     _cells_exact,
     _cells_fast,
+    _delimiter,
+    _first_line,
     _iso_offset,
     _iso_time,
     _with_written_times,
@@ -251,7 +256,9 @@ def test_chat_miner_cli_output_with_extra_columns() -> None:
 
 
 @settings(
-    max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=50,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(data=st.data())
 def test_mangled_csv_raises_only_pullaway_errors(tmp_path: Path, data: st.DataObject) -> None:
@@ -266,6 +273,13 @@ def test_mangled_csv_raises_only_pullaway_errors(tmp_path: Path, data: st.DataOb
         return
     assert_lines_accounted(result)
     json.dumps([s.text for s in result.skipped])
+    # Counted apart: every record after the header line, as Python's csv module splits them.
+    text = source.read_bytes().decode("utf-8-sig")
+    rest = re.split(r"\r\n|\r|\n", text, maxsplit=1)[1:]
+    delimiter = _delimiter(_first_line(text))
+    assert result.units == sum(
+        1 for _ in csv.reader(io.StringIO("".join(rest), newline=""), delimiter=delimiter)
+    )
 
 
 @pytest.mark.parametrize(
@@ -290,6 +304,13 @@ def test_a_quote_in_the_header_does_not_swallow_the_rows(tmp_path: Path, header:
     result = parse(source)
     assert result.messages["text"].to_list() == ["hi", "yo"]
     assert_lines_accounted(result)
+
+
+@pytest.mark.parametrize("ending", ["\r", "\n", "\r\n"])
+def test_a_carriage_return_alone_ends_a_line(tmp_path: Path, ending: str) -> None:
+    rows = ["timestamp,sender,text", "2024-01-10 10:00,A,hi", "2024-01-10 10:01,B,yo"]
+    source = write(tmp_path, "\r".join(rows[:2]) + ending + rows[2] + ending)
+    assert parse(source).messages["text"].to_list() == ["hi", "yo"]
 
 
 def test_ragged_rows_fall_back_to_the_exact_reader() -> None:

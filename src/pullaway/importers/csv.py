@@ -281,8 +281,11 @@ def _cells_fast(data: bytes, delimiter: str, width: int) -> tuple[pl.DataFrame, 
 
     The header is the first line, skipped unparsed: read as CSV, a stray quote in it would
     take the rows after it into the header. Blank lines come back as rows of nulls and short
-    rows are padded, so row numbers match the exact reader's.
+    rows are padded, so row numbers match the exact reader's. A carriage return on its own
+    ends a line for the exact reader but not for Polars', so such files go the exact way.
     """
+    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
+        return None
     try:
         cells = pl.read_csv(
             data,  # bytes as they are: a BytesIO around them would be copied first

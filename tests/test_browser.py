@@ -201,6 +201,25 @@ def test_import_timeline_episode_journal_draft(page: Page, running: Running, exp
     assert held.first.inner_text() == "hello?? are you ignoring me"
 
 
+def test_import_says_it_is_reading_while_the_upload_runs(
+    page: Page, running: Running, export: Path
+) -> None:
+    page.goto(running.server.url + "import")
+    page.set_input_files("#files", str(export))
+    # Keep the page here after the app's own submit handler has run, to see what it shows.
+    page.evaluate(
+        "document.getElementById('upload-form')"
+        ".addEventListener('submit', (ev) => ev.preventDefault())"
+    )
+    page.click("#upload-form button[type=submit]")
+    button = page.locator("#upload-form button[type=submit]")
+    assert button.is_disabled()
+    assert button.inner_text() == "Reading…"
+    size = export.stat().st_size
+    expected = f"Reading 1 file ({round(size / 1e6)} MB)" if size >= 1e6 else "Reading 1 file ("
+    assert page.locator("#upload-status").inner_text().startswith(expected)
+
+
 def test_journal_survives_a_restart(page: Page, running: Running) -> None:
     before = running.server.url
     again = running.restart()

@@ -313,6 +313,8 @@
       ["dragenter", "dragover"].forEach(function (n) { zone.addEventListener(n, function (ev) { ev.preventDefault(); zone.classList.add("dragging"); }); });
       ["dragleave", "drop"].forEach(function (n) { zone.addEventListener(n, function () { zone.classList.remove("dragging"); }); });
       zone.addEventListener("drop", function (ev) { ev.preventDefault(); if (ev.dataTransfer && ev.dataTransfer.files.length) { input.files = ev.dataTransfer.files; show(); } });
+      var form = document.getElementById("upload-form"), status = document.getElementById("upload-status");
+      if (form && status) form.addEventListener("submit", function () { reading(form, input, status); });
     }
     document.querySelectorAll("input[type=range][data-output]").forEach(function (r) {
       var out = document.getElementById(r.getAttribute("data-output"));
@@ -328,6 +330,19 @@
         var now = Date.now(); if (now - last < 800) exit(); last = now;
       });
     }
+  }
+
+  /* While a large export is read (a million messages take several seconds), say so. */
+  function reading(form, input, status) {
+    var count = input.files.length, bytes = 0;
+    if (!count) return;
+    for (var i = 0; i < count; i++) bytes += input.files[i].size;
+    var button = form.querySelector("button[type=submit]");
+    button.disabled = true;
+    button.textContent = "Reading…";
+    var size = bytes >= 1e6 ? Math.round(bytes / 1e6) + " MB" : Math.max(1, Math.round(bytes / 1e3)) + " KB";
+    status.textContent = "Reading " + (count === 1 ? "1 file" : count + " files") + " (" + size + ") on this computer. " +
+      "A very large export can take a minute; keep this page open.";
   }
 
   function start() {

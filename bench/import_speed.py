@@ -1,12 +1,12 @@
 """Import speed: pullaway's parse and full import against chat-miner, whatstk and a bare read.
 
     .venv/bin/python bench/import_speed.py [--messages 1000000] [--repeat 3] [--skip-peers]
-        [--formats whatsapp_android,whatsapp_ios,telegram,signal,csv]
+        [--formats whatsapp_android,whatsapp_ios,telegram,signal,sms,csv]
 
 Generates (once, cached in bench/out/) a realistic two-person export of about a million
 messages with pullaway's simulator, by default WhatsApp in the Android and the iOS layout
-(``--formats`` adds a Telegram Desktop ``result.json``, a signal-export chat folder and a
-generic CSV), then times
+(``--formats`` adds a Telegram Desktop ``result.json``, a signal-export chat folder, an SMS
+Backup & Restore XML and a generic CSV), then times
 each contender in a fresh process, side by side in one run, and prints a table. Each of
 pullaway's contenders and the bare read runs ``--repeat`` times, in turns (read, parse,
 import, read, parse, import, ...), so a busy moment on a shared machine hits them alike;
@@ -15,6 +15,7 @@ the table shows the median and the range. The peers, tens of seconds each, run o
 * ``read+splitlines``: Python reading the file and splitting it into lines (the floor);
   for Telegram, ``read+json.loads``: reading it and parsing the JSON with the standard library;
   for Signal, ``read+json.loads`` of each line of data.json;
+  for SMS Backup & Restore, ``read+iterparse``: the standard library's streaming XML parser;
   for the generic CSV, ``read+csv.reader``: the standard library's CSV reader;
 * ``pullaway parse``: sniff + parse into the message table;
 * ``pullaway import``: parse + add to a fresh store on disk;
@@ -119,6 +120,18 @@ CONTENDERS: dict[str, dict[str, tuple[str, str]]] = {
             "",
             "count = sum(1 for line in (path / 'data.json').open(encoding='utf-8') "
             "if json.loads(line))",
+        ),
+        **_OURS,
+    },
+    # No peer reads SMS Backup & Restore; the floor is Python's own streaming XML parser.
+    "sms": {
+        "read+iterparse": (
+            "from xml.etree.ElementTree import iterparse",
+            "count = 0\n"
+            "for _, element in iterparse(path):\n"
+            "    if element.tag in ('sms', 'mms'):\n"
+            "        count += 1\n"
+            "        element.clear()",
         ),
         **_OURS,
     },

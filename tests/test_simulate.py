@@ -6,6 +6,7 @@ import json
 import zipfile
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
+from xml.etree import ElementTree
 
 import numpy as np
 import polars as pl
@@ -257,10 +258,10 @@ def test_language_cues_are_present(language: str) -> None:
 # --- exports ----------------------------------------------------------------------------
 
 
-def _import(path: Path) -> pl.DataFrame:
+def _import(path: Path, timezone: str | None = None) -> pl.DataFrame:
     importer = sniff(path)
     try:
-        result = importer.parse(path)
+        result = importer.parse(path, timezone=timezone)
     except ParseError as exc:
         if "not written yet" in str(exc):
             pytest.skip(f"{importer.name} importer is still a placeholder: {exc}")
@@ -275,6 +276,7 @@ CASES = [
     ("whatsapp_ios", "mdy", "12h", "fr"),
     ("telegram", "dmy", "24h", "pt"),
     ("signal", "dmy", "24h", "de"),
+    ("sms", "dmy", "24h", "es"),
     ("csv", "dmy", "24h", "en"),
 ]
 
@@ -283,8 +285,10 @@ CASES = [
 def test_export_reimports(tmp_path: Path, fmt: str, order: str, clock: str, language: str) -> None:
     chat = simulate(seed=6, days=70, rate=20.0, language=language)  # type: ignore[arg-type]
     path = write_export(chat, tmp_path, format=fmt, date_order=order, clock=clock)  # type: ignore[arg-type]
-    back = _import(path).filter(pl.col("kind") != "system")
-    if fmt == "signal":  # signal-export names the owner "Me"
+    # SMS times are instants: read in the writer's zone (UTC+1, utc_offset's default).
+    back = _import(path, "Etc/GMT-1" if fmt == "sms" else None)
+    back = back.filter(pl.col("kind") != "system")
+    if fmt in ("signal", "sms"):  # these exports name the owner "Me"
         back = back.with_columns(pl.col("sender").replace("Me", chat.truth["chat"]["me"]))
     assert back.height == chat.messages.height
     assert (
@@ -421,7 +425,14 @@ def test_km_median_and_effect_sign() -> None:
 
 
 def test_every_export_format_is_known() -> None:
-    assert EXPORT_FORMATS == ("whatsapp_android", "whatsapp_ios", "telegram", "signal", "csv")
+    assert EXPORT_FORMATS == (
+        "whatsapp_android",
+        "whatsapp_ios",
+        "telegram",
+        "signal",
+        "sms",
+        "csv",
+    )
 
 
 def test_signal_layout(tmp_path: Path, small_chat: SimulatedChat) -> None:
@@ -432,6 +443,18 @@ def test_signal_layout(tmp_path: Path, small_chat: SimulatedChat) -> None:
     assert {r["sender"] for r in records} == {"Me", "Leo"}
     paths = {a["path"] for r in records for a in r["attachments"]}
     assert paths == {"media/photo.jpg", "media/voice.m4a"}
+
+
+def test_sms_layout(tmp_path: Path, small_chat: SimulatedChat) -> None:
+    path = write_export(small_chat, tmp_path, format="sms", utc_offset=7200)
+    assert path.name == "sms-backup.xml"
+    root = ElementTree.parse(path).getroot()
+    assert (root.tag, root.get("count")) == ("smses", str(small_chat.messages.height))
+    first, stamp = root[0], small_chat.messages["timestamp"][0]
+    wall_clock_as_utc = stamp.replace(tzinfo=UTC).timestamp()
+    assert int(first.get("date") or 0) == int(wall_clock_as_utc - 7200) * 1000
+    assert {r.tag for r in root} == {"sms", "mms"}
+    assert {r.get("contact_name") for r in root} == {"Leo"}
 
 
 def test_csv_layout(tmp_path: Path, small_chat: SimulatedChat) -> None:

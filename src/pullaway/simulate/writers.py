@@ -1,5 +1,5 @@
 """Write a simulated chat as a real export: WhatsApp Android/iOS, Telegram Desktop, Signal
-(signal-export's data.json) or the generic CSV (docs/formats/csv.md).
+(signal-export's data.json), SMS Backup & Restore XML or the generic CSV (docs/formats/csv.md).
 
 Lines are built with Polars string expressions (no per-message formatting in Python for the
 WhatsApp text formats), so a million messages write in a few seconds.
@@ -7,6 +7,7 @@ WhatsApp text formats), so a million messages write in a few seconds.
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import zipfile
@@ -21,12 +22,13 @@ if TYPE_CHECKING:
 
     from pullaway.simulate.core import SimulatedChat
 
-ExportFormat = Literal["whatsapp_android", "whatsapp_ios", "telegram", "signal", "csv"]
+ExportFormat = Literal["whatsapp_android", "whatsapp_ios", "telegram", "signal", "sms", "csv"]
 EXPORT_FORMATS: Final[tuple[ExportFormat, ...]] = (
     "whatsapp_android",
     "whatsapp_ios",
     "telegram",
     "signal",
+    "sms",
     "csv",
 )
 DateOrder = Literal["dmy", "mdy"]
@@ -98,6 +100,9 @@ def write_export(
         path = out_dir / them
         path.mkdir(exist_ok=True)
         (path / "data.json").write_bytes(_encode(signal_lines(sim)))
+    elif format == "sms":
+        path = out_dir / "sms-backup.xml"
+        path.write_bytes(_encode(sms_lines(sim, utc_offset)))
     elif format == "csv":
         path = out_dir / f"{them}.csv"
         csv_rows(sim, utc_offset).write_csv(path)
@@ -202,6 +207,49 @@ def signal_lines(sim: SimulatedChat) -> pl.Series:
         missed=pl.lit(value=False),
     )
     return sim.messages.select(record.struct.json_encode()).to_series()
+
+
+SMS_ADDRESS: Final = "+15551234567"
+SMS_PHOTO: Final = base64.b64encode(bytes(range(256)) * 8).decode()
+"""The base64 of a 2 KB stand-in photo: a real one is tens or hundreds of KB."""
+
+
+def sms_lines(sim: SimulatedChat, utc_offset: int) -> pl.Series:
+    """An SMS Backup & Restore backup: texts as ``<sms>``, media as an ``<mms>`` with a photo
+    part; ``date`` in milliseconds since 1970 (local time minus ``utc_offset``)."""
+    them = sim.truth["chat"]["them"]
+    sent = pl.col("sender") == sim.truth["chat"]["me"]
+    date = (pl.col("timestamp").dt.epoch("ms") - utc_offset * 1000).cast(pl.String)
+    body = pl.col("text").fill_null("")
+    for char, reference in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;")):
+        body = body.str.replace_all(char, reference, literal=True)
+    body = body.str.replace_all("\n", "&#10;", literal=True)
+    sms = pl.concat_str(
+        pl.lit(f'  <sms protocol="0" address="{SMS_ADDRESS}" date="'),
+        date,
+        pl.lit('" type="'),
+        pl.when(sent).then(pl.lit("2")).otherwise(pl.lit("1")),
+        pl.lit('" subject="null" body="'),
+        body,
+        pl.lit(f'" read="1" status="-1" locked="0" date_sent="0" contact_name="{them}" />'),
+    )
+    mms = pl.concat_str(
+        pl.lit('  <mms date="'),
+        date,
+        pl.lit('" msg_box="'),
+        pl.when(sent).then(pl.lit("2")).otherwise(pl.lit("1")),
+        pl.lit(f'" address="{SMS_ADDRESS}" read="1" contact_name="{them}"><parts>'),
+        pl.lit(f'<part seq="0" ct="image/jpeg" name="IMG.jpg" text="null" data="{SMS_PHOTO}" />'),
+        pl.lit("</parts></mms>"),
+    )
+    records = sim.messages.select(pl.when(pl.col("kind") == "text").then(sms).otherwise(mms))
+    head = [
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>",
+        f'<smses count="{records.height}" type="full">',
+    ]
+    return pl.concat(
+        [pl.Series(head), records.to_series(), pl.Series(["</smses>"])], how="vertical"
+    )
 
 
 def csv_rows(sim: SimulatedChat, utc_offset: int) -> pl.DataFrame:

@@ -1,9 +1,10 @@
 """SMS Backup & Restore (SyncTech, Android) XML backups: SMS and MMS, read as a stream.
 
 Backups reach gigabytes because MMS parts carry base64 media, so the file is never loaded
-whole: raw bytes are repaired chunk by chunk (the app writes emoji as surrogate-pair character
-references, which XML forbids), fed to an incremental parser, and each ``<sms>``/``<mms>``
-element is cleared as soon as it has been read.
+whole: raw bytes go chunk by chunk, without the media (``_MediaCut``) and with character
+references repaired (the app writes emoji as surrogate-pair references, which XML forbids), to
+expat, and each ``<sms>``/``<mms>`` record is read from its attributes as the parser meets it
+(no element tree is built).
 
 One chat per contact: addresses are normalised (``+1 555-123-4567`` and ``5551234567`` are one
 person). The owner's messages get the sender ``Me``. ``date`` is a UTC instant; it becomes local
@@ -14,12 +15,12 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import IO, TYPE_CHECKING, Final
-from xml.etree.ElementTree import Element, XMLPullParser
-from xml.etree.ElementTree import ParseError as XMLParseError
+from xml.parsers import expat
 
 import polars as pl
 
@@ -84,9 +85,7 @@ def parse(
         reader = _RecordReader()
         try:
             with _open_raw(path) as (raw, size):
-                chunks = _repaired_chunks(raw, reader.repairs, size=size)
-                for index, element in _records(chunks):
-                    reader.add(index, element)
+                _read_records(_repaired_chunks(raw, reader.repairs, size=size), reader.add)
         except ZIP_ERRORS as exc:
             msg = f"cannot read the backup ({exc}); unzip it or copy the backup again"
             raise ParseError(msg) from exc
@@ -322,52 +321,63 @@ def _xml_allowed(point: int) -> bool:
     )
 
 
-# --- XML events: one element per record, cleared after use ---------------------------------
+# --- XML events: one record at a time -------------------------------------------------------
 
 
-def _records(chunks: Iterator[bytes]) -> Iterator[tuple[int, Element]]:
-    """(1-based record index, element) for each ``<sms>``/``<mms>`` under ``<smses>``."""
-    parser: XMLPullParser[Element] = XMLPullParser(events=("start", "end"))
-    root: Element | None = None
+_Add = Callable[[int, str, dict[str, str], list[dict[str, str]]], None]
+
+
+def _read_records(chunks: Iterator[bytes], add: _Add) -> None:
+    """Call ``add(index, tag, attributes, parts)`` for each ``<sms>``/``<mms>`` under
+    ``<smses>`` (1-based index; ``parts`` are the attributes of an MMS's ``<part>`` elements).
+
+    expat calls back with each element's attributes as it meets them, so no element tree is
+    built: a record is a dict and its parts, let go of once ``add`` has read them.
+    """
+    # With namespaces, as ElementTree parses, so that names are checked alike.
+    parser = expat.ParserCreate(namespace_separator="}")
     depth = 0
     index = 0
+    record: tuple[str, dict[str, str], list[dict[str, str]]] | None = None
+
+    def start(tag: str, attributes: dict[str, str]) -> None:
+        nonlocal depth, record
+        depth += 1
+        if depth == 1:
+            _check_root(tag)
+        elif depth == 2 and tag in ("sms", "mms"):
+            record = (tag, attributes, [])
+        elif record is not None and tag == "part":
+            record[2].append(attributes)
+
+    def end(_tag: str) -> None:
+        nonlocal depth, index, record
+        depth -= 1
+        if depth == 1 and record is not None:
+            index += 1
+            add(index, *record)
+            record = None
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
     try:
         for number, chunk in enumerate(chunks):
             if number == 0:
                 _check_start(chunk)
-            parser.feed(chunk)
-            for item in parser.read_events():
-                event, element = item[0], item[-1]
-                if not isinstance(element, Element):
-                    continue
-                if event == "start":
-                    depth += 1
-                    if depth == 1:
-                        root = _check_root(element)
-                    continue
-                depth -= 1
-                if depth == 1 and root is not None:
-                    if element.tag in ("sms", "mms"):
-                        index += 1
-                        yield index, element
-                    root.clear()
-        parser.close()
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
     except LookupError as exc:  # expat meets an encoding Python does not know
         msg = (
             f"the XML declaration names an encoding Python cannot read ({exc}); an SMS Backup & "
             "Restore file is UTF-8: make a new backup"
         )
         raise ParseError(msg, line=1) from exc
-    except XMLParseError as exc:
-        line = exc.position[0] if exc.position else None
+    except expat.ExpatError as exc:
         msg = (
             f"not valid XML ({exc}); an SMS Backup & Restore file ends with </smses>: "
             "if it was cut short (interrupted copy or upload), make a new backup"
         )
-        raise ParseError(msg, line=line) from exc
-    if root is None:
-        msg = "no XML element found; expected an SMS Backup & Restore backup (<smses> root)"
-        raise ParseError(msg, line=1)
+        raise ParseError(msg, line=exc.lineno) from exc
 
 
 def _check_start(chunk: bytes) -> None:
@@ -378,14 +388,13 @@ def _check_start(chunk: bytes) -> None:
         raise ParseError(msg, line=1)
 
 
-def _check_root(element: Element) -> Element:
-    if element.tag != "smses":
+def _check_root(tag: str) -> None:
+    if tag != "smses":
         msg = (
-            f"root element is <{element.tag}>, expected <smses>: this is not an SMS backup "
+            f"root element is <{tag}>, expected <smses>: this is not an SMS backup "
             "(call logs are in a separate calls-*.xml file that pullaway does not read)"
         )
         raise ParseError(msg, line=1)
-    return element
 
 
 # --- records to columns ---------------------------------------------------------------------
@@ -406,19 +415,18 @@ class _RecordReader:
     text: list[str | None] = field(default_factory=list)
     skipped: list[tuple[int, str, str, str | None]] = field(default_factory=list)
 
-    def add(self, index: int, element: Element) -> None:
+    def add(self, index: int, tag: str, attrs: dict[str, str], parts: list[dict[str, str]]) -> None:
         self.count = index
-        attrs = element.attrib
-        if element.tag == "sms":
+        if tag == "sms":
             box = attrs.get("type", "")
             body = _value(attrs.get("body"))
             kind = "text" if body else ""
         else:
             box = attrs.get("msg_box", "")
-            body, has_media = _mms_content(element)
+            body, has_media = _mms_content(parts)
             kind = "text" if body else ("media" if has_media else "")
         address = _value(attrs.get("address")) or ""
-        reason = _skip_reason(box, address, kind, attrs.get("date", ""), element.tag)
+        reason = _skip_reason(box, address, kind, attrs.get("date", ""), tag)
         if reason:
             self.skipped.append((index, reason, f"{address}: {body or ''}", address or None))
             return
@@ -442,11 +450,11 @@ def _contact_name(raw: str | None) -> str | None:
     return None if value is None or value.strip().casefold() in _UNKNOWN_NAMES else value.strip()
 
 
-def _mms_content(element: Element) -> tuple[str | None, bool]:
+def _mms_content(parts: list[dict[str, str]]) -> tuple[str | None, bool]:
     """(text of the text/plain parts joined by newlines, whether a media part is present)."""
     texts: list[str] = []
     has_media = False
-    for part in element.iter("part"):
+    for part in parts:
         content_type = part.get("ct", "").lower()
         if content_type == "text/plain":
             value = _value(part.get("text"))

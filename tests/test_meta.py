@@ -344,6 +344,35 @@ def test_progress_is_the_share_of_threads_then_records_read() -> None:
     assert shares[2 * threads :] == [1.0]
 
 
+_FLAG_VALUES = st.sampled_from([None, 0, 1, True, False, "", "x", [], [{"uri": "a"}], {}])
+_RECORD_KEYS = st.sampled_from(
+    [
+        *("is_unsent", "call_duration", "missed", "audio_files", "sticker", "photos", "videos"),
+        *("gifs", "files", "content", "reactions", "share"),
+    ]
+)
+
+
+@fixed_cases(300)
+@given(
+    values=st.dictionaries(_RECORD_KEYS, _FLAG_VALUES, max_size=5),
+    kind=st.sampled_from([None, "Generic", "Call", "Subscribe", "Unsubscribe", "Share"]),
+)
+def test_flags_read_every_key_they_depend_on(values: dict[str, object], kind: str | None) -> None:
+    record = {"sender_name": "A", "timestamp_ms": 1, **values}
+    if kind is not None:
+        record["type"] = kind
+    expected = (
+        (_meta._UNSENT if record.get("is_unsent") else 0)
+        | (_meta._CALLED if {"call_duration", "missed"} & set(record) or kind == "Call" else 0)
+        | (_meta._VOICE if record.get("audio_files") else 0)
+        | (_meta._STICKER if record.get("sticker") else 0)
+        | (_meta._MEDIA if any(record.get(k) for k in ("photos", "videos", "gifs", "files")) else 0)
+        | (_meta._JOINED if kind in ("Subscribe", "Unsubscribe") else 0)
+    )
+    assert _meta._flags(record) == expected
+
+
 def test_broken_emoji_is_replaced_not_fatal(tmp_path: Path) -> None:
     # Half of a surrogate pair (a cut emoji) cannot be stored as UTF-8.
     source = tmp_path / "message_1.json"

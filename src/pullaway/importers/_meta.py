@@ -566,19 +566,30 @@ class _Rows:
 _UNSENT, _CALLED, _VOICE, _STICKER, _MEDIA, _JOINED = (1 << n for n in range(6))
 
 
+_FLAG_KEYS: Final = frozenset(
+    {"is_unsent", "call_duration", "missed", "audio_files", "sticker", *_MEDIA_KEYS}
+)
+"""The keys a record's flags depend on, besides ``type`` (most records have none of them)."""
+
+
 def _flags(record: dict[str, Any]) -> int:
+    kind = record.get("type")
+    if record.keys().isdisjoint(_FLAG_KEYS):  # a plain message: one check instead of nine
+        if kind == "Call":
+            return _CALLED
+        return _JOINED if kind in _SYSTEM_TYPES else 0
     flags = 0
     if record.get("is_unsent"):
         flags |= _UNSENT
-    if "call_duration" in record or "missed" in record or record.get("type") == "Call":
+    if "call_duration" in record or "missed" in record or kind == "Call":
         flags |= _CALLED
     if record.get("audio_files"):
         flags |= _VOICE
     if record.get("sticker"):
         flags |= _STICKER
-    if any(record.get(key) for key in _MEDIA_KEYS):
+    if any(map(record.get, _MEDIA_KEYS)):
         flags |= _MEDIA
-    if record.get("type") in _SYSTEM_TYPES:
+    if kind in _SYSTEM_TYPES:
         flags |= _JOINED
     return flags
 

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import CORPORA, FIXTURES
+from conftest import CORPORA, FIXTURES, fixed_cases
 from pullaway.errors import ChatNotFoundError, ParseError, PullawayError
 from pullaway.importers import Sample, sniff
 from pullaway.importers.signal import parse
@@ -129,6 +129,31 @@ def test_odd_json_lines_read_like_the_standard_library(tmp_path: Path) -> None:
     with pytest.raises(ParseError, match="not UTF-8"):
         parse(source)
     assert parse(source, encoding="cp1252").messages["text"][0] == "are you still éveillé?"
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+_FIELDS = ("date", "sender", "body", "attachments", "sticker", "deleted", "call", "missed")
+
+
+@fixed_cases(100)
+@given(records=st.lists(st.dictionaries(st.sampled_from(_FIELDS), _JSON_VALUES), max_size=6))
+def test_any_json_values_are_read_or_skipped(
+    tmp_path: Path, records: list[dict[str, object]]
+) -> None:
+    """Each field of a data.json line may hold any JSON value: the line becomes a message or a
+    skip, never a traceback."""
+    good = (FOLDER / "Alex Morgan" / "data.json").read_text(encoding="utf-8").splitlines()[0]
+    source = tmp_path / "data.json"
+    source.write_text("\n".join([good, *map(json.dumps, records)]), encoding="utf-8")
+    result = parse(source)
+    assert_lines_accounted(result)
+    assert result.units == len(records) + 1
 
 
 def test_progress_is_the_share_of_bytes_read(tmp_path: Path) -> None:

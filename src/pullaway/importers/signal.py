@@ -335,7 +335,7 @@ def _read_data_json(
         for number, line in enumerate(lines, start=1):
             if number % PROGRESS_LINES == 0:
                 progress(number / len(lines))
-            if not line.strip():
+            if not line or line.isspace():  # (strip would copy every line)
                 continue
             record = _record(line)
             if record is None:
@@ -364,7 +364,8 @@ def _read_data_json(
 
 def _json_kind(record: _Record) -> tuple[str, str | None]:
     body = str(record.body or "").rstrip()
-    attachments = [a for a in record.attachments or [] if isinstance(a, dict)]
+    listed = record.attachments if isinstance(record.attachments, list) else []
+    attachments = [a for a in listed if isinstance(a, dict)]
     if record.deleted:
         return "deleted", None
     if record.call or record.missed or (not attachments and _CALL.match(body)):

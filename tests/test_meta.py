@@ -373,6 +373,45 @@ def test_flags_read_every_key_they_depend_on(values: dict[str, object], kind: st
     assert _meta._flags(record) == expected
 
 
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+_MESSAGE_FIELDS = (
+    *("content", "reactions", "photos", "videos", "gifs", "files", "audio_files", "sticker"),
+    *("share", "call_duration", "missed", "is_unsent", "type"),
+)
+
+
+@fixed_cases(100)
+@given(
+    records=st.lists(
+        st.fixed_dictionaries(
+            {"sender_name": st.text(max_size=5), "timestamp_ms": st.integers(0, 2**41)},
+            optional=dict.fromkeys(_MESSAGE_FIELDS, _JSON_VALUES),
+        ),
+        max_size=5,
+    ),
+    top=st.dictionaries(st.sampled_from(["participants", "title", "threadName"]), _JSON_VALUES),
+)
+def test_any_json_values_are_read_or_skipped(
+    tmp_path: Path, records: list[dict[str, object]], top: dict[str, object]
+) -> None:
+    """Each field of a record, and the thread's own fields, may hold any JSON value: every
+    record becomes a message or a skip, never a traceback."""
+    source = tmp_path / "message_1.json"
+    source.write_text(json.dumps({**top, "messages": records}), encoding="utf-8")
+    try:
+        result = registry()["instagram"].parse(source)
+    except PullawayError:
+        return
+    assert_lines_accounted(result)
+    assert result.units == len(records)
+
+
 def test_broken_emoji_is_replaced_not_fatal(tmp_path: Path) -> None:
     # Half of a surrogate pair (a cut emoji) cannot be stored as UTF-8.
     source = tmp_path / "message_1.json"

@@ -574,6 +574,7 @@ _FLAG_KEYS: Final = frozenset(
 
 def _flags(record: dict[str, Any]) -> int:
     kind = record.get("type")
+    kind = kind if isinstance(kind, str) else None  # (a list or an object cannot be looked up)
     if record.keys().isdisjoint(_FLAG_KEYS):  # a plain message: one check instead of nine
         if kind == "Call":
             return _CALLED

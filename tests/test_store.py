@@ -390,6 +390,12 @@ def test_set_me_checks_the_senders_and_sets_them(store: Store) -> None:
     assert store.chat("alex").me == "Maya"
 
 
+def test_a_wrong_me_in_an_export_whose_owner_is_me_says_so(store: Store) -> None:
+    owned = conversation(10, seed=20).with_columns(pl.col("sender").replace("Maya", "Me"))
+    with pytest.raises(SenderNotFoundError, match=r"'Me' is how this export names its owner"):
+        add(store, result_of(owned), me="Maya")
+
+
 def test_import_with_a_wrong_me_writes_nothing(store: Store) -> None:
     with pytest.raises(SenderNotFoundError, match="'Mia' is not a sender"):
         add(store, result_of(conversation(10, seed=20)), me="Mia")

@@ -959,7 +959,13 @@ def _resolve_sender(me: str, names: list[str]) -> str | None:
 def _sender_error(me: str, senders: list[str], chat: str) -> SenderNotFoundError:
     listing = ", ".join(repr(s) for s in sorted(senders)[:10]) or "nobody has written yet"
     msg = f"{me!r} is not a sender in chat {chat!r}; its senders are: {listing}"
+    if OWNER_NAME in senders:  # Signal and SMS backups name their owner so
+        msg += f" ({OWNER_NAME!r} is how this export names its owner's messages)"
     return SenderNotFoundError(msg)
+
+
+OWNER_NAME: Final = "Me"
+"""The sender name some exports (Signal, SMS backups) give to their owner's own messages."""
 
 
 def _them(me: str | None, counts: dict[str, int]) -> str | None:

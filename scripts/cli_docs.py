@@ -21,8 +21,9 @@ HEADER = """# Command-line reference
 Generated from the real `--help` output by `scripts/cli_docs.py`; `make test` fails when this
 page and the commands disagree. Every command that prints a table also takes `--json`.
 
-Global options (`--store`, `--debug`, `--version`) go before the command:
-`pullaway --store my.db chats`.
+Global options (`--store`, `--debug`, `--version`) belong before the command,
+`pullaway --store my.db chats`, but `--store` and `--debug` are also taken after it:
+`pullaway chats --store my.db`.
 """
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -15,9 +17,6 @@ from pullaway.importers import progress_to, registry, report_progress
 from pullaway.ingest import import_file
 from pullaway.report import tables
 from pullaway.store import Store
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 NOTICE = (
     "Messages and calls are end-to-end encrypted. No one outside of this chat, "
@@ -58,6 +57,18 @@ def test_version(run) -> None:  # type: ignore[no-untyped-def]
     code, out, _ = run("--version")
     assert code == 0
     assert out.strip() == f"pullaway {__version__}"
+
+
+def test_global_options_may_come_after_the_command(chat_file: Path, tmp_path: Path) -> None:
+    """The real command: ``--store`` after ``import`` is the same as before it."""
+    store = tmp_path / "elsewhere.db"
+    command = [str(Path(sys.executable).parent / "pullaway"), "import", str(chat_file)]
+    done = subprocess.run(
+        [*command, "--store", str(store), "--json"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["chats"][0]["added"] == 7
+    assert store.exists()
 
 
 def test_formats_lists_the_registry(run) -> None:  # type: ignore[no-untyped-def]

@@ -424,7 +424,31 @@ app.command("simulate")(simulate_command)
 
 def main() -> None:
     """Entry point of the ``pullaway`` command."""
-    app()
+    app(args=global_options_first(sys.argv[1:]))
+
+
+def global_options_first(args: list[str]) -> list[str]:
+    """``args`` with the global options moved before the command, where Click looks for them:
+    ``pullaway import chat.zip --store my.db`` means ``pullaway --store my.db import chat.zip``.
+
+    >>> global_options_first(["import", "a.zip", "--store", "s.db", "--debug", "--json"])
+    ['--store', 's.db', '--debug', 'import', 'a.zip', '--json']
+    """
+    front: list[str] = []
+    rest: list[str] = []
+    at = 0
+    while at < len(args):
+        arg = args[at]
+        if arg == "--":  # what follows is arguments only
+            rest += args[at:]
+            break
+        if arg == "--store" and at + 1 < len(args):
+            front += args[at : at + 2]
+            at += 2
+            continue
+        (front if arg == "--debug" or arg.startswith("--store=") else rest).append(arg)
+        at += 1
+    return front + rest
 
 
 if __name__ == "__main__":

@@ -28,6 +28,9 @@ _COLUMNS: dict[str, pl.DataType] = {
     "source_file": pl.String(),
     "source_line": pl.Int64(),  # line for text exports, record index for JSON/XML
 }
+OWNER_SENDER: Final = "Me"
+"""The sender of the owner's own messages in exports that do not give a name (Signal, SMS)."""
+
 MESSAGE_SCHEMA: Final = pl.Schema(_COLUMNS)
 
 _ID_KEY: Final = ("chat", "timestamp", "sender", "kind", "text")

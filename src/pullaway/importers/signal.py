@@ -38,11 +38,11 @@ from pullaway.importers._base import (
 )
 from pullaway.importers._json import standard_loads
 from pullaway.importers.csv import check_zone, local_offset
-from pullaway.model import Kind, empty_messages, validate_messages, with_message_ids
+from pullaway.model import OWNER_SENDER, Kind, empty_messages, validate_messages, with_message_ids
 
 _T = TypeVar("_T")
 
-ME: Final = "Me"
+ME: Final = OWNER_SENDER
 NO_SENDER: Final = "No-Sender"
 CHAT_FILES: Final = ("data.json", "chat.md", "index.md")
 DELETED_TEXT: Final = "(This message was deleted)"

@@ -37,13 +37,13 @@ from pullaway.importers._base import (
     report_progress,
 )
 from pullaway.importers.csv import resolve_zone, utc_to_local
-from pullaway.model import empty_messages, validate_messages, with_message_ids
+from pullaway.model import OWNER_SENDER, empty_messages, validate_messages, with_message_ids
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
-ME: Final = "Me"
+ME: Final = OWNER_SENDER
 CHUNK_BYTES: Final = 1 << 20
 NEVER_DELIVERED: Final = "never delivered"
 GROUP_MMS: Final = "group MMS"

@@ -39,7 +39,7 @@ from pullaway.errors import (
     StoreVersionError,
 )
 from pullaway.importers._base import ImportResult, Skipped
-from pullaway.model import KINDS, Kind, empty_messages, validate_messages
+from pullaway.model import KINDS, OWNER_SENDER, Kind, empty_messages, validate_messages
 from pullaway.store.migrations import MIGRATIONS, known_migrations
 
 if TYPE_CHECKING:
@@ -959,13 +959,9 @@ def _resolve_sender(me: str, names: list[str]) -> str | None:
 def _sender_error(me: str, senders: list[str], chat: str) -> SenderNotFoundError:
     listing = ", ".join(repr(s) for s in sorted(senders)[:10]) or "nobody has written yet"
     msg = f"{me!r} is not a sender in chat {chat!r}; its senders are: {listing}"
-    if OWNER_NAME in senders:  # Signal and SMS backups name their owner so
-        msg += f" ({OWNER_NAME!r} is how this export names its owner's messages)"
+    if OWNER_SENDER in senders:
+        msg += f" ({OWNER_SENDER!r} is how this export names its owner's messages)"
     return SenderNotFoundError(msg)
-
-
-OWNER_NAME: Final = "Me"
-"""The sender name some exports (Signal, SMS backups) give to their owner's own messages."""
 
 
 def _them(me: str | None, counts: dict[str, int]) -> str | None:

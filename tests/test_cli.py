@@ -60,11 +60,14 @@ def test_version(run) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_global_options_may_come_after_the_command(chat_file: Path, tmp_path: Path) -> None:
-    """The real command: ``--store`` after ``import`` is the same as before it."""
+    """The real command: ``--store`` and ``--debug`` after ``import`` work as before it."""
     store = tmp_path / "elsewhere.db"
     command = [str(Path(sys.executable).parent / "pullaway"), "import", str(chat_file)]
     done = subprocess.run(
-        [*command, "--store", str(store), "--json"], capture_output=True, text=True, check=False
+        [*command, "--store", str(store), "--debug", "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["chats"][0]["added"] == 7

@@ -219,25 +219,20 @@ def test_media_left_out_gives_the_same_messages(tmp_path: Path) -> None:
     )
 
 
-def test_names_are_checked_as_namespaced_xml(tmp_path: Path) -> None:
-    """As ElementTree reads it: a name with two colons (an unbound prefix) is not valid."""
-    source = tmp_path / "sms.xml"
-    source.write_bytes(
-        b'<?xml version="1.0"?>\n<smses count="1">\n'
-        b'<sms date="1700000000000" type="1" address="+1555" body="hi" a:b:c="x" />\n</smses>\n'
-    )
-    with pytest.raises(ParseError, match="not valid XML") as info:
-        parse(source, timezone=DEFAULT_ZONE)
-    assert info.value.line == 3
-
-
-def test_a_value_that_is_not_base64_still_reaches_the_xml_parser(tmp_path: Path) -> None:
-    source = tmp_path / "sms.xml"
-    source.write_bytes(
-        b'<?xml version="1.0"?>\n<smses count="1">\n'
+@pytest.mark.parametrize(
+    "record",
+    [
+        # As ElementTree reads names: two colons (an unbound prefix) are not valid.
+        b'<sms date="1700000000000" type="1" address="+1555" body="hi" a:b:c="x" />',
+        # A data value that is not all base64 is not cut: it still reaches the XML parser.
         b'<mms date="1700000000000" msg_box="1" address="+1555" contact_name="Jo"><parts>'
-        b'<part ct="image/jpeg" data="AAAA<BBBB"/></parts></mms>\n</smses>\n'
-    )
+        b'<part ct="image/jpeg" data="AAAA<BBBB"/></parts></mms>',
+    ],
+    ids=["namespaced-names", "not-base64-media"],
+)
+def test_invalid_xml_in_a_record_names_its_line(tmp_path: Path, record: bytes) -> None:
+    source = tmp_path / "sms.xml"
+    source.write_bytes(b'<?xml version="1.0"?>\n<smses count="1">\n' + record + b"\n</smses>\n")
     with pytest.raises(ParseError, match="not valid XML") as info:
         parse(source, timezone=DEFAULT_ZONE)
     assert info.value.line == 3

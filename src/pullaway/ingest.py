@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pullaway.errors import ParseError, UnknownFormatError, at_file
-from pullaway.importers import ImportResult, registry, report_stage, sniff
+from pullaway.importers import ImportResult, counted, registry, report_stage, sniff
 from pullaway.store import ChatImport
 
 if TYPE_CHECKING:
@@ -81,9 +81,8 @@ def _check_not_empty(path: Path, importer: Importer, result: ImportResult) -> No
     msg = f"no messages found as {importer.name}"
     if result.skipped:
         first = result.skipped[0]
-        count = len(result.skipped)
-        units = result.unit if count == 1 else f"{result.unit}s"
-        msg += f" ({count} {units} skipped; {result.unit} {first.line}: {first.reason})"
+        skipped = counted(len(result.skipped), result.unit)
+        msg += f" ({skipped} skipped; {result.unit} {first.line}: {first.reason})"
     msg += "; is this the right file, or the right --format?"
     raise ParseError(msg, path=path)
 
@@ -109,8 +108,7 @@ def import_file(
         encoding=encoding,
     )
     _check_not_empty(path, importer, result)
-    count = result.messages.height
-    report_stage(f"storing {count:,} message{'' if count == 1 else 's'} from {path.name}")
+    report_stage(f"storing {counted(result.messages.height, 'message')} from {path.name}")
     chats = store.add_import(
         result, source=path, file_hash=file_hash(path), format=importer.name, me=me
     )

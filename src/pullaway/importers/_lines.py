@@ -13,7 +13,7 @@ reader cannot take (another encoding, NUL bytes, bare carriage returns) is decod
 from __future__ import annotations
 
 import codecs
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, AnyStr
 
 import polars as pl
 
@@ -56,12 +56,23 @@ def read_lines(data: bytes, *, path: Path | str, encoding: str | None = None) ->
 
 
 def split_text(text: str) -> pl.Series:
-    """Split decoded text on universal newlines (not on U+2028 and friends, as splitlines does).
+    """``split_lines`` of decoded text (without a byte-order mark), as a Series.
 
     >>> split_text("a\\rb\\r\\nc\\n").to_list()
     ['a', 'b', 'c']
     """
-    parts = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    if parts[-1] == "":
-        parts.pop()
-    return pl.Series("line", parts, dtype=pl.String)
+    return pl.Series("line", split_lines(text.removeprefix("\ufeff")), dtype=pl.String)
+
+
+def split_lines(text: AnyStr) -> list[AnyStr]:
+    """Lines on universal newlines only (LF, CRLF, CR), without a final empty line: not on
+    U+2028 and friends as ``splitlines`` does, which messages and JSON strings hold as they are.
+
+    >>> split_lines("a\\u2028b\\r\\nc\\rd\\n"), split_lines(b"e\\r\\n")
+    (['a\\u2028b', 'c', 'd'], [b'e'])
+    """
+    cr, lf = ("\r", "\n") if isinstance(text, str) else (b"\r", b"\n")
+    lines = text.replace(cr + lf, lf).replace(cr, lf).split(lf)
+    if not lines[-1]:
+        lines.pop()
+    return lines

@@ -219,11 +219,10 @@ def _read_threads(
     owner, owner_reason = _owner(container, threads)
     chosen = _choose(threads, chat, path)
     rows = _Rows()
-    records = [sum(len(one.records) for one in thread.files) for thread in chosen]
+    total = sum(len(one.records) for thread in chosen for one in thread.files)
     for position, thread in enumerate(chosen):
         rows.add_thread(position, thread, container)
-        read = sum(records[: position + 1]) / max(sum(records), 1)
-        report_progress(LOAD_SHARE + read * ROWS_SHARE, 1)
+        report_progress(LOAD_SHARE + rows.index / max(total, 1) * ROWS_SHARE, 1)
     frame = _to_frame(rows, timezone=timezone)
     report_progress(1, 1)
     metas = tuple(

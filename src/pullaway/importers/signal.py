@@ -17,7 +17,7 @@ import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
-from typing import Any, AnyStr, Final, TypeVar
+from typing import Any, Final, TypeVar
 
 import msgspec
 import polars as pl
@@ -37,6 +37,7 @@ from pullaway.importers._base import (
     report_progress,
 )
 from pullaway.importers._json import standard_loads
+from pullaway.importers._lines import split_lines
 from pullaway.importers.csv import check_zone, local_offset
 from pullaway.model import OWNER_SENDER, Kind, empty_messages, validate_messages, with_message_ids
 
@@ -261,7 +262,7 @@ def _read_source(source: _Source, *, encoding: str | None, progress: _Progress) 
             lines = len(json_lines)
             skipped = _read_data_json(json_lines, columns, progress)
         else:
-            md_lines = _split_lines(decode_text(source.data, path=source.name, encoding=encoding))
+            md_lines = split_lines(decode_text(source.data, path=source.name, encoding=encoding))
             lines = len(md_lines)
             skipped = _read_chat_md(md_lines, columns)
         frame, bad_dates = _to_frame(columns, chat=source.chat, source_file=source.name)
@@ -273,23 +274,9 @@ def _json_lines(source: _Source, *, encoding: str | None) -> list[str] | list[by
     str, a file with a single emoji would take four bytes a character."""
     data = source.data
     if encoding or data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return _split_lines(decode_text(data, path=source.name, encoding=encoding))
+        return split_lines(decode_text(data, path=source.name, encoding=encoding))
     check_utf8(data, path=source.name)
-    return _split_lines(data.removeprefix(codecs.BOM_UTF8))
-
-
-def _split_lines(text: AnyStr) -> list[AnyStr]:
-    """Lines on universal newlines only (``splitlines`` would also cut at U+2028 and friends,
-    which JSON strings and messages may hold as they are).
-
-    >>> _split_lines("a\\u2028b\\r\\nc\\rd\\n"), _split_lines(b"e\\r\\n")
-    (['a\\u2028b', 'c', 'd'], [b'e'])
-    """
-    cr, lf = ("\r", "\n") if isinstance(text, str) else (b"\r", b"\n")
-    lines = text.replace(cr + lf, lf).replace(cr, lf).split(lf)
-    if not lines[-1]:
-        lines.pop()
-    return lines
+    return split_lines(data.removeprefix(codecs.BOM_UTF8))
 
 
 class _Record(msgspec.Struct):

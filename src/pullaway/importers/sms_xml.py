@@ -81,7 +81,7 @@ def parse(
     """
     del date_order, encoding
     zone, zone_note = resolve_zone(timezone)
-    with at_file(path), paused_gc():  # the elements are cleared as they are read
+    with at_file(path), paused_gc():  # each record is let go of once it is read
         reader = _RecordReader()
         try:
             with _open_raw(path) as (raw, size):

@@ -23,6 +23,8 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
+from pullaway.importers import counted
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
     from pathlib import Path
@@ -121,15 +123,14 @@ def _one_chat_import(console: Console, chat: ChatImport, store: Store, *, unit: 
     """What one chat gained; ``unit`` is what the file is counted in: "line" or "record"."""
     row = store.chat(chat.chat_id)
     again = " (this file was imported before)" if chat.already_imported else ""
-    units = unit if chat.skipped == 1 else f"{unit}s"
     console.print(
         Text(
             f"  {chat.name} [{chat.chat_id}]: {chat.added:,} new of {chat.messages:,} messages"
-            f"{again}; {chat.skipped:,} {units} skipped"
+            f"{again}; {counted(chat.skipped, unit)} skipped"
         )
     )
     for sender, count in store.senders(chat.chat_id)[:4]:
-        console.print(Text(f"    {sender}: {count:,} message{'' if count == 1 else 's'}"))
+        console.print(Text(f"    {sender}: {counted(count, 'message')}"))
     if row.first and row.last:
         console.print(Text(f"    from {row.first:%Y-%m-%d} to {row.last:%Y-%m-%d}"))
     for example in chat.skipped_examples[:SKIPPED_EXAMPLES]:

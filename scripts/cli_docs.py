@@ -24,6 +24,25 @@ page and the commands disagree. Every command that prints a table also takes `--
 Global options (`--store`, `--debug`, `--version`) belong before the command,
 `pullaway --store my.db chats`, but `--store` and `--debug` are also taken after it:
 `pullaway chats --store my.db`.
+
+Errors are one line on stderr, `error: FILE: what is wrong and what to try`, with exit status 1
+(`--debug` adds the traceback). `pullaway import` with several files imports each in turn: one
+that cannot be read does not stop the others, and nothing of it is stored. The others are
+reported as usual, then each failure gets its error line, then `N of M files not imported`;
+the exit status is 1.
+
+`pullaway import --json` prints
+
+```json
+{"chats": [{"chat": "leo", "name": "Leo", "me": "Maya", "me_guess": "Maya", "them": "Leo",
+            "messages": 7, "added": 7, "total": 7, "skipped": 0, "skipped_examples": [],
+            "already_imported": false, "format": "whatsapp", "file": "chat.txt", "notes": []}],
+ "errors": [{"path": "notes.json", "error": "notes.json: not a chat export pullaway can read …"}]}
+```
+
+with one entry in `chats` per chat a file touched (a file can hold several) and one in `errors`
+per file that could not be read. `skipped_examples` holds the first skipped lines or records:
+`{"line": int, "reason": str, "text": str}`.
 """
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import FIXTURES, ROOT
+from conftest import CORPORA, FIXTURES, ROOT
 from pullaway import __version__
 from pullaway.cli import app
 from pullaway.importers import progress_to, registry, report_progress
@@ -91,6 +91,7 @@ def test_import_json_shape_and_idempotence(run, chat_file: Path) -> None:  # typ
     assert chat["skipped_examples"] == []
     assert chat["me"] is None
     assert chat["me_guess"] == "Maya"
+    assert json.loads(out)["errors"] == []
 
     code, out, _ = run("import", str(chat_file), "--json", "--me", "Maya")
     (again,) = json.loads(out)["chats"]
@@ -275,6 +276,74 @@ def test_simulate_writes_an_export_that_imports(run, tmp_path: Path) -> None:  #
     assert code == 0, err
     (chat,) = json.loads(out)["chats"]
     assert chat["messages"] == truth["chat"]["messages"] + 1  # + the encryption notice
+
+
+WHATSAPP_CORPUS = CORPORA / "chat-miner" / "test" / "whatsapp"
+
+
+def _good_and_bad_files(tmp_path: Path) -> list[Path]:
+    """Two real exports, with a file that is no export and a missing one between them."""
+    junk = tmp_path / "notes.json"
+    junk.write_text('{"shopping": ["milk"]}', encoding="utf-8")
+    return [
+        WHATSAPP_CORPUS / "test_ddmmyy_24hrs.txt",
+        junk,
+        tmp_path / "missing.txt",
+        WHATSAPP_CORPUS / "test_mmddyy_24hrs.txt",
+    ]
+
+
+def test_a_file_that_cannot_be_read_does_not_stop_the_others(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    code, out, err = run("import", *map(str, _good_and_bad_files(tmp_path)))
+    assert code == 1
+    assert "test_ddmmyy_24hrs [test-ddmmyy-24hrs]: 9 new of 9 messages" in out
+    assert "test_mmddyy_24hrs [test-mmddyy-24hrs]: 9 new of 9 messages" in out
+    errors = [line for line in err.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 2
+    assert "notes.json: not a chat export pullaway can read" in errors[0]
+    assert "missing.txt: No such file or directory" in errors[1]
+    assert err.splitlines()[-1] == "2 of 4 files not imported (see the errors above)"
+    code, out, _ = run("chats", "--json")
+    assert sorted(c["messages"] for c in json.loads(out)["chats"]) == [9, 9]
+
+
+def test_import_json_lists_the_files_that_could_not_be_read(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    paths = _good_and_bad_files(tmp_path)
+    code, out, err = run("import", *map(str, paths), "--json")
+    assert code == 1
+    data = json.loads(out)
+    assert [c["added"] for c in data["chats"]] == [9, 9]
+    assert [e["path"] for e in data["errors"]] == [str(paths[1]), str(paths[2])]
+    assert data["errors"][0]["error"].startswith(f"{paths[1]}: not a chat export")
+    assert err.count("error: ") == 2
+
+
+def test_the_documented_import_json_has_the_real_keys(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    page = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    documented = json.loads(page.split("```json\n", 1)[1].split("```", 1)[0])
+    code, out, _ = run("import", *map(str, _good_and_bad_files(tmp_path)), "--json")
+    real = json.loads(out)
+    assert code == 1
+    assert set(real) == set(documented)
+    assert set(real["chats"][0]) == set(documented["chats"][0])
+    assert set(real["errors"][0]) == set(documented["errors"][0])
+
+
+def test_a_file_refused_after_reading_leaves_nothing_in_the_store(run, chat_file: Path) -> None:  # type: ignore[no-untyped-def]
+    other = WHATSAPP_CORPUS / "test_ddmmyy_24hrs.txt"  # no Maya in it: --me is refused there
+    code, out, err = run("import", str(chat_file), str(other), "--me", "Maya")
+    assert code == 1
+    assert "Leo [leo]: 7 new of 7 messages" in out
+    assert "Maya" in err
+    assert err.splitlines()[-1] == "1 of 2 files not imported (see the errors above)"
+    code, out, _ = run("chats", "--json")
+    assert [(c["name"], c["me"]) for c in json.loads(out)["chats"]] == [("Leo", "Maya")]
+
+
+def test_the_only_file_failing_is_one_error_line(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    code, out, err = run("import", str(tmp_path / "missing.txt"), "--json")
+    assert (code, out) == (1, "")
+    assert err.strip() == f"error: {tmp_path / 'missing.txt'}: No such file or directory"
 
 
 def test_a_file_with_no_messages_is_an_error(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -25,6 +25,8 @@ from pullaway.report import tables
 from pullaway.simulate.cli import simulate_command
 
 if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
     from pullaway.analysis import Analysis
     from pullaway.ingest import FileImport
     from pullaway.store import ChatRow, Store
@@ -39,28 +41,42 @@ class _State:
 _state = _State()
 
 
-def _fail(exc: BaseException) -> None:
-    """Print one line for a user error (and the traceback with --debug); exit 1."""
+USER_ERRORS = (PullawayError, OSError, MemoryError)
+"""What a user's input or machine can cause (a bad file, a missing one, a symlink loop, too
+little memory): reported in one line, not as a bug."""
+
+
+def _error_line(exc: BaseException) -> str:
+    """The one line that says what went wrong."""
+    if isinstance(exc, OSError):
+        where = f"{exc.filename}: " if exc.filename else ""
+        return f"{where}{exc.strerror or exc}"
+    if isinstance(exc, MemoryError):
+        return "ran out of memory; is this really a chat export?"
+    return str(exc)
+
+
+def _report_error(exc: BaseException) -> None:
+    """``error: <one line>`` on stderr (and the traceback before it with --debug)."""
     if _state.debug:
         traceback.print_exception(exc, file=sys.stderr)
-    typer.echo(f"error: {exc}", err=True)
+    typer.echo(f"error: {_error_line(exc)}", err=True)
+
+
+def _fail(exc: BaseException) -> None:
+    """Report a user error; exit 1."""
+    _report_error(exc)
     raise typer.Exit(1)
 
 
 class _Group(TyperGroup):
-    """Turns PullawayError (and OS errors: a missing file, a symlink loop, …) into
-    ``error: …`` and exit code 1."""
+    """Turns the ``USER_ERRORS`` into ``error: …`` and exit code 1."""
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
-        except PullawayError as exc:
+        except USER_ERRORS as exc:
             _fail(exc)
-        except OSError as exc:
-            where = f"{exc.filename}: " if exc.filename else ""
-            _fail(PullawayError(f"{where}{exc.strerror or exc}"))
-        except MemoryError:
-            _fail(PullawayError("ran out of memory; is this really a chat export?"))
 
 
 app = typer.Typer(
@@ -193,31 +209,47 @@ class _ImportOptions:
 
 def _import_paths(
     store: Store, paths: list[Path], options: _ImportOptions, *, quiet: bool
-) -> list[FileImport]:
-    from pullaway.importers import progress_to
-    from pullaway.ingest import import_file
+) -> tuple[list[FileImport], list[tuple[Path, BaseException]]]:
+    """Import each path in turn: the files read, and those that could not be, with the error.
 
+    A file that cannot be read does not stop the others, and the store holds nothing of it
+    (each file is one transaction). A single path's error is raised.
+    """
     done: list[FileImport] = []
+    failed: list[tuple[Path, BaseException]] = []
     with tables.import_progress(quiet=quiet) as progress:
         for path in paths:
             task = progress.add_task(f"reading {path.name}", total=None)
-            # A spinner until the importer says how far it is; a bar from then on.
-            reading = tables.share_shown(progress, task)
-            with progress_to(reading, stage=tables.stage_shown(progress, task)):
-                done.append(
-                    import_file(
-                        store,
-                        path,
-                        format_name=options.format_name,
-                        chat=options.chat,
-                        me=options.me,
-                        date_order=_date_order(options.date_order),
-                        timezone=options.timezone,
-                        encoding=options.encoding,
-                    )
-                )
-            progress.remove_task(task)
-    return done
+            try:
+                done.append(_import_one(store, path, options, progress, task))
+            except USER_ERRORS as exc:
+                if len(paths) == 1:
+                    raise
+                failed.append((path, exc))
+            finally:
+                progress.remove_task(task)
+    return done, failed
+
+
+def _import_one(
+    store: Store, path: Path, options: _ImportOptions, progress: Progress, task: TaskID
+) -> FileImport:
+    from pullaway.importers import progress_to
+    from pullaway.ingest import import_file
+
+    # A spinner until the importer says how far it is; a bar from then on.
+    reading = tables.share_shown(progress, task)
+    with progress_to(reading, stage=tables.stage_shown(progress, task)):
+        return import_file(
+            store,
+            path,
+            format_name=options.format_name,
+            chat=options.chat,
+            me=options.me,
+            date_order=_date_order(options.date_order),
+            timezone=options.timezone,
+            encoding=options.encoding,
+        )
 
 
 def _date_order(value: DateOrderChoice | None) -> Literal["dmy", "mdy", "ymd"] | None:
@@ -236,14 +268,24 @@ def import_(
     encoding: EncodingOption = None,
     json_out: JsonOption = False,
 ) -> None:
-    """Read chat exports into the local store (only new messages are added)."""
+    """Read chat exports into the local store (only new messages are added).
+
+    A file that cannot be read does not stop the others: the rest are imported and reported,
+    then each failure gets an error line, and the exit status is 1.
+    """
     options = _ImportOptions(format_name, chat, me, date_order, timezone, encoding)
     with _open_store() as store:
-        done = _import_paths(store, paths, options, quiet=json_out)
+        done, failed = _import_paths(store, paths, options, quiet=json_out)
         if json_out:
-            _print_json(tables.import_json(done, store))
+            errors = [(path, _error_line(exc)) for path, exc in failed]
+            _print_json(tables.import_json(done, store, errors=errors))
         else:
             tables.imports(_console(), done, store)
+    for _, exc in failed:
+        _report_error(exc)
+    if failed:
+        typer.echo(tables.not_imported(len(failed), len(paths)), err=True)
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -310,7 +352,7 @@ def _chat_for_analysis(
     """The chat to analyse: import ``target`` first if it is a file, else look it up."""
     path = Path(target)
     if path.exists():
-        done = _import_paths(store, [path], options, quiet=quiet)
+        done, _ = _import_paths(store, [path], options, quiet=quiet)
         found = done[0].chats
         if len(found) != 1:
             names = ", ".join(c.name for c in found)

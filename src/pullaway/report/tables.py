@@ -26,7 +26,7 @@ from rich.text import Text
 from pullaway.importers import counted
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable, Iterator, Sequence
     from pathlib import Path
 
     from pullaway.ingest import FileImport
@@ -105,9 +105,20 @@ def _chat_import_json(item: ChatImport, done: FileImport, store: Store) -> dict[
     }
 
 
-def import_json(done: list[FileImport], store: Store) -> dict[str, Any]:
-    """The ``import --json`` shape: one entry per chat touched by any of the files."""
-    return {"chats": [_chat_import_json(c, d, store) for d in done for c in d.chats]}
+def import_json(
+    done: list[FileImport], store: Store, *, errors: Sequence[tuple[Path, str]] = ()
+) -> dict[str, Any]:
+    """The ``import --json`` shape: one entry per chat touched by any of the files, and one
+    per file that could not be read (``errors``: its path and the error line)."""
+    return {
+        "chats": [_chat_import_json(c, d, store) for d in done for c in d.chats],
+        "errors": [{"path": str(path), "error": error} for path, error in errors],
+    }
+
+
+def not_imported(failed: int, files: int) -> str:
+    """The closing line of an import where some files could not be read."""
+    return f"{failed} of {counted(files, 'file')} not imported (see the errors above)"
 
 
 def imports(console: Console, done: list[FileImport], store: Store) -> None:

@@ -6,11 +6,13 @@ One small realistic export per variant lives in tests/fixtures/<format>/ next to
 
 from __future__ import annotations
 
+import shutil
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from conftest import FIXTURES
+from pullaway.errors import UnknownFormatError
 from pullaway.importers import registry, sniff
 from pullaway.testing import (
     assert_lines_accounted,
@@ -64,6 +66,29 @@ def test_import_matches_golden(expected: Path, update_golden: bool) -> None:
 @pytest.mark.parametrize("source", INPUTS, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_sniff_names_the_folder(source: Path) -> None:
     assert sniff(source).name == source.parent.name
+
+
+def test_a_folder_of_several_exports_is_refused_with_their_names(tmp_path: Path) -> None:
+    """A downloads folder, say: a note on top, exports of two apps in folders below."""
+    (tmp_path / "notes.txt").write_text("milk, eggs\n", encoding="utf-8")
+    for source in (
+        FIXTURES / "whatsapp" / "android_dmy_24h.txt",
+        FIXTURES / "csv" / "pullaway.csv",
+    ):
+        (tmp_path / source.parent.name).mkdir()
+        shutil.copy(source, tmp_path / source.parent.name / source.name)
+    with pytest.raises(UnknownFormatError) as caught:
+        sniff(tmp_path)
+    assert str(caught.value).endswith(
+        "it holds 2 files that pullaway can read "
+        "(csv/pullaway.csv (csv), whatsapp/android_dmy_24h.txt (whatsapp)); import them by name"
+    )
+
+
+def test_a_folder_with_no_export_in_it_gets_the_usual_hint(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("milk, eggs\n", encoding="utf-8")
+    with pytest.raises(UnknownFormatError, match="see `pullaway formats`"):
+        sniff(tmp_path)
 
 
 @pytest.mark.parametrize("name", FORMATS)

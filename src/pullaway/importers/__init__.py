@@ -11,7 +11,7 @@ from importlib import import_module
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING
 
-from pullaway.errors import DuplicateImporterError, UnknownFormatError
+from pullaway.errors import DuplicateImporterError, PullawayError, UnknownFormatError
 from pullaway.importers._base import (
     ChatMeta,
     DateOrder,
@@ -62,10 +62,46 @@ def registry() -> dict[str, Importer]:
     return found
 
 
+FOLDER_SNIFF_FILES = 200
+"""At most this many files of a folder that is no export are sniffed one by one, to say which
+of them are exports."""
+
+
 def sniff(path: Path) -> Importer:
-    """The importer whose sniffer is most confident about ``path``'s content."""
+    """The importer whose sniffer is most confident about ``path``'s content.
+
+    A folder that is no export itself, but holds some, is refused with their names.
+    """
     sample = Sample.read(path)
+    found = _most_confident(sample)
+    if found is None:
+        hint = _exports_inside(path, sample.members) if path.is_dir() else ""
+        raise UnknownFormatError(path, tried=sorted(registry()), hint=hint)
+    return found
+
+
+def _most_confident(sample: Sample) -> Importer | None:
     scored = sorted(((imp.sniff(sample), name) for name, imp in registry().items()), reverse=True)
     if not scored or scored[0][0] < MIN_SCORE:
-        raise UnknownFormatError(path, tried=sorted(registry()))
+        return None
     return registry()[scored[0][1]]
+
+
+def _exports_inside(folder: Path, members: tuple[str, ...]) -> str:
+    """A hint naming the files of ``folder`` that are exports on their own ("" if none)."""
+    extensions = tuple({ext for imp in registry().values() for ext in imp.extensions})
+    found = []
+    for name in [m for m in members if m.lower().endswith(extensions)][:FOLDER_SNIFF_FILES]:
+        try:
+            importer = _most_confident(Sample.read(folder / name))
+        except (OSError, PullawayError):
+            continue  # unreadable here: the user will hear of it when importing it by name
+        if importer is not None:
+            found.append(f"{name} ({importer.name})")
+    if not found:
+        return ""
+    listed = ", ".join(found[:5]) + (", …" if len(found) > 5 else "")
+    return (
+        f"it holds {counted(len(found), 'file')} that pullaway can read ({listed}); "
+        "import them by name"
+    )

@@ -340,6 +340,15 @@ def test_a_file_refused_after_reading_leaves_nothing_in_the_store(run, chat_file
     assert [(c["name"], c["me"]) for c in json.loads(out)["chats"]] == [("Leo", "Maya")]
 
 
+def test_import_report_says_one_message_in_the_singular(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    one = tmp_path / "WhatsApp Chat with Leo.txt"
+    one.write_text("23/03/2024, 08:01 - Leo: hi\n", encoding="utf-8")
+    code, out, err = run("import", str(one))
+    assert code == 0, err
+    assert "Leo [leo]: 1 new of 1 message; 0 lines skipped" in out
+    assert "Leo: 1 message\n" in out
+
+
 def test_the_only_file_failing_is_one_error_line(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     code, out, err = run("import", str(tmp_path / "missing.txt"), "--json")
     assert (code, out) == (1, "")

@@ -134,9 +134,10 @@ def _one_chat_import(console: Console, chat: ChatImport, store: Store, *, unit: 
     """What one chat gained; ``unit`` is what the file is counted in: "line" or "record"."""
     row = store.chat(chat.chat_id)
     again = " (this file was imported before)" if chat.already_imported else ""
+    read = counted(chat.messages, "message")
     console.print(
         Text(
-            f"  {chat.name} [{chat.chat_id}]: {chat.added:,} new of {chat.messages:,} messages"
+            f"  {chat.name} [{chat.chat_id}]: {chat.added:,} new of {read}"
             f"{again}; {counted(chat.skipped, unit)} skipped"
         )
     )

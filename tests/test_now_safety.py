@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from _chatgen import analysed
+from pullaway.analysis.now import history_sentence
 from pullaway.analysis.safety import helplines, resources_for
 
 PROMISES = ("he will come back", "he'll come back", "will return", "make him")
@@ -31,8 +34,18 @@ def test_connected_after_a_return() -> None:
     result = analysed("let_go")
     assert result.now.phase == "connected"
     assert result.now.since == result.episodes[0].end
-    assert result.now.history == "In 1 of 1 earlier episode(s) he came back; after 10 days."
+    assert result.now.history == "In 1 of 1 earlier episode he came back; after 10 days."
     assert result.now.curve["survival"].to_list() == [1.0, 0.0]
+
+
+def test_history_counts_in_words_that_agree() -> None:
+    faded = replace(analysed("let_go").episodes[0], outcome="faded")
+    assert history_sentence([faded]) == (
+        "In the one earlier episode he did not come back within the time the chat shows."
+    )
+    assert history_sentence([faded, faded]) == (
+        "In none of 2 earlier episodes did he come back within the time the chat shows."
+    )
 
 
 def test_break_up_is_an_ending() -> None:

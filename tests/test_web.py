@@ -523,6 +523,16 @@ def test_upload_page_counts_in_the_files_unit(client: TestClient) -> None:
         response = client.post(BASE + "/import", data={"csrf": csrf_token(SECRET)}, files=files)
         assert response.status_code == 200, response.text
         assert counted in response.text
+    # Each of the two senders wrote one message: no "1 messages" anywhere.
+    two = b"21/03/2025, 10:00 - Maya: hi\n21/03/2025, 10:01 - Sam: hey\n"
+    page = client.post(
+        BASE + "/import",
+        data={"csrf": csrf_token(SECRET)},
+        files={"files": ("WhatsApp Chat with Sam.txt", two, "text/plain")},
+    ).text
+    assert "2 messages read" in page
+    assert 'Sam <span class="muted small">1 message</span>' in page
+    assert "1 messages" not in page
 
 
 def test_upload_of_an_unknown_file_says_why(client: TestClient) -> None:

@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pullaway.errors import ParseError, UnknownFormatError, at_file
-from pullaway.importers import ImportResult, counted, registry, report_stage, sniff
+from pullaway.importers import ImportResult, registry, report_stage, sniff
 from pullaway.store import ChatImport
+from pullaway.wording import counted
 
 if TYPE_CHECKING:
     from pullaway.importers import DateOrder, Importer

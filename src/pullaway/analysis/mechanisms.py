@@ -47,6 +47,7 @@ from pullaway.analysis.daily import midnight
 from pullaway.analysis.result import Evidence, MechanismResult, Outcome, Strategy, StrategyCounts
 from pullaway.analysis.returns import affection_rate
 from pullaway.analysis.settings import Settings
+from pullaway.wording import counted
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -138,15 +139,15 @@ def _space_to_reflect(frames: ChatFrames, view: EpisodeView, s: Settings) -> Mec
     silence = _longest_silence_days(frames, view)
     facts = (
         f"He was silent for up to {silence:.1f} days; you started "
-        f"{view.counts.her_initiations} conversations and your longest unanswered run was "
-        f"{view.counts.max_unanswered_streak}."
+        f"{counted(view.counts.her_initiations, 'conversation')} and your longest unanswered "
+        f"run was {view.counts.max_unanswered_streak}."
     )
-    said = f"He said he needed space or time in {stated.height} message(s)"
+    said = f"He said he needed space or time in {counted(stated.height, 'message')}"
     if view.back is None:
         return _result(
             1, "no_signal", f"{said}; he has not come back to reflect on it. {facts}", stated, s
         )
-    came = f"after coming back he used reflective words in {reflective.height} message(s)"
+    came = f"after coming back he used reflective words in {counted(reflective.height, 'message')}"
     both = pl.concat([stated, reflective])
     if stated.height and reflective.height:
         verdict: Verdict = "consistent"
@@ -225,7 +226,7 @@ def _value(frames: ChatFrames, view: EpisodeView, s: Settings) -> MechanismResul
     found = his.filter(pl.col("appreciation") | pl.col("apology") | pl.col("accountability"))
     summary = (
         f"In his first {s.return_threads} conversations after coming back, {found.height} of "
-        f"his {his.height} messages expressed appreciation, apology or regret."
+        f"his {counted(his.height, 'message')} expressed appreciation, apology or regret."
     )
     return _result(3, "consistent" if found.height else "no_signal", summary, found, s)
 
@@ -238,8 +239,8 @@ def _miss_you(frames: ChatFrames, view: EpisodeView, s: Settings) -> MechanismRe
     if missing.height:
         first = (missing["timestamp"][0].date() - view.onset).days
         summary = (
-            f"He wrote that he missed you {missing.height} time(s) during the episode or within "
-            f"{s.near_return_days} days of coming back, first on day {first}. Before the "
+            f"He wrote that he missed you {counted(missing.height, 'time')} during the episode "
+            f"or within {s.near_return_days} days of coming back, first on day {first}. Before the "
             f"episode: {before_rate:.1f} per 100 of his messages."
         )
         return _result(4, "consistent", summary, missing, s)
@@ -253,8 +254,9 @@ def _miss_you(frames: ChatFrames, view: EpisodeView, s: Settings) -> MechanismRe
 
 def _independence(frames: ChatFrames, view: EpisodeView, s: Settings) -> MechanismResult:
     restraint = (
-        f"During the episode you sent {view.counts.pleading_or_checking} checking or pleading "
-        f"messages; that is a fact about you, not about him."
+        "During the episode you sent "
+        f"{counted(view.counts.pleading_or_checking, 'checking or pleading message')}; that is "
+        "a fact about you, not about him."
     )
     if view.back is not None:
         thanks = _after(frames, view, s.near_return_days).filter(
@@ -265,7 +267,9 @@ def _independence(frames: ChatFrames, view: EpisodeView, s: Settings) -> Mechani
             .str.contains(ACKNOWLEDGES_SPACE.pattern)
         )
         if thanks.height:
-            summary = f"{restraint} He acknowledged the space in {thanks.height} message(s)."
+            summary = (
+                f"{restraint} He acknowledged the space in {counted(thanks.height, 'message')}."
+            )
             return _result(5, "consistent", summary, thanks, s)
     summary = (
         f"{restraint} Whether he felt his independence respected cannot be read from messages."
@@ -304,7 +308,8 @@ def _stronger(frames: ChatFrames, view: EpisodeView, s: Settings) -> MechanismRe
         f"Over the {s.long_term_days} days after he came back his daily messages were "
         f"{change:+.1f} robust SD from his level before the episode; "
         + (
-            f"{len(later)} later episode(s), lasting {', '.join(f'{d:.0f}' for d in later)} days "
+            f"{counted(len(later), 'later episode')}, lasting "
+            f"{', '.join(f'{d:.0f}' for d in later)} days "
             f"(this one: {view.duration:.0f})."
             if later
             else "no later episode so far."
@@ -324,9 +329,10 @@ def _self_respect(frames: ChatFrames, view: EpisodeView, s: Settings) -> Mechani
     apologies = int(hers["apology"].sum())
     held_back = c.pleading_or_checking == 0 and c.max_unanswered_streak <= s.space_max_streak
     summary = (
-        f"You sent {c.her_messages} messages ({c.her_per_day:.1f} a day; your usual is "
-        f"{c.her_baseline_per_day:.1f}), {c.pleading_or_checking} pleading or checking, "
-        f"{apologies} apologies, {c.double_texts} double texts; longest unanswered run "
+        f"You sent {counted(c.her_messages, 'message')} ({c.her_per_day:.1f} a day; your usual "
+        f"is {c.her_baseline_per_day:.1f}), {c.pleading_or_checking} pleading or checking, "
+        f"{counted(apologies, 'apology', 'apologies')}, {counted(c.double_texts, 'double text')}; "
+        "longest unanswered run "
         f"{c.max_unanswered_streak}. This describes you; any link to his return is an "
         "association, not a cause."
     )
@@ -375,8 +381,8 @@ def _pursue(frames: ChatFrames, view: EpisodeView, s: Settings) -> MechanismResu
     summary = (
         f"In the {s.pursue_days} days after he came back he started "
         f"{_pct(share_a)} of conversations (before: {_pct(share_b)}), his median reply took "
-        f"{_minutes(lat_a)} (before: {_minutes(lat_b)}), and he proposed {plans.height} concrete "
-        f"plan(s). {held} of these 3 signs hold."
+        f"{_minutes(lat_a)} (before: {_minutes(lat_b)}), and he proposed "
+        f"{counted(plans.height, 'concrete plan')}. {held} of these 3 signs hold."
     )
     verdict: Verdict = "consistent" if held >= 2 else ("inconsistent" if held == 0 else "no_signal")
     return _result(8, verdict, summary, plans, s)
@@ -398,9 +404,9 @@ def _his_role(frames: ChatFrames, view: EpisodeView, s: Settings) -> MechanismRe
     bids = int(his["bids"].sum())
     toward = int(his["turned_toward"].sum())
     summary = (
-        f"Within {s.near_return_days} days of coming back: {owned.height} message(s) taking "
-        f"responsibility or apologising, {questions} questions, {plans} plan(s); he answered "
-        f"{toward} of your {bids} bids."
+        f"Within {s.near_return_days} days of coming back: {counted(owned.height, 'message')} "
+        f"taking responsibility or apologising, {counted(questions, 'question')}, "
+        f"{counted(plans, 'plan')}; he answered {toward} of your {counted(bids, 'bid')}."
     )
     return _result(9, "consistent" if owned.height else "no_signal", summary, owned, s)
 

@@ -17,6 +17,7 @@ import polars as pl
 
 from pullaway.analysis.result import Guidance, Now
 from pullaway.analysis.returns import CURVE_SCHEMA, kaplan_meier, within_sentence
+from pullaway.wording import counted
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -101,9 +102,14 @@ def history_sentence(earlier: Sequence[Episode]) -> str:
     returned = [e.outcome == "returned" for e in earlier]
     n, k = len(earlier), sum(returned)
     if k == 0:
-        return f"In none of {n} earlier episode(s) did he come back within the time the chat shows."
+        none = (
+            "In the one earlier episode he did not"
+            if n == 1
+            else f"In none of {n} earlier episodes did he"
+        )
+        return f"{none} come back within the time the chat shows."
     within = within_sentence(times, returned)
-    return f"In {k} of {n} earlier episode(s) he came back; {within}."
+    return f"In {k} of {counted(n, 'earlier episode')} he came back; {within}."
 
 
 def _history(earlier: list[Episode]) -> tuple[str, pl.DataFrame]:
@@ -111,6 +117,13 @@ def _history(earlier: list[Episode]) -> tuple[str, pl.DataFrame]:
         [e.observed_days for e in earlier], [e.outcome == "returned" for e in earlier]
     )
     return history_sentence(earlier), curve
+
+
+def _times_you_gave_space(times: int) -> str:
+    """ "the one time you gave him space", "the 3 times you gave him space"."""
+    return (
+        "the one time you gave him space" if times == 1 else f"the {times} times you gave him space"
+    )
 
 
 def _open_guidance(last: Episode, earlier: list[Episode]) -> tuple[Guidance, ...]:
@@ -123,13 +136,15 @@ def _open_guidance(last: Episode, earlier: list[Episode]) -> tuple[Guidance, ...
         )
     ]
     if last.counts.pleading_or_checking or last.counts.max_unanswered_streak >= 3:
+        pleas = last.counts.pleading_or_checking
         lines.append(
             Guidance(
                 5,
-                f"You have already reached out ({last.counts.pleading_or_checking} checking or "
-                f"pleading messages, up to {last.counts.max_unanswered_streak} in a row without "
-                "an answer). He knows you are there. If you want to write again, try the draft "
-                "check first and let it wait a few hours.",
+                f"You have already reached out ({counted(pleas, 'checking or pleading message')}"
+                ", up to "
+                f"{last.counts.max_unanswered_streak} in a row without an answer). He knows you "
+                "are there. If you want to write again, try the draft check first and let it "
+                "wait a few hours.",
             )
         )
     let_go = [e for e in earlier if e.strategy == "let_go"]
@@ -138,7 +153,7 @@ def _open_guidance(last: Episode, earlier: list[Episode]) -> tuple[Guidance, ...
         lines.append(
             Guidance(
                 1,
-                f"Be honest with yourself: the {len(let_go)} time(s) you gave him space before, he "
+                f"Be honest with yourself: {_times_you_gave_space(len(let_go))} before, he "
                 "did not come back. Space is still worth taking for your own sake, but with him "
                 "it has not been a way back.",
             )
@@ -147,8 +162,9 @@ def _open_guidance(last: Episode, earlier: list[Episode]) -> tuple[Guidance, ...
         lines.append(
             Guidance(
                 1,
-                f"When you gave him space before, he came back in {back} of {len(let_go)} "
-                "episode(s). That is his past, not a promise about this time.",
+                f"When you gave him space before, he came back in {back} of "
+                f"{counted(len(let_go), 'episode')}. That is his past, not a promise about this "
+                "time.",
             )
         )
     lines.append(

@@ -32,6 +32,7 @@ from pullaway.analysis.sleep import ROLES, SleepWindow, asleep_seconds, sleep_wi
 from pullaway.analysis.threads import ThreadGap, thread_gap
 from pullaway.errors import NotEnoughData
 from pullaway.model import MESSAGE_SCHEMA
+from pullaway.wording import counted
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -166,8 +167,9 @@ def _prepare(messages: pl.DataFrame, *, me: str) -> pl.DataFrame:
         raise NotEnoughData(msg)
     if len(senders) != 2:
         msg = (
-            f"structure() needs a chat between exactly two people; found {len(senders)} "
-            f"sender(s): {senders[:5]}; for a group chat, keep only you and one other person"
+            "structure() needs a chat between exactly two people; found "
+            f"{counted(len(senders), 'sender')}: {senders[:5]}; for a group chat, keep only you "
+            "and one other person"
         )
         raise NotEnoughData(msg)
     order = [c for c in ("timestamp", "source_line") if c in rows.columns]

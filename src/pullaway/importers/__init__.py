@@ -19,11 +19,11 @@ from pullaway.importers._base import (
     ImportResult,
     Sample,
     Skipped,
-    counted,
     progress_to,
     report_progress,
     report_stage,
 )
+from pullaway.wording import counted
 
 if TYPE_CHECKING:
     from pathlib import Path

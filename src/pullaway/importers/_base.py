@@ -154,15 +154,6 @@ def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-def counted(count: int, noun: str) -> str:
-    """``count`` and ``noun``, plural unless one, for import reports.
-
-    >>> counted(1, "line"), counted(1200, "record")
-    ('1 line', '1,200 records')
-    """
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
-
-
 @dataclass(frozen=True)
 class Skipped:
     """One input line or record that did not become a message, and why."""

@@ -38,6 +38,7 @@ from pullaway.importers._base import (
 )
 from pullaway.importers.csv import resolve_zone, utc_to_local
 from pullaway.model import OWNER_SENDER, empty_messages, validate_messages, with_message_ids
+from pullaway.wording import counted
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -94,7 +95,7 @@ def parse(
     notes = [zone_note, *reader.repairs.notes()]
     if considered < reader.count:
         other = reader.count - considered
-        notes.append(f"{other} records belong to other conversations (not chosen)")
+        notes.append(f"not read: {counted(other, 'record')} of other conversations (not chosen)")
     return ImportResult(
         messages=validate_messages(frame),
         skipped=tuple(skipped),

@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from pullaway import __version__
 from pullaway.report import views
+from pullaway.wording import counted
 
 if TYPE_CHECKING:
     from pullaway.analysis.result import Analysis
@@ -48,6 +49,7 @@ def _env() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["num"] = views.fmt_count
+    env.filters["counted"] = counted
     return env
 
 

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from pullaway.wording import counted
+
 if TYPE_CHECKING:
     from pullaway.analysis.result import (
         Analysis,
@@ -376,9 +378,9 @@ def _story(e: Episode, *, them: str) -> list[str]:
     else:
         did = "You did some of both"
     lines.append(
-        f"{did}: {c.her_messages} messages ({c.her_per_day:.1f} a day against your usual "
-        f"{c.her_baseline_per_day:.1f}), {c.her_initiations} conversations started by you, "
-        f"{c.double_texts} follow-ups to unanswered messages."
+        f"{did}: {counted(c.her_messages, 'message')} ({c.her_per_day:.1f} a day against your "
+        f"usual {c.her_baseline_per_day:.1f}), {counted(c.her_initiations, 'conversation')} "
+        f"started by you, {counted(c.double_texts, 'follow-up')} to unanswered messages."
     )
     if e.outcome == "returned" and e.end is not None:
         after = f" Afterwards his engagement was {AFTER_LABELS[e.after]}." if e.after else ""

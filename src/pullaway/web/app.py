@@ -31,6 +31,7 @@ from pullaway.web import companion
 from pullaway.web.cache import AnalysisCache, AnalyzeChat, analyze_stored_chat
 from pullaway.web.security import SecretGate, csrf_token, origin_ok, token_ok
 from pullaway.web.settings_form import parse_settings_form, settings_fields
+from pullaway.wording import counted
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable
@@ -70,6 +71,7 @@ def make_env() -> Environment:
     )
     env.globals["hold_labels"] = companion.HOLD_LABELS
     env.filters["num"] = views.fmt_count
+    env.filters["counted"] = counted
     return env
 
 

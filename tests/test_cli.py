@@ -349,6 +349,24 @@ def test_import_report_says_one_message_in_the_singular(run, tmp_path: Path) -> 
     assert "Leo: 1 message\n" in out
 
 
+@pytest.mark.parametrize("columns", [80, 120])
+def test_chats_never_cut_a_chat_id(tmp_path: Path, columns: int) -> None:
+    """A table where it fits unwrapped, else a block per chat; ids and dates whole either way."""
+    store = ["--store", str(tmp_path / "store.db")]
+    runner = CliRunner()
+    full_export = FIXTURES / "telegram" / "full_export.json"
+    assert runner.invoke(app, [*store, "import", str(full_export)]).exit_code == 0
+    out = runner.invoke(app, [*store, "chats"], env={"COLUMNS": str(columns)}).stdout
+    assert max(map(len, out.splitlines())) <= columns
+    for chat_id in ("climbing-sundays", "jonas-berg", "lyon-flat-hunting", "saved-messages"):
+        assert chat_id in out
+    assert "2023-09-01" in out
+    assert ("┃ chat" in out) == (columns == 120)
+    if columns == 80:
+        assert "lyon-flat-hunting  Lyon Flat Hunting (telegram)\n" in out
+        assert "  1 message, 2024-04-02 to 2024-04-02; you: Maya L.?, them: ?\n" in out
+
+
 def test_the_only_file_failing_is_one_error_line(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     code, out, err = run("import", str(tmp_path / "missing.txt"), "--json")
     assert (code, out) == (1, "")

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 from rich.console import Console
+from rich.measure import Measurement
 from rich.progress import (
     BarColumn,
     Progress,
@@ -27,6 +28,7 @@ from pullaway.wording import counted
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
+    from datetime import datetime
     from pathlib import Path
 
     from pullaway.ingest import FileImport
@@ -172,6 +174,8 @@ def chat_json(row: ChatRow) -> dict[str, Any]:
 
 
 def chats(console: Console, rows: list[ChatRow], store_path: Path) -> None:
+    """The chats as a table, or, where the table would not fit unwrapped, a block per chat:
+    the chat id is what other commands take, so it is never cut."""
     if not rows:
         console.print(Text(f"No chats yet in {store_path}. Add one with `pullaway import FILE`."))
         return
@@ -183,13 +187,31 @@ def chats(console: Console, rows: list[ChatRow], store_path: Path) -> None:
             Text(row.chat_id),
             Text(row.name),
             row.format,
-            Text(row.me or (f"{row.me_guess}?" if row.me_guess else "?")),
+            Text(_you(row)),
             Text(row.them or "?"),
             f"{row.messages:,}",
-            f"{row.first:%Y-%m-%d}" if row.first else "",
-            f"{row.last:%Y-%m-%d}" if row.last else "",
+            _day(row.first),
+            _day(row.last),
         )
-    console.print(table)
+    unwrapped = Measurement.get(console, console.options.update_width(1 << 16), table).maximum
+    if unwrapped <= console.width:
+        console.print(table)
+        return
+    console.print(Text(f"Chats in {store_path}"))
+    for row in rows:
+        console.print(Text(f"{row.chat_id}  {row.name} ({row.format})", style="bold"))
+        period = f"{_day(row.first)} to {_day(row.last)}" if row.first else "no dates"
+        line = f"  {counted(row.messages, 'message')}, {period}; you: {_you(row)}"
+        console.print(Text(f"{line}, them: {row.them or '?'}"))
+
+
+def _you(row: ChatRow) -> str:
+    """Who she is in the chat; a guess ends with "?", and "?" alone is not known yet."""
+    return row.me or (f"{row.me_guess}?" if row.me_guess else "?")
+
+
+def _day(moment: datetime | None) -> str:
+    return f"{moment:%Y-%m-%d}" if moment else ""
 
 
 def messages_ndjson(frame: pl.DataFrame) -> str:

@@ -13,6 +13,7 @@ from markupsafe import escape
 from rich.console import Console
 
 from pullaway.analysis import analyze
+from pullaway.report import views
 from pullaway.report.html import render_report
 from pullaway.report.terminal import render_analysis, render_status
 from pullaway.simulate import simulate
@@ -76,6 +77,15 @@ def test_report_from_a_real_analysis() -> None:
         assert f'id="episode-{e.number}"' in page
     if not analysis.episodes:
         assert "No pull-away found" in page
+
+
+def test_terminal_story_counts_messages_with_separators() -> None:
+    analysis = analyze(simulate(seed=6, days=160).messages, me="Maya")
+    out = StringIO()
+    render_analysis(analysis, Console(file=out, width=100, _environ={}, color_system=None))
+    messages = views.chat_view(analysis)["messages"]
+    assert messages >= 1000
+    assert f"  {messages:,} messages, " in out.getvalue().splitlines()[0]
 
 
 def test_terminal_status_and_story_escape_markup() -> None:

@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from pullaway.report import views
+from pullaway.wording import counted
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -160,7 +161,7 @@ def render_analysis(analysis: Analysis, console: Console) -> None:
     chat = views.chat_view(analysis)
     header = Text(chat["name"], style="bold")
     header.append(
-        f"  {chat['messages']} messages, {chat['first']} – {chat['last']}; "
+        f"  {counted(chat['messages'], 'message')}, {chat['first']} – {chat['last']}; "
         f"you are {chat['me']}, with {chat['them']}",
         style="",
     )

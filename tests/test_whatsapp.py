@@ -17,7 +17,7 @@ from pullaway.errors import ParseError
 from pullaway.importers import DateOrder, Sample, registry, sniff
 from pullaway.importers._whatsapp_chat import chat_name_from_file, first_seen
 from pullaway.importers._whatsapp_header import detect_layout, fixed_layout
-from pullaway.importers.whatsapp import parse
+from pullaway.importers.whatsapp import MAX_LINE_BYTES, parse
 from pullaway.importers.whatsapp import sniff as sniff_whatsapp
 from pullaway.testing import (
     assert_lines_accounted,
@@ -308,6 +308,36 @@ def test_binary_file_is_a_parse_error(tmp_path: Path) -> None:
     path = tmp_path / "photo.txt"
     path.write_bytes(bytes(range(256)) * 20)
     with pytest.raises(ParseError, match=r"photo\.txt:1: a binary file, not a text export"):
+        parse(path)
+
+
+def test_an_over_long_line_is_skipped_with_the_lines_that_follow_it(tmp_path: Path) -> None:
+    huge = "x" * (MAX_LINE_BYTES + 1)
+    text = (
+        "23/03/2024, 08:01 - Leo: hi\n"
+        "and a second line\n"
+        f"23/03/2024, 08:02 - Leo: {huge}\n"
+        "more of that one\n"
+        "\n"
+        "23/03/2024, 08:03 - Maya: hey\n"
+    )
+    result = parse(write(tmp_path, text))
+    assert_lines_accounted(result)
+    assert result.messages["text"].to_list() == ["hi\nand a second line", "hey"]
+    assert [(s.line, s.reason) for s in result.skipped] == [
+        (3, "a line of 1.0 MB, longer than any WhatsApp message can be; not read"),
+        (4, "follows the over-long line 3, which was not read"),
+        (5, "follows the over-long line 3, which was not read"),
+    ]
+    assert result.skipped[0].text.startswith("23/03/2024, 08:02 - Leo: xxx")
+
+
+def test_a_file_of_one_huge_line_is_refused_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "huge.txt"
+    path.write_bytes(b"23/03/2024, 08:01 - Leo: " + b"x" * (3 << 20) + b"\r\n")
+    with pytest.raises(
+        ParseError, match=r"huge\.txt:1: a line of 3\.1 MB, .*not a WhatsApp export"
+    ):
         parse(path)
 
 

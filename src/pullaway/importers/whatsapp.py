@@ -10,6 +10,7 @@ timestamps are built from integer fields.
 
 from __future__ import annotations
 
+import codecs
 import re
 import zipfile
 from dataclasses import dataclass, replace
@@ -32,7 +33,7 @@ from pullaway.importers._base import (
     Skipped,
     report_progress,
 )
-from pullaway.importers._lines import read_lines
+from pullaway.importers._lines import cut_long_lines, read_lines
 from pullaway.importers._whatsapp_chat import chat_meta
 from pullaway.importers._whatsapp_dates import (
     ORDER_NAMES,
@@ -66,6 +67,9 @@ SNIFF_LINES: Final = 20
 """How many non-empty lines from the top the sniffer scores."""
 EXPORT_CAP: Final = 40_000
 """WhatsApp's export limit without media; a chat this long may have lost its oldest messages."""
+MAX_LINE_BYTES: Final = 1 << 20
+"""Longer lines are skipped unread: a WhatsApp message holds at most 65,536 characters (256 KB
+in UTF-8), and reading a line costs several times its size in memory."""
 
 _ANY_MARK: Final = f"[{words.BIDI_MARKS}]"
 _NAME_ONLY: Final = "^(?P<author>.+?):(?P<dot>\\.?)$"  # "Name:." (disappearing) or "Name:"
@@ -142,13 +146,16 @@ def parse(
             _check_zone(timezone)
         source = _open_source(path)
         _check_prefix(source.data, encoding=encoding)
-        lines = read_lines(source.data, path=path, encoding=encoding)
-        report_progress(_LINES_READ, 1)
+        data, too_long = _cut_long_lines(source.data, encoding)
         # What is used up is let go of at once (the bytes here, the lines and the header rows
         # below): fresh memory is slow to touch, so a big file's peak memory costs time.
         source = replace(source, data=b"")
+        lines = read_lines(data, path=path, encoding=encoding)
+        del data
+        report_progress(_LINES_READ, 1)
+        _check_not_only_long_lines(lines, too_long)
         units = lines.len()
-        frame, skipped, notes = _messages(lines, date_order=date_order, timezone=timezone)
+        frame, skipped, notes = _messages(lines, too_long, date_order=date_order, timezone=timezone)
         del lines
         report_progress(_ROWS_BUILT, 1)
         result = _result(frame, skipped, notes, source, chat=chat, units=units)
@@ -276,13 +283,20 @@ def _check_zone(timezone: str) -> None:
 
 
 def _messages(
-    lines: pl.Series, *, date_order: DateOrder | None, timezone: str | None
+    lines: pl.Series,
+    too_long: list[Skipped],
+    *,
+    date_order: DateOrder | None,
+    timezone: str | None,
 ) -> tuple[pl.DataFrame, list[Skipped], list[str]]:
-    """Message rows (with ``notice_author``, without ids), skipped lines and notes."""
+    """Message rows (with ``notice_author``, without ids), skipped lines and notes.
+
+    ``too_long`` are the lines ``_without_long_lines`` emptied: skipped, not continuations.
+    """
     notes: list[str] = []
     heads, order = _read_headers(lines, date_order=date_order, notes=notes)
     report_progress(_HEADERS_READ, 1)
-    frame, skipped = _assemble(lines, heads, order)
+    frame, skipped = _assemble(lines, heads, order, too_long)
     if timezone is not None:
         frame = frame.with_columns(utc_offset=utc_offsets(pl.col("timestamp"), timezone))
         missing = frame.get_column("utc_offset").null_count()
@@ -294,6 +308,42 @@ def _messages(
             "so the oldest messages may be missing"
         )
     return frame, skipped, notes
+
+
+def _cut_long_lines(data: bytes, encoding: str | None) -> tuple[bytes, list[Skipped]]:
+    """``data`` without the text of lines over ``MAX_LINE_BYTES``, and those lines as skipped.
+
+    Not for UTF-16 or UTF-32 (``--encoding``), whose newlines are not single bytes.
+    """
+    if encoding is not None and _wide_encoding(encoding):
+        return data, []
+    data, cut = cut_long_lines(data, MAX_LINE_BYTES)
+    reason = "a line of {}, longer than any WhatsApp message can be; not read"
+    return data, [Skipped.of(c.line, reason.format(_megabytes(c.size)), c.head) for c in cut]
+
+
+def _wide_encoding(encoding: str) -> bool:
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        return False  # decode_text says so, in one line
+    return name.startswith(("utf-16", "utf-32"))
+
+
+def _check_not_only_long_lines(lines: pl.Series, too_long: list[Skipped]) -> None:
+    """Refuse a file of nothing but over-long lines (a gigabyte of one line, say)."""
+    if too_long and lines.str.strip_chars().str.len_bytes().sum() == 0:
+        first = too_long[0]
+        msg = f"{first.reason.removesuffix('; not read')}: this is not a WhatsApp export"
+        raise ParseError(msg, line=first.line)
+
+
+def _megabytes(size: int) -> str:
+    """
+    >>> _megabytes(3_500_000), _megabytes(1_100_000_000)
+    ('3.5 MB', '1,100 MB')
+    """
+    return f"{size / 1e6:,.1f} MB" if size < 10_000_000 else f"{size / 1e6:,.0f} MB"
 
 
 def _result(
@@ -559,10 +609,14 @@ def _split_authors(heads: pl.DataFrame) -> tuple[pl.DataFrame, int]:
 
 
 def _assemble(
-    lines: pl.Series, heads: pl.DataFrame, order: OrderChoice
+    lines: pl.Series, heads: pl.DataFrame, order: OrderChoice, too_long: list[Skipped]
 ) -> tuple[pl.DataFrame, list[Skipped]]:
-    """Join continuation lines to their header; turn headers into message rows; list skips."""
-    others = _continuation_lines(lines, heads.get_column("line"))
+    """Join continuation lines to their header; turn headers into message rows; list skips:
+    ``too_long``, the lines left out unread, and the lines that continue them."""
+    others, skipped = _continuation_lines(lines, heads.get_column("line")), list(too_long)
+    if too_long:
+        others, after = _after_long_lines(lines, heads, too_long)
+        skipped += after
     joined = (
         others.filter(pl.col("start").is_not_null())
         .group_by("start", maintain_order=True)
@@ -571,13 +625,29 @@ def _assemble(
         .filter(pl.col("more") != "")
         .rename({"start": "line"})
     )
-    skipped = _before_first(others.filter(pl.col("start").is_null()))
+    skipped += _before_first(others.filter(pl.col("start").is_null()))
     bad = heads.filter(pl.col("timestamp").is_null())
     if bad.height:
         skipped += _impossible_dates(bad, lines, others, order)
         heads = heads.filter(pl.col("timestamp").is_not_null())
         joined = joined.filter(~pl.col("line").is_in(bad.get_column("line").implode()))
     return _message_rows(heads, joined), sorted(skipped, key=lambda s: s.line)
+
+
+def _after_long_lines(
+    lines: pl.Series, heads: pl.DataFrame, too_long: list[Skipped]
+) -> tuple[pl.DataFrame, list[Skipped]]:
+    """The continuation lines of the headers, and, as skipped, those that follow a line left
+    out unread (it may have been a header) up to the next header."""
+    left_out = pl.Series([s.line for s in too_long], dtype=pl.UInt32)
+    starts = pl.concat([heads.get_column("line").cast(pl.UInt32), left_out]).sort()
+    others = _continuation_lines(lines, starts)
+    after = others.filter(pl.col("start").is_in(left_out.implode()))
+    skipped = [
+        Skipped.of(line, f"follows the over-long line {start}, which was not read", text)
+        for line, start, text in after.select("line", "start", "text").iter_rows()
+    ]
+    return others.filter(~pl.col("start").is_in(left_out.implode())), skipped
 
 
 def _continuation_lines(lines: pl.Series, head_lines: pl.Series) -> pl.DataFrame:

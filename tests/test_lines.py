@@ -1,13 +1,23 @@
-"""Lines of text exports: ``cut_long_lines`` against a line-by-line reference."""
+"""Lines of text exports: ``cut_long_lines`` and ``long_stretches`` against references."""
 
 from __future__ import annotations
 
 import codecs
+import itertools
+import re
 
+import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from pullaway.importers._lines import PLACEHOLDER, cut_long_lines, split_lines
+from pullaway.errors import ParseError
+from pullaway.importers._lines import (
+    PLACEHOLDER,
+    StreamedStretches,
+    cut_long_lines,
+    long_stretches,
+    split_lines,
+)
 
 _CONTENT = st.binary(max_size=24).map(lambda b: b.replace(b"\r", b"").replace(b"\n", b""))
 _LINE = st.tuples(_CONTENT, st.sampled_from([b"\n", b"\r\n", b"\r"]))
@@ -43,3 +53,41 @@ def test_cut_long_lines_empties_exactly_the_lines_over_the_limit(
 def test_utf16_is_left_as_it_is() -> None:
     data = codecs.BOM_UTF16_LE + ("x" * 50 + "\n").encode("utf-16-le")
     assert cut_long_lines(data, 8) == (data, [])
+
+
+@given(
+    data=st.binary(max_size=200).map(lambda b: b.replace(b"\x01", b'"')),
+    limit=st.integers(1, 20),
+    stops=st.sampled_from([b'"', b"\r\n", b"\x00\xff"]),
+)
+def test_long_stretches_are_the_runs_without_stops_over_the_limit(
+    data: bytes, limit: int, stops: bytes
+) -> None:
+    runs = re.finditer(b"[^" + re.escape(stops) + b"]+", data)
+    expected = [(m.start(), m.end()) for m in runs if m.end() - m.start() > limit]
+    assert list(long_stretches(data, limit, stops)) == expected
+
+
+@given(
+    data=st.binary(max_size=300).map(lambda b: b.replace(b"\x01", b'"').replace(b"\x02", b"\n")),
+    limit=st.integers(1, 30),
+    cuts=st.lists(st.integers(0, 300), max_size=8),
+)
+def test_streamed_stretches_refuse_what_the_whole_check_refuses(
+    data: bytes, limit: int, cuts: list[int]
+) -> None:
+    """Over any chunking, the stream is refused iff the whole is, at the same line."""
+    runs = list(long_stretches(data, limit, b'"'))
+    check = StreamedStretches(what="a value", limit=limit)
+    bounds = [0, *sorted(c for c in cuts if c < len(data)), len(data)]
+
+    def feed_all() -> None:
+        for start, end in itertools.pairwise(bounds):
+            check.feed(data[start:end])
+
+    if not runs:
+        feed_all()
+        return
+    with pytest.raises(ParseError) as refused:
+        feed_all()
+    assert refused.value.line == data[: runs[0][0]].count(b"\n") + 1

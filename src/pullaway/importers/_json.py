@@ -23,6 +23,7 @@ import polars as pl
 
 from pullaway.errors import ParseError
 from pullaway.importers._base import ZIP_ERRORS, check_utf8, decode_text, paused_gc
+from pullaway.importers._lines import refuse_long_stretch
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -96,6 +97,7 @@ def load_json(data: bytes, *, where: str, html_hint: str) -> object:
     if head[:64].lower().startswith(_HTML_STARTS):
         msg = f"this is an HTML page, not JSON; {html_hint}"
         raise ParseError(msg, path=where, line=1)
+    _refuse_huge_values(data, where=where)
     with paused_gc():
         if not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             try:
@@ -103,6 +105,13 @@ def load_json(data: bytes, *, where: str, html_hint: str) -> object:
             except (msgspec.MsgspecError, UnicodeDecodeError, RecursionError):
                 pass  # the standard library says precisely what is wrong, or reads it
         return _standard_loads(decode_text(data, path=where), where=where)
+
+
+def _refuse_huge_values(data: bytes, *, where: str) -> None:
+    """Refuse a string (or anything) of over ``MAX_MESSAGE_BYTES`` without a quote in it: no
+    message is that long, and decoding one costs many times its size. Minified JSON is fine:
+    its values are short, whatever its lines."""
+    refuse_long_stretch(data, what="a value", stops=b'"', path=where)
 
 
 def _standard_loads(text: str, *, where: str) -> object:
@@ -168,6 +177,7 @@ def read_lazily(data: bytes, decode: Callable[[bytes], T], *, where: str) -> T |
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return None
     check_utf8(data, path=where)
+    _refuse_huge_values(data, where=where)
     try:
         return decode(data.removeprefix(codecs.BOM_UTF8))
     except (msgspec.MsgspecError, UnicodeDecodeError, RecursionError):

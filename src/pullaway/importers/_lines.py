@@ -23,6 +23,7 @@ from pullaway.errors import ParseError
 from pullaway.importers._base import decode_text
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from pathlib import Path
 
 
@@ -80,8 +81,11 @@ def split_lines(text: AnyStr) -> list[AnyStr]:
     return lines
 
 
-_NEWLINE: Final = re.compile(rb"[\r\n]")
 _HEAD_BYTES: Final = 400
+NEWLINES: Final = b"\r\n"
+MAX_MESSAGE_BYTES: Final = 1 << 20
+"""No chat app sends a message anywhere near this long (WhatsApp: 65,536 characters, Telegram
+4,096, Signal and Discord fewer): longer lines and values are not read."""
 
 
 @dataclass(frozen=True)
@@ -101,10 +105,9 @@ a CR before it and an LF after it into one CRLF."""
 def cut_long_lines(data: bytes, limit: int) -> tuple[bytes, list[LongLine]]:
     """``data`` with the text of every line over ``limit`` bytes taken out, and those lines.
 
-    The line stays, as ``PLACEHOLDER``, so later lines keep their numbers. Cheap when there is no
-    such line, which is nearly always: one newline search per ``limit // 2`` bytes, since a
-    longer line always holds a stretch that long without one. UTF-16 input (with a byte-order
-    mark) is returned as it is.
+    The line stays, as ``PLACEHOLDER``, so later lines keep their numbers. Cheap when there is
+    no such line (see ``long_stretches``). UTF-16 input (with a byte-order mark) is returned as
+    it is.
 
     >>> data, cut = cut_long_lines(b"ok\\r\\n" + b"x" * 9 + b"\\r\\nfine\\n", limit=8)
     >>> data, [(c.line, c.size) for c in cut]
@@ -112,42 +115,133 @@ def cut_long_lines(data: bytes, limit: int) -> tuple[bytes, list[LongLine]]:
     """
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data, []
-    window = max(1, limit // 2)
     pieces: list[bytes] = []
     found: list[LongLine] = []
-    kept_from = position = 0
-    while position < len(data):
-        if _NEWLINE.search(data, position, position + window):
-            position += window
-            continue
-        start = max(data.rfind(b"\n", 0, position), data.rfind(b"\r", 0, position)) + 1
-        end = _line_end(data, position)
-        if end - start > limit:
-            head = data[start : min(end, start + _HEAD_BYTES)].decode("utf-8", errors="replace")
-            found.append(LongLine(_line_number(data, start), end - start, head))
-            pieces += [data[kept_from:start], PLACEHOLDER]
-            kept_from = end
-        position = end
+    kept_from = 0
+    for start, end in long_stretches(data, limit):
+        head = data[start : min(end, start + _HEAD_BYTES)].decode("utf-8", errors="replace")
+        found.append(LongLine(line_number(data, start), end - start, head))
+        pieces += [data[kept_from:start], PLACEHOLDER]
+        kept_from = end
     if not found:
         return data, []
     pieces.append(data[kept_from:])
     return b"".join(pieces), found
 
 
-def _line_end(data: bytes, position: int) -> int:
-    """Where the line holding byte ``position`` ends: its CR or LF, or the end of ``data``.
+def long_stretches(data: bytes, limit: int, stops: bytes = NEWLINES) -> Iterator[tuple[int, int]]:
+    """The ``(start, end)`` of every run of more than ``limit`` bytes without a ``stops`` byte:
+    lines over ``limit`` bytes, by default.
 
-    Two byte searches (memchr) rather than one regex search, which is ten times slower over
-    the megabytes of a long line.
+    Cheap when there is none, which is nearly always: one search per ``limit // 2`` bytes, since
+    a longer run always holds a whole stretch that long. Only a found run is measured.
+
+    >>> list(long_stretches(b'{"a": "' + b"x" * 9 + b'"}', 8, stops=b'"'))
+    [(7, 16)]
     """
-    lf = data.find(b"\n", position)
-    cr = data.find(b"\r", position, len(data) if lf < 0 else lf)
-    if cr >= 0:
-        return cr
-    return len(data) if lf < 0 else lf
+    window = max(1, limit // 2)
+    any_stop = re.compile(b"[" + re.escape(stops) + b"]")
+    position = 0
+    while position < len(data):
+        if any_stop.search(data, position, position + window):
+            position += window
+            continue
+        start = max(data.rfind(bytes([stop]), 0, position) for stop in stops) + 1
+        end = _next_stop(data, position, stops)
+        if end - start > limit:
+            yield start, end
+        position = end
 
 
-def _line_number(data: bytes, start: int) -> int:
-    """The number of the line starting at byte ``start``, counting LF, CRLF and CR endings."""
+def _next_stop(data: bytes, position: int, stops: bytes) -> int:
+    """The first ``stops`` byte at or after ``position`` (or the end of ``data``), by one
+    memchr search per stop byte: a regex search is ten times slower over a long run."""
+    end = len(data)
+    for stop in stops:
+        found = data.find(bytes([stop]), position, end)
+        if found >= 0:
+            end = found
+    return end
+
+
+def refuse_long_stretch(
+    data: bytes,
+    *,
+    what: str,
+    limit: int = MAX_MESSAGE_BYTES,
+    stops: bytes = NEWLINES,
+    path: Path | str | None = None,
+) -> None:
+    """Raise a ParseError at the first run of ``data`` over ``limit`` bytes without a ``stops``
+    byte: ``what`` it is ("a line", "a value") and its size, then why it is refused.
+
+    Such a file is no export as the app writes it, and reading it would cost many times its
+    size in memory.
+    """
+    for start, end in long_stretches(data, limit, stops):
+        msg = (
+            f"{what} of {megabytes(end - start)}, longer than any chat message can be; this "
+            "is not an export as the app writes it, or it is damaged"
+        )
+        raise ParseError(msg, path=path, line=line_number(data, start))
+
+
+@dataclass
+class StreamedStretches:
+    """``refuse_long_stretch`` for a stream of chunks, checked as they go by: a run over
+    ``limit`` bytes without a ``stops`` byte is refused as soon as it is seen, before the rest
+    is read. Lines are counted by LF, as XML parsers do.
+
+    >>> check = StreamedStretches(what="a value", limit=9, stops=b'"')
+    >>> check.feed(b'<a b="xy')
+    >>> check.feed(b'z"/>\\n<a b="xyz')
+    >>> check.feed(b'zzzzzzz"/>')
+    Traceback (most recent call last):
+    pullaway.errors.ParseError: line 2: a value of 10 bytes, longer than any chat message can ...
+    """
+
+    what: str
+    limit: int = MAX_MESSAGE_BYTES
+    stops: bytes = b'"'
+    run: int = 0  # bytes since the last stop byte
+    run_line: int = 1  # the line that run began on
+    lines: int = 0  # LFs before the current chunk
+
+    def feed(self, chunk: bytes) -> None:
+        first = _next_stop(chunk, 0, self.stops)
+        self.run += first
+        if self.run > self.limit:
+            self._refuse(self.run, self.run_line, more=first == len(chunk))
+        if first < len(chunk):
+            for start, end in long_stretches(chunk, self.limit, self.stops):
+                if start:  # a run from 0 is the one above, counted with what came before
+                    self._refuse(end - start, self.lines + chunk.count(b"\n", 0, start) + 1)
+            last = max(chunk.rfind(bytes([stop])) for stop in self.stops)
+            self.run = len(chunk) - last - 1
+            self.run_line = self.lines + chunk.count(b"\n", 0, last + 1) + 1
+        self.lines += chunk.count(b"\n")
+
+    def _refuse(self, size: int, line: int, *, more: bool = False) -> None:
+        """``more``: the run goes on into chunks not read (it is not read to its end)."""
+        at_least = "more than " if more else ""
+        msg = (
+            f"{self.what} of {at_least}{megabytes(size)}, longer than any chat message can be; "
+            "this is not an export as the app writes it, or it is damaged"
+        )
+        raise ParseError(msg, line=line)
+
+
+def megabytes(size: int) -> str:
+    """
+    >>> megabytes(3_500_000), megabytes(1_100_000_000), megabytes(5)
+    ('3.5 MB', '1,100 MB', '5 bytes')
+    """
+    if size < 100_000:
+        return f"{size:,} bytes"
+    return f"{size / 1e6:,.1f} MB" if size < 10_000_000 else f"{size / 1e6:,.0f} MB"
+
+
+def line_number(data: bytes, start: int) -> int:
+    """The number of the line that holds byte ``start``, counting LF, CRLF and CR endings."""
     before = data[:start]
     return before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1

@@ -39,6 +39,7 @@ from pullaway.importers._base import (
     excerpt,
     report_progress,
 )
+from pullaway.importers._lines import refuse_long_stretch
 from pullaway.model import KINDS, Kind, empty_messages, validate_messages, with_message_ids
 from pullaway.slices import by_slices
 
@@ -181,7 +182,10 @@ def parse(
         if not path.is_file():
             msg = "not a file; expected one .csv file with a header row"
             raise ParseError(msg)
-        table = _read_rows(_utf8(path.read_bytes(), path=path, encoding=encoding), path=path)
+        data = _utf8(path.read_bytes(), path=path, encoding=encoding)
+        refuse_long_stretch(data, what="a line")
+        table = _read_rows(data, path=path)
+        del data
         report_progress(_ROWS_READ, 1)
         rows = _rows_frame(table, default_chat=path.stem)
         frame, skipped, notes = _to_messages(rows, table, zone=zone)

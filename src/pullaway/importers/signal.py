@@ -37,7 +37,7 @@ from pullaway.importers._base import (
     report_progress,
 )
 from pullaway.importers._json import standard_loads
-from pullaway.importers._lines import split_lines
+from pullaway.importers._lines import refuse_long_stretch, split_lines
 from pullaway.importers.csv import check_zone, local_offset
 from pullaway.model import OWNER_SENDER, Kind, empty_messages, validate_messages, with_message_ids
 
@@ -256,6 +256,7 @@ class _Columns:
 
 def _read_source(source: _Source, *, encoding: str | None, progress: _Progress) -> _Part:
     with at_file(source.name):
+        refuse_long_stretch(source.data, what="a line")
         columns = _Columns([], [], [], [], [])
         if source.is_json:
             json_lines = _json_lines(source, encoding=encoding)

@@ -36,6 +36,7 @@ from pullaway.importers._base import (
     paused_gc,
     report_progress,
 )
+from pullaway.importers._lines import StreamedStretches
 from pullaway.importers.csv import resolve_zone, utc_to_local
 from pullaway.model import OWNER_SENDER, empty_messages, validate_messages, with_message_ids
 from pullaway.wording import counted
@@ -172,11 +173,13 @@ def _repaired_chunks(
     pending = b""
     done = 0
     media = _MediaCut()
+    values = StreamedStretches(what="a value")  # the media gone, no value is that long
     while True:
         read = raw.read(chunk_bytes)
         done += len(read)
         report_progress(done, size)
         chunk = media.cut(read) if read else media.finish()
+        values.feed(chunk)
         data = pending + chunk
         if not read:
             if data:

@@ -33,7 +33,7 @@ from pullaway.importers._base import (
     Skipped,
     report_progress,
 )
-from pullaway.importers._lines import cut_long_lines, read_lines
+from pullaway.importers._lines import MAX_MESSAGE_BYTES, cut_long_lines, megabytes, read_lines
 from pullaway.importers._whatsapp_chat import chat_meta
 from pullaway.importers._whatsapp_dates import (
     ORDER_NAMES,
@@ -67,7 +67,7 @@ SNIFF_LINES: Final = 20
 """How many non-empty lines from the top the sniffer scores."""
 EXPORT_CAP: Final = 40_000
 """WhatsApp's export limit without media; a chat this long may have lost its oldest messages."""
-MAX_LINE_BYTES: Final = 1 << 20
+MAX_LINE_BYTES: Final = MAX_MESSAGE_BYTES
 """Longer lines are skipped unread: a WhatsApp message holds at most 65,536 characters (256 KB
 in UTF-8), and reading a line costs several times its size in memory."""
 
@@ -319,7 +319,7 @@ def _cut_long_lines(data: bytes, encoding: str | None) -> tuple[bytes, list[Skip
         return data, []
     data, cut = cut_long_lines(data, MAX_LINE_BYTES)
     reason = "a line of {}, longer than any WhatsApp message can be; not read"
-    return data, [Skipped.of(c.line, reason.format(_megabytes(c.size)), c.head) for c in cut]
+    return data, [Skipped.of(c.line, reason.format(megabytes(c.size)), c.head) for c in cut]
 
 
 def _wide_encoding(encoding: str) -> bool:
@@ -336,14 +336,6 @@ def _check_not_only_long_lines(lines: pl.Series, too_long: list[Skipped]) -> Non
         first = too_long[0]
         msg = f"{first.reason.removesuffix('; not read')}: this is not a WhatsApp export"
         raise ParseError(msg, line=first.line)
-
-
-def _megabytes(size: int) -> str:
-    """
-    >>> _megabytes(3_500_000), _megabytes(1_100_000_000)
-    ('3.5 MB', '1,100 MB')
-    """
-    return f"{size / 1e6:,.1f} MB" if size < 10_000_000 else f"{size / 1e6:,.0f} MB"
 
 
 def _result(

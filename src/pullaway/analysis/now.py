@@ -119,6 +119,19 @@ def _history(earlier: list[Episode]) -> tuple[str, pl.DataFrame]:
     return history_sentence(earlier), curve
 
 
+def _reached_out(pleas: int, streak: int) -> str:
+    """
+    >>> _reached_out(0, 3)
+    'up to 3 messages in a row without an answer'
+    >>> _reached_out(1, 4)
+    '1 checking or pleading message, up to 4 in a row without an answer'
+    """
+    run = f"up to {streak} in a row without an answer"
+    if not pleas:
+        return run.replace("in a row", "messages in a row", 1)
+    return f"{counted(pleas, 'checking or pleading message')}, {run}"
+
+
 def _times_you_gave_space(times: int) -> str:
     """ "the one time you gave him space", "the 3 times you gave him space"."""
     return (
@@ -136,15 +149,12 @@ def _open_guidance(last: Episode, earlier: list[Episode]) -> tuple[Guidance, ...
         )
     ]
     if last.counts.pleading_or_checking or last.counts.max_unanswered_streak >= 3:
-        pleas = last.counts.pleading_or_checking
+        reached = _reached_out(last.counts.pleading_or_checking, last.counts.max_unanswered_streak)
         lines.append(
             Guidance(
                 5,
-                f"You have already reached out ({counted(pleas, 'checking or pleading message')}"
-                ", up to "
-                f"{last.counts.max_unanswered_streak} in a row without an answer). He knows you "
-                "are there. If you want to write again, try the draft check first and let it "
-                "wait a few hours.",
+                f"You have already reached out ({reached}). He knows you are there. If you want "
+                "to write again, try the draft check first and let it wait a few hours.",
             )
         )
     let_go = [e for e in earlier if e.strategy == "let_go"]

@@ -34,7 +34,7 @@ def _joined(lines: list[tuple[bytes, bytes]], last: bytes) -> bytes:
 
 
 @given(lines=st.lists(_LINE, max_size=30), last=_CONTENT, limit=st.integers(1, 16))
-def test_cut_long_lines_empties_exactly_the_lines_over_the_limit(
+def test_cut_long_lines_takes_out_exactly_the_lines_over_the_limit(
     lines: list[tuple[bytes, bytes]], last: bytes, limit: int
 ) -> None:
     data = _joined(lines, last)

@@ -6,6 +6,10 @@ in the text (NUL) and quoting switched off: each line becomes one row, unchanged
 reader cannot take (another encoding, NUL bytes, bare carriage returns) is decoded by
 ``decode_text`` and split in Python, with the same result.
 
+Lines (or JSON and XML values) over ``MAX_MESSAGE_BYTES`` are found before anything is decoded
+(``long_stretches``): a damaged export, or a gigabyte of one line, is skipped or refused at its
+line instead of costing many times its size in memory.
+
 >>> read_lines(b"one\\r\\ntwo\\n\\nthree\\n", path="chat.txt").to_list()
 ['one', 'two', '', 'three']
 """
@@ -90,7 +94,7 @@ MAX_MESSAGE_BYTES: Final = 1 << 20
 
 @dataclass(frozen=True)
 class LongLine:
-    """A line ``cut_long_lines`` emptied: its number (universal newlines), size and start."""
+    """A line ``cut_long_lines`` took out: its number (universal newlines), size and start."""
 
     line: int
     size: int

@@ -53,6 +53,9 @@ def test_cut_long_lines_takes_out_exactly_the_lines_over_the_limit(
 def test_utf16_is_left_as_it_is() -> None:
     data = codecs.BOM_UTF16_LE + ("x" * 50 + "\n").encode("utf-16-le")
     assert cut_long_lines(data, 8) == (data, [])
+    without_mark = data.removeprefix(codecs.BOM_UTF16_LE)
+    assert cut_long_lines(without_mark, 8, encoding="UTF-16LE") == (without_mark, [])
+    assert cut_long_lines(without_mark, 8, encoding="cp1252")[1]  # one byte per newline
 
 
 @given(

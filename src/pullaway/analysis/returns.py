@@ -36,6 +36,7 @@ from scipy import stats
 from pullaway.analysis.daily import midnight
 from pullaway.analysis.result import After, Outcome
 from pullaway.analysis.settings import Settings
+from pullaway.wording import counted
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -239,10 +240,5 @@ def within_sentence(times: Sequence[float], returned: Sequence[bool]) -> str:
         return ""
     half = back[math.ceil(len(back) / 2) - 1]
     if len(back) == 1:
-        return f"after {_days(back[0])}"
-    return f"half of them within {_days(half)}"
-
-
-def _days(value: float) -> str:
-    n = round(value)
-    return "1 day" if n == 1 else f"{n} days"
+        return f"after {counted(round(back[0]), 'day')}"
+    return f"half of them within {counted(round(half), 'day')}"

@@ -106,18 +106,20 @@ PLACEHOLDER: Final = b" "
 a CR before it and an LF after it into one CRLF."""
 
 
-def cut_long_lines(data: bytes, limit: int) -> tuple[bytes, list[LongLine]]:
+def cut_long_lines(
+    data: bytes, limit: int, *, encoding: str | None = None
+) -> tuple[bytes, list[LongLine]]:
     """``data`` with the text of every line over ``limit`` bytes taken out, and those lines.
 
     The line stays, as ``PLACEHOLDER``, so later lines keep their numbers. Cheap when there is
-    no such line (see ``long_stretches``). UTF-16 input (with a byte-order mark) is returned as
-    it is.
+    no such line (see ``long_stretches``). UTF-16 and UTF-32 input (a UTF-16 byte-order mark,
+    or such an ``encoding``), whose newlines are not single bytes, is returned as it is.
 
     >>> data, cut = cut_long_lines(b"ok\\r\\n" + b"x" * 9 + b"\\r\\nfine\\n", limit=8)
     >>> data, [(c.line, c.size) for c in cut]
     (b'ok\\r\\n \\r\\nfine\\n', [(2, 9)])
     """
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _wide(encoding):
         return data, []
     pieces: list[bytes] = []
     found: list[LongLine] = []
@@ -131,6 +133,17 @@ def cut_long_lines(data: bytes, limit: int) -> tuple[bytes, list[LongLine]]:
         return data, []
     pieces.append(data[kept_from:])
     return b"".join(pieces), found
+
+
+def _wide(encoding: str | None) -> bool:
+    """Whether ``encoding`` writes a newline in more than one byte (UTF-16, UTF-32)."""
+    if encoding is None:
+        return False
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        return False  # decode_text says so, in one line
+    return name.startswith(("utf-16", "utf-32"))
 
 
 def long_stretches(data: bytes, limit: int, stops: bytes = NEWLINES) -> Iterator[tuple[int, int]]:
@@ -183,11 +196,15 @@ def refuse_long_stretch(
     size in memory.
     """
     for start, end in long_stretches(data, limit, stops):
-        msg = (
-            f"{what} of {megabytes(end - start)}, longer than any chat message can be; this "
-            "is not an export as the app writes it, or it is damaged"
-        )
+        msg = _too_long(what, megabytes(end - start))
         raise ParseError(msg, path=path, line=line_number(data, start))
+
+
+def _too_long(what: str, size: str) -> str:
+    return (
+        f"{what} of {size}, longer than any chat message can be; this is not an export as the "
+        "app writes it, or it is damaged"
+    )
 
 
 @dataclass
@@ -228,11 +245,7 @@ class StreamedStretches:
     def _refuse(self, size: int, line: int, *, more: bool = False) -> None:
         """``more``: the run goes on into chunks not read (it is not read to its end)."""
         at_least = "more than " if more else ""
-        msg = (
-            f"{self.what} of {at_least}{megabytes(size)}, longer than any chat message can be; "
-            "this is not an export as the app writes it, or it is damaged"
-        )
-        raise ParseError(msg, line=line)
+        raise ParseError(_too_long(self.what, at_least + megabytes(size)), line=line)
 
 
 def megabytes(size: int) -> str:

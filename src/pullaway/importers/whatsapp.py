@@ -10,7 +10,6 @@ timestamps are built from integer fields.
 
 from __future__ import annotations
 
-import codecs
 import re
 import zipfile
 from dataclasses import dataclass, replace
@@ -33,7 +32,13 @@ from pullaway.importers._base import (
     Skipped,
     report_progress,
 )
-from pullaway.importers._lines import MAX_MESSAGE_BYTES, cut_long_lines, megabytes, read_lines
+from pullaway.importers._lines import (
+    MAX_MESSAGE_BYTES,
+    LongLine,
+    cut_long_lines,
+    megabytes,
+    read_lines,
+)
 from pullaway.importers._whatsapp_chat import chat_meta
 from pullaway.importers._whatsapp_dates import (
     ORDER_NAMES,
@@ -146,14 +151,15 @@ def parse(
             _check_zone(timezone)
         source = _open_source(path)
         _check_prefix(source.data, encoding=encoding)
-        data, too_long = _cut_long_lines(source.data, encoding)
+        data, cut = cut_long_lines(source.data, MAX_LINE_BYTES, encoding=encoding)
         # What is used up is let go of at once (the bytes here, the lines and the header rows
         # below): fresh memory is slow to touch, so a big file's peak memory costs time.
         source = replace(source, data=b"")
         lines = read_lines(data, path=path, encoding=encoding)
         del data
         report_progress(_LINES_READ, 1)
-        _check_not_only_long_lines(lines, too_long)
+        _check_not_only_long_lines(lines, cut)
+        too_long = [Skipped.of(c.line, f"{_long_line(c)}; not read", c.head) for c in cut]
         units = lines.len()
         frame, skipped, notes = _messages(lines, too_long, date_order=date_order, timezone=timezone)
         del lines
@@ -291,7 +297,7 @@ def _messages(
 ) -> tuple[pl.DataFrame, list[Skipped], list[str]]:
     """Message rows (with ``notice_author``, without ids), skipped lines and notes.
 
-    ``too_long`` are the lines ``_without_long_lines`` emptied: skipped, not continuations.
+    ``too_long`` are the lines ``cut_long_lines`` took out: skipped, not continuations.
     """
     notes: list[str] = []
     heads, order = _read_headers(lines, date_order=date_order, notes=notes)
@@ -310,32 +316,15 @@ def _messages(
     return frame, skipped, notes
 
 
-def _cut_long_lines(data: bytes, encoding: str | None) -> tuple[bytes, list[Skipped]]:
-    """``data`` without the text of lines over ``MAX_LINE_BYTES``, and those lines as skipped.
-
-    Not for UTF-16 or UTF-32 (``--encoding``), whose newlines are not single bytes.
-    """
-    if encoding is not None and _wide_encoding(encoding):
-        return data, []
-    data, cut = cut_long_lines(data, MAX_LINE_BYTES)
-    reason = "a line of {}, longer than any WhatsApp message can be; not read"
-    return data, [Skipped.of(c.line, reason.format(megabytes(c.size)), c.head) for c in cut]
+def _long_line(cut: LongLine) -> str:
+    return f"a line of {megabytes(cut.size)}, longer than any WhatsApp message can be"
 
 
-def _wide_encoding(encoding: str) -> bool:
-    try:
-        name = codecs.lookup(encoding).name
-    except LookupError:
-        return False  # decode_text says so, in one line
-    return name.startswith(("utf-16", "utf-32"))
-
-
-def _check_not_only_long_lines(lines: pl.Series, too_long: list[Skipped]) -> None:
+def _check_not_only_long_lines(lines: pl.Series, cut: list[LongLine]) -> None:
     """Refuse a file of nothing but over-long lines (a gigabyte of one line, say)."""
-    if too_long and lines.str.strip_chars().str.len_bytes().sum() == 0:
-        first = too_long[0]
-        msg = f"{first.reason.removesuffix('; not read')}: this is not a WhatsApp export"
-        raise ParseError(msg, line=first.line)
+    if cut and lines.str.strip_chars().str.len_bytes().sum() == 0:
+        msg = f"{_long_line(cut[0])}: this is not a WhatsApp export"
+        raise ParseError(msg, line=cut[0].line)
 
 
 def _result(
@@ -605,10 +594,11 @@ def _assemble(
 ) -> tuple[pl.DataFrame, list[Skipped]]:
     """Join continuation lines to their header; turn headers into message rows; list skips:
     ``too_long``, the lines left out unread, and the lines that continue them."""
-    others, skipped = _continuation_lines(lines, heads.get_column("line")), list(too_long)
     if too_long:
         others, after = _after_long_lines(lines, heads, too_long)
-        skipped += after
+        skipped = [*too_long, *after]
+    else:
+        others, skipped = _continuation_lines(lines, heads.get_column("line")), []
     joined = (
         others.filter(pl.col("start").is_not_null())
         .group_by("start", maintain_order=True)

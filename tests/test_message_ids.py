@@ -1,25 +1,33 @@
 """Message ids are pinned: the store matches re-imported messages by them, so they must never
-change (not with a faster implementation, not with a Polars upgrade)."""
+change (not with a faster implementation, not with a Polars upgrade). A change of scheme is a
+store migration (``0002_message_ids_v2`` was one).
+
+The scheme is also written out below in plain Python, with the reference xxhash package, and
+the vectorised ids must equal it on any rows."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections import Counter
+from datetime import datetime, timedelta
 
 import polars as pl
+import xxhash
+from hypothesis import given
+from hypothesis import strategies as st
 from polars.testing import assert_series_equal
 
 from conftest import FIXTURES
 from pullaway.importers.whatsapp import parse
-from pullaway.model import Kind, with_message_ids
+from pullaway.model import KINDS, Kind, with_message_ids
 
 PINNED = [
-    "14933655505319124652",
-    "06010212736439976417",  # "ok" three times in one minute: occurrence 0, 1, 2
-    "17452876200656253967",
-    "11616080606001027493",
-    "08740127767319066839",  # no timestamp, no text
-    "15987764198567375152",  # system line: no sender
-    "14348629250264457969",
+    "15538964014210637769",
+    "14713773505300881726",  # "ok" three times in one minute: occurrence 0, 1, 2
+    "10170453126307185175",
+    "10170453126307185176",
+    "11103910716096124506",  # no timestamp, no text
+    "02414133283281902381",  # system line: no sender
+    "11246524346280274850",
 ]
 
 
@@ -60,4 +68,64 @@ def test_whatsapp_fixture_ids_are_pinned() -> None:
     assert ids.head(3).to_list() == FIXTURE_HEAD
 
 
-FIXTURE_HEAD = ["16678442693907531139", "14306191463869937435", "15671726831806785014"]
+FIXTURE_HEAD = ["09756876964577521756", "11130492749161292991", "18435414936103221030"]
+
+
+MIX = 0x9E3779B97F4A7C15
+WORD = 2**64
+EPOCH = datetime(1970, 1, 1)
+
+Row = tuple[str, datetime | None, str | None, str, str | None]
+
+
+def reference_ids(rows: list[Row]) -> list[str]:
+    """The id scheme in plain Python: each part of the key (a string's xxhash64, 0 when
+    missing; the time in microseconds, 2**63 when missing; the kind's position in KINDS) is a
+    digit of a number in base MIX modulo 2**64; a repeated key then has its occurrence (1 for
+    the second) appended as one more digit. The id is that number in 20 digits."""
+    seen: Counter[Row] = Counter()
+    ids = []
+    for row in rows:
+        chat, moment, sender, kind, text = row
+        micros = 2**63 if moment is None else (moment - EPOCH) // timedelta(microseconds=1)
+        number = 0
+        for part in (_xxh(chat), micros, _xxh(sender), KINDS.index(kind), _xxh(text)):
+            number = (number * MIX + part) % WORD
+        if seen[row]:
+            number = (number * MIX + seen[row]) % WORD
+        seen[row] += 1
+        ids.append(f"{number:020d}")
+    return ids
+
+
+def _xxh(value: str | None) -> int:
+    return 0 if value is None else xxhash.xxh64_intdigest(value.encode())
+
+
+moments = st.sampled_from(
+    [None, datetime(2025, 1, 6, 7, 58), datetime(1969, 12, 31, 23, 59), datetime(1970, 1, 1)]
+) | st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2100, 1, 1))
+words = st.sampled_from([None, "", "ok", "😊", "Ana añadió a Luis"]) | st.text(max_size=30)
+rows = st.tuples(
+    st.sampled_from(["Leo", "Grupo", ""]),
+    moments,
+    st.sampled_from([None, "Maya", "Leo", ""]),
+    st.sampled_from(KINDS),
+    words,
+)
+
+
+@given(st.lists(rows, max_size=40))
+def test_ids_follow_the_documented_scheme(sample: list[Row]) -> None:
+    frame = pl.DataFrame(
+        sample,
+        schema={
+            "chat": pl.String,
+            "timestamp": pl.Datetime("us"),
+            "sender": pl.String,
+            "kind": Kind,
+            "text": pl.String,
+        },
+        orient="row",
+    )
+    assert with_message_ids(frame).get_column("message_id").to_list() == reference_ids(sample)

@@ -27,6 +27,7 @@ from pullaway.store import (
     known_migrations,
     slugify,
 )
+from pullaway.store import blocks as store_blocks
 from pullaway.store import db as store_db
 
 START = datetime(2023, 3, 1, 8, 0)
@@ -196,7 +197,7 @@ def test_messages_round_trip_exactly(store: Store) -> None:
 
 
 def test_round_trip_across_many_blocks(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(store_db, "BLOCK_ROWS", 7)
+    monkeypatch.setattr(store_blocks, "BLOCK_ROWS", 7)
     first = conversation(50, seed=3)
     add(store, result_of(first))
     # A second export of other messages at the same minutes interleaves with the first.
@@ -207,7 +208,7 @@ def test_round_trip_across_many_blocks(store: Store, monkeypatch: pytest.MonkeyP
 
 
 def test_many_small_imports_are_compacted(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(store_db, "BLOCK_ROWS", 10)
+    monkeypatch.setattr(store_blocks, "BLOCK_ROWS", 10)
     monkeypatch.setattr(store_db, "COMPACT_AFTER", 4)
     frames = [conversation(6, seed=40 + i, source=f"day{i}.txt") for i in range(6)]
     for i, frame in enumerate(frames):

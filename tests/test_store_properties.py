@@ -16,7 +16,7 @@ from polars.testing import assert_frame_equal
 from pullaway.importers._base import ChatMeta, ImportResult
 from pullaway.model import KINDS, MESSAGE_SCHEMA, validate_messages, with_message_ids
 from pullaway.store import Store
-from pullaway.store import db as store_db
+from pullaway.store import blocks as store_blocks
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -73,7 +73,7 @@ def test_any_messages_round_trip(store: Store, chat: str, rows: list[dict[str, A
 @pytest.fixture(scope="module")
 def small_blocks() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(store_db, "BLOCK_ROWS", 4)
+        patch.setattr(store_blocks, "BLOCK_ROWS", 4)
         yield
 
 

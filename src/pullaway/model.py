@@ -14,6 +14,7 @@ from pullaway.errors import SchemaError
 from pullaway.slices import by_slices
 
 KINDS: Final = ("text", "media", "sticker", "voice", "call", "deleted", "system")
+"""Append-only: a kind's position is part of every message id (``with_message_ids``)."""
 KindName = Literal["text", "media", "sticker", "voice", "call", "deleted", "system"]
 Kind: Final[pl.Enum] = pl.Enum(list(KINDS))
 
@@ -32,8 +33,6 @@ OWNER_SENDER: Final = "Me"
 """The sender of the owner's own messages in exports that do not give a name (Signal, SMS)."""
 
 MESSAGE_SCHEMA: Final = pl.Schema(_COLUMNS)
-
-_ID_KEY: Final = ("chat", "timestamp", "sender", "kind", "text")
 
 
 def empty_messages() -> pl.DataFrame:
@@ -75,17 +74,51 @@ def with_message_ids(frame: pl.DataFrame) -> pl.DataFrame:
     >>> ids[0] != ids[1]
     True
     """
-    # One parallel pass hashes each row's key; the key is only built again for the few rows
-    # that repeat an earlier one, and the hashes are formatted once, at the end.
-    hashes = by_slices(frame, lambda part: part.select(hash=_hash(_id_key()))).to_series()
-    repeats = _repeats(hashes)
-    if repeats.height:
-        rows = repeats.get_column("row")
-        occurrence = pl.lit(repeats.get_column("occurrence")).cast(pl.String)
-        again = pl.concat_str([_id_key(), occurrence], separator="\x1f")
-        hashes = hashes.scatter(rows, frame.gather(rows).select(_hash(again)).to_series())
-    ids = by_slices(pl.DataFrame({"hash": hashes}), lambda part: part.select(_digits()))
+    # One parallel pass hashes each row's key; only the few rows that repeat an earlier key
+    # get their occurrence folded in, and the hashes are formatted once, at the end.
+    hashes = by_slices(frame, lambda part: part.select(hash=_key_hash())).to_series()
+    again = repeats(hashes)
+    if again.height:
+        rows = again.get_column("row")
+        occurrence = again.get_column("occurrence").cast(pl.UInt64)
+        hashes = hashes.scatter(rows, hashes.gather(rows) * _MIX + occurrence)
+    ids = by_slices(pl.DataFrame({"hash": hashes}), lambda part: part.select(digits()))
     return frame.with_columns(message_id=ids.to_series())
+
+
+_MIX: Final = 0x9E3779B97F4A7C15
+"""An odd 64-bit number (2**64 divided by the golden ratio): multiplying by it modulo 2**64
+loses nothing, so keys that differ in one part never share a hash."""
+_NO_TIME: Final = 1 << 63
+"""A missing timestamp: the bits of the smallest Int64, a time no export holds."""
+
+
+def _key_hash() -> pl.Expr:
+    """Each row's key as one unsigned 64-bit number: its parts (chat, timestamp, sender, kind,
+    text) are the digits of a number in base ``_MIX``, modulo 2**64 (Polars' integers wrap).
+
+    Text parts are their xxhash64 (0 for a missing one); the timestamp is its microseconds;
+    the kind is its position in ``KINDS``. Hashing each column and folding the numbers takes
+    a third to a half of the time of hashing one string joined from all of them.
+    """
+    first, *rest = _key_parts()
+    for part in rest:
+        first = first * pl.lit(_MIX, pl.UInt64) + part
+    return first
+
+
+def _key_parts() -> list[pl.Expr]:
+    def hashed(column: str) -> pl.Expr:
+        return _hash(pl.col(column)).fill_null(pl.lit(0, pl.UInt64))
+
+    micros = pl.col("timestamp").cast(pl.Int64).reinterpret(signed=False)
+    return [
+        hashed("chat"),
+        micros.fill_null(pl.lit(_NO_TIME, pl.UInt64)),
+        hashed("sender"),
+        pl.col("kind").cast(Kind).to_physical().cast(pl.UInt64),
+        hashed("text"),
+    ]
 
 
 def _hash(key: pl.Expr) -> pl.Expr:
@@ -94,39 +127,28 @@ def _hash(key: pl.Expr) -> pl.Expr:
     return plh.NonCryptographicHashingNameSpace(key).xxhash64()
 
 
-def _digits() -> pl.Expr:
+def digits() -> pl.Expr:
     """Each ``hash`` as 20 zero-padded digits.
 
     A u64 has at most 20 digits, so 10**20 + hash has 21 and the digits after the first are
     the padded hash: one formatting pass, no padding pass (about 20% faster than pad_start).
 
     >>> hashes = pl.DataFrame({"hash": pl.Series([5, 2**64 - 1], dtype=pl.UInt64)})
-    >>> hashes.select(_digits()).to_series().to_list()
+    >>> hashes.select(digits()).to_series().to_list()
     ['00000000000000000005', '18446744073709551615']
     """
     shifted = pl.col("hash").cast(pl.Int128) + pl.lit(10**20, dtype=pl.Int128)
     return shifted.cast(pl.String).str.slice(1)
 
 
-def _id_key() -> pl.Expr:
-    return pl.concat_str([_as_text(c) for c in _ID_KEY], separator="\x1f")
-
-
-def _as_text(column: str) -> pl.Expr:
-    expr = pl.col(column)
-    if column == "timestamp":  # integers format ten times faster than datetimes
-        expr = expr.cast(pl.Int64)
-    return expr.cast(pl.String).fill_null("\x00")
-
-
-def _repeats(hashes: pl.Series) -> pl.DataFrame:
+def repeats(hashes: pl.Series) -> pl.DataFrame:
     """The rows whose hash an earlier row has too: ``row`` and ``occurrence``, how many earlier
     rows have it (1 for the second).
 
     Only repeated hashes (a few per chat) go through a stable sort and run-start scan, which
     is much faster than a window over the key columns.
 
-    >>> _repeats(pl.Series([5, 3, 5, 5], dtype=pl.UInt64)).sort("row").rows()
+    >>> repeats(pl.Series([5, 3, 5, 5], dtype=pl.UInt64)).sort("row").rows()
     [(2, 1), (3, 2)]
     """
     ordered = hashes.sort()

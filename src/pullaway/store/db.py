@@ -1,7 +1,7 @@
 """The local store: one SQLite file holding chats, their messages and the space companion.
 
 This module is the only place in pullaway with SQL. Messages are written and read as
-blocks of rows (a Parquet file per block in a BLOB, up to ``BLOCK_ROWS`` rows each), so a
+blocks of rows (a Parquet file per block in a BLOB; see ``blocks``), so a
 million messages go in and come out at columnar speed; per-row INSERTs through Python's
 sqlite3 took over 20 s for a million messages on the 2-core development machine. Re-import
 deduplicates on ``message_id`` with an anti-join, which keeps per message key the highest
@@ -10,8 +10,6 @@ occurrence count any export had. See docs/store.md.
 
 from __future__ import annotations
 
-import io
-import itertools
 import json
 import os
 import re
@@ -39,7 +37,8 @@ from pullaway.errors import (
     StoreVersionError,
 )
 from pullaway.importers._base import ImportResult, Skipped
-from pullaway.model import KINDS, OWNER_SENDER, Kind, empty_messages, validate_messages
+from pullaway.model import OWNER_SENDER, empty_messages, validate_messages
+from pullaway.store import blocks
 from pullaway.store.migrations import MIGRATIONS, known_migrations
 
 if TYPE_CHECKING:
@@ -48,9 +47,7 @@ if TYPE_CHECKING:
 
 DEFAULT_NAME: Final = "pullaway.db"
 STORE_ENV: Final = "PULLAWAY_STORE"
-BLOCK_ROWS: Final = 131_072
 COMPACT_AFTER: Final = 32  # blocks in one chat before they are rewritten as full ones
-CODEC: Final = "parquet-lz4-v1"
 OWNER_ONLY: Final = 0o600
 PAGE_SIZE: Final = 65_536
 SKIPPED_EXAMPLES: Final = 5
@@ -332,32 +329,11 @@ class Store:
     def _write_blocks(self, chat: int, new: pl.DataFrame) -> None:
         if new.is_empty():
             return
-        self._insert_blocks(chat, _to_block_rows(new))
+        blocks.insert_blocks(self._conn, chat, blocks.to_block_rows(new))
         count = self._one("SELECT count(*) FROM message_blocks WHERE chat = ?", (chat,))
         if count > COMPACT_AFTER:
-            self._compact(chat)
-
-    def _insert_blocks(self, chat: int, rows: pl.DataFrame) -> None:
-        blocks = [rows.slice(start, BLOCK_ROWS) for start in range(0, rows.height, BLOCK_ROWS)]
-        self._conn.executemany(
-            "INSERT INTO message_blocks (chat, first_ts, last_ts, rows, codec, data)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (_block_row(chat, block) for block in blocks),
-        )
-
-    def _compact(self, chat: int) -> None:
-        """Rewrite a chat's many small blocks (one per import) as few full ones."""
-        blocks = [
-            _decode(row[0])
-            for row in self._conn.execute(
-                "SELECT data FROM message_blocks WHERE chat = ?" + _BLOCK_ORDER, (chat,)
-            )
-        ]
-        rows = pl.concat(blocks)
-        if not _in_order(blocks):
-            rows = rows.sort(*_ORDER, nulls_last=False)
-        self._conn.execute("DELETE FROM message_blocks WHERE chat = ?", (chat,))
-        self._insert_blocks(chat, rows)
+            # Many small blocks (one per import) are rewritten as few full ones.
+            blocks.replace_rows(self._conn, chat, blocks.read_rows(self._conn, chat))
 
     # -- chats -----------------------------------------------------------------------------
 
@@ -440,18 +416,16 @@ class Store:
             params.append(_to_us(until))
         with self._read():
             chat = self._chat(chat_id)
-            blobs = [row[0] for row in self._conn.execute(query + _BLOCK_ORDER, (chat.id, *params))]
+            query += blocks.BY_TIME
+            blobs = [row[0] for row in self._conn.execute(query, (chat.id, *params))]
         if not blobs:
             return empty_messages()
-        blocks = [_decode(blob) for blob in blobs]
-        rows = pl.concat(blocks)
-        if not _in_order(blocks):
-            rows = rows.sort(*_ORDER, nulls_last=False)
+        rows = blocks.concat_blocks(blobs)
         if since is not None:
             rows = rows.filter(pl.col("timestamp") >= _to_us(since))
         if until is not None:
             rows = rows.filter(pl.col("timestamp") < _to_us(until))
-        return _from_block_rows(rows, chat.name)
+        return blocks.from_block_rows(rows, chat.name)
 
     def imports(self, chat_id: str) -> pl.DataFrame:
         """Every import into the chat, oldest first, with what it read and added."""
@@ -640,23 +614,12 @@ class Store:
             self._one("SELECT EXISTS (SELECT 1 FROM message_blocks WHERE chat = ?)", (chat,))
         )
 
-    def _blocks(self, chat: int, columns: Sequence[str]) -> pl.DataFrame:
-        blobs = [
-            row[0]
-            for row in self._conn.execute(
-                "SELECT data FROM message_blocks WHERE chat = ?" + _BLOCK_ORDER, (chat,)
-            )
-        ]
-        if not blobs:
-            return pl.DataFrame(schema={c: _BLOCK_SCHEMA[c] for c in columns})
-        return pl.concat([_decode(blob, columns) for blob in blobs])
-
     def _message_ids(self, chat: int) -> pl.Series:
-        return self._blocks(chat, ["message_id"])["message_id"]
+        return blocks.read_rows(self._conn, chat, ["message_id"])["message_id"]
 
     def _sender_counts(self, chat: int) -> dict[str, int]:
-        rows = self._blocks(chat, ["sender", "kind"])
-        return _sender_counts(rows, is_system=pl.col("kind") == _KIND_CODES.index("system"))
+        rows = blocks.read_rows(self._conn, chat, ["sender", "kind"])
+        return _sender_counts(rows, is_system=pl.col("kind") == blocks.KIND_CODES.index("system"))
 
 
 _CHAT_ROWS: Final = (
@@ -665,18 +628,6 @@ _CHAT_ROWS: Final = (
     " FROM chats c LEFT JOIN message_blocks b ON b.chat = c.id"
 )
 
-_BLOCK_SCHEMA: Final = pl.Schema(
-    {
-        "message_id": pl.String,
-        "timestamp": pl.Int64,
-        "utc_offset": pl.Int32,
-        "sender": pl.String,
-        "kind": pl.UInt8,
-        "text": pl.String,
-        "source_file": pl.String,
-        "source_line": pl.Int64,
-    }
-)
 _IMPORTS_SCHEMA: Final = pl.Schema(
     {
         "import_id": pl.Int64,
@@ -849,88 +800,6 @@ def _id_keys(ids: pl.Series, existing: pl.Series | None) -> tuple[pl.Series, pl.
         return ids, existing
     numbers = both.cast(pl.UInt64)
     return numbers.head(ids.len()), None if existing is None else numbers.tail(existing.len())
-
-
-# -- message blocks --------------------------------------------------------------------------
-# A block is a Parquet file (LZ4) of up to BLOCK_ROWS rows of one chat, sorted by _ORDER. The
-# chat name is not repeated per row; timestamp is microseconds since the epoch (naive local);
-# kind is a code, the index in _KIND_CODES (frozen by the codec name: add kinds at the end).
-
-_ORDER: Final = ("timestamp", "source_line", "message_id")
-_BLOCK_ORDER: Final = " ORDER BY first_ts, id"
-_KIND_CODES: Final = ("text", "media", "sticker", "voice", "call", "deleted", "system")
-
-
-def _to_block_rows(frame: pl.DataFrame) -> pl.DataFrame:
-    codes = pl.Series([_KIND_CODES.index(k) for k in KINDS], dtype=pl.UInt8)
-    rows = frame.select(
-        "message_id",
-        pl.col("timestamp").dt.epoch("us"),
-        "utc_offset",
-        "sender",
-        kind=codes.gather(frame["kind"].to_physical()),
-        text="text",
-        source_file="source_file",
-        source_line="source_line",
-    )
-    return rows if _sorted(rows) else rows.sort(*_ORDER, nulls_last=False)
-
-
-def _sorted(rows: pl.DataFrame) -> bool:
-    """Whether rows are already in _ORDER (importers sort by time, then line): a cheap check."""
-    if rows["timestamp"].null_count() or rows["source_line"].null_count():
-        return False
-    step = rows.select(
-        time=pl.col("timestamp").diff().fill_null(1), line=pl.col("source_line").diff()
-    )
-    return bool(
-        step.select(
-            ((pl.col("time") > 0) | ((pl.col("time") == 0) & (pl.col("line") > 0))).all()
-        ).item()
-    )
-
-
-def _from_block_rows(rows: pl.DataFrame, chat: str) -> pl.DataFrame:
-    kinds = pl.Series(_KIND_CODES, dtype=Kind)
-    return rows.select(
-        chat=pl.lit(chat, pl.String),
-        message_id="message_id",
-        timestamp=pl.col("timestamp").cast(pl.Datetime("us")),
-        utc_offset="utc_offset",
-        sender="sender",
-        kind=kinds.gather(rows["kind"]),
-        text="text",
-        source_file="source_file",
-        source_line="source_line",
-    )
-
-
-def _encode(block: pl.DataFrame) -> bytes:
-    buffer = io.BytesIO()
-    block.write_parquet(buffer, compression="lz4", statistics=False)
-    return buffer.getvalue()
-
-
-def _block_row(chat: int, block: pl.DataFrame) -> tuple[Any, ...]:
-    stamps = block["timestamp"]
-    return (chat, stamps.min(), stamps.max(), block.height, CODEC, _encode(block))
-
-
-def _decode(blob: bytes, columns: Sequence[str] | None = None) -> pl.DataFrame:
-    return pl.read_parquet(io.BytesIO(blob), columns=list(columns) if columns else None)
-
-
-def _in_order(blocks: list[pl.DataFrame]) -> bool:
-    """Whether the blocks, each sorted, are also in order one after the other."""
-    for before, after in itertools.pairwise(blocks):
-        if _sort_key(before.row(-1, named=True)) > _sort_key(after.row(0, named=True)):
-            return False
-    return True
-
-
-def _sort_key(row: dict[str, Any]) -> tuple[Any, ...]:
-    """A row's place in _ORDER, nulls first as Polars sorts them."""
-    return tuple((False,) if row[c] is None else (True, row[c]) for c in _ORDER)
 
 
 def _sender_counts(rows: pl.DataFrame, *, is_system: pl.Expr) -> dict[str, int]:

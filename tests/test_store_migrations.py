@@ -1,0 +1,103 @@
+"""Stores written by an earlier pullaway open in this one, their data carried over.
+
+``fixtures/store/v1.db`` is a real store written by pullaway at schema ``0001_initial`` (first
+id scheme), by importing the files beside it in ``fixtures/store/v1/`` with ``--date-order
+dmy``, in this order: a WhatsApp chat with "ok" twice in one minute, a newer export of it with
+"ok" three times, a CSV that gives its own ids, and a Telegram full export; then ``pullaway me
+leo Maya``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from typing import TYPE_CHECKING
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from conftest import FIXTURES
+from pullaway.ingest import import_file
+from pullaway.store import Store, known_migrations
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+V1 = FIXTURES / "store" / "v1.db"
+V1_FILES = FIXTURES / "store" / "v1"
+IMPORTED = (
+    "WhatsApp Chat with Leo.txt",
+    "WhatsApp Chat with Leo (1).txt",
+    "given_ids.csv",
+    "telegram_full_export.json",
+)
+
+
+@pytest.fixture
+def migrated(tmp_path: Path) -> Store:
+    path = tmp_path / "v1.db"
+    shutil.copyfile(V1, path)
+    path.chmod(0o600)
+    return Store.open(path)
+
+
+@pytest.fixture
+def fresh(tmp_path: Path) -> Store:
+    store = Store.open(tmp_path / "fresh.db")
+    for name in IMPORTED:
+        import_file(store, V1_FILES / name, date_order="dmy")
+    store.set_me("leo", "Maya")
+    return store
+
+
+def test_the_fixture_is_a_first_schema_store() -> None:
+    with sqlite3.connect(V1) as conn:
+        names = [row[0] for row in conn.execute("SELECT name FROM _sqlite_migrations")]
+    conn.close()
+    assert names == ["0001_initial"]
+
+
+def test_every_migration_is_applied_to_an_old_store(migrated: Store) -> None:
+    with sqlite3.connect(migrated.path) as conn:
+        names = [row[0] for row in conn.execute("SELECT name FROM _sqlite_migrations")]
+    conn.close()
+    assert names == known_migrations()
+
+
+def test_old_messages_get_the_ids_a_fresh_import_gives(migrated: Store, fresh: Store) -> None:
+    assert [c.chat_id for c in migrated.chats()] == [c.chat_id for c in fresh.chats()]
+    for chat in fresh.chats():
+        assert_frame_equal(
+            _without_paths(migrated.messages(chat.chat_id)),
+            _without_paths(fresh.messages(chat.chat_id)),
+        )
+
+
+def test_ids_a_csv_gave_are_kept(migrated: Store) -> None:
+    ids = migrated.messages("daniel")["message_id"].to_list()  # the CSV gives the first four
+    assert ids[:4] == ["m-0001", "m-0002", "m-0003", "m-0004"]
+    assert all(len(i) == 20 and i.isdigit() for i in ids[4:])
+
+
+def test_repeated_messages_keep_one_id_each(migrated: Store) -> None:
+    oks = migrated.messages("leo").filter(pl.col("text") == "ok")["message_id"]
+    assert oks.len() == 3
+    assert oks.n_unique() == 3
+
+
+def test_the_same_exports_add_nothing_after_the_migration(migrated: Store) -> None:
+    for name in IMPORTED:
+        done = import_file(migrated, V1_FILES / name, date_order="dmy")
+        assert sum(chat.added for chat in done.chats) == 0
+
+
+def test_what_the_user_chose_is_kept(migrated: Store) -> None:
+    leo = migrated.chat("leo")
+    assert (leo.me, leo.them, leo.messages) == ("Maya", "Leo", 9)
+
+
+def _without_paths(frame: pl.DataFrame) -> pl.DataFrame:
+    """Messages without their source file's folder, which was relative when the fixture was
+    written."""
+    return frame.with_columns(pl.col("source_file").str.extract(r"([^/]+)$"))

@@ -793,13 +793,26 @@ def _deduplicate(part: pl.DataFrame, existing: pl.Series | None) -> pl.DataFrame
 
 
 def _id_keys(ids: pl.Series, existing: pl.Series | None) -> tuple[pl.Series, pl.Series | None]:
-    """The ids as integers when all are model.with_message_ids' 20 digits (several times
-    faster to compare than strings), else as they are."""
+    """The ids as integers when all are written as model.with_message_ids writes them, in
+    decimal without leading zeros and below 2**64 (several times faster to compare than
+    strings; one number per string, so equal ids stay equal), else as they are.
+
+    >>> ids, _ = _id_keys(pl.Series(["7", "18446744073709551615"]), None)
+    >>> ids.dtype, _id_keys(pl.Series(["7", "07"]), None)[0].dtype
+    (UInt64, String)
+    >>> _id_keys(pl.Series(["18446744073709551616"]), None)[0].dtype
+    String
+    """
     both = ids if existing is None else pl.concat([ids, existing])
-    if both.is_empty() or not both.str.contains(r"^\d{20}$").all():
+    if both.is_empty() or not both.str.contains(_DECIMAL).all():
         return ids, existing
-    numbers = both.cast(pl.UInt64)
+    numbers = both.cast(pl.UInt64, strict=False)
+    if numbers.null_count():  # 2**64 or more
+        return ids, existing
     return numbers.head(ids.len()), None if existing is None else numbers.tail(existing.len())
+
+
+_DECIMAL: Final = r"^(?:0|[1-9][0-9]{0,19})$"
 
 
 def _sender_counts(rows: pl.DataFrame, *, is_system: pl.Expr) -> dict[str, int]:

@@ -18,7 +18,7 @@ import polars_hash as plh
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from pullaway.model import digits, repeats, with_message_ids
+from pullaway.model import repeats, with_message_ids
 from pullaway.store import blocks
 
 MIGRATION_SET: Final = "pullaway"
@@ -171,7 +171,9 @@ def _first_scheme_ids(frame: pl.DataFrame) -> pl.Series:
         keyed = pl.concat_str([key, occurrence], separator="\x1f")
         rehashed = frame.gather(rows).select(plh.NonCryptographicHashingNameSpace(keyed).xxhash64())
         hashes = hashes.scatter(rows, rehashed.to_series())
-    return pl.DataFrame({"hash": hashes}).select(digits()).to_series()
+    # 10**20 + hash has 21 digits; those after the first are the hash, padded to 20.
+    shifted = hashes.cast(pl.Int128) + pl.lit(10**20, dtype=pl.Int128)
+    return pl.select(shifted).to_series().cast(pl.String).str.slice(1)
 
 
 def known_migrations() -> list[str]:

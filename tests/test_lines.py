@@ -5,12 +5,16 @@ from __future__ import annotations
 import codecs
 import itertools
 import re
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import given
 from hypothesis import strategies as st
 
 from pullaway.errors import ParseError
+from pullaway.importers import _base as importers_base
+from pullaway.importers._base import as_utf8
 from pullaway.importers._lines import (
     PLACEHOLDER,
     StreamedStretches,
@@ -18,6 +22,9 @@ from pullaway.importers._lines import (
     long_stretches,
     split_lines,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 _CONTENT = st.binary(max_size=24).map(lambda b: b.replace(b"\r", b"").replace(b"\n", b""))
 _LINE = st.tuples(_CONTENT, st.sampled_from([b"\n", b"\r\n", b"\r"]))
@@ -38,7 +45,6 @@ def test_cut_long_lines_takes_out_exactly_the_lines_over_the_limit(
     lines: list[tuple[bytes, bytes]], last: bytes, limit: int
 ) -> None:
     data = _joined(lines, last)
-    assume(not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)))  # left as it is
     cut, found = cut_long_lines(data, limit)
     contents = [content for content, _ in lines] + ([last] if last else [])
     expected = [(n, len(c)) for n, c in enumerate(contents, start=1) if len(c) > limit]
@@ -50,12 +56,73 @@ def test_cut_long_lines_takes_out_exactly_the_lines_over_the_limit(
         assert long_line.head == start.decode("utf-8", errors="replace")
 
 
-def test_utf16_is_left_as_it_is() -> None:
-    data = codecs.BOM_UTF16_LE + ("x" * 50 + "\n").encode("utf-16-le")
-    assert cut_long_lines(data, 8) == (data, [])
-    without_mark = data.removeprefix(codecs.BOM_UTF16_LE)
-    assert cut_long_lines(without_mark, 8, encoding="UTF-16LE") == (without_mark, [])
-    assert cut_long_lines(without_mark, 8, encoding="cp1252")[1]  # one byte per newline
+# -- other encodings become UTF-8 first ------------------------------------------------------
+
+_TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=40)
+
+
+@given(text=_TEXT, chunk=st.integers(1, 9))
+def test_utf16_with_a_mark_becomes_utf8_in_any_chunks(text: str, chunk: int) -> None:
+    """Chunks of any size, so a character or the byte-order mark may be split between two."""
+    for data in (text.encode("utf-16"), codecs.BOM_UTF16_BE + text.encode("utf-16-be")):
+        with _chunks_of(chunk):
+            assert as_utf8(data, path="c.txt") == text.encode("utf-8")
+
+
+@given(text=_TEXT, chunk=st.integers(1, 9))
+def test_a_given_encoding_becomes_utf8(text: str, chunk: int) -> None:
+    with _chunks_of(chunk):
+        assert as_utf8(text.encode("utf-16-le"), path="c.txt", encoding="utf-16-le") == (
+            text.encode("utf-8")
+        )
+        latin = text.encode("cp1252", errors="ignore")
+        assert as_utf8(latin, path="c.txt", encoding="cp1252") == (
+            latin.decode("cp1252").encode("utf-8")
+        )
+
+
+def test_utf16_named_without_a_mark_is_read_as_python_reads_it() -> None:
+    """Python's "utf-16" reads bytes without a mark in the machine's order; its decoder for
+    pieces refuses them, so such a file is decoded whole."""
+    data = "olá\n".encode("utf-16-le")
+    assert as_utf8(data, path="c.txt", encoding="utf-16") == "olá\n".encode()
+
+
+def test_utf8_without_an_encoding_is_left_as_it_is() -> None:
+    data = codecs.BOM_UTF8 + "olá\n".encode()
+    assert as_utf8(data, path="c.txt") is data
+
+
+def test_damaged_utf16_names_the_line() -> None:
+    data = "line one\nline two: ".encode("utf-16") + b"\x00\xd8" + "x\n".encode("utf-16-le")
+    with (
+        _chunks_of(4),
+        pytest.raises(
+            ParseError,
+            match=r"c\.txt:2: not UTF-16 \(illegal UTF-16 surrogate at column 11\); .*again",
+        ),
+    ):
+        as_utf8(data, path="c.txt")
+
+
+def test_bytes_not_in_the_given_encoding_name_the_line() -> None:
+    with pytest.raises(ParseError, match=r"c\.txt:2: not utf-8 \(invalid start byte at column 3\)"):
+        as_utf8(b"one\nab\xffc\n", path="c.txt", encoding="utf-8")
+
+
+def test_an_unknown_encoding_is_one_line() -> None:
+    with pytest.raises(ParseError, match=r"c\.txt: unknown encoding 'klingon'; try utf-8"):
+        as_utf8(b"hi\n", path="c.txt", encoding="klingon")
+
+
+@contextmanager
+def _chunks_of(size: int) -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(importers_base, "TRANSCODE_CHUNK_BYTES", size)
+        yield
+
+
+# -- long stretches ------------------------------------------------------------------------
 
 
 @given(

@@ -332,6 +332,33 @@ def test_an_over_long_line_is_skipped_with_the_lines_that_follow_it(tmp_path: Pa
     assert result.skipped[0].text.startswith("23/03/2024, 08:02 - Leo: xxx")
 
 
+def test_an_over_long_line_in_utf16_is_skipped_too(tmp_path: Path) -> None:
+    huge = "é" * (MAX_LINE_BYTES // 2 + 1)  # two bytes each in UTF-8
+    text = (
+        "23/03/2024, 08:01 - Leo: hi\n"
+        f"23/03/2024, 08:02 - Leo: {huge}\n"
+        "23/03/2024, 08:03 - Maya: hey\n"
+    )
+    path = tmp_path / "u16.txt"
+    path.write_bytes(text.encode("utf-16"))
+    result = parse(path)
+    assert_lines_accounted(result)
+    assert result.messages["text"].to_list() == ["hi", "hey"]
+    assert [(s.line, s.reason) for s in result.skipped] == [
+        (2, "a line of 1.0 MB, longer than any WhatsApp message can be; not read"),
+    ]
+
+
+def test_damaged_utf16_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "u16.txt"
+    good = "23/03/2024, 08:01 - Leo: hi\n23/03/2024, 08:02 - Leo: ".encode("utf-16")
+    path.write_bytes(good + b"\x00\xd8" + "\n".encode("utf-16-le"))
+    with pytest.raises(
+        ParseError, match=r"u16\.txt:2: not UTF-16 \(illegal UTF-16 surrogate at column 26\)"
+    ):
+        parse(path)
+
+
 def test_a_file_of_one_huge_line_is_refused_in_one_line(tmp_path: Path) -> None:
     path = tmp_path / "huge.txt"
     path.write_bytes(b"23/03/2024, 08:01 - Leo: " + b"x" * (3 << 20) + b"\r\n")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import gc
+import io
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -100,19 +101,35 @@ def _decode_prefix(head: bytes) -> str:
 def decode_text(data: bytes, *, path: Path | str, encoding: str | None = None) -> str:
     """Decode a whole text export: BOM-aware, strict UTF-8 unless ``encoding`` is given.
 
-    UTF-16 with a byte-order mark is read as such. Anything else that is not UTF-8 raises a
-    ParseError naming the first bad line and what to try.
+    UTF-16 with a byte-order mark is read as such. Anything that is not text in its encoding
+    raises a ParseError naming the first bad line and what to try.
+
+    >>> decode_text("hi\\n".encode("utf-16") + b"\\x00\\xd8", path="c.txt")
+    Traceback (most recent call last):
+    pullaway.errors.ParseError: c.txt:2: not UTF-16 (unexpected end of data at column 1); ...
     """
     if encoding:
         try:
             return data.decode(encoding)
-        except (UnicodeDecodeError, LookupError) as exc:
-            msg = f"cannot decode as {encoding}: {exc}"
+        except LookupError as exc:
+            msg = f"unknown encoding {encoding!r}; try utf-8, utf-16 or cp1252"
             raise ParseError(msg, path=path) from exc
+        except UnicodeDecodeError as exc:
+            line, column = _where(data, exc, encoding)
+            msg = f"not {encoding} ({exc.reason} at column {column}); is --encoding right?"
+            raise ParseError(msg, path=path, line=line) from exc
     if data.startswith(codecs.BOM_UTF8):
         data = data[3:]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            line, column = _where(data, exc, "utf-16")
+            msg = (
+                f"not UTF-16 ({exc.reason} at column {column}); the file is damaged: "
+                "export the chat again"
+            )
+            raise ParseError(msg, path=path, line=line) from exc
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -127,6 +144,49 @@ def decode_text(data: bytes, *, path: Path | str, encoding: str | None = None) -
                 "the file may be Windows-1252: try --encoding cp1252"
             )
         raise ParseError(msg, path=path, line=line) from exc
+
+
+def _where(data: bytes, error: UnicodeDecodeError, encoding: str) -> tuple[int, int]:
+    """Line and column (1-based, in characters) where ``error`` stopped decoding ``data``."""
+    before = data[: error.start].decode(encoding, errors="replace")
+    return before.count("\n") + 1, len(before) - before.rfind("\n")
+
+
+TRANSCODE_CHUNK_BYTES: Final = 1 << 24
+
+
+def as_utf8(data: bytes, *, path: Path | str, encoding: str | None = None) -> bytes:
+    """``data`` as UTF-8: as it is, unless ``encoding`` is given or it starts with a UTF-16
+    byte-order mark; then decoded and encoded again a chunk at a time, so that a big export
+    never becomes one Python str (four bytes a character once it holds an emoji). Bytes that
+    are not text in the encoding raise ``decode_text``'s ParseError.
+
+    >>> as_utf8(codecs.BOM_UTF16_LE + "olá\\n".encode("utf-16-le"), path="c.txt")
+    b'ol\\xc3\\xa1\\n'
+    """
+    if not encoding and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data
+    view = memoryview(data)
+    out = io.BytesIO()
+    try:
+        decoder = codecs.getincrementaldecoder(encoding or "utf-16")()
+        for start in range(0, max(len(data), 1), TRANSCODE_CHUNK_BYTES):
+            last = start + TRANSCODE_CHUNK_BYTES >= len(data)
+            chunk = view[start : start + TRANSCODE_CHUNK_BYTES]
+            out.write(_utf8_of(decoder.decode(chunk, final=last), encoding, path))
+    except (LookupError, UnicodeError):
+        # Bad bytes (decode_text names the line), or a decoder that reads differently in
+        # pieces ("utf-16" without a byte-order mark): the whole file the slow way.
+        return _utf8_of(decode_text(data, path=path, encoding=encoding), encoding, path)
+    return out.getvalue()
+
+
+def _utf8_of(text: str, encoding: str | None, path: Path | str) -> bytes:
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as exc:  # a codec that yields lone surrogates
+        msg = f"decoding as {encoding} gives characters that are not text ({exc.reason})"
+        raise ParseError(msg, path=path) from exc
 
 
 def check_utf8(data: bytes, *, path: Path | str, chunk_bytes: int = 1 << 20) -> None:

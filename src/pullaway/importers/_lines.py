@@ -3,8 +3,8 @@
 Splitting a 70 MB export into a million Python strings costs more than parsing it, so UTF-8
 input goes through Polars' multi-threaded CSV reader with a separator byte that cannot occur
 in the text (NUL) and quoting switched off: each line becomes one row, unchanged. Input the
-reader cannot take (another encoding, NUL bytes, bare carriage returns) is decoded by
-``decode_text`` and split in Python, with the same result.
+reader cannot take (NUL bytes, bare carriage returns) is decoded by ``decode_text`` and split
+in Python, with the same result. Other encodings are made UTF-8 first (``as_utf8``).
 
 Lines (or JSON and XML values) over ``MAX_MESSAGE_BYTES`` are found before anything is decoded
 (``long_stretches``): a damaged export, or a gigabyte of one line, is skipped or refused at its
@@ -31,13 +31,12 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 
-def read_lines(data: bytes, *, path: Path | str, encoding: str | None = None) -> pl.Series:
-    """The lines of ``data`` (CRLF, LF or CR endings), without a final empty line.
+def read_lines(data: bytes, *, path: Path | str) -> pl.Series:
+    """The lines of UTF-8 ``data`` (CRLF, LF or CR endings), without a final empty line.
 
-    Raises ParseError (via ``decode_text``) for bytes that are not text in ``encoding``.
+    Other encodings are made UTF-8 first (``as_utf8``). Raises ParseError (via
+    ``decode_text``) for bytes that are not UTF-8, naming the line and what to try.
     """
-    if encoding or data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return split_text(decode_text(data, path=path, encoding=encoding))
     data = data.removeprefix(codecs.BOM_UTF8)
     nul = data.find(b"\x00")
     if nul >= 0 and data[:4096].count(b"\x00") <= len(data[:4096]) // 4:
@@ -106,21 +105,17 @@ PLACEHOLDER: Final = b" "
 a CR before it and an LF after it into one CRLF."""
 
 
-def cut_long_lines(
-    data: bytes, limit: int, *, encoding: str | None = None
-) -> tuple[bytes, list[LongLine]]:
-    """``data`` with the text of every line over ``limit`` bytes taken out, and those lines.
+def cut_long_lines(data: bytes, limit: int) -> tuple[bytes, list[LongLine]]:
+    """``data`` (UTF-8, see ``as_utf8``) with the text of every line over ``limit`` bytes taken
+    out, and those lines.
 
     The line stays, as ``PLACEHOLDER``, so later lines keep their numbers. Cheap when there is
-    no such line (see ``long_stretches``). UTF-16 and UTF-32 input (a UTF-16 byte-order mark,
-    or such an ``encoding``), whose newlines are not single bytes, is returned as it is.
+    no such line (see ``long_stretches``).
 
     >>> data, cut = cut_long_lines(b"ok\\r\\n" + b"x" * 9 + b"\\r\\nfine\\n", limit=8)
     >>> data, [(c.line, c.size) for c in cut]
     (b'ok\\r\\n \\r\\nfine\\n', [(2, 9)])
     """
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _wide(encoding):
-        return data, []
     pieces: list[bytes] = []
     found: list[LongLine] = []
     kept_from = 0
@@ -133,17 +128,6 @@ def cut_long_lines(
         return data, []
     pieces.append(data[kept_from:])
     return b"".join(pieces), found
-
-
-def _wide(encoding: str | None) -> bool:
-    """Whether ``encoding`` writes a newline in more than one byte (UTF-16, UTF-32)."""
-    if encoding is None:
-        return False
-    try:
-        name = codecs.lookup(encoding).name
-    except LookupError:
-        return False  # decode_text says so, in one line
-    return name.startswith(("utf-16", "utf-32"))
 
 
 def long_stretches(data: bytes, limit: int, stops: bytes = NEWLINES) -> Iterator[tuple[int, int]]:

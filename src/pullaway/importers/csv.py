@@ -35,6 +35,7 @@ from pullaway.importers._base import (
     ImportResult,
     Sample,
     Skipped,
+    as_utf8,
     decode_text,
     excerpt,
     report_progress,
@@ -182,7 +183,8 @@ def parse(
         if not path.is_file():
             msg = "not a file; expected one .csv file with a header row"
             raise ParseError(msg)
-        data = _utf8(path.read_bytes(), path=path, encoding=encoding)
+        data = as_utf8(path.read_bytes(), path=path, encoding=encoding)
+        data = data.removeprefix(codecs.BOM_UTF8)
         refuse_long_stretch(data, what="a line")
         table = _read_rows(data, path=path)
         del data
@@ -226,14 +228,6 @@ class _Table:
         """Record ``row`` (1-based) as text, for skip reports."""
         values = self.cells.row(row - 1)
         return self.delimiter.join(v or "" for v in values).rstrip(self.delimiter)
-
-
-def _utf8(data: bytes, *, path: Path, encoding: str | None) -> bytes:
-    """The file as UTF-8 without a byte-order mark: as it is when it claims to be UTF-8 (Polars'
-    reader checks that), else decoded (``decode_text``) and encoded again."""
-    if encoding or data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return decode_text(data, path=path, encoding=encoding).encode("utf-8")
-    return data.removeprefix(codecs.BOM_UTF8)
 
 
 def _read_rows(data: bytes, *, path: Path) -> _Table:

@@ -30,6 +30,7 @@ from pullaway.importers._base import (
     ImportResult,
     Sample,
     Skipped,
+    as_utf8,
     report_progress,
 )
 from pullaway.importers._lines import (
@@ -150,12 +151,13 @@ def parse(
         if timezone is not None:
             _check_zone(timezone)
         source = _open_source(path)
-        _check_prefix(source.data, encoding=encoding)
-        data, cut = cut_long_lines(source.data, MAX_LINE_BYTES, encoding=encoding)
+        data = as_utf8(source.data, path=path, encoding=encoding)
         # What is used up is let go of at once (the bytes here, the lines and the header rows
         # below): fresh memory is slow to touch, so a big file's peak memory costs time.
         source = replace(source, data=b"")
-        lines = read_lines(data, path=path, encoding=encoding)
+        _check_prefix(data)
+        data, cut = cut_long_lines(data, MAX_LINE_BYTES)
+        lines = read_lines(data, path=path)
         del data
         report_progress(_LINES_READ, 1)
         _check_not_only_long_lines(lines, cut)
@@ -253,13 +255,13 @@ QUICK_PREFIX_BYTES: Final = 1 << 16
 """How much of a large file ``_check_prefix`` looks at first: nearly always enough."""
 
 
-def _check_prefix(data: bytes, *, encoding: str | None) -> None:
+def _check_prefix(data: bytes) -> None:
     """Fail fast, before reading a large file in full, when its start has no message header."""
     if len(data) <= PREFIX_BYTES or b"\x00" in data[:4096]:
-        return  # small files and UTF-16 go the normal way, with its precise errors
+        return  # small files and binary ones go the normal way, with its precise errors
     # Decoding and splitting the whole prefix takes longer than finding a header in its start.
-    if not _has_header(data, QUICK_PREFIX_BYTES, encoding=encoding, partial=True) and (
-        not _has_header(data, PREFIX_BYTES, encoding=encoding)
+    if not _has_header(data, QUICK_PREFIX_BYTES, partial=True) and (
+        not _has_header(data, PREFIX_BYTES)
     ):
         msg = (
             f"no WhatsApp message header in the first {PREFIX_BYTES // 1024} KB; expected lines "
@@ -268,10 +270,10 @@ def _check_prefix(data: bytes, *, encoding: str | None) -> None:
         raise ParseError(msg, line=1)
 
 
-def _has_header(data: bytes, size: int, *, encoding: str | None, partial: bool = False) -> bool:
+def _has_header(data: bytes, size: int, *, partial: bool = False) -> bool:
     """Whether the first ``LAYOUT_SAMPLE_LINES`` lines of ``data[:size]`` show a header layout;
     with ``partial``, without the last line, which the cut may have shortened."""
-    lines = data[:size].decode(encoding or "utf-8-sig", errors="replace").splitlines()
+    lines = data[:size].decode("utf-8-sig", errors="replace").splitlines()
     if partial:
         lines = lines[:-1]
     return detect_layout(lines[:LAYOUT_SAMPLE_LINES]) is not None

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from pullaway.errors import ParseError, UnknownFormatError, at_file
 from pullaway.importers import ImportResult, registry, report_stage, sniff
+from pullaway.importers._base import files_under
 from pullaway.store import ChatImport
 from pullaway.wording import counted
 
@@ -47,11 +48,12 @@ def choose_importer(path: Path, format_name: str | None = None) -> Importer:
 def file_hash(path: Path) -> str:
     """SHA-256 of a file, or of a folder's files (names and contents, in sorted order)."""
     digest = hashlib.sha256()
-    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-    for file in files:
-        if path.is_dir():
-            digest.update(str(file.relative_to(path)).encode() + b"\0")
-        with file.open("rb") as fh:
+    # Sorted name by name (as paths compare), so a folder's hash stays what it always was.
+    names = sorted(files_under(path), key=lambda n: n.split("/")) if path.is_dir() else [""]
+    for name in names:
+        if name:
+            digest.update(name.encode() + b"\0")
+        with (path / name if name else path).open("rb") as fh:
             while chunk := fh.read(_CHUNK):
                 digest.update(chunk)
     return digest.hexdigest()

@@ -22,7 +22,13 @@ import msgspec
 import polars as pl
 
 from pullaway.errors import ParseError
-from pullaway.importers._base import ZIP_ERRORS, check_utf8, decode_text, paused_gc
+from pullaway.importers._base import (
+    ZIP_ERRORS,
+    check_utf8,
+    decode_text,
+    files_under,
+    paused_gc,
+)
 from pullaway.importers._lines import refuse_long_stretch
 
 if TYPE_CHECKING:
@@ -48,8 +54,7 @@ class Container:
     @classmethod
     def open(cls, path: Path) -> Container:
         if path.is_dir():
-            found = (p.relative_to(path).as_posix() for p in path.rglob("*") if p.is_file())
-            return cls(path, tuple(sorted(found)))
+            return cls(path, files_under(path))
         if zipfile.is_zipfile(path):
             try:
                 with zipfile.ZipFile(path) as archive:

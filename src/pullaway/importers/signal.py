@@ -33,6 +33,7 @@ from pullaway.importers._base import (
     Skipped,
     check_utf8,
     decode_text,
+    files_under,
     paused_gc,
     report_progress,
 )
@@ -67,7 +68,7 @@ _CALL = re.compile(r"^(?:Incoming|Outgoing|Missed) (?:(?:voice|video) )?call(?: 
 
 def sniff(sample: Sample) -> float:
     """A signal-export chat folder, data.json lines, or chat.md header lines in ISO-dash form."""
-    names = {PurePosixPath(m).name for m in sample.members}
+    names = {m.rsplit("/", 1)[-1] for m in sample.members}
     text = sample.text.lstrip("\ufeff")
     if _looks_like_data_json(text):
         return 0.95 if "chat.md" in names or not sample.members else 0.9
@@ -180,7 +181,8 @@ class _Source:
 def _sources(path: Path, *, chat: str | None) -> list[_Source]:
     """The chat files to read: one per chat folder, data.json preferred over chat.md."""
     if path.is_dir():
-        found = {p.relative_to(path).as_posix(): p for p in path.rglob("*") if p.name in CHAT_FILES}
+        chats = [n for n in files_under(path) if PurePosixPath(n).name in CHAT_FILES]
+        found = {name: path / name for name in chats}
         return _pick(found, root_name=path.name, read=Path.read_bytes, prefix=str(path), chat=chat)
     if zipfile.is_zipfile(path):
         try:

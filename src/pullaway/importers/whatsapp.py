@@ -31,6 +31,7 @@ from pullaway.importers._base import (
     Sample,
     Skipped,
     as_utf8,
+    files_under,
     report_progress,
 )
 from pullaway.importers._lines import (
@@ -195,7 +196,7 @@ def _open_source(path: Path) -> _Source:
 
 def _folder_source(folder: Path) -> _Source:
     """An unzipped export: its chat text, as in a zip (``_chat_texts``); several are refused."""
-    names = [p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()]
+    names = list(files_under(folder))
     chats = list(_chat_texts(names, lambda name: _file_head(folder / name)))
     if not chats:
         msg = (

@@ -1,0 +1,74 @@
+"""Folders given to pullaway: the files found in them, and a folder's hash."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from typing import TYPE_CHECKING
+
+import pytest
+
+from conftest import FIXTURES
+from pullaway.importers._base import files_under
+from pullaway.ingest import file_hash
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+def _tree(root: Path) -> None:
+    for name in ("a/b.txt", "a-b/c.txt", "A.txt", "a/deep/er/d.json", "z.md"):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(name, encoding="utf-8")
+
+
+def test_files_are_listed_relative_and_sorted(tmp_path: Path) -> None:
+    _tree(tmp_path)
+    (tmp_path / "empty").mkdir()
+    assert files_under(tmp_path) == ("A.txt", "a-b/c.txt", "a/b.txt", "a/deep/er/d.json", "z.md")
+
+
+def test_files_are_what_rglob_finds(tmp_path: Path) -> None:
+    _tree(tmp_path)
+    (tmp_path / "link.txt").symlink_to(tmp_path / "z.md")
+    (tmp_path / "broken.txt").symlink_to(tmp_path / "gone")
+    expected = sorted(
+        p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()
+    )
+    assert list(files_under(tmp_path)) == expected
+    assert "link.txt" in expected
+    assert "broken.txt" not in expected
+
+
+def test_links_to_folders_and_pipes_are_not_files(tmp_path: Path) -> None:
+    _tree(tmp_path)
+    (tmp_path / "loop").symlink_to(tmp_path, target_is_directory=True)
+    os.mkfifo(tmp_path / "_chat.txt")  # opening it would wait for a writer
+    assert files_under(tmp_path) == ("A.txt", "a-b/c.txt", "a/b.txt", "a/deep/er/d.json", "z.md")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any folder")
+def test_a_folder_that_cannot_be_listed_is_passed_over(tmp_path: Path) -> None:
+    _tree(tmp_path)
+    (tmp_path / "a").chmod(0)
+    try:
+        assert files_under(tmp_path) == ("A.txt", "a-b/c.txt", "z.md")
+    finally:
+        (tmp_path / "a").chmod(0o755)
+
+
+def test_a_folders_hash_is_as_it_always_was(tmp_path: Path) -> None:
+    """Names and contents in path order (``a/b`` before ``a-b/c``, which plain string order
+    puts the other way): the hash a store recorded for a folder still matches it."""
+    _tree(tmp_path)
+    assert file_hash(tmp_path) == _hash_as_before(tmp_path)
+    folder = FIXTURES / "telegram" / "ChatExport_2024-05-02"
+    assert file_hash(folder) == _hash_as_before(folder)
+
+
+def _hash_as_before(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for file in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(str(file.relative_to(folder)).encode() + b"\0")
+        digest.update(file.read_bytes())
+    return digest.hexdigest()

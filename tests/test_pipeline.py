@@ -213,3 +213,11 @@ def test_daily_carries_his_evidence_and_it_is_high_inside_the_episode() -> None:
     assert inside > 9.0  # more than the model's prior against a withdrawal
     assert isinstance(outside, float)
     assert outside < 0
+
+
+def test_settings_of_one_day_read_in_the_singular() -> None:
+    one_day = Settings(after_warmth_days=1, near_return_days=1, long_term_days=1, pursue_days=1)
+    result = analyze(scenario("let_go"), me=ME, settings=one_day)
+    text = json.dumps(result.to_json(), ensure_ascii=False)
+    assert "within 1 day of coming back" in text.lower()
+    assert not re.search(r"\b1 days\b", text)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from pullaway.analysis.result import Comparison, GroupSummary
 from pullaway.analysis.returns import kaplan_meier
 from pullaway.analysis.settings import Settings
+from pullaway.wording import days
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -62,7 +63,7 @@ def _describe(label: str, group: GroupSummary) -> str:
     if group.episodes == 0:
         return f"{label}: no episodes"
     median = (
-        f"half within {group.median_days_to_return:.0f} days"
+        f"half within {days(group.median_days_to_return)}"
         if group.median_days_to_return is not None
         else "fewer than half came back within the time seen"
     )

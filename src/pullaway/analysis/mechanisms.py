@@ -47,7 +47,7 @@ from pullaway.analysis.daily import midnight
 from pullaway.analysis.result import Evidence, MechanismResult, Outcome, Strategy, StrategyCounts
 from pullaway.analysis.returns import affection_rate
 from pullaway.analysis.settings import Settings
-from pullaway.wording import counted
+from pullaway.wording import counted, days
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -138,7 +138,7 @@ def _space_to_reflect(frames: ChatFrames, view: EpisodeView, s: Settings) -> Mec
     )
     silence = _longest_silence_days(frames, view)
     facts = (
-        f"He was silent for up to {silence:.1f} days; you started "
+        f"He was silent for up to {days(silence, digits=1)}; you started "
         f"{counted(view.counts.her_initiations, 'conversation')} and your longest unanswered "
         f"run was {view.counts.max_unanswered_streak}."
     )
@@ -197,7 +197,8 @@ def _fonder(frames: ChatFrames, view: EpisodeView, s: Settings) -> MechanismResu
     aff_after = affection_rate(frames, view.back, view.back + timedelta(days=s.after_warmth_days))
     len_after = float(after["words"].cast(pl.Float64).fill_null(0).to_numpy().mean())
     summary = (
-        f"In the {s.after_warmth_days} days after he came back, {aff_after:.1f} of every 100 of "
+        f"In the {counted(s.after_warmth_days, 'day')} after he came back, "
+        f"{aff_after:.1f} of every 100 of "
         f"his messages carried affection (before the episode: {aff_med:.1f}, robust SD "
         f"{aff_sd:.1f}); his messages averaged {len_after:.1f} words (before: {len_med:.1f})."
     )
@@ -240,13 +241,15 @@ def _miss_you(frames: ChatFrames, view: EpisodeView, s: Settings) -> MechanismRe
         first = (missing["timestamp"][0].date() - view.onset).days
         summary = (
             f"He wrote that he missed you {counted(missing.height, 'time')} during the episode "
-            f"or within {s.near_return_days} days of coming back, first on day {first}. Before the "
+            f"or within {counted(s.near_return_days, 'day')} of coming back, first on day "
+            f"{first}. Before the "
             f"episode: {before_rate:.1f} per 100 of his messages."
         )
         return _result(4, "consistent", summary, missing, s)
     summary = (
         f"He did not write that he missed you during the episode or within "
-        f"{s.near_return_days} days of a return (before the episode: {before_rate:.1f} per 100 "
+        f"{counted(s.near_return_days, 'day')} of a return "
+        f"(before the episode: {before_rate:.1f} per 100 "
         "of his messages)."
     )
     return MechanismResult(4, "no_signal", summary)
@@ -285,7 +288,8 @@ def _stronger(frames: ChatFrames, view: EpisodeView, s: Settings) -> MechanismRe
         return MechanismResult(
             6,
             "not_observable",
-            f"Needs {s.long_term_days} days after the return; the chat has {available} so far.",
+            f"Needs {counted(s.long_term_days, 'day')} after the return; "
+            f"the chat has {available} so far.",
         )
     his = frames.daily.filter(pl.col("person") == "them")
     before = his.filter(
@@ -305,7 +309,7 @@ def _stronger(frames: ChatFrames, view: EpisodeView, s: Settings) -> MechanismRe
     later = view.later_durations
     shrink = all(d < view.duration for d in later)
     summary = (
-        f"Over the {s.long_term_days} days after he came back his daily messages were "
+        f"Over the {counted(s.long_term_days, 'day')} after he came back his daily messages were "
         f"{change:+.1f} robust SD from his level before the episode; "
         + (
             f"{counted(len(later), 'later episode')}, lasting "
@@ -366,7 +370,7 @@ def _pursue(frames: ChatFrames, view: EpisodeView, s: Settings) -> MechanismResu
         return _no_return(8, view)
     if (view.last_day - view.back).days + 1 < s.pursue_days:
         return MechanismResult(
-            8, "not_observable", f"Needs {s.pursue_days} days after the return to judge."
+            8, "not_observable", f"Needs {counted(s.pursue_days, 'day')} after the return to judge."
         )
     share_b, lat_b = _share_and_latency(
         frames, view.onset - timedelta(days=s.baseline_days), view.onset
@@ -379,7 +383,7 @@ def _pursue(frames: ChatFrames, view: EpisodeView, s: Settings) -> MechanismResu
     faster = lat_a is not None and lat_b is not None and lat_a < lat_b
     held = int(starts) + int(faster) + int(plans.height > 0)
     summary = (
-        f"In the {s.pursue_days} days after he came back he started "
+        f"In the {counted(s.pursue_days, 'day')} after he came back he started "
         f"{_pct(share_a)} of conversations (before: {_pct(share_b)}), his median reply took "
         f"{_minutes(lat_a)} (before: {_minutes(lat_b)}), and he proposed "
         f"{counted(plans.height, 'concrete plan')}. {held} of these 3 signs hold."
@@ -404,7 +408,8 @@ def _his_role(frames: ChatFrames, view: EpisodeView, s: Settings) -> MechanismRe
     bids = int(his["bids"].sum())
     toward = int(his["turned_toward"].sum())
     summary = (
-        f"Within {s.near_return_days} days of coming back: {counted(owned.height, 'message')} "
+        f"Within {counted(s.near_return_days, 'day')} of coming back: "
+        f"{counted(owned.height, 'message')} "
         f"taking responsibility or apologising, {counted(questions, 'question')}, "
         f"{counted(plans, 'plan')}; he answered {toward} of your {counted(bids, 'bid')}."
     )

@@ -34,6 +34,7 @@ from pullaway.analysis.structure import structure
 from pullaway.analysis.withdrawal import withdrawn_days
 from pullaway.errors import NotEnoughData
 from pullaway.model import validate_messages
+from pullaway.wording import counted, days
 
 if TYPE_CHECKING:
     from pullaway.analysis.result import MechanismResult, Safety
@@ -385,8 +386,8 @@ def _story(x: _Scored) -> str:
         "mixed": "you held back at times and reached out at others",
     }[x.strategy]
     outcome = {
-        "returned": f"he came back after {x.back.observed_days:.0f} days",
-        "ongoing": f"it is still open after {x.back.observed_days:.0f} days",
+        "returned": f"he came back after {days(x.back.observed_days)}",
+        "ongoing": f"it is still open after {days(x.back.observed_days)}",
         "faded": "he did not come back; contact faded",
         "ended": "it ended",
     }[x.back.outcome]
@@ -418,8 +419,9 @@ def _notes(frames: ChatFrames, s: Settings) -> tuple[str, ...]:
     if his["engagement"].drop_nulls().len() == 0:
         notes.append(
             f"Not enough history for his daily engagement score (it needs "
-            f"{s.baseline_min_active_days} active days and {s.baseline_min_messages} of his "
-            f"messages in {s.baseline_days} days). Pull-aways are still looked for, over days "
+            f"{counted(s.baseline_min_active_days, 'active day')} and "
+            f"{s.baseline_min_messages} of his messages in {counted(s.baseline_days, 'day')}). "
+            "Pull-aways are still looked for, over days "
             "and weeks, but with this few messages some short ones cannot be told from a "
             "quiet week you both had."
         )

@@ -27,6 +27,7 @@ from pullaway.analysis.mechanisms import quote
 from pullaway.analysis.result import Helpline, Safety
 from pullaway.analysis.settings import Settings
 from pullaway.analysis.signals import normalised
+from pullaway.wording import days
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -165,8 +166,8 @@ def ending_decision(
         limit = max(s.ending_beyond_factor * longest, float(s.ending_beyond_min_days))
         if last.observed_days > limit:
             return (
-                f"This pull-away has lasted {last.observed_days:.0f} days, far beyond his "
-                f"longest earlier return ({longest:.0f} days). That may be an ending. Forecasts "
+                f"This pull-away has lasted {days(last.observed_days)}, far beyond his "
+                f"longest earlier return ({days(longest)}). That may be an ending. Forecasts "
                 "are set aside; this is a time to look after yourself."
             )
     return None

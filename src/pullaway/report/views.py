@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from pullaway.wording import counted
+from pullaway.wording import counted, days
 
 if TYPE_CHECKING:
     from pullaway.analysis.result import (
@@ -285,7 +285,7 @@ def _daily_wide(daily: pl.DataFrame) -> pl.DataFrame:
 
 def _outcome_text(e: Episode) -> str:
     if e.outcome == "returned" and e.days_to_return is not None:
-        return f"came back after {e.days_to_return:.0f} days"
+        return f"came back after {days(e.days_to_return)}"
     return {
         "ongoing": "still going",
         "faded": "faded out",
@@ -384,7 +384,7 @@ def _story(e: Episode, *, them: str) -> list[str]:
     )
     if e.outcome == "returned" and e.end is not None:
         after = f" Afterwards his engagement was {AFTER_LABELS[e.after]}." if e.after else ""
-        took = f", {e.days_to_return:.0f} days after it began" if e.days_to_return else ""
+        took = f", {days(e.days_to_return)} after it began" if e.days_to_return else ""
         lines.append(f"He came back on {fmt_day(e.end)}{took}.{after}")
     elif e.outcome == "ongoing":
         lines.append("It has not ended in the messages imported so far.")
@@ -405,7 +405,7 @@ def group_view(name: str, label: str, group: GroupSummary) -> dict[str, Any]:
         "episodes": group.episodes,
         "returned": group.returned,
         "median": None if median is None else round(median, 1),
-        "median_text": "not reached" if median is None else f"{median:.0f} days",
+        "median_text": "not reached" if median is None else days(median),
         "curve": curve_points(group.curve),
     }
 

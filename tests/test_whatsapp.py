@@ -272,6 +272,17 @@ def test_zip_picks_the_chat_text_among_other_texts(tmp_path: Path) -> None:
     )
 
 
+def test_a_utf16_chat_is_found_in_a_zip(tmp_path: Path) -> None:
+    path = tmp_path / "export.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("a.txt", "not a chat\n")
+        archive.writestr(
+            "WhatsApp Chat with Ana.txt", "13/03/2023, 19:40 - Ana: oi\n".encode("utf-16")
+        )
+    assert sniff(path).name == "whatsapp"
+    assert parse(path).messages["text"].to_list() == ["oi"]
+
+
 @pytest.mark.parametrize("archive", ["android_zip.zip", "ios_pt.zip"])
 def test_an_unzipped_export_folder_reads_as_its_zip(archive: str, tmp_path: Path) -> None:
     source = FIXTURES / "whatsapp" / archive

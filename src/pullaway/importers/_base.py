@@ -58,7 +58,7 @@ class Sample:
             if chosen:
                 with (path / chosen).open("rb") as fh:
                     head = fh.read(SAMPLE_BYTES)
-            return cls(path, _decode_prefix(head), head, members, chosen)
+            return cls(path, decode_prefix(head), head, members, chosen)
         with path.open("rb") as fh:
             head = fh.read(SAMPLE_BYTES)
         if head.startswith(b"PK\x03\x04") and zipfile.is_zipfile(path):
@@ -70,8 +70,8 @@ class Sample:
             except ZIP_ERRORS as exc:
                 msg = f"cannot read the zip archive ({exc}); unzip it and import what is inside"
                 raise ParseError(msg, path=path) from exc
-            return cls(path, _decode_prefix(inner), inner, members, chosen)
-        return cls(path, _decode_prefix(head), head)
+            return cls(path, decode_prefix(inner), inner, members, chosen)
+        return cls(path, decode_prefix(head), head)
 
 
 def files_under(folder: Path) -> tuple[str, ...]:
@@ -111,7 +111,9 @@ def _likely_chat_member(members: tuple[str, ...]) -> str | None:
     return min(texty, key=lambda n: (n.count("/"), len(n), n)) if texty else None
 
 
-def _decode_prefix(head: bytes) -> str:
+def decode_prefix(head: bytes) -> str:
+    """The first bytes of a file as text, by its byte-order mark (UTF-8 without one); bytes
+    cut in the middle of a character, or not text, are replaced."""
     for bom, codec in (
         (codecs.BOM_UTF8, "utf-8-sig"),
         (codecs.BOM_UTF16_LE, "utf-16"),

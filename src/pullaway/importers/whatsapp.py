@@ -31,6 +31,7 @@ from pullaway.importers._base import (
     Sample,
     Skipped,
     as_utf8,
+    decode_prefix,
     files_under,
     report_progress,
 )
@@ -249,7 +250,7 @@ def _member_head(archive: zipfile.ZipFile, name: str, *, lines: int = 50) -> lis
 
 def _head_lines(fh: IO[bytes], *, lines: int = 50) -> list[str]:
     """The first ``lines`` lines of a file, read from its first bytes (bad bytes replaced)."""
-    return fh.read(SAMPLE_BYTES).decode("utf-8-sig", errors="replace").splitlines()[:lines]
+    return decode_prefix(fh.read(SAMPLE_BYTES)).splitlines()[:lines]
 
 
 QUICK_PREFIX_BYTES: Final = 1 << 16

@@ -62,7 +62,8 @@ def validate_messages(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def with_message_ids(frame: pl.DataFrame) -> pl.DataFrame:
-    """Fill ``message_id`` from (chat, timestamp, sender, kind, text, occurrence).
+    """Fill ``message_id`` from (chat, timestamp, sender, kind, text, occurrence): a 64-bit
+    number (``_key_hash``) written in decimal.
 
     Minute-precision exports repeat legitimately ("ok", "ok" in one minute), so the
     occurrence number among identical keys is part of the id. Provenance columns are

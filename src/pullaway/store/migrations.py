@@ -128,9 +128,9 @@ def initial(db: Database) -> None:
 @MIGRATIONS(name="0002_message_ids_v2")
 def message_ids_v2(db: Database) -> None:
     """Message ids of the second scheme (``model.with_message_ids``: each key column hashed
-    apart, then folded into one number), several times faster to compute than the first (one
-    hash of the columns joined into a string). Every id the first scheme gave is replaced with
-    the new id of the same message; ids a CSV file gave are kept."""
+    apart, then folded into one number), which takes about 40% less time to compute than the
+    first (one hash of the columns joined into a string). Every id the first scheme gave is
+    replaced with the new id of the same message; ids a CSV file gave are kept."""
     for chat, name in db.execute("SELECT id, name FROM chats").fetchall():
         rows = blocks.read_rows(db.conn, chat)
         if rows.height:

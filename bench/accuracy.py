@@ -30,6 +30,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pullaway.importers import sniff
+from pullaway.model import OWNER_SENDER
 from pullaway.simulate import LANGUAGES, simulate
 from pullaway.simulate.scoring import (
     HistoryScore,
@@ -124,7 +125,7 @@ def run_case(case: Case, overrides: dict[str, Any] | None = None) -> dict[str, A
             )
             messages = sniff(path).parse(path).messages
         settings = Settings.from_json(overrides)
-        found = analyze(messages, me=truth["chat"]["me"], settings=settings).to_json()
+        found = analyze(messages, me=owner(messages, truth), settings=settings).to_json()
     except Exception as exc:
         found = {"episodes": [], "now": {}, "comparison": {}}
         result["error"] = f"{type(exc).__name__}: {exc}"
@@ -145,6 +146,19 @@ def run_case(case: Case, overrides: dict[str, Any] | None = None) -> dict[str, A
     result["found_sign"] = effect_sign(found.get("comparison") or {})
     result["seconds"] = time.perf_counter() - started
     return result
+
+
+def owner(messages: Any, truth: dict[str, Any]) -> str:
+    """Who "me" is in the imported messages: the simulated owner's name, or ``Me`` for the
+    exports that do not name their owner (Signal, SMS), as a user would pick with --me.
+
+    >>> import polars as pl
+    >>> owner(pl.DataFrame({"sender": ["Me", "Leo"]}), {"chat": {"me": "Maya"}})
+    'Me'
+    """
+    me = str(truth["chat"]["me"])
+    senders = set(messages["sender"].drop_nulls().unique().to_list())
+    return OWNER_SENDER if me not in senders and OWNER_SENDER in senders else me
 
 
 def _score(row: dict[str, Any]) -> HistoryScore:

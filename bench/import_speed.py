@@ -1,12 +1,13 @@
 """Import speed: pullaway's parse and full import against chat-miner, whatstk and a bare read.
 
     .venv/bin/python bench/import_speed.py [--messages 1000000] [--repeat 3] [--skip-peers]
-        [--formats whatsapp_android,whatsapp_ios,telegram,signal,sms,csv]
+        [--formats whatsapp_android,whatsapp_ios,telegram,signal,sms,messenger,instagram,csv]
 
 Generates (once, cached in bench/out/) a realistic two-person export of about a million
 messages with pullaway's simulator, by default WhatsApp in the Android and the iOS layout
 (``--formats`` adds a Telegram Desktop ``result.json``, a signal-export chat folder, an SMS
-Backup & Restore XML and a generic CSV), then times
+Backup & Restore XML, a Messenger or Instagram download (the thread in files of 10,000
+messages) and a generic CSV), then times
 each contender in a fresh process, side by side in one run, and prints a table. Each of
 pullaway's contenders and the bare read runs ``--repeat`` times, in turns (read, parse,
 import, read, parse, import, ...), so a busy moment on a shared machine hits them alike;
@@ -14,6 +15,7 @@ the table shows the median and the range. The peers, tens of seconds each, run o
 
 * ``read+splitlines``: Python reading the file and splitting it into lines (the floor);
   for Telegram, ``read+json.loads``: reading it and parsing the JSON with the standard library;
+  for Messenger and Instagram, the same for each ``message_N.json`` of the thread;
   for Signal, ``read+json.loads`` of each line of data.json;
   for SMS Backup & Restore, ``read+iterparse``: the standard library's streaming XML parser;
   for the generic CSV, ``read+csv.reader``: the standard library's CSV reader;
@@ -134,6 +136,31 @@ CONTENDERS: dict[str, dict[str, tuple[str, str]]] = {
             "        element.clear()",
         ),
         **_OURS,
+    },
+    # A thread is split over message_N.json files; chat-miner reads one file, so it is run
+    # on each in turn, as someone with a long thread would have to.
+    **{
+        platform: {
+            "read+json.loads": (
+                "",
+                "count = sum(len(json.loads(p.read_bytes())['messages']) "
+                "for p in path.rglob('message_*.json'))",
+            ),
+            **_OURS,
+            "chat-miner": (
+                f"import logging\nfrom chatminer.chatparsers import {parser}\n"
+                "logging.disable(logging.CRITICAL)",
+                "count = 0\n"
+                "for file in sorted(path.rglob('message_*.json')):\n"
+                f"    parser = {parser}(str(file))\n"
+                "    parser.parse_file()\n"
+                "    count += len(parser.parsed_messages.get_df())",
+            ),
+        }
+        for platform, parser in (
+            ("messenger", "FacebookMessengerParser"),
+            ("instagram", "InstagramJsonParser"),
+        )
     },
     # No peer reads a generic CSV of messages; the floor is Python's own CSV reader.
     "csv": {

@@ -76,6 +76,53 @@ def test_split_thread_is_merged_sorted_and_deduplicated() -> None:
     assert [s.reason.startswith("same record as") for s in result.skipped] == [True]
 
 
+def _thread_files(folder: Path, *files: list[dict[str, object]]) -> Path:
+    thread = folder / "messages" / "inbox" / "ana_1"
+    thread.mkdir(parents=True)
+    for number, records in enumerate(files, start=1):
+        data = {"participants": [{"name": "Ana"}, {"name": "Bo"}], "messages": records}
+        (thread / f"message_{number}.json").write_text(json.dumps(data), encoding="utf-8")
+    return folder
+
+
+def _said(sender: str, ms: int, text: str) -> dict[str, object]:
+    return {"sender_name": sender, "timestamp_ms": ms, "content": text}
+
+
+def test_only_a_copy_from_another_file_is_skipped(tmp_path: Path) -> None:
+    """Files overlap by a run of records: each copy in the later file is skipped, naming the
+    record it repeats. Same sender and millisecond with other words, or the same record twice
+    in one file, are messages."""
+    newer = [_said("Ana", 9000, "late"), _said("Bo", 5000, "overlap b"), _said("Ana", 4000, "a")]
+    older = [
+        _said("Bo", 5000, "overlap b"),
+        _said("Ana", 4000, "a"),
+        _said("Ana", 4000, "not the same words"),
+        _said("Bo", 1000, "twice in one file"),
+        _said("Bo", 1000, "twice in one file"),
+    ]
+    result = registry()["messenger"].parse(_thread_files(tmp_path, newer, older))
+    assert_lines_accounted(result)
+    assert [(s.line, s.reason) for s in result.skipped] == [
+        (4, "same record as 2 (repeated in another message file)"),
+        (5, "same record as 3 (repeated in another message file)"),
+    ]
+    assert sorted(result.messages["text"].to_list()) == sorted(
+        ["late", "overlap b", "a", "not the same words", "twice in one file", "twice in one file"]
+    )
+    assert 4 not in result.messages["source_line"].to_list()
+
+
+def test_a_long_overlap_between_files_is_read_once(tmp_path: Path) -> None:
+    records = [_said("Ana" if n % 2 else "Bo", 1000 * n, f"message {n}") for n in range(3000)]
+    newer, older = records[:1:-1][:2000], records[::-1][1000:]  # 1,000 records in both
+    result = registry()["messenger"].parse(_thread_files(tmp_path, newer, older))
+    assert_lines_accounted(result)
+    assert result.messages.height == len({r["content"] for r in newer + older})
+    assert len(result.skipped) == len(newer) + len(older) - result.messages.height
+    assert result.messages["timestamp"].is_sorted()
+
+
 def test_one_message_file_brings_its_siblings() -> None:
     whole = registry()["messenger"].parse(THREAD)
     one = registry()["messenger"].parse(THREAD / "message_2.json")

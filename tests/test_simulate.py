@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from pullaway.errors import ParseError
 from pullaway.importers import sniff
 from pullaway.model import MESSAGE_SCHEMA
-from pullaway.simulate import LANGUAGES, NO_NOISE, SimulatedChat, simulate
+from pullaway.simulate import LANGUAGES, NO_NOISE, SimulatedChat, simulate, writers
 from pullaway.simulate.cli import app
 from pullaway.simulate.phrases import PHRASES
 from pullaway.simulate.plan import EpisodeSettings, plan_episodes
@@ -277,6 +277,8 @@ CASES = [
     ("telegram", "dmy", "24h", "pt"),
     ("signal", "dmy", "24h", "de"),
     ("sms", "dmy", "24h", "es"),
+    ("messenger", "dmy", "24h", "fr"),
+    ("instagram", "dmy", "24h", "pt"),
     ("csv", "dmy", "24h", "en"),
 ]
 
@@ -285,8 +287,8 @@ CASES = [
 def test_export_reimports(tmp_path: Path, fmt: str, order: str, clock: str, language: str) -> None:
     chat = simulate(seed=6, days=70, rate=20.0, language=language)  # type: ignore[arg-type]
     path = write_export(chat, tmp_path, format=fmt, date_order=order, clock=clock)  # type: ignore[arg-type]
-    # SMS times are instants: read in the writer's zone (UTC+1, utc_offset's default).
-    back = _import(path, "Etc/GMT-1" if fmt == "sms" else None)
+    # SMS and Meta times are instants: read in the writer's zone (UTC+1, utc_offset's default).
+    back = _import(path, "Etc/GMT-1" if fmt in ("sms", "messenger", "instagram") else None)
     back = back.filter(pl.col("kind") != "system")
     if fmt in ("signal", "sms"):  # these exports name the owner "Me"
         back = back.with_columns(pl.col("sender").replace("Me", chat.truth["chat"]["me"]))
@@ -448,6 +450,28 @@ def test_sms_layout(tmp_path: Path, small_chat: SimulatedChat) -> None:
     assert int(first.get("date") or 0) == int(wall_clock_as_utc - 7200) * 1000
     assert {r.tag for r in root} == {"sms", "mms"}
     assert {r.get("contact_name") for r in root} == {"Leo"}
+
+
+@pytest.mark.parametrize("platform", ["messenger", "instagram"])
+def test_meta_layout(
+    tmp_path: Path, small_chat: SimulatedChat, platform: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(writers, "META_FILE_MESSAGES", 100)
+    path = write_export(small_chat, tmp_path, format=platform, utc_offset=7200)  # type: ignore[arg-type]
+    files = sorted(path.rglob("message_*.json"), key=lambda p: int(p.stem.split("_")[1]))
+    threads = [json.loads(f.read_bytes()) for f in files]
+    assert len(files) == -(-small_chat.messages.height // 100)
+    assert all(len(t["messages"]) <= 100 for t in threads)
+    stamps = [m["timestamp_ms"] for t in threads for m in t["messages"]]
+    assert stamps == sorted(stamps, reverse=True)  # message_1 holds the newest, newest first
+    newest = small_chat.messages["timestamp"][-1].replace(tzinfo=UTC).timestamp()
+    assert stamps[0] == int(newest - 7200) * 1000
+    raw = files[0].read_bytes()
+    assert raw.isascii()  # non-ASCII text as the escapes of its UTF-8 bytes, as Meta writes
+    result = sniff(path).parse(path, timezone="Etc/GMT-2")
+    assert result.chats[0].me_guess == small_chat.truth["chat"]["me"]
+    assert result.messages["timestamp"].to_list() == small_chat.messages["timestamp"].to_list()
+    assert result.messages["text"].to_list() == small_chat.messages["text"].to_list()
 
 
 def test_csv_layout(tmp_path: Path, small_chat: SimulatedChat) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+from array import array
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path, PurePosixPath
@@ -216,8 +217,9 @@ def _read_threads(
 ) -> ImportResult:
     container = _container_for(path)
     single = path.is_file() and not container.zipped
-    # With a chat named, the records of the others are never decoded: see RawRecords.
-    threads = _load_threads(container, platform, single=single, lazy=chat is not None)
+    # Records stay bytes until their thread's rows are taken (RawRecords): each is decoded
+    # once and let go of at once, and with a chat named, the others are never decoded.
+    threads = _load_threads(container, platform, single=single, lazy=True)
     owner, owner_reason = _owner(container, threads)
     chosen = _choose(threads, chat, path)
     rows = _Rows()
@@ -294,8 +296,7 @@ def _load_threads(
 
     ``single``: the input is one file, read whatever its name (and refused if not Meta's).
     ``lazy``: records stay bytes until a thread's rows are read (``RawRecords``), which saves
-    decoding the threads not chosen; reading every thread, it saves nothing, since split
-    threads keep their records for de-duplication.
+    decoding the threads not chosen, and holding every record as a dict at once.
     """
     if single and len(container.members) == 1:
         thread = _thread(container, list(container.members), platform)
@@ -522,45 +523,108 @@ class _Rows:
     reactions: int = 0
     chat: list[str] = field(default_factory=list)
     position: list[int] = field(default_factory=list)
-    utc_ms: list[int] = field(default_factory=list)
+    utc_ms: array[int] = field(default_factory=lambda: array("q"))  # 8 bytes a row, no objects
     sender: list[str] = field(default_factory=list)
     content: list[str | None] = field(default_factory=list)
     flags: list[int] = field(default_factory=list)
     source_file: list[str] = field(default_factory=list)
-    line: list[int] = field(default_factory=list)
+    line: array[int] = field(default_factory=lambda: array("q"))
     skipped: list[Skipped] = field(default_factory=list)
+    _names: dict[str, str] = field(default_factory=dict)  # sender_name -> repaired
 
     def add_thread(self, position: int, thread: _Thread, container: Container) -> None:
-        seen: dict[tuple[str, int], list[tuple[int, dict[str, Any]]]] = {}
-        merge = len(thread.files) > 1
         before = len(self.line)
+        starts = []  # the record index before each file's first record
         for one in thread.files:
             location = container.location(one.member)
             first = len(self.line)
-            for record in one.records:
-                self.index += 1
-                reason = _skip_reason(record)
-                if not reason and merge:
-                    reason = _repeat_reason(record, self.index, seen)
-                if reason:
-                    self.skipped.append(Skipped.of(self.index, reason, _excerpt(record)))
-                    continue
-                self._add(record)
+            starts.append(self.index)
+            self._add_records(one.records)
             self.source_file.extend([location] * (len(self.line) - first))
+        if len(thread.files) > 1:
+            self._drop_repeats(before, thread, starts)
         added = len(self.line) - before
         self.chat.extend([thread.name] * added)
         self.position.extend([position] * added)
 
-    def _add(self, record: dict[str, Any]) -> None:
-        reactions = record.get("reactions")
-        if isinstance(reactions, list):
-            self.reactions += len(reactions)
-        content = record.get("content")
-        self.utc_ms.append(record["timestamp_ms"])
-        self.sender.append(repair_mojibake(record["sender_name"]))
-        self.content.append(repair_mojibake(content) if type(content) is str else None)
-        self.flags.append(_flags(record))
-        self.line.append(self.index)
+    def _add_records(self, records: list[Any] | RawRecords) -> None:
+        """A row per record of one file, or a skip; the loop every record goes through, so
+        its steps are bound to local names, and each distinct sender is repaired once."""
+        index, skipped, names = self.index, self.skipped, self._names
+        add_ms, add_sender, add_content = (
+            self.utc_ms.append,
+            self.sender.append,
+            self.content.append,
+        )
+        add_flags, add_line = self.flags.append, self.line.append
+        for record in records:
+            index += 1
+            reason = _skip_reason(record)
+            if reason:
+                skipped.append(Skipped.of(index, reason, _excerpt(record)))
+                continue
+            reactions = record.get("reactions")
+            if type(reactions) is list:
+                self.reactions += len(reactions)
+            name = record["sender_name"]
+            sender = names.get(name)
+            if sender is None:
+                sender = names[name] = repair_mojibake(name)
+            content = record.get("content")
+            add_ms(record["timestamp_ms"])
+            add_sender(sender)
+            add_content(repair_mojibake(content) if type(content) is str else None)
+            add_flags(_flags(record))
+            add_line(index)
+        self.index = index
+
+    def _drop_repeats(self, before: int, thread: _Thread, starts: list[int]) -> None:
+        """Take out the rows (from ``before`` on) whose record is the same as one read earlier
+        from another file of the thread, and report them as skipped.
+
+        Only rows of one sender at one millisecond in two files can be such a copy; they are
+        found with one group-by over the columns (none, nearly always), and only their records
+        are read again and compared whole.
+        """
+        lines = pl.Series(self.line[before:], dtype=pl.Int64)
+        files = pl.Series(starts[1:], dtype=pl.Int64).search_sorted(lines - 1, side="right")
+        rows = pl.DataFrame(
+            {"sender": self.sender[before:], "ms": self.utc_ms[before:], "file": files}
+        ).with_row_index("row")
+        shared = pl.col("file").n_unique().over("sender", "ms") > 1
+        candidates = rows.filter(shared).sort("sender", "ms", "row")
+        if candidates.height == 0:
+            return
+        copies: list[int] = []
+        for _, group in candidates.group_by("sender", "ms", maintain_order=True):
+            kept: list[tuple[int, int, Any]] = []  # (line, file, record)
+            for row, file in group.select("row", "file").iter_rows():
+                line = self.line[before + row]
+                record = _record_at(thread.files[file].records, line - starts[file] - 1)
+                earlier = next((e for e, f, r in kept if f != file and r == record), None)
+                if earlier is None:
+                    kept.append((line, file, record))
+                    continue
+                reason = f"same record as {earlier} (repeated in another message file)"
+                self.skipped.append(Skipped.of(line, reason, _excerpt(record)))
+                copies.append(before + row)
+        for column in (self.sender, self.content, self.flags, self.source_file):
+            _delete(column, copies)
+        _delete(self.utc_ms, copies)
+        _delete(self.line, copies)
+
+
+def _record_at(records: list[Any] | RawRecords, index: int) -> Any:
+    """Record ``index`` of a file, decoded again if the file keeps its records as bytes."""
+    if isinstance(records, RawRecords):
+        return next(iter(RawRecords(records.raws[index : index + 1], records.convert)))
+    return records[index]
+
+
+def _delete(column: list[Any] | array[int], rows: list[int]) -> None:
+    """Take the items at ``rows`` (a few) out of ``column``, in place."""
+    for row in sorted(rows, reverse=True):
+        del column[row]
 
 
 # What a record carries besides its text, as bits; the kind is decided in _kinds().
@@ -594,20 +658,6 @@ def _flags(record: dict[str, Any]) -> int:
     if kind in _SYSTEM_TYPES:
         flags |= _JOINED
     return flags
-
-
-def _repeat_reason(
-    record: dict[str, Any],
-    index: int,
-    seen: dict[tuple[str, int], list[tuple[int, dict[str, Any]]]],
-) -> str:
-    """Why ``record`` is skipped as a copy of one read from another file of the thread, or ''."""
-    same_time = seen.setdefault((record["sender_name"], record["timestamp_ms"]), [])
-    for earlier, other in same_time:
-        if other == record:
-            return f"same record as {earlier} (repeated in another message file)"
-    same_time.append((index, record))
-    return ""
 
 
 def _excerpt(record: object) -> str:
@@ -681,18 +731,24 @@ def classify(record: dict[str, Any]) -> tuple[KindName, str | None]:
 
 
 def _to_frame(rows: _Rows, *, timezone: str | None) -> pl.DataFrame:
-    frame = pl.DataFrame(
-        {
-            "chat": pl.Series(rows.chat, dtype=pl.String),
-            "_position": pl.Series(rows.position, dtype=pl.Int64),
-            "_utc": pl.Series(rows.utc_ms, dtype=pl.Int64),
-            "sender": pl.Series(rows.sender, dtype=pl.String),
-            "_content": pl.Series(rows.content, dtype=pl.String),
-            "_flags": pl.Series(rows.flags, dtype=pl.Int64),
-            "source_file": pl.Series(rows.source_file, dtype=pl.String),
-            "source_line": pl.Series(rows.line, dtype=pl.Int64),
-        }
-    )
+    columns = {
+        "chat": ("chat", pl.String),
+        "_position": ("position", pl.Int64),
+        "_utc": ("utc_ms", pl.Int64),
+        "sender": ("sender", pl.String),
+        "_content": ("content", pl.String),
+        "_flags": ("flags", pl.Int64),
+        "source_file": ("source_file", pl.String),
+        "source_line": ("line", pl.Int64),
+    }
+    series = {}
+    for name, (field_name, dtype) in columns.items():
+        values = getattr(rows, field_name)
+        series[name] = pl.Series(values, dtype=dtype)
+        setattr(rows, field_name, values[:0])  # each list let go of once it is a column
+        del values
+    frame = pl.DataFrame(series)
+    del series
     kind, text = _kinds(pl.col("_content"), pl.col("_flags"))
     utc = frame.select(pl.from_epoch("_utc", time_unit="ms")).to_series()
     wall, offset = local_wall_clock(utc, timezone=timezone)

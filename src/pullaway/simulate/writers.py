@@ -1,8 +1,9 @@
 """Write a simulated chat as a real export: WhatsApp Android/iOS, Telegram Desktop, Signal
-(signal-export's data.json), SMS Backup & Restore XML or the generic CSV (docs/formats/csv.md).
+(signal-export's data.json), SMS Backup & Restore XML, a Messenger or Instagram "Download Your
+Information" folder, or the generic CSV (docs/formats/csv.md).
 
-Lines are built with Polars string expressions (no per-message formatting in Python for the
-WhatsApp text formats), so a million messages write in a few seconds.
+Lines are built with Polars string expressions (no per-message formatting in Python), so a
+million messages write in a few seconds.
 """
 
 from __future__ import annotations
@@ -22,13 +23,17 @@ if TYPE_CHECKING:
 
     from pullaway.simulate.core import SimulatedChat
 
-ExportFormat = Literal["whatsapp_android", "whatsapp_ios", "telegram", "signal", "sms", "csv"]
+ExportFormat = Literal[
+    "whatsapp_android", "whatsapp_ios", "telegram", "signal", "sms", "messenger", "instagram", "csv"
+]
 EXPORT_FORMATS: Final[tuple[ExportFormat, ...]] = (
     "whatsapp_android",
     "whatsapp_ios",
     "telegram",
     "signal",
     "sms",
+    "messenger",
+    "instagram",
     "csv",
 )
 DateOrder = Literal["dmy", "mdy"]
@@ -103,6 +108,11 @@ def write_export(
     elif format == "sms":
         path = out_dir / "sms-backup.xml"
         path.write_bytes(_encode(sms_lines(sim, utc_offset)))
+    elif format in ("messenger", "instagram"):
+        path = out_dir / f"{format}-download"
+        for name, data in meta_files(sim, format, utc_offset).items():
+            (path / name).parent.mkdir(parents=True, exist_ok=True)
+            (path / name).write_bytes(data)
     elif format == "csv":
         path = out_dir / f"{them}.csv"
         csv_rows(sim, utc_offset).write_csv(path)
@@ -250,6 +260,96 @@ def sms_lines(sim: SimulatedChat, utc_offset: int) -> pl.Series:
     return pl.concat(
         [pl.Series(head), records.to_series(), pl.Series(["</smses>"])], how="vertical"
     )
+
+
+META_FILE_MESSAGES: Final = 10_000
+"""Messages per ``message_N.json``: Meta splits a thread into files of about this many."""
+META_ROOTS: Final = {"messenger": "your_facebook_activity", "instagram": "your_instagram_activity"}
+META_THREAD_ID: Final = 4821337
+
+
+def meta_files(
+    sim: SimulatedChat, platform: Literal["messenger", "instagram"], utc_offset: int
+) -> dict[str, bytes]:
+    """A Messenger or Instagram download of the one thread, by path in the download folder.
+
+    The thread is split into ``message_1.json`` (the newest), ``message_2.json``, ... of
+    ``META_FILE_MESSAGES`` each, newest first, as Meta writes them; the owner is named in a
+    profile file. Text is written as Meta does: each UTF-8 byte of a non-ASCII character as
+    its own ``\\u00XX`` escape (what the importer repairs). ``timestamp_ms`` is the instant:
+    local time minus ``utc_offset`` seconds.
+    """
+    me, them = sim.truth["chat"]["me"], sim.truth["chat"]["them"]
+    root = META_ROOTS[platform]
+    thread = f"{root}/messages/inbox/{them.lower()}_{META_THREAD_ID}"
+    records = _as_meta_text(_meta_records(sim, thread, utc_offset).reverse())  # newest first
+    head = {
+        "participants": [{"name": them}, {"name": me}],
+        "title": them,
+        "is_still_participant": True,
+        "thread_path": thread.split("/messages/", 1)[1],
+        "magic_words": [],
+    }
+    opening = _as_meta_text(pl.Series([json.dumps(head, ensure_ascii=False)[:-1]])).item()
+    files: dict[str, bytes] = {}
+    for number, start in enumerate(range(0, max(records.len(), 1), META_FILE_MESSAGES), 1):
+        body = records.slice(start, META_FILE_MESSAGES).str.join(",").item()
+        text = f'{opening}, "messages": [{body}]}}'
+        files[f"{thread}/message_{number}.json"] = text.encode("ascii")
+    if platform == "instagram":
+        owner = "personal_information/personal_information/personal_information.json"
+        profile: dict[str, Any] = {"profile_user": [{"string_map_data": {"Name": {"value": me}}}]}
+    else:
+        owner = "profile_information/profile_information.json"
+        profile = {"profile_v2": {"name": {"full_name": me}}}
+    profile_text = _as_meta_text(pl.Series([json.dumps(profile, ensure_ascii=False)])).item()
+    files[f"{root}/{owner}"] = profile_text.encode("ascii")
+    return files
+
+
+def _meta_records(sim: SimulatedChat, thread: str, utc_offset: int) -> pl.Series:
+    """One JSON object per message, oldest first: ``content`` for texts; a photo, an audio
+    file or a sticker for the other kinds."""
+    stamp = pl.col("timestamp").dt.epoch("ms") - utc_offset * 1000
+    attached = pl.concat_list(
+        pl.struct(
+            uri=pl.format(f"{thread}/{{}}/{{}}.bin", pl.col("folder"), pl.col("row")),
+            creation_timestamp=stamp // 1000,
+        )
+    )
+    sticker = pl.struct(uri=pl.lit("your_activity/messages/stickers_used/heart.png"))
+    by_kind = {
+        "text": [pl.col("text").alias("content"), pl.lit(False).alias("is_geoblocked_for_viewer")],
+        "media": [attached.alias("photos")],
+        "voice": [attached.alias("audio_files")],
+        "sticker": [sticker.alias("sticker")],
+    }
+    folders = {"media": "photos", "voice": "audio"}
+    frame = sim.messages.with_row_index("row").with_columns(
+        folder=pl.col("kind").cast(pl.String).replace_strict(folders, default="files")
+    )
+    base = [pl.col("sender").alias("sender_name"), stamp.alias("timestamp_ms")]
+    parts = [
+        frame.filter(pl.col("kind") == kind).select(
+            "row", json=pl.struct(*base, *fields).struct.json_encode()
+        )
+        for kind, fields in by_kind.items()
+    ]
+    return pl.concat(parts).sort("row")["json"]
+
+
+def _as_meta_text(texts: pl.Series) -> pl.Series:
+    """``texts`` with every non-ASCII character written as the ``\\u00XX`` escapes of its
+    UTF-8 bytes (Meta's mojibake), replacing each distinct such character in one pass.
+
+    >>> _as_meta_text(pl.Series(['{"a": "café 😊"}'])).item()
+    '{"a": "caf\\\\u00c3\\\\u00a9 \\\\u00f0\\\\u009f\\\\u0098\\\\u008a"}'
+    """
+    chars = texts.str.extract_all(r"[^\x00-\x7F]").explode().drop_nulls().unique().sort()
+    escaped = ["".join(f"\\u00{byte:02x}" for byte in c.encode()) for c in chars]
+    if not escaped:
+        return texts
+    return texts.str.replace_many(chars.to_list(), escaped)
 
 
 def csv_rows(sim: SimulatedChat, utc_offset: int) -> pl.DataFrame:

@@ -123,6 +123,38 @@ def test_a_long_overlap_between_files_is_read_once(tmp_path: Path) -> None:
     assert result.messages["timestamp"].is_sorted()
 
 
+_RECORD = st.builds(
+    _said,
+    st.sampled_from(["Ana", "Bo"]),
+    st.sampled_from([1000, 2000, 3000]),
+    st.sampled_from("ab"),
+)
+
+
+@fixed_cases(150)
+@given(files=st.lists(st.lists(_RECORD, min_size=1, max_size=6), min_size=2, max_size=3))
+def test_copies_are_the_records_an_earlier_file_already_had(
+    files: list[list[dict[str, object]]], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Against the rule in plain Python: in reading order, a record is a copy when a record
+    kept earlier from another file is the same; the skip names the first such record."""
+    expected, kept, line = [], [], 0
+    for number, records in enumerate(files):
+        for record in records:
+            line += 1
+            earlier = next((n for n, f, r in kept if f != number and r == record), None)
+            if earlier is None:
+                kept.append((line, number, record))
+            else:
+                expected.append(
+                    (line, f"same record as {earlier} (repeated in another message file)")
+                )
+    result = registry()["messenger"].parse(_thread_files(tmp_path_factory.mktemp("t"), *files))
+    assert_lines_accounted(result)
+    assert [(s.line, s.reason) for s in result.skipped] == expected
+    assert sorted(result.messages["source_line"].to_list()) == [n for n, _, _ in kept]
+
+
 def test_one_message_file_brings_its_siblings() -> None:
     whole = registry()["messenger"].parse(THREAD)
     one = registry()["messenger"].parse(THREAD / "message_2.json")

@@ -54,6 +54,10 @@ RATE_BUCKETS = ((20, "<20/day"), (60, "20-60/day"), (150, "60-150/day"), (1e9, "
 LENGTH_BUCKETS = ((8, "short (<8 d)"), (14, "medium (8-14 d)"), (1e9, "long (>14 d)"))
 
 
+WRITER_ZONE = "Etc/GMT-1"
+"""The zone of ``write_export``'s default ``utc_offset`` (3600 s): UTC+1 (POSIX signs)."""
+
+
 @dataclass(frozen=True)
 class Case:
     """One simulated history's parameters."""
@@ -123,7 +127,8 @@ def run_case(case: Case, overrides: dict[str, Any] | None = None) -> dict[str, A
                 date_order=case.date_order,  # type: ignore[arg-type]
                 clock=case.clock,  # type: ignore[arg-type]
             )
-            messages = sniff(path).parse(path).messages
+            # Exports of instants (SMS, Meta) are read in the writer's zone, UTC+1.
+            messages = sniff(path).parse(path, timezone=WRITER_ZONE).messages
         settings = Settings.from_json(overrides)
         found = analyze(messages, me=owner(messages, truth), settings=settings).to_json()
     except Exception as exc:

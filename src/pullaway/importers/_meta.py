@@ -557,24 +557,27 @@ class _Rows:
             self.content.append,
         )
         add_flags, add_line = self.flags.append, self.line.append
+        limit = MAX_ABS_TIMESTAMP_MS
         for record in records:
             index += 1
-            reason = _skip_reason(record)
-            if reason:
-                skipped.append(Skipped.of(index, reason, _excerpt(record)))
+            # The checks of _skip_reason, written out for the records that pass them.
+            name = record.get("sender_name") if type(record) is dict else None
+            ms = record.get("timestamp_ms") if name is not None else None
+            if not (type(name) is str and type(ms) is int and -limit < ms < limit):
+                skipped.append(Skipped.of(index, _skip_reason(record), _excerpt(record)))
                 continue
             reactions = record.get("reactions")
             if type(reactions) is list:
                 self.reactions += len(reactions)
-            name = record["sender_name"]
             sender = names.get(name)
             if sender is None:
                 sender = names[name] = repair_mojibake(name)
             content = record.get("content")
-            add_ms(record["timestamp_ms"])
+            add_ms(ms)
             add_sender(sender)
             add_content(repair_mojibake(content) if type(content) is str else None)
-            add_flags(_flags(record))
+            plain = "type" not in record and record.keys().isdisjoint(_FLAG_KEYS)
+            add_flags(0 if plain else _flags(record))
             add_line(index)
         self.index = index
 

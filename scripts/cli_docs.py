@@ -31,6 +31,11 @@ that cannot be read does not stop the others, and nothing of it is stored. The o
 reported as usual, then each failure gets its error line, then `N of M files not imported`;
 the exit status is 1.
 
+What pullaway did to the store file on opening it is said on stderr too, so `--json` output
+stays clean: `note: … was readable by others (mode 644); made it owner-only (600)`, and
+`note: upgraded … for this version of pullaway (0002_message_ids_v2)` the first time a newer
+pullaway opens an older store.
+
 `pullaway import --json` prints
 
 ```json

@@ -9,6 +9,7 @@ leo Maya``.
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 from typing import TYPE_CHECKING
@@ -16,8 +17,10 @@ from typing import TYPE_CHECKING
 import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
+from typer.testing import CliRunner
 
 from conftest import FIXTURES
+from pullaway.cli import app
 from pullaway.ingest import import_file
 from pullaway.store import Store, known_migrations
 
@@ -101,3 +104,31 @@ def _without_paths(frame: pl.DataFrame) -> pl.DataFrame:
     """Messages without their source file's folder, which was relative when the fixture was
     written."""
     return frame.with_columns(pl.col("source_file").str.extract(r"([^/]+)$"))
+
+
+def test_an_upgrade_is_noted(tmp_path: Path) -> None:
+    path = tmp_path / "v1.db"
+    shutil.copyfile(V1, path)
+    path.chmod(0o600)
+    with Store.open(path) as store:
+        assert store.notes == (
+            f"upgraded {path} for this version of pullaway ({', '.join(known_migrations()[1:])})",
+        )
+    with Store.open(path) as again, Store.open(tmp_path / "new.db") as new:
+        assert again.notes == new.notes == ()
+
+
+def test_the_cli_says_so_on_stderr_and_keeps_json_clean(tmp_path: Path) -> None:
+    path = tmp_path / "v1.db"
+    shutil.copyfile(V1, path)
+    path.chmod(0o644)
+    result = CliRunner().invoke(app, ["--store", str(path), "chats", "--json"])
+    assert result.exit_code == 0
+    assert [c["chat"] for c in json.loads(result.stdout)["chats"]][:2] == [
+        "climbing-sundays",
+        "daniel",
+    ]
+    assert result.stderr.splitlines() == [
+        f"note: {path} was readable by others (mode 644); made it owner-only (600)",
+        f"note: upgraded {path} for this version of pullaway (0002_message_ids_v2)",
+    ]

@@ -162,9 +162,13 @@ def _console() -> Console:
 
 
 def _open_store() -> Store:
+    """The store, its notes (made private, upgraded) said on stderr, out of --json's way."""
     from pullaway.store import Store
 
-    return Store.open(_state.store_path)
+    store = Store.open(_state.store_path)
+    for note in store.notes:
+        typer.echo(f"note: {note}", err=True)
+    return store
 
 
 def _print_json(data: Any) -> None:

@@ -139,17 +139,19 @@ class Store:
         """Open (or create) the store at ``path`` and apply pending migrations.
 
         The file is made readable and writable by its owner only; a looser existing file is
-        tightened, and ``notes`` says so. ``clock`` returns the current (aware) time; tests
-        inject one.
+        tightened, and ``notes`` says so, as it says which migrations upgraded an older store.
+        ``clock`` returns the current (aware) time; tests inject one.
         """
         path = (path or default_store_path()).expanduser()
         notes = _prepare_file(path)
         conn = _connect(path)
         try:
-            _migrate(conn, path)
+            upgraded = _migrate(conn, path)
         except BaseException:
             conn.close()
             raise
+        if upgraded:
+            notes += (f"upgraded {path} for this version of pullaway ({', '.join(upgraded)})",)
         return cls(path, conn, notes=notes, clock=clock)
 
     def close(self) -> None:
@@ -736,7 +738,9 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _migrate(conn: sqlite3.Connection, path: Path) -> None:
+def _migrate(conn: sqlite3.Connection, path: Path) -> list[str]:
+    """Apply the pending migrations; the names of those applied to a store that had some
+    already (an upgrade, not a new store)."""
     db = Database(conn)
     try:
         tables = set(db.table_names())
@@ -754,10 +758,12 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
                 "upgrade pullaway to open it, or use another --store"
             )
             raise StoreVersionError(msg)
+        pending = [m.name for m in MIGRATIONS.pending(db)]
         MIGRATIONS.apply(db)
     except sqlite3.Error as exc:
         msg = f"cannot prepare the store {path}: {exc}"
         raise StoreError(msg) from exc
+    return pending if applied else []
 
 
 # -- messages --------------------------------------------------------------------------------

@@ -51,6 +51,8 @@ def serve(
     url = app_url(host, bound, secret)
     store = Store.open(store_path)
     try:
+        for note in store.notes:
+            print(f"note: {note}", file=sys.stderr, flush=True)
         print(url, flush=True)
         print(
             "pullaway is running on this computer only; keep this address private. "

@@ -26,7 +26,9 @@ Global options (`--store`, `--debug`, `--version`) belong before the command,
 `pullaway chats --store my.db`.
 
 Errors are one line on stderr, `error: FILE: what is wrong and what to try`, with exit status 1
-(`--debug` adds the traceback). `pullaway import` with several files imports each in turn: one
+(`--debug` adds the traceback). `pullaway import` reads files and folders, not pipes: a
+`<(...)` or `/dev/stdin` is refused (save the export to a file), since a pipe can be read only
+once. `pullaway import` with several files imports each in turn: one
 that cannot be read does not stop the others, and nothing of it is stored. The others are
 reported as usual, then each failure gets its error line, then `N of M files not imported`;
 the exit status is 1.

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -208,6 +210,32 @@ def test_missing_file(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-d
     assert code == 1
     assert "nope.txt" in err
     assert "Traceback" not in err
+
+
+def test_a_pipe_is_refused_not_read_short(run) -> None:  # type: ignore[no-untyped-def]
+    """``pullaway import <(cat chat.txt)``: sniffing would take the pipe's first bytes and the
+    import only the rest (it once stored 11,795 of 13,226 messages without a word)."""
+    chat = (ROOT / "samples" / "WhatsApp Chat with Leo.txt").read_bytes()
+    read_end, write_end = os.pipe()
+    writer = threading.Thread(target=_write_all, args=(write_end, chat))
+    writer.start()
+    try:
+        code, out, err = run("import", f"/dev/fd/{read_end}")
+    finally:
+        os.close(read_end)
+        writer.join()
+    assert code == 1
+    assert out == ""
+    assert err.startswith(f"error: /dev/fd/{read_end}: not a file or a folder (a pipe")
+    assert "save the export to a file" in err
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    try:
+        with os.fdopen(fd, "wb") as pipe:
+            pipe.write(data)
+    except BrokenPipeError:
+        pass  # the reading end was closed unread
 
 
 def test_a_symlink_loop_is_one_line(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

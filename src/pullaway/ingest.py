@@ -35,6 +35,7 @@ class FileImport:
 
 def choose_importer(path: Path, format_name: str | None = None) -> Importer:
     """The importer named by ``format_name``, else the one that recognises the content."""
+    _check_file_or_folder(path)
     if format_name is None:
         return sniff(path)
     found = registry().get(format_name)
@@ -57,6 +58,17 @@ def file_hash(path: Path) -> str:
             while chunk := fh.read(_CHUNK):
                 digest.update(chunk)
     return digest.hexdigest()
+
+
+def _check_file_or_folder(path: Path) -> None:
+    """Refuse a pipe or a device before anything reads it: sniffing would take its first bytes
+    and the parse only the rest, a silently short import (or wait for a writer forever)."""
+    if path.exists() and not (path.is_file() or path.is_dir()):
+        msg = (
+            "not a file or a folder (a pipe or a device, such as <(...) or /dev/stdin); "
+            "save the export to a file and import that"
+        )
+        raise ParseError(msg, path=path)
 
 
 def parse_file(

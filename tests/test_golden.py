@@ -7,6 +7,7 @@ One small realistic export per variant lives in tests/fixtures/<format>/ next to
 from __future__ import annotations
 
 import shutil
+import zipfile
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -83,6 +84,19 @@ def test_a_folder_of_several_exports_is_refused_with_their_names(tmp_path: Path)
     assert str(caught.value).endswith(
         "it holds 2 files that pullaway can read "
         "(csv/pullaway.csv (csv), whatsapp/android_dmy_24h.txt (whatsapp)); import them by name"
+    )
+
+
+def test_a_zip_of_zips_says_to_unzip_it(tmp_path: Path) -> None:
+    """A download zipped again: the export inside a zip is not looked into."""
+    outer = tmp_path / "exports.zip"
+    with zipfile.ZipFile(outer, "w") as archive:
+        archive.write(FIXTURES / "whatsapp" / "android_zip.zip", "WhatsApp Chat with Ana.zip")
+        archive.writestr("readme.txt", "my exports\n")
+    with pytest.raises(UnknownFormatError) as caught:
+        sniff(outer)
+    assert str(caught.value).endswith(
+        "it holds 1 zip file (WhatsApp Chat with Ana.zip); unzip it and import what is inside"
     )
 
 

@@ -76,8 +76,25 @@ def sniff(path: Path) -> Importer:
     found = _most_confident(sample)
     if found is None:
         hint = _exports_inside(path, sample.members) if path.is_dir() else ""
+        hint = hint or _zips_inside(sample.members)
         raise UnknownFormatError(path, tried=sorted(registry()), hint=hint)
     return found
+
+
+def _zips_inside(members: tuple[str, ...]) -> str:
+    """A hint naming the zip files inside a zip or folder that is no export ("" if none):
+    a download zipped again, say.
+
+    >>> _zips_inside(("a/b.zip", "c.txt"))
+    'it holds 1 zip file (a/b.zip); unzip it and import what is inside'
+    """
+    zips = [m for m in members if m.lower().endswith(".zip")]
+    if not zips:
+        return ""
+    listed = ", ".join(zips[:5]) + (", …" if len(zips) > 5 else "")
+    return (
+        f"it holds {counted(len(zips), 'zip file')} ({listed}); unzip it and import what is inside"
+    )
 
 
 def _most_confident(sample: Sample) -> Importer | None:

@@ -212,6 +212,19 @@ def test_missing_file(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-d
     assert "Traceback" not in err
 
 
+@pytest.mark.parametrize("command", ["import", "analyze"])
+def test_an_empty_argument_is_refused_not_read_as_this_folder(
+    run, chat_file: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:  # type: ignore[no-untyped-def]
+    """``pullaway import "$UNSET"``: as a path, "" is the current folder, and the export that
+    sits there would be imported."""
+    monkeypatch.chdir(chat_file.parent)
+    code, _, err = run(command, "")
+    assert code == 2
+    assert "an empty argument; name an export file, a folder or a chat" in err
+    assert run("chats", "--json")[1].count('"chat":') == 0
+
+
 def test_a_pipe_is_refused_not_read_short(run) -> None:  # type: ignore[no-untyped-def]
     """``pullaway import <(cat chat.txt)``: sniffing would take the pipe's first bytes and the
     import only the rest (it once stored 11,795 of 13,226 messages without a word)."""

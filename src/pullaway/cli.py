@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 import typer
 from rich.console import Console
@@ -261,9 +261,24 @@ def _date_order(value: DateOrderChoice | None) -> Literal["dmy", "mdy", "ymd"] |
     return orders[value.value] if value is not None else None
 
 
+V = TypeVar("V", str, list[str])
+
+
+def _no_empty_paths(value: V) -> V:
+    """Refuse an empty argument (``pullaway import "$UNSET"``): as a path it would mean the
+    current folder, and whatever export sits there would be imported."""
+    if "" in (value if isinstance(value, list) else [value]):
+        msg = "an empty argument; name an export file, a folder or a chat"
+        raise typer.BadParameter(msg)
+    return value
+
+
 @app.command("import")
 def import_(
-    paths: Annotated[list[Path], typer.Argument(help="Export files, .zip files or folders.")],
+    paths: Annotated[
+        list[str],
+        typer.Argument(help="Export files, .zip files or folders.", callback=_no_empty_paths),
+    ],
     me: MeOption = None,
     chat: ChatOption = None,
     format_name: FormatOption = None,
@@ -279,7 +294,7 @@ def import_(
     """
     options = _ImportOptions(format_name, chat, me, date_order, timezone, encoding)
     with _open_store() as store:
-        done, failed = _import_paths(store, paths, options, quiet=json_out)
+        done, failed = _import_paths(store, [Path(p) for p in paths], options, quiet=json_out)
         if json_out:
             errors = [(path, _error_line(exc)) for path, exc in failed]
             _print_json(tables.import_json(done, store, errors=errors))
@@ -388,7 +403,10 @@ def _analysis(store: Store, row: ChatRow) -> tuple[Analysis, list[str]]:
 
 @app.command()
 def analyze(
-    target: Annotated[str, typer.Argument(help="An export file to import first, or a chat.")],
+    target: Annotated[
+        str,
+        typer.Argument(help="An export file to import first, or a chat.", callback=_no_empty_paths),
+    ],
     me: MeOption = None,
     chat: ChatOption = None,
     format_name: FormatOption = None,

@@ -512,6 +512,18 @@ def test_upload_imports_a_whatsapp_export(client: TestClient, tmp_path: Path) ->
     assert {s["name"] for s in imports[0]["senders"]} == {"Maya", "Leo"}
 
 
+def test_an_upload_is_recorded_under_its_own_name(client: TestClient, store: Store) -> None:
+    """Not under the temporary folder it was saved in, which is gone after the import."""
+    data = (FIXTURES / "whatsapp" / "android_zip.zip").read_bytes()
+    files = {"files": ("Chat export.zip", data, "application/zip")}
+    response = client.post(BASE + "/import.json", data={"csrf": csrf_token(SECRET)}, files=files)
+    cid = response.json()["imports"][0]["chat_id"]
+    sources = set(store.messages(cid)["source_file"])
+    assert len(sources) == 1
+    assert next(iter(sources)).startswith("Chat export.zip/")
+    assert store.imports(cid)["source"].to_list() == ["Chat export.zip"]
+
+
 def test_upload_page_counts_in_the_files_unit(client: TestClient) -> None:
     whatsapp = b"not a message\n21/03/2025, 10:00 - Maya: hi\n21/03/2025, 10:01 - Leo: hey\n"
     telegram = (FIXTURES / "telegram" / "personal_chat.json").read_bytes()

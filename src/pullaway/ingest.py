@@ -6,9 +6,11 @@ The one place the CLI and the web app share for "read this export".
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import polars as pl
 
 from pullaway.errors import ParseError, UnknownFormatError, at_file
 from pullaway.importers import ImportResult, registry, report_stage, sniff
@@ -112,8 +114,13 @@ def import_file(
     date_order: DateOrder | None = None,
     timezone: str | None = None,
     encoding: str | None = None,
+    shown_as: Path | None = None,
 ) -> FileImport:
-    """Parse ``path`` and add its new messages to ``store``."""
+    """Parse ``path`` and add its new messages to ``store``.
+
+    ``shown_as``: the path to record as the messages' source instead of ``path``, for a file
+    saved somewhere temporary (an upload in the app is recorded under its own name).
+    """
     importer, result = parse_file(
         path,
         format_name=format_name,
@@ -123,8 +130,18 @@ def import_file(
         encoding=encoding,
     )
     _check_not_empty(path, importer, result)
+    if shown_as is not None:
+        result = _recorded_as(result, path, shown_as)
     report_stage(f"storing {counted(result.messages.height, 'message')} from {path.name}")
     chats = store.add_import(
-        result, source=path, file_hash=file_hash(path), format=importer.name, me=me
+        result, source=shown_as or path, file_hash=file_hash(path), format=importer.name, me=me
     )
     return FileImport(path, importer.name, result, tuple(chats))
+
+
+def _recorded_as(result: ImportResult, path: Path, shown_as: Path) -> ImportResult:
+    """``result`` with ``path`` at the start of each message's source file read as
+    ``shown_as`` (a zip's members keep their names after it)."""
+    source = pl.lit(str(shown_as)) + pl.col("source_file").str.strip_prefix(str(path))
+    messages = result.messages.with_columns(source_file=source)
+    return replace(result, messages=messages)

@@ -636,7 +636,7 @@ async def _import_upload(
             while chunk := await upload.read(1 << 20):
                 out.write(chunk)
         try:
-            done = import_file(state.store, path)
+            done = import_file(state.store, path, shown_as=Path(_shown_name(upload, name)))
         except PullawayError as exc:
             errors.append({"file": name, "error": str(exc).replace(str(folder) + "/", "")})
             return []
@@ -675,6 +675,16 @@ def _chat_import_view(
         "guess": guess,
         "me": row.me,
     }
+
+
+def _shown_name(upload: UploadFile, saved_as: str) -> str:
+    r"""The upload's own base name, printable characters only, to record as its source.
+
+    >>> _shown_name(UploadFile(None, filename="C:\\Users\\me\\WhatsApp Chat.zip"), "x")
+    'WhatsApp Chat.zip'
+    """
+    base = (upload.filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    return "".join(c for c in base if c.isprintable()).strip() or saved_as
 
 
 def _safe_filename(raw: str) -> str:

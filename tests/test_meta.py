@@ -113,6 +113,12 @@ def test_only_a_copy_from_another_file_is_skipped(tmp_path: Path) -> None:
     assert 4 not in result.messages["source_line"].to_list()
 
 
+def test_the_reactions_of_a_copy_are_not_counted_twice(tmp_path: Path) -> None:
+    liked = _said("Ana", 5000, "see you") | {"reactions": [{"reaction": "❤", "actor": "Bo"}]}
+    result = registry()["messenger"].parse(_thread_files(tmp_path, [liked], [liked]))
+    assert result.notes[-1] == "reactions read as part of their messages, not as messages: 1"
+
+
 def test_a_long_overlap_between_files_is_read_once(tmp_path: Path) -> None:
     records = [_said("Ana" if n % 2 else "Bo", 1000 * n, f"message {n}") for n in range(3000)]
     newer, older = records[:1:-1][:2000], records[::-1][1000:]  # 1,000 records in both

@@ -611,6 +611,8 @@ class _Rows:
                 reason = f"same record as {earlier} (repeated in another message file)"
                 self.skipped.append(Skipped.of(line, reason, _excerpt(record)))
                 copies.append(before + row)
+                reactions = record.get("reactions")  # counted once, with the record kept
+                self.reactions -= len(reactions) if type(reactions) is list else 0
         for column in (self.sender, self.content, self.flags, self.source_file):
             _delete(column, copies)
         _delete(self.utc_ms, copies)

@@ -12,20 +12,24 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
-from typing import TYPE_CHECKING
+from datetime import datetime
+from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 from typer.testing import CliRunner
 
-from conftest import FIXTURES
+from conftest import FIXTURES, fixed_cases
 from pullaway.cli import app
+from pullaway.importers import ImportResult
 from pullaway.ingest import import_file
+from pullaway.model import KINDS, Kind, validate_messages, with_message_ids
 from pullaway.store import Store, known_migrations
-
-if TYPE_CHECKING:
-    from pathlib import Path
+from pullaway.store.migrations import _first_scheme_ids
 
 V1 = FIXTURES / "store" / "v1.db"
 V1_FILES = FIXTURES / "store" / "v1"
@@ -132,3 +136,54 @@ def test_the_cli_says_so_on_stderr_and_keeps_json_clean(tmp_path: Path) -> None:
         f"note: {path} was readable by others (mode 644); made it owner-only (600)",
         f"note: upgraded {path} for this version of pullaway (0002_message_ids_v2)",
     ]
+
+
+_ROW = st.tuples(
+    st.sampled_from([None, datetime(2025, 1, 6, 7, 58), datetime(1969, 12, 31, 23, 0)]),
+    st.sampled_from([None, "Ana", "Bo"]),
+    st.sampled_from(KINDS),
+    st.sampled_from([None, "", "ok", "ça va? 😊"]),
+    st.booleans(),  # the export gave its own id (a CSV)
+)
+
+
+@fixed_cases(40)
+@given(rows=st.lists(_ROW, min_size=1, max_size=25))
+def test_any_first_scheme_store_migrates_to_the_ids_of_a_fresh_import(
+    rows: list[tuple[Any, ...]], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A store written with the first scheme's ids (repeats, missing values, given ids), once
+    migrated, holds what importing the same rows today stores."""
+    frame = pl.DataFrame(
+        [(("Ana", *row[:4], None, "chat.csv", line)) for line, row in enumerate(rows, 1)],
+        schema={
+            "chat": pl.String,
+            "timestamp": pl.Datetime("us"),
+            "sender": pl.String,
+            "kind": Kind,
+            "text": pl.String,
+            "utc_offset": pl.Int32,
+            "source_file": pl.String,
+            "source_line": pl.Int64,
+        },
+        orient="row",
+    )
+    given_ids = pl.Series([f"given-{n}" if row[4] else None for n, row in enumerate(rows)])
+    given = pl.lit(given_ids, dtype=pl.String)
+    old = frame.with_columns(message_id=pl.coalesce(given, pl.lit(_first_scheme_ids(frame))))
+    new = with_message_ids(frame).with_columns(message_id=pl.coalesce(given, "message_id"))
+    path = tmp_path_factory.mktemp("store") / "old.db"
+    with Store.open(path) as store:
+        store.add_import(
+            ImportResult(messages=validate_messages(old), units=len(rows), unit="record"),
+            source=Path("chat.csv"),
+            file_hash="h",
+            format="csv",
+        )
+    with sqlite3.connect(path) as conn:
+        conn.execute("DELETE FROM _sqlite_migrations WHERE name = '0002_message_ids_v2'")
+    conn.close()
+    with Store.open(path) as store:
+        migrated = store.messages("ana")
+    expected = validate_messages(new).sort("source_line")
+    assert_frame_equal(migrated.sort("source_line"), expected, check_row_order=True)

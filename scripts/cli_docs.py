@@ -33,6 +33,11 @@ that cannot be read does not stop the others, and nothing of it is stored. The o
 reported as usual, then each failure gets its error line, then `N of M files not imported`;
 the exit status is 1.
 
+`pullaway messages` prints a table up to 1,000 messages and aligned plain lines beyond (a
+million in about 2 s), continuation lines indented; `--json` gives every field. Names and
+messages are printed as plain text, control characters shown as symbols (`␛`), never sent to
+the terminal.
+
 What pullaway did to the store file on opening it is said on stderr too, so `--json` output
 stays clean: `note: … was readable by others (mode 644); made it owner-only (600)`, and
 `note: upgraded … for this version of pullaway (0002_message_ids_v2)` the first time a newer

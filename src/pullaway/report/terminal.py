@@ -1,7 +1,7 @@
 """The analysis in the terminal: ``render_status`` (the Now page) and ``render_analysis``.
 
-Chat names and message text are untrusted: they are always wrapped in ``rich.text.Text``,
-never parsed as rich markup.
+Chat names and message text are untrusted: they are always printed as ``plain`` text, never
+parsed as rich markup, with control characters shown rather than sent to the terminal.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 from rich.console import Group
 from rich.panel import Panel
 from rich.table import Table
-from rich.text import Text
 
 from pullaway.report import views
+from pullaway.report.plain import plain
 from pullaway.wording import counted
 
 if TYPE_CHECKING:
@@ -31,23 +31,23 @@ def render_status(analysis: Analysis, console: Console) -> None:
     if safety["fires"]:
         console.print(_safety_panel(safety))
     lines: list[RenderableType] = []
-    title = Text(now["phase_label"], style=PHASE_STYLES.get(now["phase"], "bold"))
+    title = plain(now["phase_label"], style=PHASE_STYLES.get(now["phase"], "bold"))
     if now["phase"] != "connected" and now["days"] is not None:
         title.append(f"  day {now['days']}", style="bold")
         title.append(f" (since {now['since']})", style="dim")
     lines.append(title)
     if now["strategy_label"] and now["phase"] != "connected":
-        lines.append(Text(f"So far: {now['strategy_label'].lower()}."))
+        lines.append(plain(f"So far: {now['strategy_label'].lower()}."))
     if not safety["ending"]:
-        lines.append(Text(now["history"]))
+        lines.append(plain(now["history"]))
     if now["guidance"]:
-        lines.append(Text("\nFor today", style="bold"))
+        lines.append(plain("\nFor today", style="bold"))
         for g in now["guidance"]:
-            line = Text(f"  #{g['mechanism']} ", style="dim")
+            line = plain(f"  #{g['mechanism']} ", style="dim")
             line.append(g["text"])
             lines.append(line)
-    lines.append(Text("\n" + views.ALTERNATIVES, style="dim"))
-    heading = Text(f"{now['chat']['name']} · you are {now['chat']['me']}")
+    lines.append(plain("\n" + views.ALTERNATIVES, style="dim"))
+    heading = plain(f"{now['chat']['name']} · you are {now['chat']['me']}")
     console.print(Panel(Group(*lines), title=heading, title_align="left", expand=False))
 
 
@@ -55,7 +55,7 @@ def _safety_panel(safety: dict[str, object]) -> Panel:
     parts: list[RenderableType] = []
     if safety["crisis"]:
         parts.append(
-            Text(
+            plain(
                 "Some of your messages sound like you may be thinking of hurting yourself. "
                 "Please talk to someone today; if you are in danger, call your local "
                 "emergency number.",
@@ -64,7 +64,7 @@ def _safety_panel(safety: dict[str, object]) -> Panel:
         )
     if safety["concern"]:
         parts.append(
-            Text(
+            plain(
                 "Some messages contain words often used to control, threaten or hurt. No "
                 "strategy is shown; people who can help are listed below. If your partner may "
                 "see this screen or these files, close the terminal and clear its history.",
@@ -73,16 +73,16 @@ def _safety_panel(safety: dict[str, object]) -> Panel:
         )
     elif safety["ending"]:
         parts.append(
-            Text(
+            plain(
                 "This may be an ending: the messages show an explicit ending, or a silence far "
                 "longer than any before he came back. What matters now is how you are doing.",
                 style="bold",
             )
         )
     for reason in safety["reasons"]:  # type: ignore[attr-defined]
-        parts.append(Text(f"• {reason}"))
+        parts.append(plain(f"• {reason}"))
     for r in safety["resources"]:  # type: ignore[attr-defined]
-        line = Text(f"{r['name']} ({r['country']}): ", style="bold")
+        line = plain(f"{r['name']} ({r['country']}): ", style="bold")
         line.append(str(r["contact"]), style="")
         parts.append(line)
     return Panel(Group(*parts), title="Your safety and well-being", border_style="red")
@@ -125,19 +125,19 @@ VERDICT_MARKS = {
 
 def _episode_story(episode: Episode) -> Panel:
     """One episode: its story, then each of the nine reasons with one quoted message."""
-    lines: list[RenderableType] = [Text(episode.summary)]
+    lines: list[RenderableType] = [plain(episode.summary)]
     for mechanism in episode.mechanisms:
         mark, style = VERDICT_MARKS[mechanism.verdict]
-        line = Text(f"  {mark} #{mechanism.number} {mechanism.name}: ", style=style)
+        line = plain(f"  {mark} #{mechanism.number} {mechanism.name}: ", style=style)
         line.append(mechanism.summary, style="")
         lines.append(line)
         if mechanism.evidence:
             quote = mechanism.evidence[0]
             text = quote.text if len(quote.text) <= 90 else quote.text[:89] + "…"
             lines.append(
-                Text(f"      {quote.timestamp:%d %b %Y %H:%M} {quote.sender}: “{text}”", "dim")
+                plain(f"      {quote.timestamp:%d %b %Y %H:%M} {quote.sender}: “{text}”", "dim")
             )
-    title = Text(f"Pull-away #{episode.number} · {episode.onset:%d %b %Y}")
+    title = plain(f"Pull-away #{episode.number} · {episode.onset:%d %b %Y}")
     return Panel(Group(*lines), title=title, title_align="left")
 
 
@@ -159,7 +159,7 @@ def comparison_table(analysis: Analysis) -> Table:
 def render_analysis(analysis: Analysis, console: Console) -> None:
     """The story: the chat, every episode, the comparison, and where things stand now."""
     chat = views.chat_view(analysis)
-    header = Text(chat["name"], style="bold")
+    header = plain(chat["name"], style="bold")
     header.append(
         f"  {counted(chat['messages'], 'message')}, {chat['first']} – {chat['last']}; "
         f"you are {chat['me']}, with {chat['them']}",
@@ -167,14 +167,14 @@ def render_analysis(analysis: Analysis, console: Console) -> None:
     )
     console.print(header)
     for note in chat["notes"]:
-        console.print(Text(f"note: {note}", style="dim"))
+        console.print(plain(f"note: {note}", style="dim"))
     if analysis.episodes:
         console.print(episodes_table(analysis))
         for episode in analysis.episodes:
             console.print(_episode_story(episode))
     else:
-        console.print(Text("No pull-away found: his messages stayed within his usual range."))
+        console.print(plain("No pull-away found: his messages stayed within his usual range."))
     console.print(comparison_table(analysis))
-    console.print(Text(analysis.comparison.wording))
+    console.print(plain(analysis.comparison.wording))
     console.print()
     render_status(analysis, console)

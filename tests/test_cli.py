@@ -148,17 +148,24 @@ def test_newer_overlapping_export_adds_only_new(run, chat_file: Path, tmp_path: 
     assert chat["total"] == 8  # in the store now
 
 
-def test_messages_show_control_characters_instead_of_sending_them(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    """A message holding an escape sequence must not clear or recolour the terminal."""
-    chat = tmp_path / "WhatsApp Chat with Leo.txt"
-    chat.write_text(
-        "13/03/2024, 21:04 - Leo: hi\x1b[2J there\x07\n"
-        "13/03/2024, 21:05 - Maya\x1b]0;x: ok\nsecond line\n",
-        encoding="utf-8",
-    )
+def _messages_listed(run, folder: Path, export: str) -> str:  # type: ignore[no-untyped-def]
+    """``pullaway messages Leo`` after importing ``export`` as Leo's WhatsApp chat."""
+    chat = folder / "WhatsApp Chat with Leo.txt"
+    chat.write_text(export, encoding="utf-8")
     assert run("import", str(chat))[0] == 0
     code, out, _ = run("messages", "Leo")
     assert code == 0
+    return str(out)
+
+
+def test_messages_show_control_characters_instead_of_sending_them(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A message holding an escape sequence must not clear or recolour the terminal."""
+    out = _messages_listed(
+        run,
+        tmp_path,
+        "13/03/2024, 21:04 - Leo: hi\x1b[2J there\x07\n"
+        "13/03/2024, 21:05 - Maya\x1b]0;x: ok\nsecond line\n",
+    )
     assert "\x1b" not in out
     assert "\x07" not in out
     assert "hi␛[2J there␇" in out
@@ -169,16 +176,13 @@ def test_long_listings_are_plain_aligned_lines(
     run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(tables, "TABLE_MAX_ROWS", 2)
-    chat = tmp_path / "WhatsApp Chat with Leo.txt"
-    chat.write_text(
+    out = _messages_listed(
+        run,
+        tmp_path,
         "13/03/2024, 21:04 - Leo: hi\x1b[2J\n"
         "13/03/2024, 21:05 - Maya: two\nlines\n"
         "13/03/2024, 21:06 - Leo: <Media omitted>\n",
-        encoding="utf-8",
     )
-    assert run("import", str(chat))[0] == 0
-    code, out, _ = run("messages", "Leo")
-    assert code == 0
     assert out.splitlines() == [
         "when              who   message",
         "2024-03-13 21:04  Leo   hi␛[2J",

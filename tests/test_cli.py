@@ -172,6 +172,18 @@ def test_messages_show_control_characters_instead_of_sending_them(run, tmp_path:
     assert "Maya␛]0;x" in out
 
 
+def test_error_lines_show_control_characters(run, tmp_path: Path, chat_file: Path) -> None:  # type: ignore[no-untyped-def]
+    """An error can name a file of the export, whose name can hold anything."""
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("milk\n", encoding="utf-8")
+    (folder / "chat\x1b[2J.txt").write_bytes(chat_file.read_bytes())
+    code, _, err = run("import", str(folder))
+    assert code == 1
+    assert "chat␛[2J.txt (whatsapp)" in err
+    assert "\x1b" not in err
+
+
 def test_long_listings_are_plain_aligned_lines(
     run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]

@@ -22,6 +22,7 @@ from typer.core import TyperGroup
 from pullaway import __version__
 from pullaway.errors import PullawayError
 from pullaway.report import tables
+from pullaway.report.plain import printable
 from pullaway.simulate.cli import simulate_command
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ def _report_error(exc: BaseException) -> None:
     """``error: <one line>`` on stderr (and the traceback before it with --debug)."""
     if _state.debug:
         traceback.print_exception(exc, file=sys.stderr)
-    typer.echo(f"error: {_error_line(exc)}", err=True)
+    typer.echo(f"error: {printable(_error_line(exc))}", err=True)  # it may quote an export
 
 
 def _fail(exc: BaseException) -> None:
@@ -167,7 +168,7 @@ def _open_store() -> Store:
 
     store = Store.open(_state.store_path)
     for note in store.notes:
-        typer.echo(f"note: {note}", err=True)
+        typer.echo(f"note: {printable(note)}", err=True)
     return store
 
 

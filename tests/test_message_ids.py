@@ -18,7 +18,7 @@ from polars.testing import assert_series_equal
 
 from conftest import FIXTURES
 from pullaway.importers.whatsapp import parse
-from pullaway.model import KINDS, Kind, with_message_ids
+from pullaway.model import KINDS, MESSAGE_SCHEMA, Kind, with_message_ids
 
 PINNED = [
     "15538964014210637769",
@@ -117,15 +117,6 @@ rows = st.tuples(
 
 @given(st.lists(rows, max_size=40))
 def test_ids_follow_the_documented_scheme(sample: list[Row]) -> None:
-    frame = pl.DataFrame(
-        sample,
-        schema={
-            "chat": pl.String,
-            "timestamp": pl.Datetime("us"),
-            "sender": pl.String,
-            "kind": Kind,
-            "text": pl.String,
-        },
-        orient="row",
-    )
+    key = ("chat", "timestamp", "sender", "kind", "text")
+    frame = pl.DataFrame(sample, schema={c: MESSAGE_SCHEMA[c] for c in key}, orient="row")
     assert with_message_ids(frame).get_column("message_id").to_list() == reference_ids(sample)

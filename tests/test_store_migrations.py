@@ -27,7 +27,7 @@ from conftest import FIXTURES, fixed_cases
 from pullaway.cli import app
 from pullaway.importers import ImportResult
 from pullaway.ingest import import_file
-from pullaway.model import KINDS, Kind, validate_messages, with_message_ids
+from pullaway.model import KINDS, MESSAGE_SCHEMA, validate_messages, with_message_ids
 from pullaway.store import Store, known_migrations
 from pullaway.store.migrations import _first_scheme_ids
 
@@ -154,18 +154,11 @@ def test_any_first_scheme_store_migrates_to_the_ids_of_a_fresh_import(
 ) -> None:
     """A store written with the first scheme's ids (repeats, missing values, given ids), once
     migrated, holds what importing the same rows today stores."""
+    columns = MESSAGE_SCHEMA.names()
+    columns.remove("message_id")  # chat, timestamp, utc_offset, sender, kind, text, source…
     frame = pl.DataFrame(
-        [(("Ana", *row[:4], None, "chat.csv", line)) for line, row in enumerate(rows, 1)],
-        schema={
-            "chat": pl.String,
-            "timestamp": pl.Datetime("us"),
-            "sender": pl.String,
-            "kind": Kind,
-            "text": pl.String,
-            "utc_offset": pl.Int32,
-            "source_file": pl.String,
-            "source_line": pl.Int64,
-        },
+        [("Ana", row[0], None, *row[1:4], "chat.csv", line) for line, row in enumerate(rows, 1)],
+        schema={c: MESSAGE_SCHEMA[c] for c in columns},
         orient="row",
     )
     given_ids = pl.Series([f"given-{n}" if row[4] else None for n, row in enumerate(rows)])

@@ -91,9 +91,9 @@ def _zips_inside(members: tuple[str, ...]) -> str:
     zips = [m for m in members if m.lower().endswith(".zip")]
     if not zips:
         return ""
-    listed = ", ".join(zips[:5]) + (", …" if len(zips) > 5 else "")
     return (
-        f"it holds {counted(len(zips), 'zip file')} ({listed}); unzip it and import what is inside"
+        f"it holds {counted(len(zips), 'zip file')} ({_first_five(zips)}); "
+        "unzip it and import what is inside"
     )
 
 
@@ -117,8 +117,16 @@ def _exports_inside(folder: Path, members: tuple[str, ...]) -> str:
             found.append(f"{name} ({importer.name})")
     if not found:
         return ""
-    listed = ", ".join(found[:5]) + (", …" if len(found) > 5 else "")
     return (
-        f"it holds {counted(len(found), 'file')} that pullaway can read ({listed}); "
+        f"it holds {counted(len(found), 'file')} that pullaway can read ({_first_five(found)}); "
         "import them by name"
     )
+
+
+def _first_five(names: list[str]) -> str:
+    """The first five of ``names``, then "…" if there are more.
+
+    >>> _first_five(list("abcdef"))
+    'a, b, c, d, e, …'
+    """
+    return ", ".join(names[:5]) + (", …" if len(names) > 5 else "")

@@ -31,6 +31,7 @@ from pullaway.importers._base import (
     ImportResult,
     Sample,
     Skipped,
+    as_utf8,
     check_utf8,
     decode_text,
     files_under,
@@ -258,27 +259,25 @@ class _Columns:
 
 def _read_source(source: _Source, *, encoding: str | None, progress: _Progress) -> _Part:
     with at_file(source.name):
-        refuse_long_stretch(source.data, what="a line")
+        data = as_utf8(source.data, path=source.name, encoding=encoding)
+        refuse_long_stretch(data, what="a line")
         columns = _Columns([], [], [], [], [])
         if source.is_json:
-            json_lines = _json_lines(source, encoding=encoding)
+            json_lines = _json_lines(data, name=source.name)
             lines = len(json_lines)
             skipped = _read_data_json(json_lines, columns, progress)
         else:
-            md_lines = split_lines(decode_text(source.data, path=source.name, encoding=encoding))
+            md_lines = split_lines(decode_text(data, path=source.name))
             lines = len(md_lines)
             skipped = _read_chat_md(md_lines, columns)
         frame, bad_dates = _to_frame(columns, chat=source.chat, source_file=source.name)
     return _Part(frame, tuple(sorted(skipped + bad_dates, key=lambda s: s.line)), lines)
 
 
-def _json_lines(source: _Source, *, encoding: str | None) -> list[str] | list[bytes]:
-    """The lines of a data.json. UTF-8 stays bytes, which msgspec reads as they are: as one
-    str, a file with a single emoji would take four bytes a character."""
-    data = source.data
-    if encoding or data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return split_lines(decode_text(data, path=source.name, encoding=encoding))
-    check_utf8(data, path=source.name)
+def _json_lines(data: bytes, *, name: str) -> list[bytes]:
+    """The lines of a data.json (UTF-8, see ``as_utf8``), kept as bytes, which msgspec reads as
+    they are: as one str, a file with a single emoji would take four bytes a character."""
+    check_utf8(data, path=name)
     return split_lines(data.removeprefix(codecs.BOM_UTF8))
 
 

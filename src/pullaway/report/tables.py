@@ -240,44 +240,51 @@ minutes for a million messages); plain lines are built by Polars in about a seco
 def messages(console: Console, frame: pl.DataFrame) -> None:
     """The messages as a table (when, who, message), or as aligned plain lines when there are
     more than ``TABLE_MAX_ROWS``; control characters shown, never sent to the terminal."""
-    if frame.height > TABLE_MAX_ROWS:
-        _message_lines(console, frame)
+    cells = frame.select(
+        when=pl.col("timestamp").dt.strftime(_WHEN),
+        who=printable_expr(pl.col("sender").fill_null("—")),
+        message=printable_expr(_shown_body()),
+    )
+    if cells.height > TABLE_MAX_ROWS:
+        _message_lines(console, cells)
         return
     table = Table(show_header=True, header_style="bold", box=None)
     table.add_column("when", no_wrap=True)
     table.add_column("who", no_wrap=True)
     table.add_column("message")
-    for when, sender, kind, text in frame.select("timestamp", "sender", "kind", "text").iter_rows():
-        body = text if text is not None else ""
-        if kind != "text":
-            body = f"[{kind}] {body}".rstrip()
-        table.add_row(f"{when:%Y-%m-%d %H:%M}", plain(sender or "—"), plain(body))
+    for when, who, body in cells.iter_rows():
+        table.add_row(when, plain(who), plain(body))
     console.print(table)
 
 
+_WHEN: Final = "%Y-%m-%d %H:%M"
+_WHEN_WIDTH: Final = len("2024-01-01 00:00")
 _LINES_PER_WRITE: Final = 100_000
 
 
-def _message_lines(console: Console, frame: pl.DataFrame) -> None:
-    """One line per message, ``when  who  message``, continuation lines indented under the
-    message, written to the console's file a hundred thousand lines at a time."""
-    senders = printable_expr(pl.col("sender").fill_null("—"))
-    width = int(frame.select(senders.str.len_chars().max()).item() or 1)
+def _shown_body() -> pl.Expr:
+    """A message as listed: its text; other kinds tagged (``[media] caption``)."""
     text = pl.col("text").fill_null("")
     tagged = pl.concat_str([pl.lit("["), pl.col("kind").cast(pl.String), pl.lit("] "), text])
-    body = pl.when(pl.col("kind") == "text").then(text).otherwise(tagged.str.strip_chars_end())
-    indent = "\n" + " " * (16 + 2 + width + 2)
+    return pl.when(pl.col("kind") == "text").then(text).otherwise(tagged.str.strip_chars_end())
+
+
+def _message_lines(console: Console, cells: pl.DataFrame) -> None:
+    """One line per message, ``when  who  message``, continuation lines indented under the
+    message, written to the console's file a hundred thousand lines at a time."""
+    width = int(cells.select(pl.col("who").str.len_chars().max()).item() or 1)
+    indent = "\n" + " " * (_WHEN_WIDTH + 2 + width + 2)
     line = pl.concat_str(
         [
-            pl.col("timestamp").dt.strftime("%Y-%m-%d %H:%M"),
-            senders.str.pad_end(width),
-            printable_expr(body).str.replace_all("\n", indent, literal=True),
+            "when",
+            pl.col("who").str.pad_end(width),
+            pl.col("message").str.replace_all("\n", indent, literal=True),
         ],
         separator="  ",
     )
-    lines = frame.select(line.alias("line")).to_series()
+    lines = cells.select(line.alias("line")).to_series()
     out = console.file
-    out.write(f"{'when':<16}  {'who':<{width}}  message\n")
+    out.write(f"{'when':<{_WHEN_WIDTH}}  {'who':<{width}}  message\n")
     for start in range(0, lines.len(), _LINES_PER_WRITE):
         out.write(lines.slice(start, _LINES_PER_WRITE).str.join("\n").item() + "\n")
     out.flush()

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 from conftest import FIXTURES
-from pullaway.importers._base import files_under
+from pullaway.importers import progress_to
+from pullaway.importers._base import SCAN_REPORT_FILES, files_under
 from pullaway.ingest import file_hash
 
 if TYPE_CHECKING:
@@ -72,3 +73,19 @@ def _hash_as_before(folder: Path) -> str:
         digest.update(str(file.relative_to(folder)).encode() + b"\0")
         digest.update(file.read_bytes())
     return digest.hexdigest()
+
+
+def test_a_big_folder_reports_its_count_as_it_is_looked_through(tmp_path: Path) -> None:
+    for folder in ("a", "b", "c"):
+        (tmp_path / folder).mkdir()
+        for number in range(SCAN_REPORT_FILES // 2 + 1):
+            (tmp_path / folder / f"{number}.jpg").touch()
+    seen: list[str] = []
+    with progress_to(print, stage=seen.append):
+        found = files_under(tmp_path)
+    assert len(found) == 3 * (SCAN_REPORT_FILES // 2 + 1)
+    name = tmp_path.name
+    # A report once the count passes the next ten thousand (after the second folder), then
+    # back to reading once all are found.
+    count = 2 * (SCAN_REPORT_FILES // 2 + 1)
+    assert seen == [f"looking through {name}: {count:,} files so far", f"reading {name}"]

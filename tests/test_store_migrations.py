@@ -12,10 +12,13 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
 import polars as pl
 import pytest
 from hypothesis import given
@@ -180,3 +183,25 @@ def test_any_first_scheme_store_migrates_to_the_ids_of_a_fresh_import(
         migrated = store.messages("ana")
     expected = validate_messages(new).sort("source_line")
     assert_frame_equal(migrated.sort("source_line"), expected, check_row_order=True)
+
+
+def test_the_app_says_so_on_stderr_before_it_serves(tmp_path: Path) -> None:
+    path = tmp_path / "v1.db"
+    shutil.copyfile(V1, path)
+    path.chmod(0o600)
+    command = [sys.executable, "-m", "pullaway.cli", "--store", str(path), "app", "--no-browser"]
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as proc:
+        try:
+            assert proc.stdout is not None
+            assert proc.stderr is not None
+            url = proc.stdout.readline().strip()
+            note = proc.stderr.readline().strip()
+            with httpx.Client(trust_env=False, timeout=10) as client:  # no proxy for loopback
+                assert client.get(url).status_code == 200
+        finally:
+            proc.terminate()
+    assert note == f"note: upgraded {path} for this version of pullaway (0002_message_ids_v2)"
+    with Store.open(path) as store:
+        assert store.notes == ()

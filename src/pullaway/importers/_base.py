@@ -81,12 +81,16 @@ def files_under(folder: Path) -> tuple[str, ...]:
 
     Each folder's entries say which are files, so nothing is looked up one by one: about
     13 times faster than ``rglob`` with ``is_file`` (125,000 files under /usr: 0.4 s, not
-    5.1 s), which matters when someone points pullaway at a home folder.
+    5.1 s), which matters when someone points pullaway at a home folder. A big folder's
+    count so far is reported as a stage (``report_stage``) every ``SCAN_REPORT_FILES`` files,
+    and "reading" it once all are found.
     """
     found: list[str] = []
+    name = folder.name or str(folder)
     pending = [("", os.fspath(folder))]
     while pending:
         prefix, directory = pending.pop()
+        before = len(found) // SCAN_REPORT_FILES
         try:
             with os.scandir(directory) as entries:
                 for entry in entries:
@@ -96,7 +100,15 @@ def files_under(folder: Path) -> tuple[str, ...]:
                         found.append(prefix + entry.name)
         except OSError:
             continue
+        if len(found) // SCAN_REPORT_FILES > before:
+            report_stage(f"looking through {name}: {len(found):,} files so far")
+    if len(found) >= SCAN_REPORT_FILES:
+        report_stage(f"reading {name}")
     return tuple(sorted(found))
+
+
+SCAN_REPORT_FILES: Final = 10_000
+"""How many files ``files_under`` finds between two reports of its count."""
 
 
 _CHAT_SUFFIXES = (".txt", ".json", ".xml", ".csv", ".md")

@@ -10,8 +10,9 @@ import pytest
 
 from conftest import FIXTURES
 from pullaway.importers import progress_to
-from pullaway.importers._base import SCAN_REPORT_FILES, files_under
-from pullaway.ingest import file_hash
+from pullaway.importers._base import SCAN_REPORT_FILES, files_under, listings_kept
+from pullaway.ingest import file_hash, import_file
+from pullaway.store import Store
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -89,3 +90,28 @@ def test_a_big_folder_reports_its_count_as_it_is_looked_through(tmp_path: Path) 
     # back to reading once all are found.
     count = 2 * (SCAN_REPORT_FILES // 2 + 1)
     assert seen == [f"looking through {name}: {count:,} files so far", f"reading {name}"]
+
+
+def test_within_listings_kept_a_folder_is_looked_through_once(tmp_path: Path) -> None:
+    _tree(tmp_path)
+    with listings_kept():
+        first = files_under(tmp_path)
+        (tmp_path / "new.txt").touch()
+        assert files_under(tmp_path) == first
+    assert "new.txt" in files_under(tmp_path)
+
+
+def test_an_import_looks_through_a_big_folder_once(tmp_path: Path) -> None:
+    folder = tmp_path / "export"
+    (folder / "media").mkdir(parents=True)
+    for number in range(SCAN_REPORT_FILES):
+        (folder / "media" / f"{number}.jpg").touch()
+    chat = FIXTURES / "whatsapp" / "android_dmy_24h.txt"
+    (folder / "_chat.txt").write_bytes(chat.read_bytes())
+    seen: list[str] = []
+    with Store.open(tmp_path / "store.db") as store, progress_to(print, stage=seen.append):
+        done = import_file(store, folder)
+    assert done.importer == "whatsapp"
+    assert [s for s in seen if s.startswith("looking through")] == [
+        f"looking through export: {SCAN_REPORT_FILES + 1:,} files so far"
+    ]

@@ -6,6 +6,7 @@ The one place the CLI and the web app share for "read this export".
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,7 +15,7 @@ import polars as pl
 
 from pullaway.errors import ParseError, UnknownFormatError, at_file
 from pullaway.importers import ImportResult, registry, report_stage, sniff
-from pullaway.importers._base import files_under
+from pullaway.importers._base import files_under, listings_kept
 from pullaway.store import ChatImport
 from pullaway.wording import counted
 
@@ -51,15 +52,22 @@ def choose_importer(path: Path, format_name: str | None = None) -> Importer:
 def file_hash(path: Path) -> str:
     """SHA-256 of a file, or of a folder's files (names and contents, in sorted order)."""
     digest = hashlib.sha256()
+    if not path.is_dir():
+        _add_contents(digest, os.fspath(path))
+        return digest.hexdigest()
     # Sorted name by name (as paths compare), so a folder's hash stays what it always was.
-    names = sorted(files_under(path), key=lambda n: n.split("/")) if path.is_dir() else [""]
-    for name in names:
-        if name:
-            digest.update(name.encode() + b"\0")
-        with (path / name if name else path).open("rb") as fh:
-            while chunk := fh.read(_CHUNK):
-                digest.update(chunk)
+    root = os.fspath(path)
+    for name in sorted(files_under(path), key=lambda n: n.split("/")):
+        digest.update(name.encode() + b"\0")
+        # A string path, not a Path: a download of 100,000 files would spend seconds on them.
+        _add_contents(digest, f"{root}/{name}")
     return digest.hexdigest()
+
+
+def _add_contents(digest: hashlib._Hash, path: str) -> None:
+    with open(path, "rb") as fh:  # noqa: PTH123 (see file_hash)
+        while chunk := fh.read(_CHUNK):
+            digest.update(chunk)
 
 
 def _check_file_or_folder(path: Path) -> None:
@@ -121,20 +129,22 @@ def import_file(
     ``shown_as``: the path to record as the messages' source instead of ``path``, for a file
     saved somewhere temporary (an upload in the app is recorded under its own name).
     """
-    importer, result = parse_file(
-        path,
-        format_name=format_name,
-        chat=chat,
-        date_order=date_order,
-        timezone=timezone,
-        encoding=encoding,
-    )
-    _check_not_empty(path, importer, result)
-    if shown_as is not None:
-        result = _recorded_as(result, path, shown_as)
-    report_stage(f"storing {counted(result.messages.height, 'message')} from {path.name}")
+    with listings_kept():  # a folder is looked through once, not to sniff, parse and hash it
+        importer, result = parse_file(
+            path,
+            format_name=format_name,
+            chat=chat,
+            date_order=date_order,
+            timezone=timezone,
+            encoding=encoding,
+        )
+        _check_not_empty(path, importer, result)
+        if shown_as is not None:
+            result = _recorded_as(result, path, shown_as)
+        report_stage(f"storing {counted(result.messages.height, 'message')} from {path.name}")
+        digest = file_hash(path)
     chats = store.add_import(
-        result, source=shown_as or path, file_hash=file_hash(path), format=importer.name, me=me
+        result, source=shown_as or path, file_hash=digest, format=importer.name, me=me
     )
     return FileImport(path, importer.name, result, tuple(chats))
 

@@ -20,6 +20,8 @@ from pullaway.store import ChatImport
 from pullaway.wording import counted
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from pullaway.importers import DateOrder, Importer
     from pullaway.store import Store
 
@@ -53,21 +55,24 @@ def file_hash(path: Path) -> str:
     """SHA-256 of a file, or of a folder's files (names and contents, in sorted order)."""
     digest = hashlib.sha256()
     if not path.is_dir():
-        _add_contents(digest, os.fspath(path))
+        for chunk in _chunks(os.fspath(path)):
+            digest.update(chunk)
         return digest.hexdigest()
     # Sorted name by name (as paths compare), so a folder's hash stays what it always was.
     root = os.fspath(path)
     for name in sorted(files_under(path), key=lambda n: n.split("/")):
         digest.update(name.encode() + b"\0")
         # A string path, not a Path: a download of 100,000 files would spend seconds on them.
-        _add_contents(digest, f"{root}/{name}")
+        for chunk in _chunks(f"{root}/{name}"):
+            digest.update(chunk)
     return digest.hexdigest()
 
 
-def _add_contents(digest: hashlib._Hash, path: str) -> None:
-    with open(path, "rb") as fh:  # noqa: PTH123 (see file_hash)
+def _chunks(path: str) -> Iterator[bytes]:
+    """The contents of the file at ``path``, a chunk at a time."""
+    with open(path, "rb") as fh:  # noqa: PTH123 - a string path (see file_hash)
         while chunk := fh.read(_CHUNK):
-            digest.update(chunk)
+            yield chunk
 
 
 def _check_file_or_folder(path: Path) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import FIXTURES
 from pullaway.importers import progress_to
-from pullaway.importers._base import SCAN_REPORT_FILES, files_under, listings_kept
+from pullaway.importers._base import files_under, listings_kept
 from pullaway.ingest import file_hash, import_file
 from pullaway.store import Store
 
@@ -76,20 +76,38 @@ def _hash_as_before(folder: Path) -> str:
     return digest.hexdigest()
 
 
+# Reports come every 10,000 files; every 10 here, so the folders stay small (creating ten
+# thousand files takes seconds on some disks).
+FEW = 10
+
+
+@pytest.fixture
+def reports_every_few_files(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("pullaway.importers._base.SCAN_REPORT_FILES", FEW)
+
+
+@pytest.mark.usefixtures("reports_every_few_files")
 def test_a_big_folder_reports_its_count_as_it_is_looked_through(tmp_path: Path) -> None:
     for folder in ("a", "b", "c"):
         (tmp_path / folder).mkdir()
-        for number in range(SCAN_REPORT_FILES // 2 + 1):
+        for number in range(FEW // 2 + 1):
             (tmp_path / folder / f"{number}.jpg").touch()
     seen: list[str] = []
     with progress_to(print, stage=seen.append):
         found = files_under(tmp_path)
-    assert len(found) == 3 * (SCAN_REPORT_FILES // 2 + 1)
+    assert len(found) == 3 * (FEW // 2 + 1)
     name = tmp_path.name
-    # A report once the count passes the next ten thousand (after the second folder), then
-    # back to reading once all are found.
-    count = 2 * (SCAN_REPORT_FILES // 2 + 1)
-    assert seen == [f"looking through {name}: {count:,} files so far", f"reading {name}"]
+    # A report once the count passes the next multiple (after the second folder), then back
+    # to reading once all are found.
+    assert seen == [f"looking through {name}: {2 * (FEW // 2 + 1)} files so far", f"reading {name}"]
+
+
+def test_a_small_folder_says_nothing(tmp_path: Path) -> None:
+    _tree(tmp_path)
+    seen: list[str] = []
+    with progress_to(print, stage=seen.append):
+        files_under(tmp_path)
+    assert seen == []
 
 
 def test_within_listings_kept_a_folder_is_looked_through_once(tmp_path: Path) -> None:
@@ -101,10 +119,11 @@ def test_within_listings_kept_a_folder_is_looked_through_once(tmp_path: Path) ->
     assert "new.txt" in files_under(tmp_path)
 
 
+@pytest.mark.usefixtures("reports_every_few_files")
 def test_an_import_looks_through_a_big_folder_once(tmp_path: Path) -> None:
     folder = tmp_path / "export"
     (folder / "media").mkdir(parents=True)
-    for number in range(SCAN_REPORT_FILES):
+    for number in range(FEW):
         (folder / "media" / f"{number}.jpg").touch()
     chat = FIXTURES / "whatsapp" / "android_dmy_24h.txt"
     (folder / "_chat.txt").write_bytes(chat.read_bytes())
@@ -113,5 +132,5 @@ def test_an_import_looks_through_a_big_folder_once(tmp_path: Path) -> None:
         done = import_file(store, folder)
     assert done.importer == "whatsapp"
     assert [s for s in seen if s.startswith("looking through")] == [
-        f"looking through export: {SCAN_REPORT_FILES + 1:,} files so far"
+        f"looking through export: {FEW + 1} files so far"
     ]

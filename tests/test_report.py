@@ -8,6 +8,7 @@ import html
 import re
 from io import StringIO
 
+import polars as pl
 import pytest
 from markupsafe import escape
 from rich.console import Console
@@ -109,3 +110,18 @@ def test_terminal_status_shows_phase_day_history_and_guidance() -> None:
     assert "day 5" in text
     assert "In 1 of 1 earlier pull-aways" in text
     assert "#7" in text
+
+
+def test_terminal_names_from_the_export_show_control_characters() -> None:
+    """A sender's name is untrusted like a message: in the story's header too."""
+    renamed = {"Maya": "Ma\x1b[2Jya", "Leo": "Le\x1b]0;xo"}
+    messages = simulate(seed=6, days=160).messages.with_columns(
+        sender=pl.col("sender").replace(renamed)
+    )
+    analysis = analyze(messages, me=renamed["Maya"])
+    out = StringIO()
+    console = Console(file=out, width=200, _environ={}, color_system=None)
+    render_analysis(analysis, console)
+    text = out.getvalue()
+    assert "\x1b" not in text
+    assert "you are Ma␛[2Jya, with Le␛]0;xo" in text

@@ -22,7 +22,7 @@ from typer.core import TyperGroup
 from pullaway import __version__
 from pullaway.errors import PullawayError
 from pullaway.report import tables
-from pullaway.report.plain import printable
+from pullaway.report.plain import printable, say_notes
 from pullaway.simulate.cli import simulate_command
 
 if TYPE_CHECKING:
@@ -167,8 +167,7 @@ def _open_store() -> Store:
     from pullaway.store import Store
 
     store = Store.open(_state.store_path)
-    for note in store.notes:
-        typer.echo(f"note: {printable(note)}", err=True)
+    say_notes(store.notes)
     return store
 
 

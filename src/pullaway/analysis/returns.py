@@ -36,7 +36,7 @@ from scipy import stats
 from pullaway.analysis.daily import midnight
 from pullaway.analysis.result import After, Outcome
 from pullaway.analysis.settings import Settings
-from pullaway.wording import counted
+from pullaway.wording import days
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -240,5 +240,5 @@ def within_sentence(times: Sequence[float], returned: Sequence[bool]) -> str:
         return ""
     half = back[math.ceil(len(back) / 2) - 1]
     if len(back) == 1:
-        return f"after {counted(round(back[0]), 'day')}"
-    return f"half of them within {counted(round(half), 'day')}"
+        return f"after {days(back[0])}"
+    return f"half of them within {days(half)}"

@@ -9,11 +9,14 @@ is shown as a picture of itself instead: ESC as ␛, NUL as ␀, DEL as ␡; C1 
 from __future__ import annotations
 
 import re
+import sys
 from typing import TYPE_CHECKING, Final
 
 from rich.text import Text
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     import polars as pl
 
 _CONTROLS: Final = [chr(c) for c in (*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0))]
@@ -47,3 +50,10 @@ def printable_expr(texts: pl.Expr) -> pl.Expr:
     'a␛b'
     """
     return texts.str.replace_many(_CONTROLS, _PICTURES)
+
+
+def say_notes(notes: Iterable[str]) -> None:
+    """Each of ``notes`` as a ``note: …`` line on stderr, out of the way of --json, with
+    control characters shown (a note can name a file)."""
+    for note in notes:
+        print(f"note: {printable(note)}", file=sys.stderr, flush=True)

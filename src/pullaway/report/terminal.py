@@ -13,7 +13,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from pullaway.report import views
-from pullaway.report.plain import plain
+from pullaway.report.plain import plain, printable
 from pullaway.wording import counted
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ def render_status(analysis: Analysis, console: Console) -> None:
         lines.append(plain("\nFor today", style="bold"))
         for g in now["guidance"]:
             line = plain(f"  #{g['mechanism']} ", style="dim")
-            line.append(g["text"])
+            line.append(printable(g["text"]))
             lines.append(line)
     lines.append(plain("\n" + views.ALTERNATIVES, style="dim"))
     heading = plain(f"{now['chat']['name']} · you are {now['chat']['me']}")
@@ -129,7 +129,7 @@ def _episode_story(episode: Episode) -> Panel:
     for mechanism in episode.mechanisms:
         mark, style = VERDICT_MARKS[mechanism.verdict]
         line = plain(f"  {mark} #{mechanism.number} {mechanism.name}: ", style=style)
-        line.append(mechanism.summary, style="")
+        line.append(printable(mechanism.summary), style="")
         lines.append(line)
         if mechanism.evidence:
             quote = mechanism.evidence[0]
@@ -161,8 +161,10 @@ def render_analysis(analysis: Analysis, console: Console) -> None:
     chat = views.chat_view(analysis)
     header = plain(chat["name"], style="bold")
     header.append(
-        f"  {counted(chat['messages'], 'message')}, {chat['first']} – {chat['last']}; "
-        f"you are {chat['me']}, with {chat['them']}",
+        printable(
+            f"  {counted(chat['messages'], 'message')}, {chat['first']} – {chat['last']}; "
+            f"you are {chat['me']}, with {chat['them']}"
+        ),
         style="",
     )
     console.print(header)

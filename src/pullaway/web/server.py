@@ -36,6 +36,7 @@ def serve(
     """
     import uvicorn
 
+    from pullaway.report.plain import say_notes
     from pullaway.store.db import Store
     from pullaway.web.app import create_app
 
@@ -51,8 +52,7 @@ def serve(
     url = app_url(host, bound, secret)
     store = Store.open(store_path)
     try:
-        for note in store.notes:
-            print(f"note: {note}", file=sys.stderr, flush=True)
+        say_notes(store.notes)
         print(url, flush=True)
         print(
             "pullaway is running on this computer only; keep this address private. "

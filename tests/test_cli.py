@@ -379,14 +379,15 @@ WHATSAPP_CORPUS = CORPORA / "chat-miner" / "test" / "whatsapp"
 
 
 def _good_and_bad_files(tmp_path: Path) -> list[Path]:
-    """Two real exports, with a file that is no export and a missing one between them."""
+    """Two exports of different chats, with a file that is no export and a missing one
+    between them. (chat-miner's files are all one conversation in several date formats.)"""
     junk = tmp_path / "notes.json"
     junk.write_text('{"shopping": ["milk"]}', encoding="utf-8")
     return [
         WHATSAPP_CORPUS / "test_ddmmyy_24hrs.txt",
         junk,
         tmp_path / "missing.txt",
-        WHATSAPP_CORPUS / "test_mmddyy_24hrs.txt",
+        FIXTURES / "whatsapp" / "android_dmy_24h.txt",
     ]
 
 
@@ -394,14 +395,14 @@ def test_a_file_that_cannot_be_read_does_not_stop_the_others(run, tmp_path: Path
     code, out, err = run("import", *map(str, _good_and_bad_files(tmp_path)))
     assert code == 1
     assert "test_ddmmyy_24hrs [test-ddmmyy-24hrs]: 9 new of 9 messages" in out
-    assert "test_mmddyy_24hrs [test-mmddyy-24hrs]: 9 new of 9 messages" in out
+    assert "android_dmy_24h [android-dmy-24h]: 16 new of 16 messages" in out
     errors = [line for line in err.splitlines() if line.startswith("error: ")]
     assert len(errors) == 2
     assert "notes.json: not a chat export pullaway can read" in errors[0]
     assert "missing.txt: No such file or directory" in errors[1]
     assert err.splitlines()[-1] == "2 of 4 files not imported (see the errors above)"
     code, out, _ = run("chats", "--json")
-    assert sorted(c["messages"] for c in json.loads(out)["chats"]) == [9, 9]
+    assert sorted(c["messages"] for c in json.loads(out)["chats"]) == [9, 16]
 
 
 def test_import_json_lists_the_files_that_could_not_be_read(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -409,7 +410,7 @@ def test_import_json_lists_the_files_that_could_not_be_read(run, tmp_path: Path)
     code, out, err = run("import", *map(str, paths), "--json")
     assert code == 1
     data = json.loads(out)
-    assert [c["added"] for c in data["chats"]] == [9, 9]
+    assert [c["added"] for c in data["chats"]] == [9, 16]
     assert [e["path"] for e in data["errors"]] == [str(paths[1]), str(paths[2])]
     assert data["errors"][0]["error"].startswith(f"{paths[1]}: not a chat export")
     assert err.count("error: ") == 2

@@ -512,6 +512,30 @@ def test_upload_imports_a_whatsapp_export(client: TestClient, tmp_path: Path) ->
     assert {s["name"] for s in imports[0]["senders"]} == {"Maya", "Leo"}
 
 
+def test_the_import_page_says_a_renamed_partner_was_followed(client: TestClient) -> None:
+    def export(partner: str, days: range) -> bytes:
+        lines = (
+            f"{d:02d}/03/2025, 10:0{k} - {'Maya' if k % 2 else partner}: hello {d} {k}"
+            for d in days
+            for k in range(4)
+        )
+        return ("\n".join(lines) + "\n").encode()
+
+    csrf = {"csrf": csrf_token(SECRET)}
+    first = {"files": ("WhatsApp Chat with Sam.txt", export("Sam", range(1, 15)), "text/plain")}
+    assert client.post(BASE + "/import", data=csrf, files=first).status_code == 200
+    renamed = "<b>Sam"
+    later = export(renamed, range(8, 21))
+    files = {"files": (f"WhatsApp Chat with {renamed}.txt", later, "text/plain")}
+    page = client.post(BASE + "/import", data=csrf, files=files)
+    assert page.status_code == 200, page.text
+    assert "&#39;&lt;b&gt;Sam&#39; is &#39;Sam&#39; renamed" in page.text
+    assert "<b>Sam" not in page.text  # the name from the file is escaped
+    imports = client.post(BASE + "/import.json", data=csrf, files=files).json()["imports"]
+    assert imports[0]["chat_id"] == "sam"
+    assert {s["name"] for s in imports[0]["senders"]} == {"Maya", "Sam"}
+
+
 def test_an_upload_is_recorded_under_its_own_name(client: TestClient, store: Store) -> None:
     """Not under the temporary folder it was saved in, which is gone after the import."""
     data = (FIXTURES / "whatsapp" / "android_zip.zip").read_bytes()

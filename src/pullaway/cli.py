@@ -112,7 +112,11 @@ FormatOption = Annotated[
 ]
 ChatOption = Annotated[
     str | None,
-    typer.Option("--chat", help="Which chat of a multi-chat file (Telegram full export, SMS, …)."),
+    typer.Option(
+        "--chat",
+        help="Which chat of a multi-chat file (Telegram full export, SMS, …), or the name of "
+        "a one-chat file's chat; matched by this name only, never as a renamed stored chat.",
+    ),
 ]
 MeOption = Annotated[
     str | None, typer.Option("--me", help="Your name as it appears in the chat; remembered.")

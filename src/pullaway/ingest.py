@@ -149,7 +149,12 @@ def import_file(
         report_stage(f"storing {counted(result.messages.height, 'message')} from {path.name}")
         digest = file_hash(path)
     chats = store.add_import(
-        result, source=shown_as or path, file_hash=digest, format=importer.name, me=me
+        result,
+        source=shown_as or path,
+        file_hash=digest,
+        format=importer.name,
+        me=me,
+        follow_renamed_chat=chat is None,  # a chat the user named is matched by name only
     )
     return FileImport(path, importer.name, result, tuple(chats))
 

@@ -103,7 +103,7 @@ def _chat_import_json(item: ChatImport, done: FileImport, store: Store) -> dict[
         "already_imported": item.already_imported,
         "format": done.importer,
         "file": str(done.path),
-        "notes": list(done.result.notes),
+        "notes": [*done.result.notes, *item.notes],
     }
 
 
@@ -149,6 +149,8 @@ def _one_chat_import(console: Console, chat: ChatImport, store: Store, *, unit: 
         console.print(plain(f"    from {row.first:%Y-%m-%d} to {row.last:%Y-%m-%d}"))
     for example in chat.skipped_examples[:SKIPPED_EXAMPLES]:
         console.print(plain(f"    skipped {unit} {example.line}: {example.reason}: {example.text}"))
+    for note in chat.notes:
+        console.print(plain(f"    note: {note}", style="dim"))
     if row.me:
         console.print(plain(f"    you are {row.me}"))
     elif row.me_guess:

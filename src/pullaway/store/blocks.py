@@ -84,6 +84,31 @@ def read_rows(
     return concat_blocks(blobs, columns)
 
 
+def read_window(
+    conn: sqlite3.Connection, chat: int, span: tuple[int, int], columns: Sequence[str]
+) -> pl.DataFrame:
+    """The block rows of ``chat`` (only ``columns``, which must hold ``timestamp``) whose
+    timestamp lies in ``span`` (microseconds, both ends included), in block order."""
+    first, last = span
+    blobs = [
+        row[0]
+        for row in conn.execute(
+            "SELECT data FROM message_blocks WHERE chat = ? AND last_ts >= ? AND first_ts <= ?"
+            + BY_TIME,
+            (chat, first, last),
+        )
+    ]
+    return concat_blocks(blobs, columns).filter(pl.col("timestamp").is_between(first, last))
+
+
+def as_message_types(rows: pl.DataFrame) -> pl.DataFrame:
+    """Block rows with ``timestamp`` and ``kind`` typed as in MESSAGE_SCHEMA."""
+    kinds = pl.Series(KIND_CODES, dtype=Kind)
+    return rows.with_columns(
+        pl.col("timestamp").cast(pl.Datetime("us")), kind=kinds.gather(rows["kind"])
+    )
+
+
 def concat_blocks(blobs: Sequence[bytes], columns: Sequence[str] | None = None) -> pl.DataFrame:
     """The rows of the blocks ``blobs`` (listed ``BY_TIME``), in ``ORDER`` when all columns are
     read."""

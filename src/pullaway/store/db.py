@@ -18,7 +18,7 @@ import stat
 import threading
 import unicodedata
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Self
@@ -37,7 +37,16 @@ from pullaway.errors import (
     StoreVersionError,
 )
 from pullaway.importers._base import ImportResult, Skipped
-from pullaway.model import OWNER_SENDER, empty_messages, validate_messages
+from pullaway.model import OWNER_SENDER, empty_messages, validate_messages, with_message_ids
+from pullaway.renames import (
+    Overlap,
+    Senders,
+    describe_continued,
+    describe_new_senders,
+    describe_rename,
+    overlap,
+    renamed_senders,
+)
 from pullaway.store import blocks
 from pullaway.store.migrations import MIGRATIONS, known_migrations
 
@@ -51,6 +60,9 @@ COMPACT_AFTER: Final = 32  # blocks in one chat before they are rewritten as ful
 OWNER_ONLY: Final = 0o600
 PAGE_SIZE: Final = 65_536
 SKIPPED_EXAMPLES: Final = 5
+RENAMED_CHAT_CANDIDATES: Final = 8
+"""Stored chats compared with a file whose chat name is new (those with the most messages in
+its time range): each is read, so the count is kept small."""
 
 _SQLITE_HEADER: Final = b"SQLite format 3\x00"
 _EPOCH: Final = datetime(1970, 1, 1)
@@ -83,6 +95,25 @@ class ChatImport:
     skipped: int
     skipped_examples: tuple[Skipped, ...]
     already_imported: bool
+    notes: tuple[str, ...] = ()  # a renamed chat or sender followed, a new sender left as is
+
+
+@dataclass(frozen=True)
+class _Who:
+    """Who is who in one chat of an import: ``me`` as the user gave it, the importer's guess,
+    the participants it names, and whether ``me`` must be one of them."""
+
+    me: str | None
+    me_guess: str | None
+    participants: tuple[str, ...]
+    must_match_me: bool
+
+    def renamed(self, names: dict[str, str]) -> _Who:
+        """The same, with each name in ``names`` (new to stored) read as the stored one."""
+        me = names.get(self.me, self.me) if self.me is not None else None
+        guess = names.get(self.me_guess, self.me_guess) if self.me_guess is not None else None
+        participants = tuple(names.get(p, p) for p in self.participants)
+        return replace(self, me=me, me_guess=guess, participants=participants)
 
 
 @dataclass(frozen=True)
@@ -182,6 +213,7 @@ class Store:
         file_hash: str,
         format: str,
         me: str | None = None,
+        follow_renamed_chat: bool = True,
     ) -> list[ChatImport]:
         """Add what an importer read; only messages new to each chat are stored.
 
@@ -191,6 +223,12 @@ class Store:
         ``me`` must name one of a chat's senders (compared case-insensitively when no exact
         match); it replaces the chat's earlier choice. In a file with several chats, a chat
         where ``me`` never wrote keeps its earlier choice.
+
+        Renames between exports are followed (see ``pullaway.renames``): a file of one chat
+        whose name the store does not know goes into a stored chat of the same format that
+        holds most of its messages (unless ``follow_renamed_chat`` is false), and a sender new
+        to a chat that repeats the messages of a stored sender gone from the export is read as
+        that sender. The ids of renamed rows are computed again, unless the file gave them.
         """
         frame = validate_messages(result.messages)
         if missing := frame["message_id"].null_count():
@@ -205,15 +243,19 @@ class Store:
             imported = []
             for name in names:
                 meta = guesses.get(name)
+                who = _Who(
+                    me=me,
+                    me_guess=meta.me_guess if meta else None,
+                    participants=meta.participants if meta else (),
+                    must_match_me=len(names) == 1,
+                )
                 imported.append(
                     self._import_chat(
                         by_chat[name],
                         name=name,
                         format=format,
-                        me=me,
-                        me_guess=meta.me_guess if meta else None,
-                        participants=meta.participants if meta else (),
-                        must_match_me=len(names) == 1,
+                        follow_renamed_chat=follow_renamed_chat and len(names) == 1,
+                        who=who,
                         file_id=file_id,
                         known_file=known_file,
                         source=source,
@@ -229,17 +271,15 @@ class Store:
         *,
         name: str,
         format: str,
-        me: str | None,
-        me_guess: str | None,
-        participants: tuple[str, ...],
-        must_match_me: bool,
+        follow_renamed_chat: bool,
+        who: _Who,
         file_id: int,
         known_file: bool,
         source: Path,
         now: int,
         skipped: tuple[Skipped, ...],
     ) -> ChatImport:
-        chat = self._find_or_create_chat(format, name, now)
+        chat, notes = self._chat_for(part, name, format, follow=follow_renamed_chat, now=now)
         already = known_file and bool(
             self._one(
                 "SELECT EXISTS (SELECT 1 FROM imports WHERE chat = ? AND file = ?)",
@@ -247,17 +287,12 @@ class Store:
             )
         )
         existing = self._has_messages(chat.id)
+        stored_counts = self._sender_counts(chat.id) if existing else {}
+        part, who, renamed = self._follow_renames(chat, part, who, stored_counts)
         new = _deduplicate(part, self._message_ids(chat.id) if existing else None)
-        counts = _sender_counts(new, is_system=pl.col("kind") == "system")
-        if existing:
-            counts = _merge_counts(self._sender_counts(chat.id), counts)
-        chosen = chat.me
-        if me is not None:
-            resolved = _resolve_sender(me, [*counts, *participants])
-            if resolved is not None:
-                chosen = resolved
-            elif must_match_me:
-                raise _sender_error(me, list(counts), chat.chat_id)
+        is_system = pl.col("kind") == "system"
+        counts = _merge_counts(stored_counts, _sender_counts(new, is_system=is_system))
+        chosen = _chosen_me(chat, who, counts)
         self._write_blocks(chat.id, new)
         self._conn.execute(
             "INSERT INTO imports (chat, file, source, imported_at, messages, added)"
@@ -266,18 +301,82 @@ class Store:
         )
         self._conn.execute(
             "UPDATE chats SET me = ?, me_guess = coalesce(?, me_guess), them = ? WHERE id = ?",
-            (chosen, me_guess, _them(chosen, counts), chat.id),
+            (chosen, who.me_guess, _them(chosen, counts), chat.id),
         )
         return ChatImport(
             chat_id=chat.chat_id,
-            name=name,
+            name=chat.name,
             me=chosen,
             messages=part.height,
             added=new.height,
             skipped=len(skipped),
             skipped_examples=tuple(skipped[:SKIPPED_EXAMPLES]),
             already_imported=already,
+            notes=(*notes, *renamed),
         )
+
+    def _follow_renames(
+        self, chat: _Chat, part: pl.DataFrame, who: _Who, stored_counts: dict[str, int]
+    ) -> tuple[pl.DataFrame, _Who, list[str]]:
+        """``part`` and ``who`` with the senders that are stored ones renamed read as those,
+        as rows of ``chat``; and notes on what was found."""
+        senders = self._senders_renamed(chat, part, stored_counts)
+        names = {r.new: r.old for r in senders.renames}
+        notes = [describe_rename(r) for r in senders.renames] + describe_new_senders(senders)
+        return _renamed(part, chat=chat.name, senders=names), who.renamed(names), notes
+
+    def _chat_for(
+        self, part: pl.DataFrame, name: str, format: str, *, follow: bool, now: int
+    ) -> tuple[_Chat, list[str]]:
+        """The chat named ``name``; else, when ``follow``, the stored chat ``part`` continues
+        under another name (``renames.overlap``); else a new chat."""
+        found = self._find_chat(format, name)
+        if found is not None or not follow:
+            return found or self._create_chat(format, name, now), []
+        continued = self._continued_chat(part, format)
+        if continued is None:
+            return self._create_chat(format, name, now), []
+        chat, shared = continued
+        return chat, [describe_continued(name, chat.name, shared)]
+
+    def _continued_chat(self, part: pl.DataFrame, format: str) -> tuple[_Chat, Overlap] | None:
+        """The stored chat of ``format`` holding most of ``part``'s messages, if one holds
+        enough (``Overlap.same_conversation``); only the ``RENAMED_CHAT_CANDIDATES`` chats with
+        the most messages in ``part``'s time range are compared."""
+        span = _time_span(part)
+        if span is None:
+            return None
+        candidates = self._conn.execute(
+            "SELECT c.id, c.chat_id, c.name, c.me, c.me_guess FROM chats c"
+            " JOIN message_blocks b ON b.chat = c.id"
+            " WHERE c.format = ? AND b.last_ts >= ? AND b.first_ts <= ?"
+            " GROUP BY c.id ORDER BY sum(b.rows) DESC, c.id LIMIT ?",
+            (format, *span, RENAMED_CHAT_CANDIDATES),
+        ).fetchall()
+        best: tuple[_Chat, Overlap] | None = None
+        for row in candidates:
+            chat = _Chat(*row)
+            shared = overlap(self._stored_keys(chat.id, span), part)
+            if shared.same_conversation and (best is None or shared.shared > best[1].shared):
+                best = (chat, shared)
+        return best
+
+    def _senders_renamed(
+        self, chat: _Chat, part: pl.DataFrame, stored_counts: dict[str, int]
+    ) -> Senders:
+        """Senders of ``part`` new to the stored chat, and which are stored ones renamed."""
+        present = set(part.get_column("sender").drop_nulls().unique().to_list())
+        if not (present - stored_counts.keys()) or not (stored_counts.keys() - present):
+            return Senders(renames=(), new=(), gone=())
+        span = _time_span(part)
+        stored = self._stored_keys(chat.id, span) if span else empty_messages()
+        return renamed_senders(stored, part, stored_senders=list(stored_counts))
+
+    def _stored_keys(self, chat: int, span: tuple[int, int]) -> pl.DataFrame:
+        """The chat's stored (timestamp, sender, kind, text) within ``span`` (microseconds,
+        both ends included), typed as in MESSAGE_SCHEMA."""
+        columns = ["timestamp", "sender", "kind", "text"]
+        return blocks.as_message_types(blocks.read_window(self._conn, chat, span, columns))
 
     def _file_row(
         self, result: ImportResult, source: Path, file_hash: str, format: str, now: int
@@ -300,13 +399,14 @@ class Store:
         )
         return file_id, False
 
-    def _find_or_create_chat(self, format: str, name: str, now: int) -> _Chat:
+    def _find_chat(self, format: str, name: str) -> _Chat | None:
         row = self._conn.execute(
             "SELECT id, chat_id, name, me, me_guess FROM chats WHERE format = ? AND name = ?",
             (format, name),
         ).fetchone()
-        if row is not None:
-            return _Chat(*row)
+        return None if row is None else _Chat(*row)
+
+    def _create_chat(self, format: str, name: str, now: int) -> _Chat:
         chat_id = self._unique_chat_id(slugify(name))
         cursor = self._conn.execute(
             "INSERT INTO chats (chat_id, name, format, created_at) VALUES (?, ?, ?, ?)",
@@ -832,6 +932,26 @@ def _sender_counts(rows: pl.DataFrame, *, is_system: pl.Expr) -> dict[str, int]:
     return dict(zip(counts["sender"].to_list(), counts["len"].to_list(), strict=True))
 
 
+def _time_span(part: pl.DataFrame) -> tuple[int, int] | None:
+    """The first and last timestamp of ``part`` in microseconds (as blocks keep them)."""
+    times = part.get_column("timestamp").drop_nulls()
+    if times.is_empty():
+        return None
+    return _to_us(times.min()), _to_us(times.max())  # type: ignore[arg-type]
+
+
+def _renamed(part: pl.DataFrame, *, chat: str, senders: dict[str, str]) -> pl.DataFrame:
+    """``part`` as messages of the chat named ``chat``, with ``senders`` renamed (new name
+    to stored name). Ids the importer derived (``with_message_ids``) are derived again from
+    the new names; ids the file gave (a CSV's ``message_id`` column) are kept."""
+    renamed_chat = not part.is_empty() and (part.get_column("chat") != chat).any()
+    if not senders and not renamed_chat:
+        return part
+    derived = with_message_ids(part).get_column("message_id").equals(part.get_column("message_id"))
+    renamed = part.with_columns(chat=pl.lit(chat), sender=pl.col("sender").replace(senders))
+    return validate_messages(with_message_ids(renamed)) if derived else renamed
+
+
 def _merge_counts(old: dict[str, int], new: dict[str, int]) -> dict[str, int]:
     return {name: old.get(name, 0) + new.get(name, 0) for name in old.keys() | new.keys()}
 
@@ -850,6 +970,17 @@ def _sender_error(me: str, senders: list[str], chat: str) -> SenderNotFoundError
     if OWNER_SENDER in senders:
         msg += f" ({OWNER_SENDER!r} is how this export names its owner's messages)"
     return SenderNotFoundError(msg)
+
+
+def _chosen_me(chat: _Chat, who: _Who, counts: dict[str, int]) -> str | None:
+    """``who.me`` as one of the chat's senders; the chat's earlier choice when not given, or
+    not a sender of a chat in a file of several."""
+    if who.me is None:
+        return chat.me
+    resolved = _resolve_sender(who.me, [*counts, *who.participants])
+    if resolved is None and who.must_match_me:
+        raise _sender_error(who.me, list(counts), chat.chat_id)
+    return resolved or chat.me
 
 
 def _them(me: str | None, counts: dict[str, int]) -> str | None:

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from starlette.requests import Request
 
     from pullaway.analysis.result import Analysis
+    from pullaway.ingest import FileImport
     from pullaway.store.db import ChatImport, ChatRow
 
 logger = logging.getLogger(__name__)
@@ -644,28 +645,27 @@ async def _import_upload(
             state.cache.forget(ci.chat_id)
             if state.warm and ci.me:
                 state.cache.warm(ci.chat_id)
-        unit = done.result.unit
-        return [_chat_import_view(state, name, done.importer, ci, unit) for ci in done.chats]
+        return [_chat_import_view(state, name, done, ci) for ci in done.chats]
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 
 def _chat_import_view(
-    state: AppState, file: str, fmt: str, ci: ChatImport, unit: str
+    state: AppState, file: str, done: FileImport, ci: ChatImport
 ) -> dict[str, Any]:
-    """What one chat gained, for the import page; ``unit`` is "line" or "record"."""
+    """What one chat of the file ``done`` (saved as ``file``) gained, for the import page."""
     senders = state.store.senders(ci.chat_id)
     row = state.store.chat(ci.chat_id)
     guess = ci.me or row.me or row.me_guess
     return {
         "file": file,
-        "format": fmt,
+        "format": done.importer,
         "chat_id": ci.chat_id,
         "name": ci.name,
         "messages": ci.messages,
         "added": ci.added,
         "skipped": ci.skipped,
-        "unit": unit,
+        "unit": done.result.unit,
         "already_imported": ci.already_imported,
         "skipped_examples": [
             {"line": s.line, "reason": s.reason, "text": s.text}
@@ -674,6 +674,8 @@ def _chat_import_view(
         "senders": [{"name": n, "messages": c} for n, c in senders],
         "guess": guess,
         "me": row.me,
+        "chat_notes": list(ci.notes),
+        "file_notes": list(done.result.notes),
     }
 
 

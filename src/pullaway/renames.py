@@ -1,0 +1,219 @@
+"""A chat or a sender renamed between two exports of the same conversation.
+
+Exports name people as the phone names them: rename a contact ("Leo" becomes "Leo 💔", or a
+bare number once the contact is deleted) and the next export carries the new name on every
+message and in its file name. Read as it is, it would start a second chat, and every message
+in both exports would be stored twice under two senders.
+
+Two exports of one conversation share their messages: the same (timestamp, kind, text) rows
+where their times overlap. ``overlap`` measures that, ignoring senders, to tell whether an
+export continues a stored chat; ``renamed_senders`` pairs each sender new to the chat with the
+stored sender, gone from the export, whose messages it repeats. Both are pure functions of two
+message frames (MESSAGE_SCHEMA, or any two frames whose ``timestamp``, ``sender``, ``kind``
+and ``text`` have the same types).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final
+
+import polars as pl
+
+from pullaway.wording import counted
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+MIN_SHARED: Final = 5
+"""Fewest messages two exports must share before they are read as one conversation, or a new
+sender as a stored one renamed."""
+MIN_SHARE: Final = 0.8
+"""Smallest share of an export's messages in the stored chat's time range (or of a new
+sender's) that the stored chat must hold. Not all of them: a message deleted or edited between
+the two exports differs."""
+
+KEY: Final = ("timestamp", "kind", "text")
+"""What two copies of one message have in common across exports, whoever the sender is named."""
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """How many of an export's messages a stored chat holds (``shared``) of those in the
+    stored chat's time range (``compared``)."""
+
+    shared: int
+    compared: int
+
+    @property
+    def same_conversation(self) -> bool:
+        """Enough shared messages to read the export as more of the stored chat."""
+        return self.shared >= MIN_SHARED and self.shared >= MIN_SHARE * self.compared
+
+
+@dataclass(frozen=True)
+class Rename:
+    """``new``, a sender of the export the stored chat does not have, is ``old`` renamed:
+    ``shared`` of its ``compared`` messages in the stored time range are ``old``'s."""
+
+    old: str
+    new: str
+    shared: int
+    compared: int
+
+
+@dataclass(frozen=True)
+class Senders:
+    """Senders of an export compared with a stored chat's: ``renames`` found, and the ``new``
+    ones (not in the stored chat) left as they are while some stored ones are ``gone``."""
+
+    renames: tuple[Rename, ...]
+    new: tuple[str, ...]
+    gone: tuple[str, ...]
+
+
+def overlap(stored: pl.DataFrame, incoming: pl.DataFrame) -> Overlap:
+    """How much of ``incoming`` ``stored`` already holds, senders aside.
+
+    >>> from datetime import datetime as dt
+    >>> old = pl.DataFrame({"timestamp": [dt(2024, 1, d) for d in range(1, 7)],
+    ...     "kind": ["text"] * 6, "text": list("abcdef")})
+    >>> new = old.with_columns(pl.col("text").replace("f", "F"))
+    >>> overlap(old, new)
+    Overlap(shared=5, compared=6)
+    """
+    window = _in_range(incoming, stored)
+    shared = window.join(stored.select(KEY).unique(), on=KEY, how="semi", nulls_equal=True)
+    return Overlap(shared=shared.height, compared=window.height)
+
+
+def renamed_senders(
+    stored: pl.DataFrame, incoming: pl.DataFrame, *, stored_senders: Sequence[str] | None = None
+) -> Senders:
+    """Each sender of ``incoming`` that ``stored`` does not have, paired with the stored sender
+    absent from ``incoming`` whose messages it repeats (``MIN_SHARED``, ``MIN_SHARE``).
+
+    A stored sender is paired with one new sender at most: the one sharing the most messages.
+    ``stored_senders``: all senders of the stored chat, when ``stored`` holds only part of it
+    (the rows in ``incoming``'s time range, say).
+
+    >>> from datetime import datetime as dt
+    >>> times = [dt(2024, 1, 1, 9, m) for m in range(6)]
+    >>> old = pl.DataFrame({"timestamp": times, "sender": ["Leo", "Maya"] * 3,
+    ...     "kind": ["text"] * 6, "text": list("abcdef")})
+    >>> renamed_senders(old, old.with_columns(pl.col("sender").replace("Leo", "L")))
+    Senders(renames=(), new=('L',), gone=('Leo',))
+    >>> longer = pl.concat([old] * 3).with_columns(text=pl.int_range(18).cast(pl.String))
+    >>> renamed_senders(longer, longer.with_columns(pl.col("sender").replace("Leo", "L")))
+    Senders(renames=(Rename(old='Leo', new='L', shared=9, compared=9),), new=(), gone=())
+    """
+    known = _senders(stored) if stored_senders is None else list(stored_senders)
+    present = _senders(incoming)
+    new = [name for name in present if name not in known]
+    gone = [name for name in known if name not in present]
+    if not new or not gone:
+        return Senders(renames=(), new=tuple(new), gone=tuple(gone))
+    renames = _paired(_shared_by_sender(stored, incoming, new, gone))
+    found_new = {r.new for r in renames}
+    found_old = {r.old for r in renames}
+    return Senders(
+        renames=renames,
+        new=tuple(n for n in new if n not in found_new),
+        gone=tuple(g for g in gone if g not in found_old),
+    )
+
+
+def _senders(frame: pl.DataFrame) -> list[str]:
+    return frame.get_column("sender").drop_nulls().unique(maintain_order=True).to_list()
+
+
+def _in_range(incoming: pl.DataFrame, stored: pl.DataFrame) -> pl.DataFrame:
+    """The rows of ``incoming`` within the time range of ``stored`` (none when it is empty)."""
+    times = stored.get_column("timestamp")
+    if times.is_empty() or times.null_count() == times.len():
+        return incoming.clear()
+    return incoming.filter(pl.col("timestamp").is_between(times.min(), times.max()))
+
+
+def _shared_by_sender(
+    stored: pl.DataFrame, incoming: pl.DataFrame, new: list[str], gone: list[str]
+) -> pl.DataFrame:
+    """For each new sender: how many of its messages in the stored range (``compared``) and,
+    per gone sender, how many of those the gone sender has in the stored chat (``shared``)."""
+    window = (
+        _in_range(incoming, stored)
+        .filter(pl.col("sender").is_in(new))
+        .select("sender", *KEY)
+        .with_row_index("row")
+    )
+    compared = window.group_by("sender").len("compared")
+    theirs = stored.filter(pl.col("sender").is_in(gone)).select(pl.col("sender").alias("old"), *KEY)
+    pairs = window.join(theirs.unique(), on=KEY, nulls_equal=True)
+    return (
+        pairs.group_by("sender", "old")
+        .agg(shared=pl.col("row").n_unique())
+        .join(compared, on="sender")
+        .sort("shared", "sender", "old", descending=[True, False, False])
+    )
+
+
+def _paired(shared: pl.DataFrame) -> tuple[Rename, ...]:
+    """Best pairs first, each sender in at most one, those with enough shared messages."""
+    renames: list[Rename] = []
+    for new, old, count, compared in shared.select("sender", "old", "shared", "compared").rows():
+        if any(r.new == new or r.old == old for r in renames):
+            continue
+        if Overlap(shared=count, compared=compared).same_conversation:
+            renames.append(Rename(old=old, new=new, shared=count, compared=compared))
+    return tuple(renames)
+
+
+def describe_continued(name: str, stored: str, shared: Overlap) -> str:
+    """The note for a file read as more of the stored chat ``stored`` though it names ``name``.
+
+    >>> describe_continued("Leo 💔", "Leo", Overlap(shared=950, compared=1000))
+    "this export's chat 'Leo 💔' is the stored chat 'Leo' under a new name (950 of its 1,000 \
+messages from that chat's time are there already), so it was added to it; import it with \
+--chat 'Leo 💔' to keep it apart"
+    """
+    return (
+        f"this export's chat {name!r} is the stored chat {stored!r} under a new name "
+        f"({shared.shared:,} of its {counted(shared.compared, 'message')} from that chat's "
+        f"time are there already), so it was added to it; import it with --chat {name!r} "
+        "to keep it apart"
+    )
+
+
+def describe_rename(rename: Rename) -> str:
+    """The note for a sender read as a stored one renamed.
+
+    >>> describe_rename(Rename(old="Leo", new="Leo 💔", shared=9, compared=10))
+    "'Leo 💔' is 'Leo' renamed (9 of their 10 messages from the stored chat's time are \
+Leo's there), so they are read as 'Leo'"
+    """
+    return (
+        f"{rename.new!r} is {rename.old!r} renamed ({rename.shared:,} of their "
+        f"{counted(rename.compared, 'message')} from the stored chat's time are "
+        f"{rename.old}'s there), so they are read as {rename.old!r}"
+    )
+
+
+def describe_new_senders(senders: Senders) -> list[str]:
+    """A note when senders new to the chat came while stored ones are missing from the export
+    and too few messages tell them apart (nothing when a sender simply joined).
+
+    >>> describe_new_senders(Senders(renames=(), new=("L",), gone=("Leo",)))
+    ["'L' is new to this chat and 'Leo' is not in this export; too few of their messages \
+match to tell whether 'L' is 'Leo' renamed, so they are kept apart"]
+    """
+    if not senders.new or not senders.gone:
+        return []
+    new = " and ".join(repr(n) for n in senders.new)
+    gone = " and ".join(repr(g) for g in senders.gone)
+    one_each = len(senders.new) == 1 and len(senders.gone) == 1
+    question = f"whether {new} is {gone} renamed" if one_each else "who was renamed"
+    return [
+        f"{new} {'is' if len(senders.new) == 1 else 'are'} new to this chat and {gone} "
+        f"{'is' if len(senders.gone) == 1 else 'are'} not in this export; too few of their "
+        f"messages match to tell {question}, so they are kept apart"
+    ]

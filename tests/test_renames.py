@@ -1,0 +1,308 @@
+"""A chat or a sender renamed between two exports: the pure comparison, then real files
+through the store, the CLI and the app's import view."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+import polars as pl
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from conftest import CORPORA, ROOT, fixed_cases
+from pullaway.cli import app
+from pullaway.ingest import import_file
+from pullaway.renames import MIN_SHARED, Overlap, Rename, overlap, renamed_senders
+from pullaway.store import Store
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+SAMPLE = ROOT / "samples" / "WhatsApp Chat with Leo.txt"
+CHAT_MINER = CORPORA / "chat-miner" / "test" / "whatsapp"
+START = datetime(2024, 3, 1, 9, 0)
+
+
+def chat(senders: list[str], texts: list[str] | None = None, *, start: int = 0) -> pl.DataFrame:
+    """Messages a minute apart from ``start`` minutes on, by ``senders`` in turn."""
+    texts = texts or [f"message {start + i}" for i in range(len(senders))]
+    return pl.DataFrame(
+        {
+            "timestamp": [START + timedelta(minutes=start + i) for i in range(len(senders))],
+            "sender": senders,
+            "kind": ["text"] * len(senders),
+            "text": texts,
+        }
+    )
+
+
+# -- the pure comparison -----------------------------------------------------------------------
+
+
+def test_an_export_that_repeats_the_stored_messages_is_the_same_conversation() -> None:
+    stored = chat(["Leo", "Maya"] * 10)
+    later = chat(["Leo 💔", "Maya"] * 10, start=10)  # half overlaps, half is new
+    found = overlap(stored, later)
+    assert found == Overlap(shared=10, compared=10)
+    assert found.same_conversation
+
+
+def test_another_conversation_at_the_same_times_is_not_the_same() -> None:
+    stored = chat(["Leo", "Maya"] * 10)
+    other = chat(["Sam", "Maya"] * 10, [f"other {i}" for i in range(20)])
+    assert overlap(stored, other) == Overlap(shared=0, compared=20)
+    assert not overlap(stored, other).same_conversation
+
+
+def test_an_export_that_does_not_reach_the_stored_time_is_not_compared() -> None:
+    found = overlap(chat(["Leo", "Maya"] * 5), chat(["Leo", "Maya"] * 5, start=60))
+    assert found == Overlap(shared=0, compared=0)
+    assert not found.same_conversation
+
+
+def test_a_renamed_partner_is_paired_with_the_stored_name() -> None:
+    stored = chat(["Leo", "Maya"] * 10)
+    later = chat(["Leo 💔", "Maya"] * 10, start=10)
+    found = renamed_senders(stored, later)
+    assert found.renames == (Rename(old="Leo", new="Leo 💔", shared=5, compared=5),)
+    assert found.new == found.gone == ()
+
+
+def test_both_renamed_are_each_paired_with_their_own_stored_name() -> None:
+    stored = chat(["Leo", "Maya"] * 12)
+    later = chat(["+1 555 0100", "Maya R."] * 12)
+    pairs = {r.new: r.old for r in renamed_senders(stored, later).renames}
+    assert pairs == {"+1 555 0100": "Leo", "Maya R.": "Maya"}
+
+
+def test_a_new_group_member_is_not_read_as_anyone() -> None:
+    stored = chat(["Ann", "Ben", "Cy"] * 6)
+    # Cy left, Dee joined: Dee's messages are new, so nothing pairs her with Cy.
+    later = pl.concat([stored.filter(pl.col("sender") != "Cy"), chat(["Dee"] * 6, start=30)])
+    found = renamed_senders(stored, later)
+    assert found.renames == ()
+    assert found.new == ("Dee",)
+    assert found.gone == ("Cy",)
+
+
+def test_too_few_shared_messages_leave_the_names_apart() -> None:
+    stored = chat(["Leo", "Maya"] * (MIN_SHARED - 1))
+    found = renamed_senders(stored, stored.with_columns(pl.col("sender").replace("Leo", "L")))
+    assert found.renames == ()
+    assert (found.new, found.gone) == (("L",), ("Leo",))
+
+
+def test_a_sender_that_shares_too_small_a_share_is_not_paired() -> None:
+    stored = chat(["Leo"] * 10)
+    # Five of the new name's ten messages in the stored time are Leo's; five are not.
+    texts = [f"message {i}" if i % 2 else f"something else {i}" for i in range(10)]
+    found = renamed_senders(stored, chat(["L"] * 10, texts))
+    assert found.renames == ()
+
+
+def test_media_without_text_match_too() -> None:
+    stored = chat(["Leo", "Maya"] * 6).with_columns(
+        kind=pl.lit("media"), text=pl.lit(None, pl.String)
+    )
+    later = stored.with_columns(pl.col("sender").replace("Leo", "Leo 💔"))
+    assert renamed_senders(stored, later).renames[0].shared == 6
+
+
+@fixed_cases(200)
+@given(
+    senders=st.lists(st.sampled_from(["Ann", "Ben", "Cy"]), min_size=2, max_size=80),
+    cut=st.data(),
+    renamed=st.sets(st.sampled_from(["Ann", "Ben", "Cy"])),
+)
+def test_exactly_the_renamed_senders_with_enough_shared_messages_are_paired(
+    senders: list[str], cut: st.DataObject, renamed: set[str]
+) -> None:
+    whole = chat(senders)
+    old_end = cut.draw(st.integers(1, len(senders)), label="old export ends")
+    new_start = cut.draw(st.integers(0, old_end), label="new export starts")
+    stored = whole.head(old_end)
+    names = {name: f"{name} (new)" for name in renamed}
+    later = whole.slice(new_start).with_columns(pl.col("sender").replace(names))
+    shared = later.head(old_end - new_start).get_column("sender").value_counts()
+    counts = dict(zip(shared["sender"], shared["count"], strict=True))
+    in_stored = set(stored.get_column("sender"))
+    expected = {
+        new: old
+        for old, new in names.items()
+        if old in in_stored and counts.get(new, 0) >= MIN_SHARED
+    }
+    found = renamed_senders(stored, later)
+    assert {r.new: r.old for r in found.renames} == expected
+    assert all(r.shared == r.compared for r in found.renames)
+
+
+# -- real files through the store --------------------------------------------------------------
+
+
+def _exports(tmp_path: Path, *, renamed: str = "Leo 💔") -> tuple[Path, Path, int]:
+    """The bundled sample cut in two overlapping exports; in the later one the partner is
+    ``renamed``, in its file name and on every message. Also: the line where the later starts."""
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines(keepends=True)
+    old_end, new_start = len(lines) * 6 // 10, len(lines) * 4 // 10
+    while " - " not in lines[new_start][:25]:  # start the later export at a message header
+        new_start += 1
+    old = tmp_path / "old" / "WhatsApp Chat with Leo.txt"
+    new = tmp_path / "new" / f"WhatsApp Chat with {renamed}.txt"
+    for path in (old, new):
+        path.parent.mkdir()
+    old.write_text("".join(lines[:old_end]), encoding="utf-8")
+    later = "".join(lines[new_start:]).replace(" - Leo: ", f" - {renamed}: ")
+    new.write_text(later, encoding="utf-8")
+    return old, new, new_start
+
+
+def test_a_renamed_partner_in_a_newer_export_continues_the_chat(tmp_path: Path) -> None:
+    old, new, _ = _exports(tmp_path)
+    with Store.open(tmp_path / "renamed.db") as store:
+        first = import_file(store, old, me="Maya").chats[0]
+        later = import_file(store, new).chats[0]
+        assert [c.name for c in store.chats()] == ["Leo"]
+        stored = store.messages(first.chat_id)
+        senders = dict(store.senders(first.chat_id))
+    with Store.open(tmp_path / "whole.db") as store:
+        import_file(store, SAMPLE, me="Maya")
+        whole = store.messages("leo")
+    assert later.chat_id == first.chat_id
+    assert later.me == "Maya"
+    assert any("is the stored chat 'Leo' under a new name" in n for n in later.notes)
+    assert any("'Leo 💔' is 'Leo' renamed" in n for n in later.notes)
+    assert set(senders) == {"Leo", "Maya"}
+    # The two halves add up to the whole export, message for message, with the same ids.
+    assert stored.height == whole.height
+    assert stored.get_column("message_id").sort().equals(whole.get_column("message_id").sort())
+    assert stored.get_column("sender").equals(whole.get_column("sender"))
+
+
+def test_importing_the_renamed_export_twice_adds_nothing(tmp_path: Path) -> None:
+    old, new, _ = _exports(tmp_path)
+    with Store.open(tmp_path / "s.db") as store:
+        import_file(store, old)
+        import_file(store, new)
+        again = import_file(store, new).chats[0]
+    assert again.added == 0
+    assert again.already_imported
+
+
+def test_the_older_export_after_the_renamed_one_takes_the_stored_names(tmp_path: Path) -> None:
+    old, new, _ = _exports(tmp_path)
+    with Store.open(tmp_path / "s.db") as store:
+        import_file(store, new)
+        earlier = import_file(store, old).chats[0]
+        senders = {name for name, _ in store.senders(earlier.chat_id)}
+    assert earlier.name == "Leo 💔"
+    assert senders == {"Leo 💔", "Maya"}
+
+
+def test_a_chat_named_by_the_user_is_matched_by_name_only(tmp_path: Path) -> None:
+    old, new, _ = _exports(tmp_path)
+    with Store.open(tmp_path / "s.db") as store:
+        import_file(store, old)
+        apart = import_file(store, new, chat="Leo 💔").chats[0]
+        names = sorted(c.name for c in store.chats())
+    assert names == ["Leo", "Leo 💔"]
+    assert apart.notes == ()
+
+
+def test_into_a_chat_named_by_the_user_a_renamed_sender_is_still_followed(tmp_path: Path) -> None:
+    old, new, _ = _exports(tmp_path)
+    with Store.open(tmp_path / "s.db") as store:
+        import_file(store, old)
+        later = import_file(store, new, chat="Leo").chats[0]
+        senders = {name for name, _ in store.senders(later.chat_id)}
+    assert senders == {"Leo", "Maya"}
+    assert [n for n in later.notes if "renamed" in n]
+
+
+def test_the_new_name_given_as_me_is_read_as_the_stored_name(tmp_path: Path) -> None:
+    old, new, _ = _exports(tmp_path)
+    with Store.open(tmp_path / "s.db") as store:
+        import_file(store, old)
+        later = import_file(store, new, me="Leo 💔").chats[0]
+    assert later.me == "Leo"
+
+
+def test_a_new_sender_without_enough_shared_messages_is_kept_and_said(tmp_path: Path) -> None:
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines(keepends=True)
+    old = tmp_path / "WhatsApp Chat with Leo.txt"
+    old.write_text("".join(lines[:200]), encoding="utf-8")
+    later = tmp_path / "later" / "WhatsApp Chat with Leo.txt"
+    later.parent.mkdir()
+    # Starts after the old export ends: nothing is shared, so nothing can be paired.
+    later.write_text("".join(lines[400:600]).replace(" - Leo: ", " - L: "), encoding="utf-8")
+    with Store.open(tmp_path / "s.db") as store:
+        import_file(store, old)
+        done = import_file(store, later).chats[0]
+        senders = {name for name, _ in store.senders(done.chat_id)}
+    assert senders == {"Leo", "L", "Maya"}
+    assert any("too few of their messages match" in n for n in done.notes)
+
+
+def test_the_same_conversation_in_another_date_format_is_one_chat(tmp_path: Path) -> None:
+    # chat-miner's fixtures are one conversation written in several date formats.
+    with Store.open(tmp_path / "s.db") as store:
+        first = import_file(store, CHAT_MINER / "test_ddmmyy_24hrs.txt").chats[0]
+        second = import_file(store, CHAT_MINER / "test_mmddyy_24hrs.txt").chats[0]
+        assert len(store.chats()) == 1
+    assert (second.chat_id, second.added) == (first.chat_id, 0)
+
+
+def test_ids_a_csv_gave_are_kept_when_a_sender_is_renamed(tmp_path: Path) -> None:
+    header = "chat,timestamp,sender,text,message_id\n"
+    times = [f"{9 + m // 60:02d}:{m % 60:02d}" for m in range(40)]
+    rows = [(ts, "Leo" if m % 2 else "Maya", f"hi {m}") for m, ts in enumerate(times)]
+
+    def write(name: str, partner: str, chosen: range) -> Path:
+        path = tmp_path / name
+        body = "".join(
+            f"Us,2024-03-01 {ts},{partner if who == 'Leo' else who},{text},id-{i}\n"
+            for i, (ts, who, text) in enumerate(rows)
+            if i in chosen
+        )
+        path.write_text(header + body, encoding="utf-8")
+        return path
+
+    with Store.open(tmp_path / "s.db") as store:
+        import_file(store, write("old.csv", "Leo", range(24)))
+        later = import_file(store, write("new.csv", "Leon", range(12, 40))).chats[0]
+        stored = store.messages(later.chat_id)
+    assert later.added == 16
+    assert set(stored.get_column("sender")) == {"Leo", "Maya"}
+    assert stored.get_column("message_id").to_list() == [f"id-{i}" for i in range(40)]
+
+
+# -- the CLI and the app -----------------------------------------------------------------------
+
+
+def test_the_cli_says_what_it_followed(tmp_path: Path) -> None:
+    old, new, _ = _exports(tmp_path)
+    store = ["--store", str(tmp_path / "cli.db")]
+    runner = CliRunner()
+    assert runner.invoke(app, [*store, "import", str(old)]).exit_code == 0
+    shown = runner.invoke(app, [*store, "import", str(new)], terminal_width=400)
+    assert shown.exit_code == 0, shown.output
+    assert "note: 'Leo 💔' is 'Leo' renamed" in shown.output
+    as_json = runner.invoke(app, [*store, "import", str(new), "--json"])
+    chats = json.loads(as_json.stdout)["chats"]
+    assert [c["chat"] for c in chats] == ["leo"]
+    assert any("renamed" in note for note in chats[0]["notes"])
+
+
+@pytest.mark.parametrize("renamed", ["<b>Leo</b>", "Leo \x1b[31m"])
+def test_a_renamed_sender_is_shown_safely(tmp_path: Path, renamed: str) -> None:
+    old, new, _ = _exports(tmp_path, renamed=renamed.replace("/", ""))
+    store = ["--store", str(tmp_path / "cli.db")]
+    runner = CliRunner()
+    runner.invoke(app, [*store, "import", str(old)])
+    shown = runner.invoke(app, [*store, "import", str(new)], terminal_width=400)
+    assert shown.exit_code == 0, shown.output
+    assert "\x1b[31m" not in shown.output
+    assert "renamed" in shown.output

@@ -69,7 +69,7 @@ _CALL = re.compile(r"^(?:Incoming|Outgoing|Missed) (?:(?:voice|video) )?call(?: 
 
 def sniff(sample: Sample) -> float:
     """A signal-export chat folder, data.json lines, or chat.md header lines in ISO-dash form."""
-    names = {m.rsplit("/", 1)[-1] for m in sample.members}
+    names = {PurePosixPath(m).name for m in sample.members}
     text = sample.text.lstrip("\ufeff")
     if _looks_like_data_json(text):
         return 0.95 if "chat.md" in names or not sample.members else 0.9

@@ -169,18 +169,19 @@ def _paired(shared: pl.DataFrame) -> tuple[Rename, ...]:
 
 
 def describe_continued(name: str, stored: str, shared: Overlap) -> str:
-    """The note for a file read as more of the stored chat ``stored`` though it names ``name``.
+    """The note for a file read as more of the stored chat ``stored`` though it names ``name``
+    (a renamed contact, or a copy of an export under another file name).
 
     >>> describe_continued("Leo 💔", "Leo", Overlap(shared=950, compared=1000))
-    "this export's chat 'Leo 💔' is the stored chat 'Leo' under a new name (950 of its 1,000 \
-messages from that chat's time are there already), so it was added to it; import it with \
+    "this export's chat 'Leo 💔' is the stored chat 'Leo' (950 of its 1,000 messages from \
+that chat's time are there already), so it is read as more of 'Leo'; import it with \
 --chat 'Leo 💔' to keep it apart"
     """
     return (
-        f"this export's chat {name!r} is the stored chat {stored!r} under a new name "
+        f"this export's chat {name!r} is the stored chat {stored!r} "
         f"({shared.shared:,} of its {counted(shared.compared, 'message')} from that chat's "
-        f"time are there already), so it was added to it; import it with --chat {name!r} "
-        "to keep it apart"
+        f"time are there already), so it is read as more of {stored!r}; import it with "
+        f"--chat {name!r} to keep it apart"
     )
 
 

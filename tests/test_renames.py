@@ -246,6 +246,19 @@ def test_a_new_sender_without_enough_shared_messages_is_kept_and_said(tmp_path: 
     assert any("too few of their messages match" in n for n in done.notes)
 
 
+def test_a_copy_of_an_export_under_another_file_name_is_not_a_second_chat(
+    tmp_path: Path,
+) -> None:
+    copy = tmp_path / "leo backup.txt"
+    copy.write_bytes(SAMPLE.read_bytes())
+    with Store.open(tmp_path / "s.db") as store:
+        import_file(store, SAMPLE)
+        again = import_file(store, copy).chats[0]
+        assert [c.name for c in store.chats()] == ["Leo"]
+    assert (again.chat_id, again.added, again.already_imported) == ("leo", 0, True)
+    assert "'leo backup' is the stored chat 'Leo'" in again.notes[0]
+
+
 def test_the_same_conversation_in_another_date_format_is_one_chat(tmp_path: Path) -> None:
     # chat-miner's fixtures are one conversation written in several date formats.
     with Store.open(tmp_path / "s.db") as store:

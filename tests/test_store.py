@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import stat
 from concurrent.futures import ThreadPoolExecutor
@@ -157,6 +158,30 @@ def test_another_programs_sqlite_file_is_left_alone(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="a SQLite database but not a pullaway store"):
         Store.open(path)
     assert set(table_counts(path)) == {"message"}
+
+
+@pytest.mark.parametrize("journal", ["delete", "wal"])
+def test_another_programs_database_is_refused_before_anything_changes_it(
+    tmp_path: Path, journal: str
+) -> None:
+    """Mode, bytes, time and companions: opening it must not chmod it, switch it to WAL or
+    leave a -wal or -shm file behind (as it did before the tables were checked first)."""
+    path = tmp_path / "chat.db"
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA journal_mode = {journal}")
+    conn.execute("CREATE TABLE message (text TEXT)")
+    conn.execute("INSERT INTO message VALUES ('hi')")
+    conn.commit()
+    conn.close()
+    path.chmod(0o644)
+    os.utime(path, (1_700_000_000, 1_700_000_000))
+    before = (path.read_bytes(), stat.S_IMODE(path.stat().st_mode), path.stat().st_mtime_ns)
+    files = sorted(tmp_path.iterdir())
+    with pytest.raises(StoreError, match="a SQLite database but not a pullaway store"):
+        Store.open(path)
+    after = (path.read_bytes(), stat.S_IMODE(path.stat().st_mode), path.stat().st_mtime_ns)
+    assert after == before
+    assert sorted(tmp_path.iterdir()) == files
 
 
 def test_a_store_from_a_newer_pullaway_is_refused(tmp_path: Path) -> None:

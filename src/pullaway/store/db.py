@@ -17,7 +17,7 @@ import sqlite3
 import stat
 import threading
 import unicodedata
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -784,10 +784,39 @@ def _prepare_file(path: Path) -> tuple[str, ...]:
         msg = f"{path} is not a file; point --store or {STORE_ENV} at a .db file"
         raise StoreError(msg)
     _check_header(path)
+    _check_not_foreign(path)
     if not os.access(path, os.R_OK | os.W_OK):
         msg = f"{path}: the store is not readable and writable by you; check its permissions"
         raise StoreError(msg)
     return _tighten(path)
+
+
+def _check_not_foreign(path: Path) -> None:
+    """Refuse another program's SQLite database (an iMessage ``chat.db``, say) before
+    anything changes it: its tables are listed through a read-only, immutable connection,
+    which takes no lock and writes no journal, and the file keeps its mode, bytes and time."""
+    uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
+    try:
+        with closing(sqlite3.connect(uri, uri=True)) as conn:
+            tables = {
+                row[0]
+                for row in conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table'"
+                    " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+                )
+            }
+    except sqlite3.Error as exc:
+        msg = f"cannot open the store {path}: {exc}; is it a pullaway store?"
+        raise StoreError(msg) from exc
+    if tables and MIGRATIONS.migrations_table not in tables:
+        raise _foreign_database(path, tables)
+
+
+def _foreign_database(path: Path, tables: set[str]) -> StoreError:
+    return StoreError(
+        f"{path} is a SQLite database but not a pullaway store (it has tables "
+        f"{', '.join(sorted(tables)[:5])}); point --store at another file"
+    )
 
 
 def _check_header(path: Path) -> None:
@@ -846,11 +875,7 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> list[str]:
         tables = set(db.table_names())
         applied = MIGRATIONS.applied(db) if MIGRATIONS.migrations_table in tables else []
         if tables and not applied:
-            msg = (
-                f"{path} is a SQLite database but not a pullaway store (it has tables "
-                f"{', '.join(sorted(tables)[:5])}); point --store at another file"
-            )
-            raise StoreError(msg)
+            raise _foreign_database(path, tables)
         unknown = [m.name for m in applied if m.name not in known_migrations()]
         if unknown:
             msg = (

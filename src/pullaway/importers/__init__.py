@@ -11,7 +11,12 @@ from importlib import import_module
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING
 
-from pullaway.errors import DuplicateImporterError, PullawayError, UnknownFormatError
+from pullaway.errors import (
+    DuplicateImporterError,
+    ParseError,
+    PullawayError,
+    UnknownFormatError,
+)
 from pullaway.importers._base import (
     ChatMeta,
     DateOrder,
@@ -44,7 +49,17 @@ __all__ = [
     "sniff",
 ]
 
-BUILTIN = ("whatsapp", "telegram", "messenger", "instagram", "sms_xml", "csv", "signal")
+BUILTIN = (
+    "whatsapp",
+    "telegram",
+    "messenger",
+    "instagram",
+    "sms_xml",
+    "imessage",
+    "csv",
+    "signal",
+    "discord",
+)
 
 MIN_SCORE = 0.5
 
@@ -72,13 +87,32 @@ def sniff(path: Path) -> Importer:
 
     A folder that is no export itself, but holds some, is refused with their names.
     """
-    sample = Sample.read(path)
+    try:
+        sample = Sample.read(path)
+    except PermissionError as exc:
+        raise ParseError(_not_permitted(path), path=path) from exc
     found = _most_confident(sample)
     if found is None:
         hint = _exports_inside(path, sample.members) if path.is_dir() else ""
         hint = hint or _zips_inside(sample.members)
         raise UnknownFormatError(path, tried=sorted(registry()), hint=hint)
     return found
+
+
+def _not_permitted(path: Path) -> str:
+    """Why ``path`` cannot be read, and what to do: Messages' ``chat.db`` needs Full Disk
+    Access on a Mac.
+
+    >>> from pathlib import Path
+    >>> _not_permitted(Path("notes.txt"))
+    'cannot read it (permission denied); check that your user may read it'
+    """
+    reason = "cannot read it (permission denied)"
+    if path.name.lower().startswith("chat.db") or "Messages" in path.parts:
+        from pullaway.importers.imessage import FULL_DISK_ACCESS  # imports this package
+
+        return f"{reason}; {FULL_DISK_ACCESS}"
+    return f"{reason}; check that your user may read it"
 
 
 def _zips_inside(members: tuple[str, ...]) -> str:

@@ -33,6 +33,7 @@ from pullaway.errors import ChatNotFoundError, ParseError, PullawayError
 from pullaway.importers import Sample, progress_to, registry, sniff
 from pullaway.importers.imessage import _summary, parse
 from pullaway.importers.imessage import sniff as sniff_imessage
+from pullaway.ingest import import_file
 from pullaway.store import Store
 from pullaway.testing import assert_lines_accounted, progress_shares
 
@@ -816,6 +817,28 @@ def test_rows_only_in_the_write_ahead_log_are_read_and_nothing_is_touched(tmp_pa
     result = parse(user / "chat.db")
     assert result.messages["text"].to_list() == ["in the main file", "only in the log"]
     assert _state(user) == before  # same files, same bytes, same times
+
+
+def test_new_rows_only_in_the_log_make_a_new_file_not_one_imported_before(
+    tmp_path: Path,
+) -> None:
+    db = ChatDb(tmp_path / "chat.db", wal=True, page_size=4096)
+    db.handle(1, JAKE)
+    db.chat(1, JAKE, handles=(1,))
+    db.message(1, 1, "2024-03-14 21:00:00", "in the main file", handle_id=1)
+    db.conn.commit()
+    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.conn.execute("PRAGMA wal_autocheckpoint = 0")
+    with Store.open(tmp_path / "s.db") as store:
+        first = import_file(store, tmp_path / "chat.db").chats[0]
+        db.message(2, 1, "2024-03-14 21:05:00", "only in the log", handle_id=1, is_from_me=1)
+        db.conn.commit()
+        later = import_file(store, tmp_path / "chat.db").chats[0]
+        again = import_file(store, tmp_path / "chat.db").chats[0]
+    db.conn.close()
+    assert (first.added, first.already_imported) == (1, False)
+    assert (later.added, later.already_imported) == (1, False)
+    assert (again.added, again.already_imported) == (0, True)
 
 
 def test_the_copy_is_private_and_removed_afterwards(

@@ -52,11 +52,21 @@ def choose_importer(path: Path, format_name: str | None = None) -> Importer:
 
 
 def file_hash(path: Path) -> str:
-    """SHA-256 of a file, or of a folder's files (names and contents, in sorted order)."""
+    """SHA-256 of a file, or of a folder's files (names and contents, in sorted order).
+
+    A file's write-ahead log beside it (``chat.db-wal``: SQLite keeps the newest rows there
+    until it folds them in) is part of its content, so that a copy with new messages only in
+    the log is a new file, not one imported before.
+    """
     digest = hashlib.sha256()
     if not path.is_dir():
         for chunk in _chunks(os.fspath(path)):
             digest.update(chunk)
+        log = path.with_name(path.name + "-wal")
+        if log.is_file() and log.stat().st_size:
+            digest.update(b"\0-wal\0")
+            for chunk in _chunks(os.fspath(log)):
+                digest.update(chunk)
         return digest.hexdigest()
     # Sorted name by name (as paths compare), so a folder's hash stays what it always was.
     root = os.fspath(path)

@@ -536,6 +536,33 @@ def test_the_import_page_says_a_renamed_partner_was_followed(client: TestClient)
     assert {s["name"] for s in imports[0]["senders"]} == {"Maya", "Sam"}
 
 
+def test_a_chat_db_uploaded_with_its_log_is_read_with_it(
+    client: TestClient, tmp_path: Path
+) -> None:
+    from test_imessage import JAKE, ChatDb
+
+    db = ChatDb(tmp_path / "chat.db", wal=True, page_size=4096)
+    db.handle(1, JAKE)
+    db.chat(1, JAKE, handles=(1,))
+    db.message(1, 1, "2024-03-14 21:00:00", "in the main file", handle_id=1)
+    db.conn.commit()
+    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.conn.execute("PRAGMA wal_autocheckpoint = 0")
+    db.message(2, 1, "2024-03-14 21:05:00", "only in the log", handle_id=1, is_from_me=1)
+    db.conn.commit()
+    files = [
+        ("files", (name, (tmp_path / name).read_bytes(), "application/octet-stream"))
+        for name in ("chat.db", "chat.db-wal", "chat.db-shm")
+    ]
+    db.conn.close()
+    response = client.post(BASE + "/import.json", data={"csrf": csrf_token(SECRET)}, files=files)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["errors"] == []
+    assert [i["file"] for i in body["imports"]] == ["chat.db"]
+    assert body["imports"][0]["added"] == 2
+
+
 def test_an_upload_is_recorded_under_its_own_name(client: TestClient, store: Store) -> None:
     """Not under the temporary folder it was saved in, which is gone after the import."""
     data = (FIXTURES / "whatsapp" / "android_zip.zip").read_bytes()

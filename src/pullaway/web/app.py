@@ -47,7 +47,9 @@ HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
 MAX_UPLOAD_FILES = 20
-UPLOAD_SUFFIXES = (".txt", ".zip", ".json", ".xml", ".csv")
+UPLOAD_SUFFIXES = (".txt", ".zip", ".json", ".xml", ".csv", ".db")
+COMPANION_SUFFIXES = ("-wal", "-shm")
+"""A SQLite file's companions (iMessage's ``chat.db-wal``): uploaded with it, saved beside it."""
 SKIPPED_EXAMPLES = 5
 STREAK_LOOKBACK_DAYS = 365  # the journal reads this much of the chat's end for its streak
 LANGUAGE_NAMES = {
@@ -343,8 +345,13 @@ def _add_pages(app: FastAPI, state: AppState) -> None:
             if not uploads or not any(u.filename for u in uploads):
                 msg = "no file received: choose or drop one or more chat exports"
                 raise PullawayError(msg)
+            companions = _companions(uploads)
+            taken = {id(upload) for found in companions.values() for _, upload in found}
             for upload in uploads:
-                data["imports"] += await _import_upload(state, upload, data["errors"])
+                if id(upload) in taken:
+                    continue
+                beside = companions.get(upload.filename or "", [])
+                data["imports"] += await _import_upload(state, upload, data["errors"], beside)
         return data
 
     async def chat_home(request: Request) -> Response:
@@ -624,18 +631,22 @@ def _crisis_resources(state: AppState, row: ChatRow) -> list[dict[str, Any]]:
 
 
 async def _import_upload(
-    state: AppState, upload: UploadFile, errors: list[dict[str, str]]
+    state: AppState,
+    upload: UploadFile,
+    errors: list[dict[str, str]],
+    companions: list[tuple[str, UploadFile]] | None = None,
 ) -> list[dict[str, Any]]:
-    """Save one upload to a private temp dir, sniff, parse and store it; report what happened."""
+    """Save one upload (and its ``companions``, under the same name with their suffix) to a
+    private temp dir, sniff, parse and store it; report what happened."""
     from pullaway.ingest import import_file
 
     name = _safe_filename(upload.filename or "export.txt")
     folder = Path(tempfile.mkdtemp(prefix="pullaway-upload-"))  # mode 0700
     try:
         path = folder / name
-        with path.open("wb") as out:
-            while chunk := await upload.read(1 << 20):
-                out.write(chunk)
+        await _save(upload, path)
+        for suffix, companion in companions or []:
+            await _save(companion, path.with_name(path.name + suffix))
         try:
             done = import_file(state.store, path, shown_as=Path(_shown_name(upload, name)))
         except PullawayError as exc:
@@ -648,6 +659,30 @@ async def _import_upload(
         return [_chat_import_view(state, name, done, ci) for ci in done.chats]
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+async def _save(upload: UploadFile, path: Path) -> None:
+    with path.open("wb") as out:
+        while chunk := await upload.read(1 << 20):
+            out.write(chunk)
+
+
+def _companions(uploads: list[UploadFile]) -> dict[str, list[tuple[str, UploadFile]]]:
+    """The uploads that are another upload's companion (``chat.db-wal`` for ``chat.db``), with
+    their suffix, by the name of the file they belong to.
+
+    >>> files = [UploadFile(None, filename=n) for n in ("chat.db", "chat.db-wal", "a-shm")]
+    >>> {k: [(s, f.filename) for s, f in v] for k, v in _companions(files).items()}
+    {'chat.db': [('-wal', 'chat.db-wal')]}
+    """
+    names = {u.filename for u in uploads if u.filename}
+    found: dict[str, list[tuple[str, UploadFile]]] = {}
+    for upload in uploads:
+        name = upload.filename or ""
+        for suffix in COMPANION_SUFFIXES:
+            if name.endswith(suffix) and name.removesuffix(suffix) in names:
+                found.setdefault(name.removesuffix(suffix), []).append((suffix, upload))
+    return found
 
 
 def _chat_import_view(

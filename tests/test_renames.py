@@ -4,7 +4,7 @@ through the store, the CLI and the app's import view."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import polars as pl
@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from conftest import CORPORA, ROOT, fixed_cases
+from conftest import CORPORA, FIXTURES, ROOT, fixed_cases
 from pullaway.cli import app
 from pullaway.ingest import import_file
 from pullaway.renames import MIN_SHARED, Overlap, Rename, overlap, renamed_senders
@@ -257,6 +257,51 @@ def test_a_copy_of_an_export_under_another_file_name_is_not_a_second_chat(
         assert [c.name for c in store.chats()] == ["Leo"]
     assert (again.chat_id, again.added, again.already_imported) == ("leo", 0, True)
     assert "'leo backup' is the stored chat 'Leo'" in again.notes[0]
+
+
+def _full_export(partner: str, count: int) -> dict[str, object]:
+    """The Telegram full-export fixture, its 1:1 chat with ``partner`` holding ``count``
+    messages a day apart (the group chat as it is)."""
+    document = json.loads((FIXTURES / "telegram" / "full_export.json").read_text("utf-8"))
+    chat = document["chats"]["list"][0]  # type: ignore[index]
+    first = chat["messages"][0]
+    messages = []
+    for i in range(count):
+        when = START + timedelta(days=i)
+        him = i % 2 == 0
+        text = f"day {i}"
+        messages.append(
+            first
+            | {
+                "id": 100 + i,
+                "date": when.isoformat(),
+                "date_unixtime": str(int(when.replace(tzinfo=UTC).timestamp())),
+                "from": partner if him else "Maya L.",
+                "from_id": first["from_id"] if him else "user5012345678",
+                "text": text,
+                "text_entities": [{"type": "plain", "text": text}],
+            }
+        )
+    chat.update(name=partner, messages=messages)
+    return document
+
+
+def test_a_renamed_chat_in_a_file_of_several_chats_is_followed(tmp_path: Path) -> None:
+    old, new = tmp_path / "old" / "result.json", tmp_path / "new" / "result.json"
+    for path, partner, count in ((old, "Jonas Berg", 12), (new, "Jonas 🌊", 15)):
+        path.parent.mkdir()
+        path.write_text(json.dumps(_full_export(partner, count)), encoding="utf-8")
+    with Store.open(tmp_path / "s.db") as store:
+        first = {c.name: c for c in import_file(store, old, timezone="UTC").chats}
+        later = {c.name: c for c in import_file(store, new, timezone="UTC").chats}
+        names = sorted(c.name for c in store.chats())
+        senders = {name for name, _ in store.senders(first["Jonas Berg"].chat_id)}
+    assert names == sorted(first)
+    assert later["Jonas Berg"].chat_id == first["Jonas Berg"].chat_id
+    assert later["Jonas Berg"].added == 3
+    assert any("'Jonas 🌊' is the stored chat 'Jonas Berg'" in n for n in later["Jonas Berg"].notes)
+    assert senders == {"Jonas Berg", "Maya L."}
+    assert all(c.added == 0 and not c.notes for n, c in later.items() if n != "Jonas Berg")
 
 
 def test_the_same_conversation_in_another_date_format_is_one_chat(tmp_path: Path) -> None:

@@ -224,11 +224,11 @@ class Store:
         match); it replaces the chat's earlier choice. In a file with several chats, a chat
         where ``me`` never wrote keeps its earlier choice.
 
-        Renames between exports are followed (see ``pullaway.renames``): a file of one chat
-        whose name the store does not know goes into a stored chat of the same format that
-        holds most of its messages (unless ``follow_renamed_chat`` is false), and a sender new
-        to a chat that repeats the messages of a stored sender gone from the export is read as
-        that sender. The ids of renamed rows are computed again, unless the file gave them.
+        Renames between exports are followed (see ``pullaway.renames``): a chat whose name the
+        store does not know goes into a stored chat of the same format, not named in the file,
+        that holds most of its messages (unless ``follow_renamed_chat`` is false), and a sender
+        new to a chat that repeats the messages of a stored sender gone from the export is read
+        as that sender. The ids of renamed rows are computed again, unless the file gave them.
         """
         frame = validate_messages(result.messages)
         if missing := frame["message_id"].null_count():
@@ -238,6 +238,7 @@ class Store:
         guesses = {meta.name: meta for meta in result.chats}
         by_chat = _split_by_chat(frame, names)
         now = self._now_us()
+        taken = set(names)  # stored chats a renamed chat of this file may not go into
         with self._write():
             file_id, known_file = self._file_row(result, source, file_hash, format, now)
             imported = []
@@ -254,7 +255,8 @@ class Store:
                         by_chat[name],
                         name=name,
                         format=format,
-                        follow_renamed_chat=follow_renamed_chat and len(names) == 1,
+                        follow_renamed_chat=follow_renamed_chat,
+                        taken=taken,
                         who=who,
                         file_id=file_id,
                         known_file=known_file,
@@ -272,6 +274,7 @@ class Store:
         name: str,
         format: str,
         follow_renamed_chat: bool,
+        taken: set[str],
         who: _Who,
         file_id: int,
         known_file: bool,
@@ -279,7 +282,8 @@ class Store:
         now: int,
         skipped: tuple[Skipped, ...],
     ) -> ChatImport:
-        chat, notes = self._chat_for(part, name, format, follow=follow_renamed_chat, now=now)
+        follow = taken if follow_renamed_chat else None
+        chat, notes = self._chat_for(part, name, format, follow=follow, now=now)
         already = known_file and bool(
             self._one(
                 "SELECT EXISTS (SELECT 1 FROM imports WHERE chat = ? AND file = ?)",
@@ -326,23 +330,28 @@ class Store:
         return _renamed(part, chat=chat.name, senders=names), who.renamed(names), notes
 
     def _chat_for(
-        self, part: pl.DataFrame, name: str, format: str, *, follow: bool, now: int
+        self, part: pl.DataFrame, name: str, format: str, *, follow: set[str] | None, now: int
     ) -> tuple[_Chat, list[str]]:
-        """The chat named ``name``; else, when ``follow``, the stored chat ``part`` continues
-        under another name (``renames.overlap``); else a new chat."""
+        """The chat named ``name``; else, when ``follow`` is given (the names of stored chats
+        that are not candidates), the stored chat ``part`` continues under another name
+        (``renames.overlap``), which is then added to ``follow``; else a new chat."""
         found = self._find_chat(format, name)
-        if found is not None or not follow:
+        if found is not None or follow is None:
             return found or self._create_chat(format, name, now), []
-        continued = self._continued_chat(part, format)
+        continued = self._continued_chat(part, format, taken=follow)
         if continued is None:
             return self._create_chat(format, name, now), []
         chat, shared = continued
+        follow.add(chat.name)
         return chat, [describe_continued(name, chat.name, shared)]
 
-    def _continued_chat(self, part: pl.DataFrame, format: str) -> tuple[_Chat, Overlap] | None:
-        """The stored chat of ``format`` holding most of ``part``'s messages, if one holds
-        enough (``Overlap.same_conversation``); only the ``RENAMED_CHAT_CANDIDATES`` chats with
-        the most messages in ``part``'s time range are compared."""
+    def _continued_chat(
+        self, part: pl.DataFrame, format: str, *, taken: set[str]
+    ) -> tuple[_Chat, Overlap] | None:
+        """The stored chat of ``format`` (not named in ``taken``) holding most of ``part``'s
+        messages, if one holds enough (``Overlap.same_conversation``); only the
+        ``RENAMED_CHAT_CANDIDATES`` chats with the most messages in ``part``'s time range are
+        compared."""
         span = _time_span(part)
         if span is None:
             return None
@@ -350,8 +359,9 @@ class Store:
             "SELECT c.id, c.chat_id, c.name, c.me, c.me_guess FROM chats c"
             " JOIN message_blocks b ON b.chat = c.id"
             " WHERE c.format = ? AND b.last_ts >= ? AND b.first_ts <= ?"
+            " AND c.name NOT IN (SELECT value FROM json_each(?))"
             " GROUP BY c.id ORDER BY sum(b.rows) DESC, c.id LIMIT ?",
-            (format, *span, RENAMED_CHAT_CANDIDATES),
+            (format, *span, json.dumps(sorted(taken)), RENAMED_CHAT_CANDIDATES),
         ).fetchall()
         best: tuple[_Chat, Overlap] | None = None
         for row in candidates:

@@ -80,7 +80,9 @@ _OURS: dict[str, tuple[str, str]] = {
         "from pullaway.importers import registry\nregistry()\n"
         "from pullaway.ingest import import_file\n"
         "from pullaway.store import Store\n"
-        "store = Store.open(Path(tempfile.mkdtemp()) / 'bench.db')",
+        # Removed when the process ends (TemporaryDirectory's finalizer), unlike mkdtemp.
+        "scratch = tempfile.TemporaryDirectory(prefix='pullaway-bench-')\n"
+        "store = Store.open(Path(scratch.name) / 'bench.db')",
         "count = sum(c.added for c in import_file(store, path).chats)",
     ),
 }

@@ -815,9 +815,10 @@ def _check_not_foreign(path: Path) -> None:
                     " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
                 )
             }
-    except sqlite3.Error as exc:
-        msg = f"cannot open the store {path}: {exc}; is it a pullaway store?"
-        raise StoreError(msg) from exc
+    except sqlite3.Error:
+        # Unreadable without a lock (being written by another process this very moment, say):
+        # the locked connection that follows reads it properly and refuses it if need be.
+        return
     if tables and MIGRATIONS.migrations_table not in tables:
         raise _foreign_database(path, tables)
 

@@ -15,6 +15,7 @@ import sqlite3
 import stat
 import sys
 import tempfile
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from polars.testing import assert_frame_equal
 from typer.testing import CliRunner
 
 if __name__ == "__main__":  # run as a script: make conftest importable
@@ -30,7 +32,7 @@ if __name__ == "__main__":  # run as a script: make conftest importable
 from conftest import FIXTURES, fixed_cases
 from pullaway.cli import app
 from pullaway.errors import ChatNotFoundError, ParseError, PullawayError
-from pullaway.importers import Sample, progress_to, registry, sniff
+from pullaway.importers import Sample, imessage, progress_to, registry, sniff
 from pullaway.importers.imessage import _summary, parse
 from pullaway.importers.imessage import sniff as sniff_imessage
 from pullaway.ingest import import_file
@@ -1112,3 +1114,26 @@ def test_a_file_that_cannot_be_read_says_what_to_do(
     assert len(lines) == 1
     assert f"{path}: cannot read it (permission denied)" in lines[0]
     assert hint in lines[0]
+
+
+@pytest.mark.parametrize("name", ["one_to_one", "group_named"])
+def test_plain_rows_read_a_batch_at_a_time_equal_rows_read_one_by_one(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = {"one_to_one": write_one_to_one, "group_named": write_group_named}[name](
+        tmp_path / "chat.db"
+    )
+    fast = parse(path, timezone="UTC")
+    with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as conn:
+        database = imessage._Database(conn)
+        sql, params = database._query(None)
+        assert database._plain(conn.execute(sql, params).fetchall()), "no plain row to compare"
+    monkeypatch.setattr(imessage._Database, "_plain", lambda self, batch: {})
+    slow = parse(path, timezone="UTC")
+    assert_frame_equal(fast.messages, slow.messages)
+    assert (fast.skipped, fast.notes, fast.chats, fast.units) == (
+        slow.skipped,
+        slow.notes,
+        slow.chats,
+        slow.units,
+    )

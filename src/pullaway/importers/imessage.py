@@ -24,8 +24,9 @@ import struct
 import tempfile
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Final, NamedTuple
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 import polars as pl
 
@@ -75,6 +76,8 @@ FULL_DISK_ACCESS: Final = (
     "folder in the Finder and import the copy"
 )
 
+_MAX_SECONDS: Final = (LATEST_US - APPLE_EPOCH_US) // 1_000_000
+_MAX_NANOSECONDS: Final = (LATEST_US - APPLE_EPOCH_US) * 1000
 _REACTIONS: Final = range(2000, 4000)  # 2000-2007 add a tapback, 3000-3007 remove one
 _STICKER_ON_MESSAGE: Final = 1000
 _GROUP_STYLE: Final = 43
@@ -261,9 +264,21 @@ class _Chat:
     group: bool
 
 
+_ROWS_SCHEMA: Final = pl.Schema(
+    {
+        "chat": pl.String,
+        "_utc": pl.Int64,
+        "sender": pl.String,
+        "kind": pl.String,
+        "text": pl.String,
+        "source_line": pl.Int64,
+    }
+)
+
+
 @dataclass
 class _Rows:
-    """Columns collected row by row."""
+    """Columns collected row by row, and frames of plain rows read a batch at a time."""
 
     source_line: list[int] = field(default_factory=list)
     chat: list[str] = field(default_factory=list)
@@ -271,6 +286,7 @@ class _Rows:
     sender: list[str | None] = field(default_factory=list)
     kind: list[str] = field(default_factory=list)
     text: list[str | None] = field(default_factory=list)
+    frames: list[pl.DataFrame] = field(default_factory=list)  # in _ROWS_SCHEMA
 
     def add(
         self, rowid: int, chat: str, utc_us: int, sender: str | None, kind: str, text: str | None
@@ -281,6 +297,20 @@ class _Rows:
         self.sender.append(sender)
         self.kind.append(kind)
         self.text.append(text)
+
+    def frame(self) -> pl.DataFrame:
+        one_by_one = pl.DataFrame(
+            {
+                "chat": self.chat,
+                "_utc": self.utc_us,
+                "sender": self.sender,
+                "kind": self.kind,
+                "text": self.text,
+                "source_line": self.source_line,
+            },
+            schema=_ROWS_SCHEMA,
+        )
+        return pl.concat([one_by_one, *self.frames])
 
 
 @dataclass
@@ -338,13 +368,12 @@ class _Database:
         seen: set[int] = set()
         cursor = self.conn.execute(sql, params)
         while batch := cursor.fetchmany(BATCH_ROWS):
+            _check_once(seen, batch)
+            plain = self._plain(batch)
             for row in batch:
-                rowid = row[0]
-                if rowid in seen:
-                    msg = f"the message table is damaged (record {row[0]!r} twice); {HELP_COPY}"
-                    raise ParseError(msg)
-                seen.add(rowid)
-                self._add(read, rowid, _Row._make(row))
+                if row[0] not in plain:
+                    self._add(read, row[0], _Row._make(row))
+            self._add_plain(read, [row for row in batch if row[0] in plain], plain)
             report_progress(len(seen), total)
         read.units = len(seen)
         if chosen is not None:
@@ -474,6 +503,68 @@ class _Database:
         (count,) = self.conn.execute(sql, params).fetchone()
         return int(count)
 
+    def _plain(self, batch: list[tuple[Any, ...]]) -> dict[int, str]:
+        """The batch's plain rows, by ROWID, with their text: visible text (in ``text``, or
+        else in ``attributedBody``) in a known conversation, at a readable date, by a known
+        sender, and nothing else (no reaction, event, attachment, audio, unsent part or
+        failed send). ``_add_plain`` reads them as ``_add`` would, a batch at a time; a
+        chat's messages are nearly all plain."""
+        chats, handles = self.chats, self.handles
+        found = {}
+        for row in batch:
+            if (
+                row[1] not in chats
+                or type(row[3]) is not int
+                or not (0 < row[3] < _MAX_SECONDS or NANOSECONDS_FROM <= row[3] < _MAX_NANOSECONDS)
+                or not (row[4] or row[5] in handles)
+                or (row[4] and row[_ERROR])
+                or any(_NOT_PLAIN(row))
+            ):
+                continue
+            text = row[2]
+            if type(text) is str and text and _OBJECT_REPLACEMENT not in text:
+                found[row[0]] = text
+            elif (text is None or text == "") and type(row[_BODY]) is bytes:
+                text, unreadable = _body_text(row[_BODY])
+                if text is not None and not unreadable:
+                    found[row[0]] = text
+        return found
+
+    def _add_plain(self, read: _Read, rows: list[tuple[Any, ...]], texts: dict[int, str]) -> None:
+        """Plain rows (``_plain``, which found their ``texts``) as messages: text, from their
+        sender, in their chat."""
+        if not rows:
+            return
+        rowid, chat_id, _, date, from_me, handle_id = list(zip(*rows, strict=True))[:6]
+        frame = pl.DataFrame(
+            [rowid, chat_id, [texts[i] for i in rowid], date, from_me, handle_id],
+            schema={
+                "rowid": pl.Int64,
+                "chat_id": pl.Int64,
+                "text": pl.String,
+                "date": pl.Int64,
+                "from_me": pl.Int64,
+                "handle_id": pl.Int64,
+            },
+            orient="col",
+        )
+        names = {rowid: chat.name for rowid, chat in self.chats.items()}
+        stamp = pl.col("date")
+        micros = pl.when(stamp >= NANOSECONDS_FROM).then(stamp // 1000).otherwise(stamp * 10**6)
+        handle = pl.col("handle_id").replace_strict(self.handles, default=None)
+        frame = frame.select(
+            chat=pl.col("chat_id").replace_strict(names, return_dtype=pl.String),
+            _utc=APPLE_EPOCH_US + micros,
+            sender=pl.when(pl.col("from_me") != 0).then(pl.lit(ME)).otherwise(handle),
+            kind=pl.lit("text"),
+            text="text",
+            source_line="rowid",
+        )
+        read.rows.frames.append(frame)
+        others = frame.filter(pl.col("sender") != ME).select("chat", "sender").unique()
+        for chat, sender in others.iter_rows():
+            read.participants.setdefault(chat, set()).add(sender)
+
     def _add(self, read: _Read, rowid: int, row: _Row) -> None:
         raw = _string(row.text) or ""
         if row.associated_message_type in _REACTIONS:
@@ -538,6 +629,33 @@ class _Row(NamedTuple):
     message_summary_info: object
     files: int
     stickers: int
+
+
+_ERROR: Final = _Row._fields.index("error")
+_BODY: Final = _Row._fields.index("attributedBody")
+_NOT_PLAIN: Final = itemgetter(
+    *(
+        _Row._fields.index(name)
+        for name in (
+            "cache_has_attachments",
+            "is_audio_message",
+            "item_type",
+            "associated_message_type",
+            "date_retracted",
+            "files",
+        )
+    )
+)
+"""Columns of a ``_Row`` that are 0 in a plain row (``_Database._plain``)."""
+
+
+def _check_once(seen: set[int], batch: list[tuple[Any, ...]]) -> None:
+    """Add the batch's ROWIDs to ``seen``; a damaged table may list one twice."""
+    for row in batch:
+        if row[0] in seen:
+            msg = f"the message table is damaged (record {row[0]!r} twice); {HELP_COPY}"
+            raise ParseError(msg)
+        seen.add(row[0])
 
 
 def _content(row: _Row, raw: str) -> tuple[KindName | None, str | None, bool]:
@@ -691,26 +809,10 @@ def _string(value: object) -> str | None:
 
 
 def _to_messages(rows: _Rows, *, timezone: str | None) -> pl.DataFrame:
-    if not rows.source_line:
+    frame = rows.frame()
+    if frame.is_empty():
         return empty_messages()
-    frame = pl.DataFrame(
-        {
-            "chat": rows.chat,
-            "_utc": rows.utc_us,
-            "sender": rows.sender,
-            "kind": rows.kind,
-            "text": rows.text,
-            "source_line": rows.source_line,
-        },
-        schema={
-            "chat": pl.String,
-            "_utc": pl.Int64,
-            "sender": pl.String,
-            "kind": pl.String,
-            "text": pl.String,
-            "source_line": pl.Int64,
-        },
-    ).sort("chat", "_utc", "source_line")  # the instant: wall clocks repeat in autumn
+    frame = frame.sort("chat", "_utc", "source_line")  # the instant: wall clocks repeat in autumn
     utc = frame.select(pl.from_epoch("_utc", time_unit="us")).to_series()
     wall, offset = local_wall_clock(utc, timezone=timezone)
     frame = frame.select(

@@ -9,6 +9,7 @@ import zipfile
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+import polars as pl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -426,7 +427,7 @@ def test_other_exporter_formats_ask_for_json(tmp_path: Path, content: str, match
     one_line_error(source, match)
 
 
-def test_a_zip_or_folder_holding_the_export(tmp_path: Path) -> None:
+def test_a_zip_or_folder_of_exports_holds_one_chat_per_channel(tmp_path: Path) -> None:
     archive = tmp_path / "discord.zip"
     with zipfile.ZipFile(archive, "w") as zf:
         zf.write(DM, "Direct Messages - Lumi [1081].json")
@@ -434,14 +435,39 @@ def test_a_zip_or_folder_holding_the_export(tmp_path: Path) -> None:
         zf.write(SERVER, "more/Hollow Pines - general [8412].json")
     assert sniff(archive).name == "discord"
     result = parse(archive)
-    assert result.messages.height == 13
-    assert result.messages["source_file"][0].endswith(
-        "discord.zip/Direct Messages - Lumi [1081].json"
-    )
-    assert result.notes == (
-        "read Direct Messages - Lumi [1081].json; more/Hollow Pines - general [8412].json: "
-        "import it separately",
-    )
+    dm, server = parse(DM), parse(SERVER)
+    assert [c.name for c in result.chats] == [dm.chats[0].name, server.chats[0].name]
+    assert result.messages.height == dm.messages.height + server.messages.height
+    assert result.units == dm.units + server.units
+    assert_lines_accounted(result)
+    sources = result.messages.group_by("chat").agg(pl.col("source_file").unique())
+    assert {c: s[0].rsplit("/", 1)[-1] for c, s in sources.iter_rows()} == {
+        dm.chats[0].name: "Direct Messages - Lumi [1081].json",
+        server.chats[0].name: "Hollow Pines - general [8412].json",
+    }
+    # Records are numbered on across the files: the second file's first is after the first's.
+    lines = result.messages.filter(pl.col("chat") == server.chats[0].name)["source_line"]
+    assert lines.min() > dm.units
+    one = parse(archive, chat=server.chats[0].name)
+    assert one.messages.height == server.messages.height
+    assert f"not read: {dm.units} records of other channels (not chosen)" in one.notes
+    assert_lines_accounted(one)
+    with pytest.raises(ChatNotFoundError, match="this export holds 'Lumi'"):
+        parse(archive, chat="nobody")
+
+
+def test_a_channel_exported_in_parts_is_one_chat(tmp_path: Path) -> None:
+    messages = SEED["messages"]
+    half = len(messages) // 2
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    write(folder, dm_with(messages[:half]), "Lumi [1081] [part 1].json")
+    write(folder, dm_with(messages[half:]), "Lumi [1081] [part 2].json")
+    whole, parts = parse(DM), parse(folder)
+    assert [c.name for c in parts.chats] == [c.name for c in whole.chats]
+    assert set(parts.chats[0].participants) == set(whole.chats[0].participants)
+    assert parts.messages.height == whole.messages.height
+    assert parts.messages["message_id"].sort().equals(whole.messages["message_id"].sort())
 
 
 def test_a_folder_without_json_asks_for_it(tmp_path: Path) -> None:

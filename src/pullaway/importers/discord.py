@@ -1,9 +1,11 @@
-"""Discord, as exported by DiscordChatExporter in its JSON format: one channel per file.
+"""Discord, as exported by DiscordChatExporter in its JSON format: one channel per file, and
+a folder or ``.zip`` of such files read together, one chat per channel.
 
-The file is one object: ``guild``, ``channel``, ``dateRange``, ``exportedAt``, ``messages`` and
+A file is one object: ``guild``, ``channel``, ``dateRange``, ``exportedAt``, ``messages`` and
 ``messageCount``. Each element of ``messages`` becomes one message or one skipped record;
-``source_line`` is its 1-based index. Times are kept as written (the exporting computer's wall
-clock, or UTC with DiscordChatExporter's ``--utc``) with the offset written after them.
+``source_line`` is its 1-based index, counted on across the files of a folder. Times are
+kept as written (the exporting computer's wall clock, or UTC with DiscordChatExporter's
+``--utc``) with the offset written after them.
 
 People are told apart by ``author.id``, never by name: each id gets one name, its latest, and
 two ids that share a name get their usernames added. The exporter's TXT format is refused
@@ -14,7 +16,7 @@ read by the ``csv`` importer.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Final
 
 import polars as pl
@@ -124,30 +126,71 @@ IMPORTER = Importer(
     extensions=(".json", ".zip"),
     sniff=sniff,
     parse=parse,
-    description="DiscordChatExporter JSON export: a DM, a group DM or a server channel",
+    description="DiscordChatExporter JSON export: a DM, a group DM or a server channel, or a "
+    "folder of them",
 )
 
 
 def _parse_export(path: Path, *, chat: str | None, zone: str | None) -> ImportResult:
+    """Every export in ``path`` (a file, or the ``.json`` files of a folder or ``.zip``, as
+    DiscordChatExporter's ``exportdm`` writes them), one chat per channel; with ``chat``,
+    only that channel. Records are numbered from 1 across the files, in the order read."""
     container = Container.open(path)
-    member, notes = _export_member(container)
-    where = container.location(member)
-    channel = _load_channel(container.read(member), where=where)
-    if chat is not None and chat.casefold() != channel.name.casefold():
-        msg = f"{path}: no chat named {chat!r}; this export holds {channel.name!r}"
+    read = _Export()
+    for member in _export_members(container):
+        where = container.location(member)
+        channel = _load_channel(container.read(member), where=where)
+        read.channels.append(channel.name)
+        if chat is None or chat.casefold() == channel.name.casefold():
+            read.add(channel, where=where, zone=zone)
+        else:
+            read.not_chosen += len(channel.records)
+    if not read.frames:
+        shown = ", ".join(repr(name) for name in read.channels[:NOTE_EXAMPLES])
+        msg = f"{path}: no chat named {chat!r}; this export holds {shown}"
         raise ChatNotFoundError(msg)
-    rows = _Rows(total=len(channel.records))
-    rows.add(channel.records)
-    frame, skipped, people = _to_frame(rows, chat=channel.name, source=where, zone=zone)
+    if read.not_chosen:
+        others = counted(read.not_chosen, "record")
+        read.notes.append(f"not read: {others} of other channels (not chosen)")
     report_progress(1, 1)
+    frame = pl.concat(read.frames)
     return ImportResult(
         messages=validate_messages(frame),
-        skipped=tuple(sorted(rows.skipped + skipped, key=lambda s: s.line)),
-        chats=(_chat_meta(channel, frame, people),),
-        units=rows.index,
+        skipped=tuple(read.skipped),
+        chats=tuple(read.chats.values()),
+        units=read.units,
         unit="record",
-        notes=(*notes, *people.notes(), *_time_notes(frame, zone)),
+        notes=(*read.notes, *_time_notes(frame, zone)),
     )
+
+
+@dataclass
+class _Export:
+    """What the files of one import gave: frames, skips and chats, in the order read."""
+
+    channels: list[str] = field(default_factory=list)
+    frames: list[pl.DataFrame] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    chats: dict[str, ChatMeta] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    units: int = 0
+    not_chosen: int = 0
+
+    def add(self, channel: _Channel, *, where: str, zone: str | None) -> None:
+        """Read one file's channel; its records are numbered after those read before."""
+        rows = _Rows(total=len(channel.records), index=self.units)
+        rows.add(channel.records)
+        frame, skipped, people = _to_frame(rows, chat=channel.name, source=where, zone=zone)
+        self.units = rows.index
+        self.frames.append(frame)
+        self.skipped += sorted(rows.skipped + skipped, key=lambda s: s.line)
+        meta = _chat_meta(channel, frame, people)
+        earlier = self.chats.get(channel.name)
+        if earlier is not None:  # one channel exported in parts (--partition)
+            seen = dict.fromkeys((*earlier.participants, *meta.participants))
+            meta = replace(earlier, participants=tuple(seen))
+        self.chats[channel.name] = meta
+        self.notes += [note for note in people.notes() if note not in self.notes]
 
 
 # --- the document ----------------------------------------------------------------------------
@@ -163,11 +206,11 @@ class _Channel:
     records: list[Any] | RawRecords
 
 
-def _export_member(container: Container) -> tuple[str, tuple[str, ...]]:
-    """The export file inside ``container`` (the shallowest ``.json``), and notes naming the
-    other ``.json`` files, which are other channels (or parts of this one) to import alone."""
+def _export_members(container: Container) -> list[str]:
+    """The export files inside ``container``: the file itself, or every ``.json`` of a folder
+    or ``.zip`` (shallowest first, then by name)."""
     if len(container.members) == 1 and not container.zipped:
-        return container.members[0], ()
+        return [container.members[0]]
     jsons = sorted(
         (m for m in container.members if m.lower().endswith(".json")),
         key=lambda m: (m.count("/"), m),
@@ -175,8 +218,7 @@ def _export_member(container: Container) -> tuple[str, tuple[str, ...]]:
     if not jsons:
         msg = "no .json file inside; " + _EXPORT_HINT
         raise ParseError(msg)
-    others = tuple(f"read {jsons[0]}; {other}: import it separately" for other in jsons[1:])
-    return jsons[0], others[:NOTE_EXAMPLES]
+    return jsons
 
 
 def _load_channel(data: bytes, *, where: str) -> _Channel:
@@ -285,7 +327,9 @@ class _Rows:
     skipped: list[Skipped] = field(default_factory=list)
 
     def add(self, records: list[Any] | RawRecords) -> None:
-        """Read every record: a row, or a skipped record with the reason."""
+        """Read every record: a row, or a skipped record with the reason. Records are
+        numbered on from ``index``."""
+        first = self.index
         rows: list[_Row] = []
         lines: list[int] = []
         for record in records:
@@ -299,7 +343,7 @@ class _Rows:
             if len(rows) == ROWS_PER_FRAME:
                 self._keep(rows, lines)
                 rows, lines = [], []
-                report_progress(self.index * RECORDS_SHARE, self.total)
+                report_progress((self.index - first) * RECORDS_SHARE, self.total)
         self._keep(rows, lines)
 
     def _keep(self, rows: list[_Row], lines: list[int]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import plistlib
 import shutil
 import sqlite3
 import stat
@@ -1137,3 +1138,64 @@ def test_plain_rows_read_a_batch_at_a_time_equal_rows_read_one_by_one(
         slow.chats,
         slow.units,
     )
+
+
+def _backup(folder: Path, *, encrypted: bool = False, messages: bool = True) -> Path:
+    """An iPhone backup folder as Finder or iTunes writes it: Manifest.db and Manifest.plist,
+    and the files under the first two digits of their hashed names (here just sms.db, and a
+    photo that must not be read)."""
+    folder.mkdir()
+    with closing(sqlite3.connect(folder / "Manifest.db")) as conn:
+        conn.execute(
+            "CREATE TABLE Files (fileID TEXT PRIMARY KEY, domain TEXT,"
+            " relativePath TEXT, flags INTEGER, file BLOB)"
+        )
+        conn.commit()
+    with (folder / "Manifest.plist").open("wb") as fh:
+        plistlib.dump({"IsEncrypted": encrypted, "Version": "10.0"}, fh)
+    (folder / "Info.plist").write_bytes(b"")
+    (folder / "12").mkdir()
+    (folder / "12" / "12b144c0bd44f2b3dffd9186d3f9c05b917cee25").write_bytes(b"\xff\xd8" * 100)
+    if messages:
+        (folder / "3d").mkdir()
+        write_one_to_one(folder / "3d" / "3d0d7e5fb2ce288813306e4d4636395e047a3d28")
+    return folder
+
+
+def test_an_iphone_backup_folder_is_read_through_its_messages_database(tmp_path: Path) -> None:
+    backup = _backup(tmp_path / "00008030-001A2B3C4D5E802E")
+    assert sniff(backup).name == "imessage"
+    from_backup = parse(backup, timezone="UTC")
+    alone = parse(write_one_to_one(tmp_path / "chat.db"), timezone="UTC")
+    assert_frame_equal(from_backup.messages.drop("source_file"), alone.messages.drop("source_file"))
+    assert from_backup.messages["source_file"][0].endswith(
+        "3d/3d0d7e5fb2ce288813306e4d4636395e047a3d28"
+    )
+    with Store.open(tmp_path / "s.db") as store:
+        first = import_file(store, backup, timezone="UTC").chats[0]
+        # A new photo in the backup does not make it a new file: only the messages count.
+        (backup / "12" / "12b144c0bd44f2b3dffd9186d3f9c05b917cee25").write_bytes(b"other")
+        again = import_file(store, backup, timezone="UTC").chats[0]
+    assert first.added == alone.messages.height
+    assert (again.added, again.already_imported) == (0, True)
+
+
+@pytest.mark.parametrize(
+    ("options", "match"),
+    [
+        ({"encrypted": True}, "an encrypted iPhone backup: .* unencrypted backup"),
+        ({"messages": False}, r"an iPhone backup without its messages database \(3d/3d0d7e"),
+    ],
+)
+def test_a_backup_that_cannot_be_read_says_why(
+    tmp_path: Path, options: dict[str, bool], match: str
+) -> None:
+    backup = _backup(tmp_path / "backup", **options)
+    assert sniff(backup).name == "imessage"
+    with pytest.raises(ParseError, match=match) as caught:
+        parse(backup)
+    assert "\n" not in str(caught.value)
+    assert str(backup) in str(caught.value)
+    result = CliRunner().invoke(app, ["--store", str(tmp_path / "s.db"), "import", str(backup)])
+    assert result.exit_code == 1
+    assert "iPhone backup" in result.output

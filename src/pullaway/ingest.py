@@ -157,7 +157,7 @@ def import_file(
         if shown_as is not None:
             result = _recorded_as(result, path, shown_as)
         report_stage(f"storing {counted(result.messages.height, 'message')} from {path.name}")
-        digest = file_hash(path)
+        digest = file_hash(importer.content(path) if importer.content else path)
     chats = store.add_import(
         result,
         source=shown_as or path,

@@ -342,6 +342,9 @@ class Importer:
     sniff: Callable[[Sample], float]
     parse: ParseFunction
     description: str = ""
+    content: Callable[[Path], Path] | None = None
+    """The file that holds the export within what the user gave, when that is less than all
+    of it (an iPhone backup's message database): what is hashed to know a file again."""
 
 
 @contextmanager

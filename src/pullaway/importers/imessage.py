@@ -59,6 +59,10 @@ if TYPE_CHECKING:
 ME: Final = OWNER_SENDER
 REACTION: Final = "reaction"
 SQLITE_HEADER: Final = b"SQLite format 3\x00"
+BACKUP_MANIFEST: Final = "Manifest.db"
+BACKUP_MESSAGES: Final = "3d/3d0d7e5fb2ce288813306e4d4636395e047a3d28"
+"""Where an iPhone backup keeps ``sms.db``: the SHA-1 of ``HomeDomain-Library/SMS/sms.db``,
+under a folder named by its first two digits."""
 REQUIRED_TABLES: Final = ("message", "chat", "handle", "chat_message_join")
 APPLE_EPOCH_US: Final = 978_307_200 * 1_000_000  # 2001-01-01 UTC in Unix microseconds
 NANOSECONDS_FROM: Final = 10**11
@@ -116,13 +120,16 @@ _PHONE = re.compile(r"\+?[\d\s\-().]+")
 
 
 def sniff(sample: Sample) -> float:
-    """Score a sample: a SQLite file holding the Messages tables.
+    """Score a sample: a SQLite file holding the Messages tables, or an iPhone backup folder.
 
     The table names are looked for in the schema near the start of the file. A database whose
     schema lies further in (it grows with each macOS update) is opened read-only and immutable,
     which reads its table names without locking or writing anything.
     """
-    if sample.members or sample.member or not sample.head.startswith(SQLITE_HEADER):
+    if sample.members:  # an iPhone backup (``parse`` says so when it has no messages)
+        backup = {BACKUP_MANIFEST, "Manifest.plist"} <= set(sample.members)
+        return 0.95 if backup and sample.path.is_dir() else 0.0
+    if sample.member or not sample.head.startswith(SQLITE_HEADER):
         return 0.0
     found = {m.decode("ascii").lower() for m in _CREATE_TABLE.findall(sample.head)}
     if not set(REQUIRED_TABLES) <= found:
@@ -155,7 +162,9 @@ def parse(
     """
     del date_order, encoding
     zone_note = _zone_note(timezone)
-    with at_file(path), paused_gc(), _private_copy(path) as copy:
+    with at_file(path):
+        database = messages_database(path)
+    with at_file(database), paused_gc(), _private_copy(database) as copy:
         try:
             with closing(_connect(copy)) as conn:
                 read = _Database(conn).read(chat)
@@ -167,7 +176,7 @@ def parse(
             )
             raise ParseError(msg) from exc
     frame = _to_messages(read.rows, timezone=timezone)
-    frame = frame.with_columns(source_file=pl.lit(str(path)))
+    frame = frame.with_columns(source_file=pl.lit(str(database)))
     report_progress(1, 1)
     return ImportResult(
         messages=validate_messages(frame),
@@ -177,6 +186,38 @@ def parse(
         unit="record",
         notes=tuple(n for n in (zone_note, *read.notes()) if n),
     )
+
+
+def messages_database(path: Path) -> Path:
+    """``path``, or the message database inside ``path`` when it is an iPhone backup folder
+    (a Finder or iTunes backup, unencrypted), whose ``sms.db`` has chat.db's tables."""
+    if not path.is_dir():
+        return path
+    manifest = path / "Manifest.plist"
+    if _encrypted(manifest):
+        msg = (
+            "an encrypted iPhone backup: its messages cannot be read without the backup's "
+            "password; make an unencrypted backup (Finder or iTunes: untick 'Encrypt local "
+            "backup') and import that, or import chat.db from a Mac"
+        )
+        raise ParseError(msg)
+    database = path / BACKUP_MESSAGES
+    if not database.is_file():
+        msg = f"an iPhone backup without its messages database ({BACKUP_MESSAGES}); " + (
+            "was the backup finished? Make a new one and import it"
+        )
+        raise ParseError(msg)
+    return database
+
+
+def _encrypted(manifest: Path) -> bool:
+    """Whether a backup's ``Manifest.plist`` says the backup is encrypted."""
+    try:
+        with manifest.open("rb") as fh:
+            info = plistlib.load(fh)
+    except (OSError, *_PLIST_ERRORS):
+        return False  # no readable manifest: the database itself says what it is
+    return isinstance(info, dict) and info.get("IsEncrypted") is True
 
 
 def _zone_note(timezone: str | None) -> str:
@@ -846,5 +887,7 @@ IMPORTER = Importer(
     extensions=(".db",),
     sniff=sniff,
     parse=parse,
-    description="iMessage on a Mac: the Messages database chat.db (read from a private copy)",
+    description="iMessage: the Mac's chat.db, or an unencrypted iPhone backup folder "
+    "(read from a private copy)",
+    content=messages_database,
 )

@@ -64,6 +64,22 @@ def test_an_export_that_does_not_reach_the_stored_time_is_not_compared() -> None
     assert not found.same_conversation
 
 
+def test_days_a_stored_chat_lacks_are_not_held_against_it() -> None:
+    """Stored from two exports with a gap between them; the renamed one spans the gap."""
+    whole = pl.concat(
+        chat(["Leo", "Maya"] * 3, start=day * 24 * 60).with_columns(
+            pl.col("text") + f" on day {day}"
+        )
+        for day in range(40)
+    )
+    when = pl.col("timestamp")
+    gap = when.is_between(START + timedelta(days=10), START + timedelta(days=30), closed="left")
+    stored = whole.filter(~gap)  # days 0-9 and 30-39: twenty days of forty
+    later = whole.with_columns(pl.col("sender").replace("Leo", "Leo 💔"))
+    assert overlap(stored, later).same_conversation
+    assert renamed_senders(stored, later).renames[0].old == "Leo"
+
+
 def test_a_renamed_partner_is_paired_with_the_stored_name() -> None:
     stored = chat(["Leo", "Maya"] * 10)
     later = chat(["Leo 💔", "Maya"] * 10, start=10)

@@ -29,9 +29,9 @@ MIN_SHARED: Final = 5
 """Fewest messages two exports must share before they are read as one conversation, or a new
 sender as a stored one renamed."""
 MIN_SHARE: Final = 0.8
-"""Smallest share of an export's messages in the stored chat's time range (or of a new
-sender's) that the stored chat must hold. Not all of them: a message deleted or edited between
-the two exports differs."""
+"""Smallest share of an export's messages (or of a new sender's) in the stored chat's time
+range, on the days it has messages, that the stored chat must hold. Not all of them: a message
+deleted or edited between the two exports differs."""
 
 KEY: Final = ("timestamp", "kind", "text")
 """What two copies of one message have in common across exports, whoever the sender is named."""
@@ -128,11 +128,22 @@ def _senders(frame: pl.DataFrame) -> list[str]:
 
 
 def _in_range(incoming: pl.DataFrame, stored: pl.DataFrame) -> pl.DataFrame:
-    """The rows of ``incoming`` within the time range of ``stored`` (none when it is empty)."""
-    times = stored.get_column("timestamp")
-    if times.is_empty() or times.null_count() == times.len():
+    """The rows of ``incoming`` within the time range of ``stored`` and on a day ``stored``
+    has messages (none when it is empty): a stored chat made of exports with a gap between
+    them is not held to the days it lacks.
+
+    >>> from datetime import datetime as dt
+    >>> stored = pl.DataFrame({"timestamp": [dt(2024, 1, 1, 9), dt(2024, 3, 1, 9)]})
+    >>> times = [dt(2023, 12, 31), dt(2024, 1, 1, 22), dt(2024, 2, 1), dt(2024, 3, 1, 8)]
+    >>> _in_range(pl.DataFrame({"timestamp": times}), stored)["timestamp"].dt.day().to_list()
+    [1, 1]
+    """
+    times = stored.get_column("timestamp").drop_nulls()
+    if times.is_empty():
         return incoming.clear()
-    return incoming.filter(pl.col("timestamp").is_between(times.min(), times.max()))
+    when = pl.col("timestamp")
+    days = times.dt.date().unique()
+    return incoming.filter(when.is_between(times.min(), times.max()), when.dt.date().is_in(days))
 
 
 def _shared_by_sender(

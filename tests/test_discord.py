@@ -17,13 +17,18 @@ from typer.testing import CliRunner
 
 from conftest import FIXTURES, fixed_cases
 from pullaway.cli import app
-from pullaway.errors import ChatNotFoundError, ParseError, PullawayError
+from pullaway.errors import ChatNotFoundError, ParseError
 from pullaway.importers import Sample, discord, registry, sniff
 from pullaway.importers._json import load_json
 from pullaway.importers.discord import parse
 from pullaway.ingest import import_file
 from pullaway.store import Store
-from pullaway.testing import assert_lines_accounted, fixture_inputs, progress_shares
+from pullaway.testing import (
+    assert_lines_accounted,
+    fixture_inputs,
+    progress_shares,
+    read_outcome,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -605,14 +610,14 @@ def _read_whole(monkeypatch: pytest.MonkeyPatch, source: Path) -> ImportResult:
 
 
 def _outcome(read: Callable[[], ImportResult]) -> object:
-    """A read's result, or the kind of error it stops with; records always add up."""
-    try:
+    """``read_outcome``, and one message per record read."""
+
+    def checked() -> ImportResult:
         result = read()
-    except PullawayError as exc:
-        return type(exc)
-    assert_lines_accounted(result)
-    assert result.units == result.messages.height + len(result.skipped)
-    return (result.messages.to_dicts(), result.skipped, result.chats, result.units, result.notes)
+        assert result.units == result.messages.height + len(result.skipped)
+        return result
+
+    return read_outcome(checked)
 
 
 @pytest.mark.parametrize("source", [DM, SERVER], ids=lambda p: p.name)

@@ -789,6 +789,25 @@ def test_an_unknown_zone_is_a_parse_error(one_to_one: Path) -> None:
 # --- the database is never written -------------------------------------------------------------
 
 
+def logged_chat_db(path: Path) -> ChatDb:
+    """A chat.db in WAL mode with one message in the main file, whose log is folded in no
+    more: what ``add_log_only_row`` writes next stays in chat.db-wal."""
+    db = ChatDb(path, wal=True, page_size=4096)
+    db.handle(1, JAKE)
+    db.chat(1, JAKE, handles=(1,))
+    db.message(1, 1, "2024-03-14 21:00:00", "in the main file", handle_id=1)
+    db.conn.commit()
+    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.conn.execute("PRAGMA wal_autocheckpoint = 0")
+    return db
+
+
+def add_log_only_row(db: ChatDb) -> None:
+    """Your reply, written to chat.db-wal only."""
+    db.message(2, 1, "2024-03-14 21:05:00", "only in the log", handle_id=1, is_from_me=1)
+    db.conn.commit()
+
+
 def _state(folder: Path) -> dict[str, tuple[bytes, int]]:
     return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(folder.iterdir())}
 
@@ -796,15 +815,8 @@ def _state(folder: Path) -> dict[str, tuple[bytes, int]]:
 def test_rows_only_in_the_write_ahead_log_are_read_and_nothing_is_touched(tmp_path: Path) -> None:
     live = tmp_path / "live"
     live.mkdir()
-    db = ChatDb(live / "chat.db", wal=True, page_size=4096)
-    db.handle(1, JAKE)
-    db.chat(1, JAKE, handles=(1,))
-    db.message(1, 1, "2024-03-14 21:00:00", "in the main file", handle_id=1)
-    db.conn.commit()
-    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    db.conn.execute("PRAGMA wal_autocheckpoint = 0")
-    db.message(2, 1, "2024-03-14 21:05:00", "only in the log", handle_id=1, is_from_me=1)
-    db.conn.commit()
+    db = logged_chat_db(live / "chat.db")
+    add_log_only_row(db)
     # What the user copies while Messages is open: the three files, the last two messages
     # written to chat.db-wal only.
     user = tmp_path / "Desktop"
@@ -825,17 +837,10 @@ def test_rows_only_in_the_write_ahead_log_are_read_and_nothing_is_touched(tmp_pa
 def test_new_rows_only_in_the_log_make_a_new_file_not_one_imported_before(
     tmp_path: Path,
 ) -> None:
-    db = ChatDb(tmp_path / "chat.db", wal=True, page_size=4096)
-    db.handle(1, JAKE)
-    db.chat(1, JAKE, handles=(1,))
-    db.message(1, 1, "2024-03-14 21:00:00", "in the main file", handle_id=1)
-    db.conn.commit()
-    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    db.conn.execute("PRAGMA wal_autocheckpoint = 0")
+    db = logged_chat_db(tmp_path / "chat.db")
     with Store.open(tmp_path / "s.db") as store:
         first = import_file(store, tmp_path / "chat.db").chats[0]
-        db.message(2, 1, "2024-03-14 21:05:00", "only in the log", handle_id=1, is_from_me=1)
-        db.conn.commit()
+        add_log_only_row(db)
         later = import_file(store, tmp_path / "chat.db").chats[0]
         again = import_file(store, tmp_path / "chat.db").chats[0]
     db.conn.close()
@@ -987,20 +992,9 @@ def test_a_schema_beyond_the_sample_is_read_from_the_database(tmp_path: Path) ->
 
 
 def test_cli_imports_a_chat_db_end_to_end(group_named: Path, tmp_path: Path) -> None:
-    store = tmp_path / "x.db"
-    result = CliRunner().invoke(
-        app,
-        [
-            "--store",
-            str(store),
-            "import",
-            str(group_named),
-            "--json",
-            "--timezone",
-            "Europe/London",
-        ],
-        env={"COLUMNS": "120"},
-    )
+    args = ["--store", str(tmp_path / "x.db"), "import", str(group_named), "--json"]
+    args += ["--timezone", "Europe/London"]
+    result = CliRunner().invoke(app, args, env={"COLUMNS": "120"})
     assert result.exit_code == 0, result.stderr
     chats = json.loads(result.stdout)["chats"]
     assert sorted((c["name"], c["format"], c["added"], c["me_guess"]) for c in chats) == [
@@ -1012,18 +1006,7 @@ def test_cli_imports_a_chat_db_end_to_end(group_named: Path, tmp_path: Path) -> 
         "reason": "reaction",
         "text": "Liked “me!”",
     }
-    again = CliRunner().invoke(
-        app,
-        [
-            "--store",
-            str(store),
-            "import",
-            str(group_named),
-            "--json",
-            "--timezone",
-            "Europe/London",
-        ],
-    )
+    again = CliRunner().invoke(app, args)
     assert all(c["added"] == 0 for c in json.loads(again.stdout)["chats"]), again.stderr
 
 

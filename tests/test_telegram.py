@@ -21,10 +21,10 @@ from pullaway.testing import (
     fixture_inputs,
     golden_files,
     progress_shares,
+    read_outcome,
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
     from pathlib import Path
 
     from pullaway.importers._base import ImportResult
@@ -182,7 +182,9 @@ def test_odd_field_values_are_reported_not_crashing(
     data["messages"][index][key] = value
     source = tmp_path_factory.mktemp("odd") / "result.json"
     source.write_text(json.dumps(data))
-    assert _outcome(lambda: parse(source)) == _outcome(lambda: _read_whole(monkeypatch, source))
+    assert read_outcome(lambda: parse(source)) == read_outcome(
+        lambda: _read_whole(monkeypatch, source)
+    )
 
 
 def test_zipped_export_folder(tmp_path: Path) -> None:
@@ -278,16 +280,6 @@ def test_export_without_chats_reads_nothing(tmp_path: Path) -> None:
     assert (result.messages.height, result.chats, result.units) == (0, (), 0)
 
 
-def _outcome(read: Callable[[], ImportResult]) -> object:
-    """What a read gives: its result's parts, or the kind of error it stops with."""
-    try:
-        result = read()
-    except PullawayError as exc:
-        return type(exc)
-    assert_lines_accounted(result)
-    return (result.messages.to_dicts(), result.skipped, result.chats, result.units, result.notes)
-
-
 @fixed_cases(60)
 @given(
     edits=st.lists(
@@ -309,4 +301,6 @@ def test_mangled_json_read_one_by_one_as_in_a_whole_read(
         data = data[:position] + inserted + data[position + 1 :]
     source = tmp_path_factory.mktemp("mangled") / "result.json"
     source.write_bytes(data)
-    assert _outcome(lambda: parse(source)) == _outcome(lambda: _read_whole(monkeypatch, source))
+    assert read_outcome(lambda: parse(source)) == read_outcome(
+        lambda: _read_whole(monkeypatch, source)
+    )

@@ -531,6 +531,8 @@ def test_the_import_page_says_a_renamed_partner_was_followed(client: TestClient)
     assert page.status_code == 200, page.text
     assert "&#39;&lt;b&gt;Sam&#39; is &#39;Sam&#39; renamed" in page.text
     assert "<b>Sam" not in page.text  # the name from the file is escaped
+    assert "How the file was read" in page.text  # the importer's own notes, folded away
+    assert "date order day/month/year" in page.text
     imports = client.post(BASE + "/import.json", data=csrf, files=files).json()["imports"]
     assert imports[0]["chat_id"] == "sam"
     assert {s["name"] for s in imports[0]["senders"]} == {"Maya", "Sam"}
@@ -539,17 +541,10 @@ def test_the_import_page_says_a_renamed_partner_was_followed(client: TestClient)
 def test_a_chat_db_uploaded_with_its_log_is_read_with_it(
     client: TestClient, tmp_path: Path
 ) -> None:
-    from test_imessage import JAKE, ChatDb
+    from test_imessage import add_log_only_row, logged_chat_db
 
-    db = ChatDb(tmp_path / "chat.db", wal=True, page_size=4096)
-    db.handle(1, JAKE)
-    db.chat(1, JAKE, handles=(1,))
-    db.message(1, 1, "2024-03-14 21:00:00", "in the main file", handle_id=1)
-    db.conn.commit()
-    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    db.conn.execute("PRAGMA wal_autocheckpoint = 0")
-    db.message(2, 1, "2024-03-14 21:05:00", "only in the log", handle_id=1, is_from_me=1)
-    db.conn.commit()
+    db = logged_chat_db(tmp_path / "chat.db")
+    add_log_only_row(db)
     files = [
         ("files", (name, (tmp_path / name).read_bytes(), "application/octet-stream"))
         for name in ("chat.db", "chat.db-wal", "chat.db-shm")

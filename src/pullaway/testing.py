@@ -68,6 +68,19 @@ def assert_lines_accounted(result: ImportResult) -> None:
         assert all(1 <= n <= result.units for n in starts | skipped)
 
 
+def read_outcome(read: Callable[[], ImportResult]) -> object:
+    """What a read gives, for comparing two reads: its result's parts (records checked to add
+    up), or the kind of pullaway error it stops with; any other exception propagates."""
+    from pullaway.errors import PullawayError
+
+    try:
+        result = read()
+    except PullawayError as exc:
+        return type(exc)
+    assert_lines_accounted(result)
+    return (result.messages.to_dicts(), result.skipped, result.chats, result.units, result.notes)
+
+
 def progress_shares(read: Callable[[], object]) -> list[float]:
     """The shares an importer reports while ``read()`` runs, checked to grow up to 1.0."""
     from pullaway.importers import progress_to

@@ -120,3 +120,45 @@ def test_ids_follow_the_documented_scheme(sample: list[Row]) -> None:
     key = ("chat", "timestamp", "sender", "kind", "text")
     frame = pl.DataFrame(sample, schema={c: MESSAGE_SCHEMA[c] for c in key}, orient="row")
     assert with_message_ids(frame).get_column("message_id").to_list() == reference_ids(sample)
+
+
+offsets = st.sampled_from([None, 0, 3600, -18000, 19800, 7200])
+
+
+@given(st.lists(st.tuples(rows, offsets), max_size=40))
+def test_ids_by_instant_key_on_the_time_minus_the_offset(
+    sample: list[tuple[Row, int | None]],
+) -> None:
+    """``by_instant`` is the same scheme on the UTC instant; rows without an offset keep
+    their wall-clock key."""
+    key = ("chat", "timestamp", "sender", "kind", "text")
+    schema = {c: MESSAGE_SCHEMA[c] for c in key} | {"utc_offset": pl.Int32}
+    frame = pl.DataFrame([(*r, o) for r, o in sample], schema=schema, orient="row")
+    instants = [
+        (c, t if t is None or o is None else t - timedelta(seconds=o), s, k, x)
+        for (c, t, s, k, x), o in sample
+    ]
+    by_instant = with_message_ids(frame, by_instant=True).get_column("message_id").to_list()
+    assert by_instant == reference_ids(instants)
+
+
+def test_ids_by_instant_do_not_depend_on_the_zone() -> None:
+    """One message read in Madrid (UTC+2 in summer) and in New York (UTC-4) keeps its id
+    by instant; by wall clock it would get two."""
+    readings = [(datetime(2024, 7, 1, 20, 5), 7200), (datetime(2024, 7, 1, 14, 5), -14400)]
+    by_instant, by_wall = set(), set()
+    for moment, offset in readings:
+        frame = pl.DataFrame(
+            {
+                "chat": ["Leo"],
+                "timestamp": [moment],
+                "utc_offset": [offset],
+                "sender": ["Leo"],
+                "kind": ["text"],
+                "text": ["hi"],
+            },
+            schema_overrides={"kind": Kind, "utc_offset": pl.Int32},
+        )
+        by_instant.add(with_message_ids(frame, by_instant=True).get_column("message_id").item())
+        by_wall.add(with_message_ids(frame).get_column("message_id").item())
+    assert (len(by_instant), len(by_wall)) == (1, 2)

@@ -14,6 +14,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ from typer.testing import CliRunner
 
 from conftest import FIXTURES, fixed_cases
 from pullaway.cli import app
-from pullaway.importers import ImportResult
+from pullaway.importers import ImportResult, registry
 from pullaway.ingest import import_file
 from pullaway.model import KINDS, MESSAGE_SCHEMA, validate_messages, with_message_ids
 from pullaway.store import Store, known_migrations
@@ -42,6 +43,9 @@ IMPORTED = (
     "given_ids.csv",
     "telegram_full_export.json",
 )
+
+
+_SINCE_V1 = ", ".join(known_migrations()[1:])
 
 
 @pytest.fixture
@@ -137,7 +141,7 @@ def test_the_cli_says_so_on_stderr_and_keeps_json_clean(tmp_path: Path) -> None:
     ]
     assert result.stderr.splitlines() == [
         f"note: {path} was readable by others (mode 644); made it owner-only (600)",
-        f"note: upgraded {path} for this version of pullaway (0002_message_ids_v2)",
+        f"note: upgraded {path} for this version of pullaway ({_SINCE_V1})",
     ]
 
 
@@ -202,6 +206,49 @@ def test_the_app_says_so_on_stderr_before_it_serves(tmp_path: Path) -> None:
                 assert client.get(url).status_code == 200
         finally:
             proc.terminate()
-    assert note == f"note: upgraded {path} for this version of pullaway (0002_message_ids_v2)"
+    assert note == f"note: upgraded {path} for this version of pullaway ({_SINCE_V1})"
     with Store.open(path) as store:
         assert store.notes == ()
+
+
+@pytest.mark.parametrize(
+    ("format_name", "source"),
+    [
+        ("sms_xml", FIXTURES / "sms_xml" / "two_contacts_numbers.xml"),
+        ("imessage", FIXTURES / "imessage" / "group_named.db"),
+        ("messenger", FIXTURES / "messenger" / "thread_split"),
+        ("discord", FIXTURES / "discord" / "direct_messages.json"),
+    ],
+)
+def test_ids_keyed_on_the_wall_clock_migrate_to_ids_keyed_on_the_instant(
+    format_name: str, source: Path, tmp_path: Path
+) -> None:
+    """``0003_ids_by_instant``: a store holding the wall-clock ids these formats had before
+    holds, once migrated, what importing the same file today stores; a file's own ids (a
+    Discord message's) are kept."""
+    importer = registry()[format_name]
+    today = importer.parse(source, timezone="Europe/Madrid")
+    messages = today.messages
+    derived = with_message_ids(messages, by_instant=True)["message_id"] == messages["message_id"]
+    before = messages.with_columns(
+        message_id=pl.when(derived)
+        .then(with_message_ids(messages)["message_id"])
+        .otherwise("message_id")
+    )
+    assert (before["message_id"] != messages["message_id"]).sum() == derived.sum()
+    assert derived.any() == (format_name != "discord")  # Discord gives every message an id
+    path = tmp_path / "old.db"
+    with Store.open(path) as store:
+        store.add_import(
+            replace(today, messages=before), source=source, file_hash="h", format=format_name
+        )
+    with sqlite3.connect(path) as conn:
+        conn.execute("DELETE FROM _sqlite_migrations WHERE name = '0003_ids_by_instant'")
+    conn.close()
+    with Store.open(path) as store:
+        assert store.notes == (
+            f"upgraded {path} for this version of pullaway (0003_ids_by_instant)",
+        )
+        migrated = pl.concat([store.messages(chat.chat_id) for chat in store.chats()])
+    key = ["chat", "source_line", "message_id"]
+    assert_frame_equal(migrated.sort(key), messages.sort(key), check_row_order=True)

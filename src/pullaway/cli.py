@@ -125,8 +125,9 @@ TimezoneOption = Annotated[
     str | None,
     typer.Option(
         "--timezone",
-        help="IANA zone (e.g. Europe/Madrid) for sources stored in UTC, or to give a "
-        "WhatsApp export its offset.",
+        help="IANA zone (e.g. Europe/Madrid) for sources stored in UTC (default: this "
+        "computer's; a chat keeps the zone of its first import, and this moves it), or to "
+        "give a WhatsApp export its offset.",
     ),
 ]
 EncodingOption = Annotated[

@@ -61,13 +61,18 @@ def validate_messages(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.select(MESSAGE_SCHEMA.names())
 
 
-def with_message_ids(frame: pl.DataFrame) -> pl.DataFrame:
-    """Fill ``message_id`` from (chat, timestamp, sender, kind, text, occurrence): a 64-bit
+def with_message_ids(frame: pl.DataFrame, *, by_instant: bool = False) -> pl.DataFrame:
+    """Fill ``message_id`` from (chat, time, sender, kind, text, occurrence): a 64-bit
     number (``_key_hash``) written in decimal.
 
     Minute-precision exports repeat legitimately ("ok", "ok" in one minute), so the
     occurrence number among identical keys is part of the id. Provenance columns are
     not, so the same message in a newer export of the chat gets the same id.
+
+    The time is the wall-clock ``timestamp``; ``by_instant`` makes it the UTC instant
+    (``timestamp`` minus ``utc_offset``, where the offset is known). Importers whose source
+    gives instants (SMS, iMessage, Messenger, ...) and who choose the wall clock by a time
+    zone pass it, so a re-import under another zone gives every message the same id.
 
     >>> frame = pl.DataFrame({"chat": ["c", "c"], "timestamp": [None, None],
     ...     "sender": ["a", "a"], "kind": ["text", "text"], "text": ["ok", "ok"]})
@@ -77,7 +82,8 @@ def with_message_ids(frame: pl.DataFrame) -> pl.DataFrame:
     """
     # One parallel pass hashes each row's key; only the few rows that repeat an earlier key
     # get their occurrence folded in, and the hashes are written in decimal once, at the end.
-    hashes = by_slices(frame, lambda part: part.select(hash=_key_hash())).to_series()
+    key = _key_hash(by_instant=by_instant)
+    hashes = by_slices(frame, lambda part: part.select(hash=key)).to_series()
     again = repeats(hashes)
     if again.height:
         rows = again.get_column("row")
@@ -95,7 +101,7 @@ _NO_TIME: Final = 1 << 63
 """A missing timestamp: the bits of the smallest Int64, a time no export holds."""
 
 
-def _key_hash() -> pl.Expr:
+def _key_hash(*, by_instant: bool = False) -> pl.Expr:
     """Each row's key as one unsigned 64-bit number: its parts (chat, timestamp, sender, kind,
     text) are the digits of a number in base ``_MIX``, modulo 2**64 (Polars' integers wrap).
 
@@ -103,17 +109,21 @@ def _key_hash() -> pl.Expr:
     the kind is its position in ``KINDS``. Hashing each column and folding the numbers takes
     a third to a half of the time of hashing one string joined from all of them.
     """
-    first, *rest = _key_parts()
+    first, *rest = _key_parts(by_instant=by_instant)
     for part in rest:
         first = first * pl.lit(_MIX, pl.UInt64) + part
     return first
 
 
-def _key_parts() -> list[pl.Expr]:
+def _key_parts(*, by_instant: bool = False) -> list[pl.Expr]:
     def hashed(column: str) -> pl.Expr:
         return _hash(pl.col(column)).fill_null(pl.lit(0, pl.UInt64))
 
-    micros = pl.col("timestamp").cast(pl.Int64).reinterpret(signed=False)
+    time = pl.col("timestamp").cast(pl.Int64)
+    if by_instant:
+        offset = pl.col("utc_offset").cast(pl.Int64) * 1_000_000
+        time = pl.when(offset.is_not_null()).then(time - offset).otherwise(time)
+    micros = time.reinterpret(signed=False)
     return [
         hashed("chat"),
         micros.fill_null(pl.lit(_NO_TIME, pl.UInt64)),

@@ -311,6 +311,10 @@ class ImportResult:
     ``units`` is how many lines (text formats) or records (JSON/XML) the input had, and
     ``unit`` which of the two; every unit is part of a message or listed in ``skipped``.
     ``notes`` are one-line facts worth telling the user (inferred date order, truncation).
+    ``zone`` is the IANA zone whose wall clock the importer put the file's UTC instants on
+    (None when the times are the file's own wall clock), and ``zone_chosen`` whether the user
+    chose it (``--timezone``) rather than it being this computer's: the store keeps each
+    chat in one zone (docs/store.md, "Time zones").
     """
 
     messages: pl.DataFrame
@@ -319,6 +323,8 @@ class ImportResult:
     units: int = 0
     unit: Literal["line", "record"] = "line"
     notes: tuple[str, ...] = field(default=())
+    zone: str | None = None
+    zone_chosen: bool = False
 
 
 class ParseFunction(Protocol):

@@ -277,6 +277,12 @@ def machine_timezone() -> str | None:
     return None
 
 
+def wall_clock_zone(timezone: str | None) -> str | None:
+    """The IANA zone ``local_wall_clock`` uses: ``timezone`` (checked), else this computer's
+    (None when it cannot be named)."""
+    return check_timezone(timezone) if timezone else machine_timezone()
+
+
 def local_wall_clock(utc: pl.Series, *, timezone: str | None) -> tuple[pl.Series, pl.Series]:
     """Local wall-clock times and UTC offsets (seconds) for naive UTC datetimes.
 
@@ -289,7 +295,7 @@ def local_wall_clock(utc: pl.Series, *, timezone: str | None) -> tuple[pl.Series
     >>> wall.dt.hour().to_list(), offset.to_list()
     ([13, 14], [3600, 7200])
     """
-    zone = check_timezone(timezone) if timezone else machine_timezone()
+    zone = wall_clock_zone(timezone)
     naive = utc.cast(pl.Datetime("us"))
     if zone is None:
         return _wall_clock_from_os(naive)

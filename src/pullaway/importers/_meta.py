@@ -39,6 +39,7 @@ from pullaway.importers._json import (
     load_json,
     load_json_lazily,
     local_wall_clock,
+    wall_clock_zone,
 )
 from pullaway.model import Kind, KindName, validate_messages, with_message_ids
 
@@ -248,6 +249,8 @@ def _read_threads(
         units=rows.index,
         unit="record",
         notes=notes,
+        zone=wall_clock_zone(timezone),
+        zone_chosen=timezone is not None,
     )
 
 
@@ -763,7 +766,7 @@ def _to_frame(rows: _Rows, *, timezone: str | None) -> pl.DataFrame:
         .sort("_position", "_utc", "source_line")  # the instant: wall clocks repeat in autumn
         .drop("_position", "_utc", "_content", "_flags")
     )
-    return with_message_ids(frame)
+    return with_message_ids(frame, by_instant=True)
 
 
 def meta_importer(platform: Platform, *, description: str) -> Importer:

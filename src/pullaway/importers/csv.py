@@ -43,6 +43,7 @@ from pullaway.importers._base import (
 from pullaway.importers._lines import refuse_long_stretch
 from pullaway.model import KINDS, Kind, empty_messages, validate_messages, with_message_ids
 from pullaway.slices import by_slices
+from pullaway.zones import utc_to_local
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -121,16 +122,6 @@ def _is_zone(name: str) -> bool:
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError, pl.exceptions.PolarsError):
         return False
     return True
-
-
-def utc_to_local(instant: pl.Expr, zone: str) -> tuple[pl.Expr, pl.Expr]:
-    """(local wall-clock time, offset in seconds) of a naive UTC ``instant`` in ``zone``.
-
-    DST-correct: the offset is the zone's base offset plus its DST offset at that instant.
-    """
-    zoned = instant.dt.replace_time_zone("UTC").dt.convert_time_zone(zone)
-    offset = (zoned.dt.base_utc_offset() + zoned.dt.dst_offset()).dt.total_seconds()
-    return zoned.dt.replace_time_zone(None), offset.cast(pl.Int32)
 
 
 def local_offset(local: pl.Expr, zone: str) -> pl.Expr:

@@ -161,6 +161,8 @@ def _parse_export(path: Path, *, chat: str | None, zone: str | None) -> ImportRe
         units=read.units,
         unit="record",
         notes=(*read.notes, *_time_notes(frame, zone)),
+        zone=zone,
+        zone_chosen=zone is not None,
     )
 
 
@@ -509,7 +511,7 @@ def _with_discord_ids(frame: pl.DataFrame, ids: pl.Series) -> pl.DataFrame:
     """``message_id`` from Discord's own message ids, which stay the same when a message is
     edited, so a newer export does not add an edited message again; derived from the content
     (``with_message_ids``) for a record without one."""
-    derived = with_message_ids(frame).get_column("message_id")
+    derived = with_message_ids(frame, by_instant=True).get_column("message_id")
     own = (ID_PREFIX + ids).fill_null(derived)
     return frame.with_columns(message_id=own)
 

@@ -41,7 +41,12 @@ from pullaway.importers._base import (
     paused_gc,
     report_progress,
 )
-from pullaway.importers._json import check_timezone, local_wall_clock, machine_timezone
+from pullaway.importers._json import (
+    check_timezone,
+    local_wall_clock,
+    machine_timezone,
+    wall_clock_zone,
+)
 from pullaway.importers._typedstream import TypedStreamError, attributed_text
 from pullaway.model import (
     OWNER_SENDER,
@@ -185,6 +190,8 @@ def parse(
         units=read.units,
         unit="record",
         notes=tuple(n for n in (zone_note, *read.notes()) if n),
+        zone=wall_clock_zone(timezone),
+        zone_chosen=timezone is not None,
     )
 
 
@@ -867,7 +874,7 @@ def _to_messages(rows: _Rows, *, timezone: str | None) -> pl.DataFrame:
         source_file=pl.lit(None, pl.String),
         source_line="source_line",
     )
-    return with_message_ids(frame)
+    return with_message_ids(frame, by_instant=True)
 
 
 def _chat_metas(frame: pl.DataFrame, participants: dict[str, set[str]]) -> tuple[ChatMeta, ...]:

@@ -37,9 +37,10 @@ from pullaway.importers._base import (
     report_progress,
 )
 from pullaway.importers._lines import StreamedStretches
-from pullaway.importers.csv import resolve_zone, utc_to_local
+from pullaway.importers.csv import resolve_zone
 from pullaway.model import OWNER_SENDER, empty_messages, validate_messages, with_message_ids
 from pullaway.wording import counted
+from pullaway.zones import utc_to_local
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -104,6 +105,8 @@ def parse(
         units=considered,
         unit="record",
         notes=tuple(n for n in notes if n),
+        zone=zone,
+        zone_chosen=timezone is not None,
     )
 
 
@@ -614,7 +617,7 @@ def _to_messages(records: pl.DataFrame, *, zone: str) -> pl.DataFrame:
         source_file=pl.lit(None, dtype=pl.String),
         source_line="source_line",
     )
-    return with_message_ids(frame)
+    return with_message_ids(frame, by_instant=True)
 
 
 IMPORTER = Importer(

@@ -555,7 +555,7 @@ def _to_frame(rows: _Rows, *, timezone: str | None) -> tuple[pl.DataFrame, list[
         .sort("_position", pl.coalesce("_utc", "timestamp"), "source_line")
         .drop("_position", "_date", "_unix", "_utc")
     )
-    return with_message_ids(frame), skipped
+    return with_message_ids(frame, by_instant=True), skipped
 
 
 def _chat_meta(chat: _Chat, rows: _Rows, export: _Export) -> ChatMeta:

@@ -49,6 +49,8 @@ from pullaway.renames import (
 )
 from pullaway.store import blocks
 from pullaway.store.migrations import MIGRATIONS, known_migrations
+from pullaway.wording import counted
+from pullaway.zones import in_zone
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
@@ -96,6 +98,15 @@ class ChatImport:
     skipped_examples: tuple[Skipped, ...]
     already_imported: bool
     notes: tuple[str, ...] = ()  # a renamed chat or sender followed, a new sender left as is
+
+
+@dataclass(frozen=True)
+class _Zone:
+    """The zone an import put its instants on (None: the file's own wall clock), and whether
+    the user chose it (see ``ImportResult.zone``)."""
+
+    name: str | None
+    chosen: bool
 
 
 @dataclass(frozen=True)
@@ -263,6 +274,7 @@ class Store:
                         source=source,
                         now=now,
                         skipped=result.skipped,
+                        zone=_Zone(result.zone, chosen=result.zone_chosen),
                     )
                 )
         return imported
@@ -281,6 +293,7 @@ class Store:
         source: Path,
         now: int,
         skipped: tuple[Skipped, ...],
+        zone: _Zone,
     ) -> ChatImport:
         follow = taken if follow_renamed_chat else None
         chat, notes = self._chat_for(part, name, format, follow=follow, now=now)
@@ -293,6 +306,7 @@ class Store:
         existing = self._has_messages(chat.id)
         stored_counts = self._sender_counts(chat.id) if existing else {}
         part, who, renamed = self._follow_renames(chat, part, who, stored_counts)
+        part, zone_notes = self._in_one_zone(chat, part, zone, existing=existing)
         new = _deduplicate(part, self._message_ids(chat.id) if existing else None)
         is_system = pl.col("kind") == "system"
         counts = _merge_counts(stored_counts, _sender_counts(new, is_system=is_system))
@@ -316,8 +330,43 @@ class Store:
             skipped=len(skipped),
             skipped_examples=tuple(skipped[:SKIPPED_EXAMPLES]),
             already_imported=already,
-            notes=(*notes, *renamed),
+            notes=(*notes, *renamed, *zone_notes),
         )
+
+    def _in_one_zone(
+        self, chat: _Chat, part: pl.DataFrame, zone: _Zone, *, existing: bool
+    ) -> tuple[pl.DataFrame, list[str]]:
+        """``part`` on the wall clock of the chat's zone, and notes on what was done.
+
+        A chat stays in the zone of its first import: an export read in another one because
+        this computer moved is shown in the chat's zone. A zone the user chose (``--timezone``)
+        becomes the chat's: its stored messages are moved to it.
+        """
+        if zone.name is None:
+            return part, []  # the file's own wall clock
+        stored = self._one("SELECT zone FROM chats WHERE id = ?", (chat.id,))
+        if stored == zone.name:
+            return part, []
+        if stored is not None and not zone.chosen:
+            note = (
+                f"times shown in {stored}, this chat's time zone "
+                f"(this computer is in {zone.name}); pass --timezone to change"
+            )
+            return in_zone(part, stored), [note]
+        self._conn.execute("UPDATE chats SET zone = ? WHERE id = ?", (zone.name, chat.id))
+        moved = self._move_to_zone(chat, zone.name) if existing and zone.chosen else 0
+        if not moved:
+            return part, []
+        were = f" (were in {stored})" if stored else ""
+        return part, [f"{counted(moved, 'stored message')} now shown in {zone.name}{were}"]
+
+    def _move_to_zone(self, chat: _Chat, zone: str) -> int:
+        """Put the stored messages of ``chat`` that have a UTC offset on the wall clock of
+        ``zone``; how many there are."""
+        rows = blocks.read_rows(self._conn, chat.id)
+        frame = blocks.from_block_rows(rows, chat.name)
+        blocks.replace_rows(self._conn, chat.id, blocks.to_block_rows(in_zone(frame, zone)))
+        return frame.height - frame.get_column("utc_offset").null_count()
 
     def _follow_renames(
         self, chat: _Chat, part: pl.DataFrame, who: _Who, stored_counts: dict[str, int]
@@ -978,14 +1027,18 @@ def _time_span(part: pl.DataFrame) -> tuple[int, int] | None:
 
 def _renamed(part: pl.DataFrame, *, chat: str, senders: dict[str, str]) -> pl.DataFrame:
     """``part`` as messages of the chat named ``chat``, with ``senders`` renamed (new name
-    to stored name). Ids the importer derived (``with_message_ids``) are derived again from
-    the new names; ids the file gave (a CSV's ``message_id`` column) are kept."""
+    to stored name). Ids the importer derived (``with_message_ids``, by wall clock or by
+    instant) are derived again, the same way, from the new names; ids the file gave (a CSV's
+    ``message_id`` column) are kept."""
     renamed_chat = not part.is_empty() and (part.get_column("chat") != chat).any()
     if not senders and not renamed_chat:
         return part
-    derived = with_message_ids(part).get_column("message_id").equals(part.get_column("message_id"))
     renamed = part.with_columns(chat=pl.lit(chat), sender=pl.col("sender").replace(senders))
-    return validate_messages(with_message_ids(renamed)) if derived else renamed
+    given = part.get_column("message_id")
+    for by_instant in (False, True):
+        if with_message_ids(part, by_instant=by_instant).get_column("message_id").equals(given):
+            return validate_messages(with_message_ids(renamed, by_instant=by_instant))
+    return renamed
 
 
 def _merge_counts(old: dict[str, int], new: dict[str, int]) -> dict[str, int]:

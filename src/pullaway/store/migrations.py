@@ -11,7 +11,8 @@ million messages go in and out at columnar speed; see docs/store.md for why.
 
 from __future__ import annotations
 
-from typing import Final
+from functools import partial
+from typing import TYPE_CHECKING, Final
 
 import polars as pl
 import polars_hash as plh
@@ -20,6 +21,9 @@ from sqlite_utils.migrations import Migrations
 
 from pullaway.model import repeats, with_message_ids
 from pullaway.store import blocks
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 MIGRATION_SET: Final = "pullaway"
 MIGRATIONS: Final = Migrations(MIGRATION_SET)
@@ -138,19 +142,54 @@ def message_ids_v2(db: Database) -> None:
 
 
 def _with_second_scheme_ids(rows: pl.DataFrame, chat: str) -> pl.DataFrame:
-    """Block rows of ``chat`` with their first-scheme ids replaced, in ``blocks.ORDER``.
+    """Block rows of ``chat`` with their first-scheme ids replaced (``_with_new_ids``)."""
+    return _with_new_ids(rows, chat, old=_first_scheme_ids, new=with_message_ids)
+
+
+def _with_new_ids(
+    rows: pl.DataFrame,
+    chat: str,
+    *,
+    old: Callable[[pl.DataFrame], pl.Series | pl.DataFrame],
+    new: Callable[[pl.DataFrame], pl.DataFrame],
+) -> pl.DataFrame:
+    """Block rows of ``chat`` with each id the ``old`` scheme gave replaced by the ``new``
+    scheme's id of the same message, in ``blocks.ORDER``; other ids (a file's own) are kept.
 
     Both schemes number repeats of one key (occurrence) in row order, so computed on the same
-    rows, the first scheme's id of each row maps to the second's. A chat holds each key's
+    rows, the old scheme's id of each row maps to the new one's. A chat holds each key's
     occurrences 0, 1, ... as the export that had the most gave them, whichever rows they sit
-    on, so every stored first-scheme id is among those recomputed.
+    on, so every stored old-scheme id is among those recomputed.
     """
     frame = blocks.from_block_rows(rows, chat)
-    mapping = pl.DataFrame(
-        {"first": _first_scheme_ids(frame), "second": with_message_ids(frame)["message_id"]}
-    ).unique("first", keep="first", maintain_order=True)
-    ids = rows["message_id"].replace(mapping["first"], mapping["second"])
+    before = old(frame)
+    before = before if isinstance(before, pl.Series) else before["message_id"]
+    mapping = pl.DataFrame({"old": before, "new": new(frame)["message_id"]}).unique(
+        "old", keep="first", maintain_order=True
+    )
+    ids = rows["message_id"].replace(mapping["old"], mapping["new"])
     return rows.with_columns(message_id=ids).sort(*blocks.ORDER, nulls_last=False)
+
+
+INSTANT_KEYED: Final = ("discord", "imessage", "instagram", "messenger", "sms_xml", "telegram")
+"""The formats whose importers key message ids on the UTC instant (``0003_ids_by_instant``)."""
+
+
+@MIGRATIONS(name="0003_ids_by_instant")
+def ids_by_instant(db: Database) -> None:
+    """Message ids keyed on the UTC instant in the formats whose files give instants, so an
+    export imported again under another time zone (``--timezone``, or this computer's zone
+    after a trip) adds nothing. Each id the wall-clock scheme gave is replaced with the
+    instant-keyed id of the same message; ids a file gave (Discord's) are kept."""
+    marks = ", ".join("?" for _ in INSTANT_KEYED)
+    query = f"SELECT id, name FROM chats WHERE format IN ({marks})"
+    for chat, name in db.execute(query, INSTANT_KEYED).fetchall():
+        rows = blocks.read_rows(db.conn, chat)
+        if rows.height:
+            by_instant = partial(with_message_ids, by_instant=True)
+            blocks.replace_rows(
+                db.conn, chat, _with_new_ids(rows, name, old=with_message_ids, new=by_instant)
+            )
 
 
 def _first_scheme_ids(frame: pl.DataFrame) -> pl.Series:
@@ -174,6 +213,14 @@ def _first_scheme_ids(frame: pl.DataFrame) -> pl.Series:
     # 10**20 + hash has 21 digits; those after the first are the hash, padded to 20.
     shifted = hashes.cast(pl.Int128) + pl.lit(10**20, dtype=pl.Int128)
     return pl.select(shifted).to_series().cast(pl.String).str.slice(1)
+
+
+@MIGRATIONS(name="0004_chat_zones")
+def chat_zones(db: Database) -> None:
+    """``chats.zone``: the IANA zone whose wall clock a chat's messages are shown on, for the
+    formats whose files give instants (NULL until such a file is imported, and for the others);
+    the store keeps each chat in one zone (docs/store.md, "Time zones")."""
+    db.execute("ALTER TABLE chats ADD COLUMN zone TEXT")
 
 
 def known_migrations() -> list[str]:

@@ -1,0 +1,148 @@
+"""An export imported again under another time zone adds nothing.
+
+SMS Backup & Restore, iMessage, Messenger, Instagram, Telegram and Discord files give each
+message's instant; pullaway shows it on the wall clock of a zone (``--timezone``, or this
+computer's). Their message ids are keyed on the instant (``with_message_ids(by_instant=True)``),
+so a newer export read in another zone (a trip, a corrected ``--timezone``) matches what is
+stored. Each case imports a real fixture, then a copy that differs by a byte (so it is not the
+same file) under another zone.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from contextlib import closing
+from typing import TYPE_CHECKING
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from conftest import FIXTURES
+from pullaway.ingest import import_file
+from pullaway.store import Store
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+CASES = {
+    "sms_xml": FIXTURES / "sms_xml" / "two_contacts_numbers.xml",
+    "imessage": FIXTURES / "imessage" / "one_to_one.db",
+    "messenger": FIXTURES / "messenger" / "thread_split",
+    "instagram": FIXTURES / "instagram" / "group_2022_generic.json",
+    "discord": FIXTURES / "discord" / "direct_messages.json",
+    "telegram": FIXTURES / "telegram" / "full_export.json",
+}
+
+
+def another_copy(source: Path, to: Path) -> Path:
+    """A copy of ``source`` with the same messages but another file hash."""
+    if source.is_dir():
+        shutil.copytree(source, to)
+        first = sorted(to.glob("*.json"))[0]
+        first.write_bytes(first.read_bytes() + b"\n")
+    elif source.suffix == ".db":
+        shutil.copyfile(source, to)
+        with closing(sqlite3.connect(to)) as conn:
+            conn.execute("PRAGMA user_version = 7")
+    else:
+        to.write_bytes(source.read_bytes() + b"\n")
+    return to
+
+
+@pytest.mark.parametrize("format_name", sorted(CASES))
+def test_a_newer_copy_read_in_another_zone_adds_nothing(format_name: str, tmp_path: Path) -> None:
+    source = CASES[format_name]
+    with Store.open(tmp_path / "store.db") as store:
+        first = import_file(store, source, format_name=format_name, timezone="Europe/Madrid")
+        again = another_copy(source, tmp_path / f"again{source.suffix}")
+        second = import_file(store, again, format_name=format_name, timezone="America/New_York")
+        assert sum(chat.added for chat in first.chats) > 0
+        assert [chat.already_imported for chat in second.chats] == [False] * len(second.chats)
+        assert [(chat.name, chat.added) for chat in second.chats] == [
+            (chat.name, 0) for chat in first.chats
+        ]
+
+
+def test_a_telegram_export_written_in_another_zone_adds_nothing(tmp_path: Path) -> None:
+    """Telegram Desktop writes ``date`` on the exporting computer's clock; an export made
+    after a trip has every ``date`` shifted, and the same ``date_unixtime``."""
+    export = json.loads((FIXTURES / "telegram" / "personal_chat.json").read_text("utf-8"))
+    export["messages"] = [m for m in export["messages"] if "date" in m]
+    shifted = json.loads(json.dumps(export))
+    for message in shifted["messages"]:
+        hour = int(message["date"][11:13])
+        message["date"] = f"{message['date'][:11]}{(hour + 23) % 24:02d}{message['date'][13:]}"
+    moved = [m for m in shifted["messages"] if m["date"][11:13] != "23"]
+    shifted["messages"] = moved  # an hour back, without crossing midnight (the date is kept)
+    kept = {m["id"] for m in moved}
+    export["messages"] = [m for m in export["messages"] if m["id"] in kept]
+    home, away = tmp_path / "home.json", tmp_path / "away.json"
+    home.write_text(json.dumps(export), "utf-8")
+    away.write_text(json.dumps(shifted), "utf-8")
+    with Store.open(tmp_path / "store.db") as store:
+        first = import_file(store, home)
+        second = import_file(store, away)
+    assert first.chats[0].added == len(moved) > 0
+    assert second.chats[0].added == 0
+
+
+MOVABLE = ("imessage", "instagram", "messenger", "sms_xml")
+"""The formats whose times are always put on a zone's wall clock (Discord's only with
+``--timezone``; Telegram's are the file's own)."""
+
+
+def stored(store: Store) -> pl.DataFrame:
+    frames = [store.messages(chat.chat_id) for chat in store.chats()]
+    key = ["chat", "source_line", "message_id"]
+    return pl.concat(frames).drop("source_file").sort(key)
+
+
+@pytest.mark.parametrize("format_name", MOVABLE)
+def test_a_chosen_zone_moves_the_stored_messages(format_name: str, tmp_path: Path) -> None:
+    source = CASES[format_name]
+    with Store.open(tmp_path / "store.db") as store:
+        import_file(store, source, format_name=format_name, timezone="Europe/Madrid")
+        again = another_copy(source, tmp_path / f"again{source.suffix}")
+        moved = import_file(store, again, format_name=format_name, timezone="America/New_York")
+        assert all(
+            "now shown in America/New_York (were in Europe/Madrid)" in chat.notes[-1]
+            for chat in moved.chats
+        )
+        assert [chat.added for chat in moved.chats] == [0] * len(moved.chats)
+        after = stored(store)
+    with Store.open(tmp_path / "fresh.db") as fresh:
+        import_file(fresh, source, format_name=format_name, timezone="America/New_York")
+        assert_frame_equal(after, stored(fresh))
+
+
+def test_the_chat_keeps_its_zone_when_this_computer_moves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Imported at home, then a newer backup on a trip: the new messages are shown on the
+    chat's clock, not on the computer's, and the note says how to change it."""
+    source = FIXTURES / "sms_xml" / "two_contacts_numbers.xml"
+    text = source.read_text("utf-8")
+    line = text[text.rindex("<sms ") : text.rindex("/>") + 2]
+    newer = line.replace('date="1688590800000"', 'date="1688677200000"')  # a day later
+    assert newer != line
+    trip = tmp_path / "newer.xml"
+    trip.write_text(text.replace(line, f"{line}\n{newer}"), "utf-8")
+    with Store.open(tmp_path / "store.db") as store:
+        monkeypatch.setenv("TZ", "Europe/Madrid")
+        import_file(store, source)
+        monkeypatch.setenv("TZ", "Asia/Tokyo")
+        away = import_file(store, trip)
+        after = stored(store)
+    added = [chat for chat in away.chats if chat.added]
+    assert [chat.added for chat in added] == [1]
+    assert added[0].notes[-1] == (
+        "times shown in Europe/Madrid, this chat's time zone "
+        "(this computer is in Asia/Tokyo); pass --timezone to change"
+    )
+    monkeypatch.setenv("TZ", "UTC")
+    with Store.open(tmp_path / "fresh.db") as fresh:
+        import_file(fresh, trip, timezone="Europe/Madrid")
+        assert_frame_equal(after, stored(fresh))

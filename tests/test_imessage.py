@@ -867,7 +867,7 @@ def test_the_copy_is_private_and_removed_afterwards(
     assert seen
     name, mode, files = seen[0]
     assert name.startswith("pullaway-imessage-")
-    assert (mode, files) == (0o700, ["chat.db"])
+    assert (mode, files) == (0o700, [one_to_one.name])
     assert list(scratch.iterdir()) == []
 
 

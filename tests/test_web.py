@@ -558,6 +558,25 @@ def test_a_chat_db_uploaded_with_its_log_is_read_with_it(
     assert body["imports"][0]["added"] == 2
 
 
+def test_a_chat_db_uploaded_with_a_contacts_database_gets_names(
+    client: TestClient, tmp_path: Path
+) -> None:
+    from test_contacts import CARDS, write_mac_contacts, write_messages
+
+    write_messages(tmp_path / "chat.db")
+    write_mac_contacts(tmp_path / "AddressBook-v22.abcddb", CARDS)
+    files = [
+        ("files", (name, (tmp_path / name).read_bytes(), "application/octet-stream"))
+        for name in ("chat.db", "AddressBook-v22.abcddb")
+    ]
+    response = client.post(BASE + "/import.json", data={"csrf": csrf_token(SECRET)}, files=files)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["errors"] == []
+    assert {i["file"] for i in body["imports"]} == {"chat.db"}
+    assert "Leo Martin" in {i["name"] for i in body["imports"]}
+
+
 def test_an_upload_is_recorded_under_its_own_name(client: TestClient, store: Store) -> None:
     """Not under the temporary folder it was saved in, which is gone after the import."""
     data = (FIXTURES / "whatsapp" / "android_zip.zip").read_bytes()

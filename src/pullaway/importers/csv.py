@@ -17,12 +17,10 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import os
 import re
 import zoneinfo
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 import polars as pl
@@ -40,6 +38,7 @@ from pullaway.importers._base import (
     excerpt,
     report_progress,
 )
+from pullaway.importers._json import machine_timezone
 from pullaway.importers._lines import refuse_long_stretch
 from pullaway.model import KINDS, Kind, empty_messages, validate_messages, with_message_ids
 from pullaway.slices import by_slices
@@ -47,6 +46,7 @@ from pullaway.zones import utc_to_local
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
+    from pathlib import Path
 
 DELIMITERS: Final = ",;\t"
 MAX_HEADER_CHARS: Final = 10_000  # a longer first line is not a header row
@@ -77,13 +77,13 @@ _ROWS_PARSED: Final = 0.6
 def resolve_zone(timezone: str | None) -> tuple[str, str]:
     """The IANA zone to use and a note saying where it came from.
 
-    ``timezone`` when given (checked); else this computer's zone (``TZ``, ``/etc/localtime``);
+    ``timezone`` when given (checked); else this computer's zone (``machine_timezone``);
     else UTC, with a note saying so.
     """
     if timezone:
         check_zone(timezone)
         return timezone, ""
-    local = _computer_zone()
+    local = machine_timezone()
     if local:
         return (
             local,
@@ -98,19 +98,6 @@ def check_zone(name: str) -> str:
         msg = f"unknown time zone {name!r}; use an IANA name such as Europe/Berlin"
         raise ParseError(msg)
     return name
-
-
-def _computer_zone() -> str | None:
-    candidates = [os.environ.get("TZ", "").lstrip(":")]
-    localtime = Path("/etc/localtime")
-    if localtime.is_symlink():
-        target = str(localtime.resolve())
-        if "zoneinfo/" in target:
-            candidates.append(target.split("zoneinfo/", 1)[1])
-    for name in candidates:
-        if name and _is_zone(name):
-            return name
-    return None
 
 
 @lru_cache(maxsize=256)

@@ -7,7 +7,8 @@ private temporary folder, the copy is opened read-only, and the folder is delete
 Each ``message`` row of the chosen conversations becomes a message or a skipped record (its
 ``ROWID`` is the record number). A message's chat comes from ``chat_message_join``; chats of one
 name (the same number over iMessage and SMS) are one conversation. The owner's messages
-(``is_from_me``) get the sender ``Me``; the others the handle (phone number or e-mail). The
+(``is_from_me``) get the sender ``Me``; the others their name in Contacts when a Contacts
+database goes with the file (``_contacts``), else the handle (phone number or e-mail). The
 text is ``message.text``, else the string archived in ``attributedBody`` (``_typedstream``).
 Tapbacks are reactions, not messages: they are skipped with the reason ``reaction``. ``date``
 counts from 2001-01-01 UTC (nanoseconds since macOS 10.13, seconds before) and becomes local
@@ -18,14 +19,11 @@ from __future__ import annotations
 
 import plistlib
 import re
-import shutil
 import sqlite3
 import struct
-import tempfile
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from operator import itemgetter
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 import polars as pl
@@ -41,12 +39,14 @@ from pullaway.importers._base import (
     paused_gc,
     report_progress,
 )
+from pullaway.importers._contacts import Contacts, contacts_files, handle_key, read_contacts
 from pullaway.importers._json import (
     check_timezone,
     local_wall_clock,
     machine_timezone,
     wall_clock_zone,
 )
+from pullaway.importers._sqlite import connect_read_only, private_copy, table_names
 from pullaway.importers._typedstream import TypedStreamError, attributed_text
 from pullaway.model import (
     OWNER_SENDER,
@@ -60,6 +60,7 @@ from pullaway.wording import counted
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from pathlib import Path
 
 ME: Final = OWNER_SENDER
 REACTION: Final = "reaction"
@@ -146,7 +147,7 @@ def _table_names_in_place(path: Path) -> set[str]:
     try:
         uri = f"{path.absolute().as_uri()}?mode=ro&immutable=1"
         with closing(sqlite3.connect(uri, uri=True)) as conn:
-            return _table_names(conn)
+            return table_names(conn)
     except (sqlite3.Error, OSError, ValueError):
         return set()
 
@@ -169,10 +170,11 @@ def parse(
     zone_note = _zone_note(timezone)
     with at_file(path):
         database = messages_database(path)
+        contacts = read_contacts(contacts_files(path, database))
     with at_file(database), paused_gc(), _private_copy(database) as copy:
         try:
-            with closing(_connect(copy)) as conn:
-                read = _Database(conn).read(chat)
+            with closing(connect_read_only(copy)) as conn:
+                read = _Database(conn, contacts).read(chat)
         except (sqlite3.Error, UnicodeDecodeError) as exc:
             # SQLite's message about a damaged schema may quote bytes that are not UTF-8.
             reason = exc if isinstance(exc, sqlite3.Error) else "its schema is not UTF-8"
@@ -245,20 +247,14 @@ def _zone_note(timezone: str | None) -> str:
 
 @contextmanager
 def _private_copy(path: Path) -> Iterator[Path]:
-    """A copy of ``path`` and its ``-wal`` and ``-shm`` files in a temporary folder only the
-    user can open (mode 0700), deleted when the block ends."""
+    """A private copy of ``path`` with its ``-wal`` and ``-shm`` (``_sqlite.private_copy``)."""
     _check_header(path)
-    with tempfile.TemporaryDirectory(prefix="pullaway-imessage-") as folder:
-        copy = Path(folder) / "chat.db"
-        for suffix in ("", "-wal", "-shm"):
-            source = path.with_name(path.name + suffix)
-            if suffix and not source.exists():
-                continue
-            try:
-                shutil.copyfile(source, copy.with_name(copy.name + suffix))
-            except OSError as exc:
-                raise ParseError(_unreadable(source, exc)) from exc
+    with private_copy(path, prefix="pullaway-imessage-", on_error=_copy_error) as copy:
         yield copy
+
+
+def _copy_error(path: Path, exc: OSError) -> ParseError:
+    return ParseError(_unreadable(path, exc))
 
 
 def _check_header(path: Path) -> None:
@@ -282,21 +278,6 @@ def _unreadable(path: Path, exc: OSError) -> str:
     if isinstance(exc, PermissionError):
         return f"cannot read {path.name} ({reason}); {FULL_DISK_ACCESS}"
     return f"cannot read {path.name} ({reason}); {HELP_COPY}"
-
-
-def _connect(copy: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(f"{copy.as_uri()}?mode=ro", uri=True)
-    conn.text_factory = _text  # a damaged text value is read with U+FFFD, not an exception
-    return conn
-
-
-def _text(raw: bytes) -> str:
-    return raw.decode("utf-8", errors="replace")
-
-
-def _table_names(conn: sqlite3.Connection) -> set[str]:
-    rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
-    return {str(name).lower() for (name,) in rows}
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -371,9 +352,12 @@ class _Read:
     units: int = 0
     not_chosen: int = 0
     unreadable: list[int] = field(default_factory=list)
+    contacts: Contacts = field(default_factory=Contacts)
+    identifiers: dict[str, set[str]] = field(default_factory=dict)  # of each chat's parts
+    handles_named: tuple[int, int] = (0, 0)  # handles with a contact name, all handles
 
     def notes(self) -> list[str]:
-        found = []
+        found = [*self.contacts.notes, *self._contact_notes()]
         if self.not_chosen:
             found.append(
                 f"not read: {counted(self.not_chosen, 'record')} of other conversations "
@@ -388,13 +372,33 @@ class _Read:
             )
         return found
 
+    def _contact_notes(self) -> list[str]:
+        """Which contacts files named how many handles, and which chats with several handles
+        of one contact were read as one."""
+        if not self.contacts.files:
+            return []
+        named, total = self.handles_named
+        found = [
+            f"names from your contacts ({', '.join(dict.fromkeys(self.contacts.files))}): "
+            f"{named} of {counted(total, 'handle')}"
+        ]
+        for chat, identifiers in sorted(self.identifiers.items()):
+            keys = {handle_key(i) for i in identifiers}
+            if len(keys) > 1 and None not in keys and self.contacts.name(min(identifiers)) == chat:
+                shown = ", ".join(sorted(identifiers))
+                found.append(
+                    f"{chat}: {len(keys)} conversations with one contact, read as one ({shown})"
+                )
+        return found
+
 
 class _Database:
     """The Messages tables of one open copy."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, contacts: Contacts | None = None) -> None:
         self.conn = conn
-        self.tables = _table_names(conn)
+        self.contacts = contacts or Contacts()
+        self.tables = table_names(conn)
         missing = [t for t in REQUIRED_TABLES if t not in self.tables]
         if missing:
             msg = (
@@ -407,10 +411,11 @@ class _Database:
 
     def read(self, wanted: str | None) -> _Read:
         chosen = None if wanted is None else self._chosen(wanted)
-        read = _Read()
+        read = _Read(contacts=self.contacts, handles_named=self.handles_named)
         for chat in self.chats.values():
             if chosen is None or chat.rowid in chosen:
                 read.participants.setdefault(chat.name, set()).update(chat.handles)
+                read.identifiers.setdefault(chat.name, set()).add(chat.identifier)
         sql, params = self._query(chosen)
         total = self._count(chosen)
         seen: set[int] = set()
@@ -431,8 +436,15 @@ class _Database:
     # --- the small tables ---------------------------------------------------------------
 
     def _handles(self) -> dict[int, str]:
+        """Each handle's name: its contact's, else the handle as written."""
         rows = self.conn.execute("SELECT ROWID, id FROM handle WHERE id IS NOT NULL")
-        return {rowid: str(handle) for rowid, handle in rows}
+        raw = {rowid: str(handle) for rowid, handle in rows}
+        named = sum(1 for handle in raw.values() if self.contacts.name(handle))
+        self.handles_named = (named, len(raw))
+        return {rowid: self._shown(handle) for rowid, handle in raw.items()}
+
+    def _shown(self, handle: str) -> str:
+        return self.contacts.name(handle) or handle
 
     def _chats(self) -> dict[int, _Chat]:
         members: dict[int, set[str]] = {}
@@ -456,7 +468,9 @@ class _Database:
             group = raw_style == _GROUP_STYLE or len(handles) > 1
             found[rowid] = _Chat(
                 rowid=rowid,
-                name=_chat_name(rowid, chat_identifier, display_name, handles, group=group),
+                name=_chat_name(
+                    rowid, self._shown(chat_identifier), display_name, handles, group=group
+                ),
                 identifier=chat_identifier,
                 display_name=display_name,
                 handles=handles,

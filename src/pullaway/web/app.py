@@ -25,6 +25,8 @@ from starlette.staticfiles import StaticFiles
 
 from pullaway.analysis.signals import LANGUAGES
 from pullaway.errors import ChatNotFoundError, PullawayError
+from pullaway.importers._contacts import IPHONE_FILE as IPHONE_CONTACTS
+from pullaway.importers._contacts import MAC_FILE as MAC_CONTACTS
 from pullaway.report import views
 from pullaway.store.db import Store
 from pullaway.web import companion
@@ -50,6 +52,9 @@ MAX_UPLOAD_FILES = 20
 UPLOAD_SUFFIXES = (".txt", ".zip", ".json", ".xml", ".csv", ".db")
 COMPANION_SUFFIXES = ("-wal", "-shm")
 """A SQLite file's companions (iMessage's ``chat.db-wal``): uploaded with it, saved beside it."""
+CONTACTS_FILES = (MAC_CONTACTS, IPHONE_CONTACTS)
+"""Contacts databases uploaded with a ``.db`` (chat.db): saved beside it, to name its handles."""
+_CONTACTS_UPLOADS = frozenset(c + s for c in CONTACTS_FILES for s in ("", *COMPANION_SUFFIXES))
 SKIPPED_EXAMPLES = 5
 STREAK_LOOKBACK_DAYS = 365  # the journal reads this much of the chat's end for its streak
 LANGUAGE_NAMES = {
@@ -346,7 +351,7 @@ def _add_pages(app: FastAPI, state: AppState) -> None:
                 msg = "no file received: choose or drop one or more chat exports"
                 raise PullawayError(msg)
             companions = _companions(uploads)
-            taken = {id(upload) for found in companions.values() for _, upload in found}
+            taken = {id(c.upload) for found in companions.values() for c in found}
             for upload in uploads:
                 if id(upload) in taken:
                     continue
@@ -634,9 +639,9 @@ async def _import_upload(
     state: AppState,
     upload: UploadFile,
     errors: list[dict[str, str]],
-    companions: list[tuple[str, UploadFile]] | None = None,
+    companions: list[_Companion] | None = None,
 ) -> list[dict[str, Any]]:
-    """Save one upload (and its ``companions``, under the same name with their suffix) to a
+    """Save one upload (and its ``companions``, each under the name it is paired with) to a
     private temp dir, sniff, parse and store it; report what happened."""
     from pullaway.ingest import import_file
 
@@ -645,8 +650,8 @@ async def _import_upload(
     try:
         path = folder / name
         await _save(upload, path)
-        for suffix, companion in companions or []:
-            await _save(companion, path.with_name(path.name + suffix))
+        for companion in companions or []:
+            await _save(companion.upload, companion.beside(path))
         try:
             done = import_file(state.store, path, shown_as=Path(_shown_name(upload, name)))
         except PullawayError as exc:
@@ -667,21 +672,42 @@ async def _save(upload: UploadFile, path: Path) -> None:
             out.write(chunk)
 
 
-def _companions(uploads: list[UploadFile]) -> dict[str, list[tuple[str, UploadFile]]]:
-    """The uploads that are another upload's companion (``chat.db-wal`` for ``chat.db``), with
-    their suffix, by the name of the file they belong to.
+@dataclass(frozen=True)
+class _Companion:
+    """An upload that goes with another: saved beside it, under the other's name and
+    ``suffix`` (``chat.db-wal``), or under ``name`` (a Contacts database)."""
 
-    >>> files = [UploadFile(None, filename=n) for n in ("chat.db", "chat.db-wal", "a-shm")]
-    >>> {k: [(s, f.filename) for s, f in v] for k, v in _companions(files).items()}
-    {'chat.db': [('-wal', 'chat.db-wal')]}
+    upload: UploadFile
+    suffix: str = ""
+    name: str = ""
+
+    def beside(self, path: Path) -> Path:
+        """Where to save it, next to ``path``, the upload it goes with."""
+        return path.with_name(self.name or path.name + self.suffix)
+
+
+def _companions(uploads: list[UploadFile]) -> dict[str, list[_Companion]]:
+    """The uploads that go with another upload, by the name of the file they belong to: a
+    SQLite file's ``-wal`` and ``-shm`` (``chat.db-wal`` for ``chat.db``), and Contacts
+    databases (with theirs), which go with every ``.db``.
+
+    >>> names = ("chat.db", "chat.db-wal", "a-shm", "AddressBook-v22.abcddb")
+    >>> files = [UploadFile(None, filename=n) for n in names]
+    >>> {k: [c.beside(Path(k)).name for c in v] for k, v in _companions(files).items()}
+    {'chat.db': ['chat.db-wal', 'AddressBook-v22.abcddb']}
     """
     names = {u.filename for u in uploads if u.filename}
-    found: dict[str, list[tuple[str, UploadFile]]] = {}
+    databases = [n for n in names if n.lower().endswith(".db")]
+    found: dict[str, list[_Companion]] = {}
     for upload in uploads:
         name = upload.filename or ""
         for suffix in COMPANION_SUFFIXES:
-            if name.endswith(suffix) and name.removesuffix(suffix) in names:
-                found.setdefault(name.removesuffix(suffix), []).append((suffix, upload))
+            owner = name.removesuffix(suffix)
+            if name.endswith(suffix) and owner in names and owner not in CONTACTS_FILES:
+                found.setdefault(owner, []).append(_Companion(upload, suffix=suffix))
+        if name in _CONTACTS_UPLOADS:  # a fixed name: safe to save as it is
+            for database in databases:
+                found.setdefault(database, []).append(_Companion(upload, name=name))
     return found
 
 

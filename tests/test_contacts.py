@@ -1,0 +1,321 @@
+"""iMessage handles named from Contacts: a Mac's AddressBook, or an iPhone backup's.
+
+The databases are real SQLite files with the tables and columns Contacts uses (``ZABCD…``
+Core Data tables on a Mac, ``ABPerson`` and ``ABMultiValue`` on an iPhone), written here.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import stat
+import tempfile
+from contextlib import closing
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from conftest import fixed_cases
+from pullaway.cli import app
+from pullaway.importers._contacts import (
+    BACKUP_CONTACTS,
+    Card,
+    _names,
+    contacts_files,
+    handle_key,
+    read_contacts,
+)
+from pullaway.importers._sqlite import private_copy
+from pullaway.importers.imessage import parse
+from test_imessage import GROUP, ChatDb, _backup
+
+if TYPE_CHECKING:
+    import polars as pl
+
+LEO_PHONE = "+15551234567"
+LEO_MAIL = "leo@icloud.com"
+SAM = "+447700900123"
+STRANGER = "+15550000009"
+
+
+def write_messages(path: Path) -> Path:
+    """Leo over iMessage from his phone and from his Apple ID (two conversations), a group
+    with Leo and Sam, and someone who is not in Contacts."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = ChatDb(path)
+    db.handle(1, LEO_PHONE)
+    db.handle(2, LEO_MAIL)
+    db.handle(3, SAM)
+    db.handle(4, STRANGER)
+    db.chat(1, LEO_PHONE, handles=(1,))
+    db.chat(2, LEO_MAIL, handles=(2,))
+    db.chat(3, "chat555", handles=(1, 3), style=GROUP)
+    db.chat(4, STRANGER, handles=(4,))
+    db.message(1, 1, "2024-03-14 21:00:00", "hey", handle_id=1)
+    db.message(2, 2, "2024-03-14 21:05:00", "from the laptop now", handle_id=2)
+    db.message(3, 1, "2024-03-14 21:06:00", "ok!", handle_id=1, is_from_me=1)
+    db.message(4, 3, "2024-03-15 10:00:00", "brunch?", handle_id=3)
+    db.message(5, 3, "2024-03-15 10:01:00", "yes", handle_id=1)
+    db.message(6, 4, "2024-03-16 09:00:00", "your parcel is waiting", handle_id=4)
+    return db.close()
+
+
+def write_mac_contacts(path: Path, cards: list[tuple[str, str, list[str], list[str]]]) -> Path:
+    """A Mac Contacts database: cards of (first, last, phones, e-mails)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with closing(sqlite3.connect(path)) as conn:
+        conn.executescript(
+            """
+            CREATE TABLE ZABCDRECORD (Z_PK INTEGER PRIMARY KEY, Z_ENT INTEGER, ZFIRSTNAME VARCHAR,
+             ZLASTNAME VARCHAR, ZMIDDLENAME VARCHAR, ZNICKNAME VARCHAR, ZORGANIZATION VARCHAR);
+            CREATE TABLE ZABCDPHONENUMBER (Z_PK INTEGER PRIMARY KEY, ZOWNER INTEGER,
+             ZFULLNUMBER VARCHAR, ZLABEL VARCHAR);
+            CREATE TABLE ZABCDEMAILADDRESS (Z_PK INTEGER PRIMARY KEY, ZOWNER INTEGER,
+             ZADDRESS VARCHAR, ZADDRESSNORMALIZED VARCHAR, ZLABEL VARCHAR);
+            """
+        )
+        for pk, (first, last, phones, mails) in enumerate(cards, 1):
+            conn.execute(
+                "INSERT INTO ZABCDRECORD (Z_PK, ZFIRSTNAME, ZLASTNAME) VALUES (?, ?, ?)",
+                (pk, first, last),
+            )
+            for phone in phones:
+                conn.execute(
+                    "INSERT INTO ZABCDPHONENUMBER (ZOWNER, ZFULLNUMBER, ZLABEL)"
+                    " VALUES (?, ?, '_$!<Mobile>!$_')",
+                    (pk, phone),
+                )
+            for mail in mails:
+                conn.execute(
+                    "INSERT INTO ZABCDEMAILADDRESS (ZOWNER, ZADDRESS, ZADDRESSNORMALIZED)"
+                    " VALUES (?, ?, ?)",
+                    (pk, mail, mail.lower()),
+                )
+        conn.commit()
+    return path
+
+
+def write_iphone_contacts(path: Path, cards: list[tuple[str, str, list[str], list[str]]]) -> Path:
+    """An iPhone Contacts database (AddressBook.sqlitedb): ABPerson and ABMultiValue, where
+    property 3 is a phone number and 4 an e-mail address."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with closing(sqlite3.connect(path)) as conn:
+        conn.executescript(
+            """
+            CREATE TABLE ABPerson (ROWID INTEGER PRIMARY KEY AUTOINCREMENT, First TEXT,
+             Last TEXT, Middle TEXT, FirstPhonetic TEXT, MiddlePhonetic TEXT,
+             LastPhonetic TEXT, Organization TEXT, Department TEXT, Note TEXT, Kind INTEGER,
+             Birthday TEXT, JobTitle TEXT, Nickname TEXT, Prefix TEXT, Suffix TEXT);
+            CREATE TABLE ABMultiValue (UID INTEGER PRIMARY KEY, record_id INTEGER,
+             property INTEGER, identifier INTEGER, label INTEGER, value TEXT);
+            """
+        )
+        for rowid, (first, last, phones, mails) in enumerate(cards, 1):
+            conn.execute(
+                "INSERT INTO ABPerson (ROWID, First, Last) VALUES (?, ?, ?)", (rowid, first, last)
+            )
+            values = [(3, phone) for phone in phones] + [(4, mail) for mail in mails]
+            values.append((22, "https://example.com/profile"))  # a URL: not a handle
+            conn.executemany(
+                "INSERT INTO ABMultiValue (record_id, property, value) VALUES (?, ?, ?)",
+                [(rowid, prop, value) for prop, value in values],
+            )
+        conn.commit()
+    return path
+
+
+CARDS = [
+    ("Leo", "Martin", ["(555) 123-4567"], ["Leo@iCloud.com"]),
+    ("Sam", "", ["+44 7700 900123"], []),
+    ("Nobody", "Here", [], []),  # a card without a handle names no one
+]
+
+
+@pytest.fixture
+def mac_home(tmp_path: Path) -> Path:
+    """A Mac home folder: Messages' chat.db and Contacts' databases (the local one, empty
+    here, and an iCloud account's under Sources/)."""
+    home = tmp_path / "home"
+    write_messages(home / "Library" / "Messages" / "chat.db")
+    book = home / "Library" / "Application Support" / "AddressBook"
+    write_mac_contacts(book / "AddressBook-v22.abcddb", [])
+    write_mac_contacts(book / "Sources" / "6F1E-ACCOUNT" / "AddressBook-v22.abcddb", CARDS)
+    return home
+
+
+def chats_of(messages: pl.DataFrame) -> dict[str, list[tuple[str, str]]]:
+    """(sender, text) of each chat's messages, in order."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for chat, sender, text in messages.select("chat", "sender", "text").iter_rows():
+        found.setdefault(chat, []).append((sender, text))
+    return found
+
+
+def test_a_macs_contacts_name_the_handles_and_join_one_persons_chats(mac_home: Path) -> None:
+    result = parse(mac_home / "Library" / "Messages" / "chat.db", timezone="UTC")
+    assert chats_of(result.messages) == {
+        "Leo Martin": [("Leo Martin", "hey"), ("Leo Martin", "from the laptop now"), ("Me", "ok!")],
+        "Leo Martin, Sam": [("Sam", "brunch?"), ("Leo Martin", "yes")],
+        STRANGER: [(STRANGER, "your parcel is waiting")],
+    }
+    assert "names from your contacts (AddressBook-v22.abcddb): 3 of 4 handles" in result.notes
+    assert (
+        f"Leo Martin: 2 conversations with one contact, read as one ({LEO_PHONE}, {LEO_MAIL})"
+        in result.notes
+    )
+    by_name = {meta.name: meta.participants for meta in result.chats}
+    assert by_name["Leo Martin"] == ("Leo Martin", "Me")
+
+
+def test_chat_finds_a_contacts_conversations_by_name_or_by_any_of_his_handles(
+    mac_home: Path,
+) -> None:
+    database = mac_home / "Library" / "Messages" / "chat.db"
+    for wanted in ("leo martin", "555-123-4567", LEO_MAIL):
+        result = parse(database, chat=wanted, timezone="UTC")
+        assert result.messages["chat"].unique().to_list() == ["Leo Martin"], wanted
+        assert result.messages.height == 3
+
+
+def test_contacts_beside_a_copied_chat_db_are_read(tmp_path: Path) -> None:
+    """chat.db copied out of Library (no Full Disk Access), with the iPhone's or the Mac's
+    Contacts database put beside it."""
+    database = write_messages(tmp_path / "copied" / "chat.db")
+    write_iphone_contacts(tmp_path / "copied" / "AddressBook.sqlitedb", CARDS)
+    result = parse(database, timezone="UTC")
+    assert set(result.messages["chat"]) == {"Leo Martin", "Leo Martin, Sam", STRANGER}
+    assert "names from your contacts (AddressBook.sqlitedb): 3 of 4 handles" in result.notes
+
+
+def test_an_iphone_backups_contacts_name_its_messages(tmp_path: Path) -> None:
+    backup = _backup(tmp_path / "00008030-001A2B3C4D5E802E")
+    write_iphone_contacts(backup / BACKUP_CONTACTS, [("Jake", "Doe", ["+1 555 123 4567"], [])])
+    result = parse(backup, timezone="UTC")
+    assert result.messages["chat"].unique().to_list() == ["Jake Doe"]
+    assert set(result.messages["sender"]) == {"Jake Doe", "Me"}
+    assert contacts_files(backup, backup / "3d" / "x") == [backup / BACKUP_CONTACTS]
+
+
+def test_without_contacts_the_handles_stay(tmp_path: Path) -> None:
+    result = parse(write_messages(tmp_path / "chat.db"), timezone="UTC")
+    assert set(result.messages["chat"]) == {LEO_PHONE, LEO_MAIL, f"{LEO_PHONE}, {SAM}", STRANGER}
+    assert not [note for note in result.notes if "contacts" in note]
+
+
+def test_a_file_that_is_not_contacts_is_noted_and_the_import_goes_on(tmp_path: Path) -> None:
+    database = write_messages(tmp_path / "chat.db")
+    shutil.copyfile(database, tmp_path / "AddressBook.sqlitedb")  # a chat.db by another name
+    (tmp_path / "AddressBook-v22.abcddb").write_bytes(b"not sqlite at all" * 100)
+    result = parse(database, timezone="UTC")
+    assert LEO_PHONE in set(result.messages["chat"])
+    notes = [note for note in result.notes if note.startswith("contacts not read")]
+    assert len(notes) == 2
+    assert "AddressBook.sqlitedb (not a Contacts database)" in " ".join(notes)
+
+
+def test_contacts_are_read_from_a_private_copy_with_its_log(tmp_path: Path) -> None:
+    """Contacts is open while pullaway reads it: a card only in the write-ahead log is read,
+    from a copy in an owner-only folder that is gone afterwards."""
+    path = write_mac_contacts(tmp_path / "AddressBook-v22.abcddb", CARDS[:1])
+    writer = sqlite3.connect(path)
+    writer.execute("PRAGMA journal_mode = WAL")
+    writer.execute("PRAGMA wal_autocheckpoint = 0")
+    writer.execute("INSERT INTO ZABCDRECORD (Z_PK, ZFIRSTNAME) VALUES (9, 'Sam')")
+    writer.execute("INSERT INTO ZABCDPHONENUMBER (ZOWNER, ZFULLNUMBER) VALUES (9, ?)", (SAM,))
+    writer.commit()
+    assert path.with_name(path.name + "-wal").stat().st_size > 0
+    with private_copy(path, prefix="pullaway-contacts-") as copy:
+        folder = copy.parent
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+        assert sorted(p.name for p in folder.iterdir())[:2] == [path.name, f"{path.name}-shm"]
+    assert not folder.exists()
+    assert read_contacts([path]).name(SAM) == "Sam"
+    writer.close()
+
+
+def test_people_of_one_name_are_told_apart_and_one_person_in_two_accounts_is_one() -> None:
+    cards = [
+        Card("Alex", ("+1 555 000 0001",)),
+        Card("Alex", ("alex@work.example",)),
+        Card("Leo", ("+1 555 123 4567", "leo@icloud.com")),
+        Card("Leo", ("leo@icloud.com",)),  # the same Leo in another account
+        Card("Leonardo", ("+15551234567",)),  # an old card for his number: the first name stays
+    ]
+    names = _names(cards)
+    assert names[handle_key("+15550000001") or ""] == "Alex (+1 555 000 0001)"
+    assert names["alex@work.example"] == "Alex (alex@work.example)"
+    assert names["leo@icloud.com"] == names["5551234567"] == "Leo"
+
+
+def test_reading_contacts_lists_the_files_it_read(tmp_path: Path) -> None:
+    good = write_mac_contacts(tmp_path / "a" / "AddressBook-v22.abcddb", CARDS)
+    missing_table = tmp_path / "b.db"
+    with closing(sqlite3.connect(missing_table)) as conn:
+        conn.execute("CREATE TABLE other (x)")
+    contacts = read_contacts([good, missing_table])
+    assert contacts.files == ("AddressBook-v22.abcddb",)
+    assert contacts.name("+1-555-123-4567") == "Leo Martin"
+    assert contacts.name("LEO@ICLOUD.COM") == "Leo Martin"
+    assert contacts.name("+15550000009") is None
+    assert contacts.notes == (
+        "contacts not read from b.db (not a Contacts database); handles kept as they are",
+    )
+
+
+def test_the_cli_imports_a_mac_chat_db_with_names(mac_home: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    store = tmp_path / "store.db"
+    database = mac_home / "Library" / "Messages" / "chat.db"
+    result = runner.invoke(app, ["--store", str(store), "import", str(database), "--json"])
+    assert result.exit_code == 0, result.output
+    names = sorted(chat["name"] for chat in json.loads(result.stdout)["chats"])
+    assert names == sorted(["Leo Martin", "Leo Martin, Sam", STRANGER])
+
+
+def test_an_older_iphone_contacts_without_some_columns_still_names(tmp_path: Path) -> None:
+    path = tmp_path / "AddressBook.sqlitedb"
+    with closing(sqlite3.connect(path)) as conn:
+        conn.executescript(
+            """
+            CREATE TABLE ABPerson (ROWID INTEGER PRIMARY KEY, First TEXT, Last TEXT);
+            CREATE TABLE ABMultiValue (UID INTEGER PRIMARY KEY, record_id INTEGER,
+             property INTEGER, identifier INTEGER, label INTEGER, value TEXT);
+            INSERT INTO ABPerson VALUES (1, 'Jake', NULL);
+            INSERT INTO ABMultiValue (record_id, property, value) VALUES (1, 3, '555 123 4567');
+            """
+        )
+        conn.commit()
+    assert read_contacts([path]).name(LEO_PHONE) == "Jake"
+
+
+def _good_bytes() -> bytes:
+    with tempfile.TemporaryDirectory() as folder:
+        return write_mac_contacts(Path(folder) / "AddressBook-v22.abcddb", CARDS).read_bytes()
+
+
+_GOOD_BYTES = _good_bytes()
+
+
+@fixed_cases(60)
+@given(
+    flips=st.lists(
+        st.tuples(st.integers(0, len(_GOOD_BYTES) - 1), st.integers(0, 255)), max_size=12
+    ),
+    cut=st.integers(0, len(_GOOD_BYTES)),
+)
+def test_a_damaged_contacts_database_never_stops_the_reading(
+    flips: list[tuple[int, int]], cut: int, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    data = bytearray(_GOOD_BYTES[:cut])
+    for position, value in flips:
+        if position < len(data):
+            data[position] = value
+    path = tmp_path_factory.mktemp("damaged") / "AddressBook-v22.abcddb"
+    path.write_bytes(bytes(data))
+    contacts = read_contacts([path])
+    assert bool(contacts.files) != bool(contacts.notes)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import shutil
 import zipfile
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -690,3 +691,33 @@ def test_odd_field_values_are_reported_not_crashing(
     source = write(tmp_path_factory.mktemp("odd"), document)
     outcome = _outcome(lambda: parse(source))
     assert not isinstance(outcome, type)  # one odd record never fails the file
+
+
+def test_another_tools_json_in_a_folder_of_exports_is_noted_and_left_out(tmp_path: Path) -> None:
+    """Not every .json beside the exports is one (a tool's settings, a media index): it is
+    named in a note, and the exports are read. Alone, or with no export beside it, it is
+    refused; a damaged export still stops the import, naming it."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    shutil.copyfile(DM, folder / "Direct Messages - Lumi [1081].json")
+    write(folder, {"theme": "dark", "token": None}, "settings.json")
+    write(folder, ["a", "list"], "index.json")
+    result = parse(folder)
+    alone = parse(DM)
+    assert result.messages.height == alone.messages.height
+    assert (
+        "not read: settings.json (not a DiscordChatExporter export: expected 'guild', "
+        "'channel' and 'messages', found keys theme, token)" in result.notes
+    )
+    assert (
+        "not read: index.json (expected a JSON object with 'guild', 'channel' and "
+        "'messages', found a list)" in result.notes
+    )
+    assert_lines_accounted(result)
+    (folder / "Direct Messages - Lumi [1081].json").unlink()
+    with pytest.raises(ParseError, match=r"index\.json:1: expected a JSON object"):
+        parse(folder)
+    shutil.copyfile(DM, folder / "Lumi.json")
+    (folder / "Broken.json").write_bytes(DM.read_bytes()[:300])
+    with pytest.raises(ParseError, match=r"Broken\.json"):
+        parse(folder)

@@ -137,14 +137,25 @@ def _parse_export(path: Path, *, chat: str | None, zone: str | None) -> ImportRe
     only that channel. Records are numbered from 1 across the files, in the order read."""
     container = Container.open(path)
     read = _Export()
-    for member in _export_members(container):
+    members = _export_members(container)
+    not_exports: list[tuple[str, _NotAnExportError]] = []
+    for member in members:
         where = container.location(member)
-        channel = _load_channel(container.read(member), where=where)
+        try:
+            channel = _load_channel(container.read(member), where=where)
+        except _NotAnExportError as exc:
+            if len(members) == 1:
+                raise
+            not_exports.append((member, exc))
+            continue
         read.channels.append(channel.name)
         if chat is None or chat.casefold() == channel.name.casefold():
             read.add(channel, where=where, zone=zone)
         else:
             read.not_chosen += len(channel.records)
+    if not_exports and not read.channels:
+        raise not_exports[0][1]
+    read.notes += [f"not read: {member} ({exc.reason})" for member, exc in not_exports]
     if not read.frames:
         shown = ", ".join(repr(name) for name in read.channels[:NOTE_EXAMPLES])
         msg = f"{path}: no chat named {chat!r}; this export holds {shown}"
@@ -223,23 +234,32 @@ def _export_members(container: Container) -> list[str]:
     return jsons
 
 
+class _NotAnExportError(ParseError):
+    """Well-formed JSON that is not an export: refused alone, noted and left out among the
+    exports of a folder or ``.zip`` (another tool's file beside them)."""
+
+    def __init__(self, reason: str, *, where: str) -> None:
+        super().__init__(f"{reason}; {_EXPORT_HINT}", path=where, line=1)
+        self.reason = reason
+
+
 def _load_channel(data: bytes, *, where: str) -> _Channel:
     """The channel of a JSON export, its records left undecoded; other formats are refused."""
     _refuse_other_formats(data, where=where)
     document = load_json_lazily(data, where=where, html_hint=_EXPORT_HINT, records="messages")
     if not isinstance(document, dict):
-        msg = (
-            "expected a JSON object with 'guild', 'channel' and 'messages', found "
-            f"{_json_kind(document)}; " + _EXPORT_HINT
+        reason = (
+            f"expected a JSON object with 'guild', 'channel' and 'messages', found "
+            f"{_json_kind(document)}"
         )
-        raise ParseError(msg, path=where, line=1)
+        raise _NotAnExportError(reason, where=where)
     if "messages" not in document or "channel" not in document:
         keys = ", ".join(sorted(str(k) for k in document)[:8]) or "none"
-        msg = (
+        reason = (
             "not a DiscordChatExporter export: expected 'guild', 'channel' and 'messages', "
-            f"found keys {keys}; " + _EXPORT_HINT
+            f"found keys {keys}"
         )
-        raise ParseError(msg, path=where, line=1)
+        raise _NotAnExportError(reason, where=where)
     records = document["messages"]
     if not isinstance(records, list | RawRecords):
         msg = f"'messages' is {_json_kind(records)}, expected a list of messages"

@@ -1,4 +1,5 @@
-"""iMessage handles named from Contacts: a Mac's AddressBook, or an iPhone backup's.
+"""iMessage handles named from Contacts (a Mac's AddressBook, or an iPhone backup's), and
+chat.db read from a zip with what goes beside it.
 
 The databases are real SQLite files with the tables and columns Contacts uses (``ZABCD…``
 Core Data tables on a Mac, ``ABPerson`` and ``ABMultiValue`` on an iPhone), written here.
@@ -11,6 +12,7 @@ import shutil
 import sqlite3
 import stat
 import tempfile
+import zipfile
 from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,6 +24,8 @@ from typer.testing import CliRunner
 
 from conftest import fixed_cases
 from pullaway.cli import app
+from pullaway.errors import ParseError
+from pullaway.importers import Sample, imessage, sniff
 from pullaway.importers._contacts import (
     BACKUP_CONTACTS,
     Card,
@@ -319,3 +323,60 @@ def test_a_damaged_contacts_database_never_stops_the_reading(
     path.write_bytes(bytes(data))
     contacts = read_contacts([path])
     assert bool(contacts.files) != bool(contacts.notes)
+
+
+# --- a zip of chat.db ------------------------------------------------------------------------
+
+
+def test_a_zip_of_chat_db_with_its_log_and_contacts_is_read_like_the_files(
+    tmp_path: Path,
+) -> None:
+    """chat.db zipped to move it off the Mac: with its -wal (rows only there) and a Contacts
+    database beside it, in a folder of the zip; read as the same files unzipped are."""
+    from test_imessage import add_log_only_row, logged_chat_db
+
+    files = tmp_path / "Messages"
+    files.mkdir()
+    db = logged_chat_db(files / "chat.db")
+    add_log_only_row(db)
+    write_mac_contacts(files / "AddressBook-v22.abcddb", [("Jake", "Doe", ["555-123-4567"], [])])
+    archive = tmp_path / "Messages.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for path in sorted(files.iterdir()):
+            zf.write(path, f"Messages/{path.name}")
+        zf.writestr("__MACOSX/Messages/._chat.db", b"\x00\x05\x16\x07 AppleDouble")
+    db.conn.close()
+    assert sniff(archive).name == "imessage"
+    zipped, unzipped = parse(archive, timezone="UTC"), parse(files / "chat.db", timezone="UTC")
+    assert zipped.messages.drop("source_file").equals(unzipped.messages.drop("source_file"))
+    assert zipped.messages["text"].to_list() == ["in the main file", "only in the log"]
+    assert set(zipped.messages["chat"]) == {"Jake Doe"}
+    assert set(zipped.messages["source_file"]) == {f"{archive}/Messages/chat.db"}
+    assert zipped.notes == unzipped.notes
+
+
+def test_a_zip_without_a_messages_database_is_not_imessage(tmp_path: Path) -> None:
+    archive = tmp_path / "other.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("chat.db", b"not a database at all")
+        zf.writestr("notes.txt", "hello\n")
+    assert imessage.sniff(Sample.read(archive)) == 0.0
+    with pytest.raises(ParseError, match=r"no chat\.db or sms\.db inside the zip"):
+        parse(archive)
+
+
+def test_the_cli_imports_a_zipped_chat_db_and_leaves_no_copy(
+    mac_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    archive = tmp_path / "chat.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.write(mac_home / "Library" / "Messages" / "chat.db", "chat.db")
+    store = tmp_path / "store.db"
+    result = CliRunner().invoke(app, ["--store", str(store), "import", str(archive), "--json"])
+    assert result.exit_code == 0, result.output
+    chats = json.loads(result.stdout)["chats"]
+    assert sum(chat["added"] for chat in chats) == 6
+    assert list(scratch.iterdir()) == []

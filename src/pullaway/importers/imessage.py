@@ -19,17 +19,22 @@ from __future__ import annotations
 
 import plistlib
 import re
+import shutil
 import sqlite3
 import struct
+import tempfile
+import zipfile
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from operator import itemgetter
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 import polars as pl
 
 from pullaway.errors import ChatNotFoundError, ParseError, at_file
 from pullaway.importers._base import (
+    ZIP_ERRORS,
     ChatMeta,
     DateOrder,
     Importer,
@@ -39,6 +44,8 @@ from pullaway.importers._base import (
     paused_gc,
     report_progress,
 )
+from pullaway.importers._contacts import IPHONE_FILE as IPHONE_CONTACTS
+from pullaway.importers._contacts import MAC_FILE as MAC_CONTACTS
 from pullaway.importers._contacts import Contacts, contacts_files, handle_key, read_contacts
 from pullaway.importers._json import (
     check_timezone,
@@ -59,8 +66,7 @@ from pullaway.model import (
 from pullaway.wording import counted
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-    from pathlib import Path
+    from collections.abc import Iterator, Sequence
 
 ME: Final = OWNER_SENDER
 REACTION: Final = "reaction"
@@ -132,9 +138,10 @@ def sniff(sample: Sample) -> float:
     schema lies further in (it grows with each macOS update) is opened read-only and immutable,
     which reads its table names without locking or writing anything.
     """
-    if sample.members:  # an iPhone backup (``parse`` says so when it has no messages)
-        backup = {BACKUP_MANIFEST, "Manifest.plist"} <= set(sample.members)
-        return 0.95 if backup and sample.path.is_dir() else 0.0
+    if sample.members and sample.path.is_dir():  # an iPhone backup (else ``parse`` says so)
+        return 0.95 if {BACKUP_MANIFEST, "Manifest.plist"} <= set(sample.members) else 0.0
+    if sample.members:  # a zip holding chat.db
+        return 0.9 if _zipped_database(sample.path, sample.members) else 0.0
     if sample.member or not sample.head.startswith(SQLITE_HEADER):
         return 0.0
     found = {m.decode("ascii").lower() for m in _CREATE_TABLE.findall(sample.head)}
@@ -168,22 +175,11 @@ def parse(
     """
     del date_order, encoding
     zone_note = _zone_note(timezone)
-    with at_file(path):
-        database = messages_database(path)
+    with at_file(path), _on_disk(path) as (database, shown):
         contacts = read_contacts(contacts_files(path, database))
-    with at_file(database), paused_gc(), _private_copy(database) as copy:
-        try:
-            with closing(connect_read_only(copy)) as conn:
-                read = _Database(conn, contacts).read(chat)
-        except (sqlite3.Error, UnicodeDecodeError) as exc:
-            # SQLite's message about a damaged schema may quote bytes that are not UTF-8.
-            reason = exc if isinstance(exc, sqlite3.Error) else "its schema is not UTF-8"
-            msg = (
-                f"cannot read the database ({reason}); it may be cut short or damaged: {HELP_COPY}"
-            )
-            raise ParseError(msg) from exc
+        read = _read_database(database, chat, contacts)
     frame = _to_messages(read.rows, timezone=timezone)
-    frame = frame.with_columns(source_file=pl.lit(str(database)))
+    frame = frame.with_columns(source_file=pl.lit(shown))
     report_progress(1, 1)
     return ImportResult(
         messages=validate_messages(frame),
@@ -195,6 +191,89 @@ def parse(
         zone=wall_clock_zone(timezone),
         zone_chosen=timezone is not None,
     )
+
+
+def _read_database(database: Path, chat: str | None, contacts: Contacts) -> _Read:
+    with at_file(database), paused_gc(), _private_copy(database) as copy:
+        try:
+            with closing(connect_read_only(copy)) as conn:
+                read = _Database(conn, contacts).read(chat)
+        except (sqlite3.Error, UnicodeDecodeError) as exc:
+            # SQLite's message about a damaged schema may quote bytes that are not UTF-8.
+            reason = exc if isinstance(exc, sqlite3.Error) else "its schema is not UTF-8"
+            msg = (
+                f"cannot read the database ({reason}); it may be cut short or damaged: {HELP_COPY}"
+            )
+            raise ParseError(msg) from exc
+    return read
+
+
+@contextmanager
+def _on_disk(path: Path) -> Iterator[tuple[Path, str]]:
+    """The Messages database to read, and its name for ``source_file``: ``path``, the
+    database of an iPhone backup folder (``messages_database``), or the ``chat.db`` of a zip,
+    taken out with its ``-wal``, ``-shm`` and any Contacts database into a private folder."""
+    if path.is_dir() or not zipfile.is_zipfile(path):
+        database = messages_database(path)
+        yield database, str(database)
+        return
+    with tempfile.TemporaryDirectory(prefix="pullaway-imessage-zip-") as folder:
+        try:
+            with zipfile.ZipFile(path) as archive:
+                member = _zipped_database(path, archive.namelist())
+                if member is None:
+                    msg = "no chat.db or sms.db inside the zip; " + HELP_COPY
+                    raise ParseError(msg)
+                database = _take_out(archive, member, Path(folder))
+        except ZIP_ERRORS as exc:
+            msg = f"not a readable zip file ({exc}); unzip it and import chat.db"
+            raise ParseError(msg) from exc
+        yield database, f"{path}/{member}"
+
+
+ZIPPED_NAMES: Final = ("chat.db", "sms.db")
+"""The Messages database in a zip, by name (a Mac's, or an iPhone backup's taken out)."""
+
+
+def _zipped_database(path: Path, members: Sequence[str]) -> str | None:
+    """The zip's Messages database: the shallowest member named ``chat.db`` or ``sms.db``
+    that is a SQLite file; None when there is none."""
+    named = sorted(
+        (
+            m
+            for m in members
+            if PurePosixPath(m).name.lower() in ZIPPED_NAMES and "__MACOSX" not in m
+        ),
+        key=lambda m: (m.count("/"), m),
+    )
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for member in named:
+                with archive.open(member) as fh:
+                    if fh.read(len(SQLITE_HEADER)) == SQLITE_HEADER:
+                        return str(member)
+    except ZIP_ERRORS:
+        return None
+    return None
+
+
+def _take_out(archive: zipfile.ZipFile, member: str, folder: Path) -> Path:
+    """``member`` of ``archive``, with its ``-wal`` and ``-shm`` and the Contacts databases
+    beside it, written into ``folder`` under their own base names; the database's path."""
+    names = set(archive.namelist())
+    parent = PurePosixPath(member).parent
+    wanted = [member, *(member + suffix for suffix in ("-wal", "-shm"))]
+    for contacts in (MAC_CONTACTS, IPHONE_CONTACTS):
+        beside = str(parent / contacts) if str(parent) != "." else contacts
+        wanted += [beside + suffix for suffix in ("", "-wal", "-shm")]
+    for name in wanted:
+        if name in names:
+            with (
+                archive.open(name) as source,
+                (folder / PurePosixPath(name).name).open("wb") as out,
+            ):
+                shutil.copyfileobj(source, out, 1 << 20)
+    return folder / PurePosixPath(member).name
 
 
 def messages_database(path: Path) -> Path:

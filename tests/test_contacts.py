@@ -366,11 +366,8 @@ def test_a_zip_without_a_messages_database_is_not_imessage(tmp_path: Path) -> No
 
 
 def test_the_cli_imports_a_zipped_chat_db_and_leaves_no_copy(
-    mac_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    mac_home: Path, tmp_path: Path, scratch: Path
 ) -> None:
-    scratch = tmp_path / "scratch"
-    scratch.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     archive = tmp_path / "chat.zip"
     with zipfile.ZipFile(archive, "w") as zf:
         zf.write(mac_home / "Library" / "Messages" / "chat.db", "chat.db")

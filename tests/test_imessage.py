@@ -15,7 +15,6 @@ import shutil
 import sqlite3
 import stat
 import sys
-import tempfile
 from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
@@ -849,12 +848,7 @@ def test_new_rows_only_in_the_log_make_a_new_file_not_one_imported_before(
     assert (again.added, again.already_imported) == (0, True)
 
 
-def test_the_copy_is_private_and_removed_afterwards(
-    one_to_one: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    scratch = tmp_path / "scratch"
-    scratch.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+def test_the_copy_is_private_and_removed_afterwards(one_to_one: Path, scratch: Path) -> None:
     seen: list[tuple[str, int, list[str]]] = []
 
     def look(_share: float) -> None:  # called while the copy is being read

@@ -187,6 +187,13 @@ class ChatDb:
         self.conn.execute(f"PRAGMA journal_mode = {'WAL' if wal else 'DELETE'}")
         self.conn.executescript(SCHEMA)
 
+    @classmethod
+    def reopen(cls, path: Path) -> ChatDb:
+        """A chat.db written before, to add rows to."""
+        db = cls.__new__(cls)
+        db.path, db.conn = path, sqlite3.connect(path)
+        return db
+
     def handle(self, rowid: int, handle: str, service: str = "iMessage") -> None:
         self.conn.execute(
             "INSERT INTO handle (ROWID, id, country, service) VALUES (?, ?, 'us', ?)",

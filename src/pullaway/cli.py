@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 import traceback
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -332,6 +332,51 @@ def me(
     with _open_store() as store:
         row = store.set_me(store.chat(chat).chat_id, name)
         typer.echo(f"{row.name}: you are {row.me}; the other person is {row.them or 'unknown'}")
+
+
+@app.command()
+def merge(
+    chat: Annotated[str, typer.Argument(help="The chat to keep (id or name).")],
+    other: Annotated[str, typer.Argument(help="The chat to merge into it (id or name).")],
+    sender: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--sender",
+            metavar="OLD=NEW",
+            help="Who is who: OTHER's sender OLD is CHAT's NEW (repeatable). Default: you are "
+            "you, and in two two-person chats, the other person is the other person.",
+        ),
+    ] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Merge two chats of one conversation (his number and his Apple ID, an old number,
+    another app): OTHER's messages move into CHAT, and its later exports go there too."""
+    with _open_store() as store:
+        keep, merged = store.chat(chat), store.chat(other)
+        done = store.merge(keep.chat_id, merged.chat_id, senders=_sender_pairs(sender))
+    if json_out:
+        typer.echo(json.dumps({"merge": asdict(done)}, ensure_ascii=False, indent=1))
+        return
+    renamed = ", ".join(f"{old} → {new}" for old, new in done.senders.items()) or "none"
+    typer.echo(
+        f"{done.merged} ({done.format}) merged into {done.name}: {done.messages:,} messages, "
+        f"{done.added:,} new to it; senders renamed: {renamed}. Its later exports go to "
+        f"{done.name} too."
+    )
+
+
+def _sender_pairs(values: list[str] | None) -> dict[str, str] | None:
+    """``--sender OLD=NEW`` options as a mapping (None when none is given)."""
+    if not values:
+        return None
+    pairs = {}
+    for value in values:
+        old, equals, new = value.partition("=")
+        if not equals or not old.strip() or not new.strip():
+            msg = f"--sender {value!r}: expected OLD=NEW, e.g. --sender '+15551234567=Leo'"
+            raise PullawayError(msg)
+        pairs[old.strip()] = new.strip()
+    return pairs
 
 
 def _parse_day(value: str | None, option: str) -> datetime | None:

@@ -101,6 +101,19 @@ class ChatImport:
 
 
 @dataclass(frozen=True)
+class ChatMerge:
+    """What ``Store.merge`` did (the shape of ``pullaway merge --json``)."""
+
+    chat_id: str  # the chat kept
+    name: str
+    merged: str  # the name of the chat merged into it
+    format: str  # the format of its exports
+    messages: int  # its messages
+    added: int  # those the kept chat did not hold yet
+    senders: dict[str, str]  # its senders renamed: name there -> name here
+
+
+@dataclass(frozen=True)
 class _Zone:
     """The zone an import put its instants on (None: the file's own wall clock), and whether
     the user chose it (see ``ImportResult.zone``)."""
@@ -305,6 +318,8 @@ class Store:
         )
         existing = self._has_messages(chat.id)
         stored_counts = self._sender_counts(chat.id) if existing else {}
+        if name != chat.name and (merged := self._alias_senders(chat, format, name)):
+            part, who = _renamed(part, chat=chat.name, senders=merged), who.renamed(merged)
         part, who, renamed = self._follow_renames(chat, part, who, stored_counts)
         part, zone_notes = self._in_one_zone(chat, part, zone, existing=existing)
         new = _deduplicate(part, self._message_ids(chat.id) if existing else None)
@@ -385,6 +400,8 @@ class Store:
         that are not candidates), the stored chat ``part`` continues under another name
         (``renames.overlap``), which is then added to ``follow``; else a new chat."""
         found = self._find_chat(format, name)
+        if found is None and (alias := self._alias(format, name)) is not None:
+            return alias
         if found is not None or follow is None:
             return found or self._create_chat(format, name, now), []
         continued = self._continued_chat(part, format, taken=follow)
@@ -393,6 +410,29 @@ class Store:
         chat, shared = continued
         follow.add(chat.name)
         return chat, [describe_continued(name, chat.name, shared)]
+
+    def _alias(self, format: str, name: str) -> tuple[_Chat, list[str]] | None:
+        """The chat that the chat ``name`` of ``format`` was merged into, and a note."""
+        row = self._conn.execute(
+            "SELECT c.id, c.chat_id, c.name, c.me, c.me_guess FROM chat_aliases a"
+            " JOIN chats c ON c.id = a.chat WHERE a.format = ? AND a.name = ?",
+            (format, name),
+        ).fetchone()
+        if row is None:
+            return None
+        chat = _Chat(*row)
+        return chat, [
+            f"this export's chat {name!r} was merged into {chat.name!r}: read as more of it"
+        ]
+
+    def _alias_senders(self, chat: _Chat, format: str, name: str) -> dict[str, str]:
+        """The senders an alias of ``chat`` renames (empty when ``name`` is not one)."""
+        row = self._conn.execute(
+            "SELECT senders FROM chat_aliases WHERE chat = ? AND format = ? AND name = ?",
+            (chat.id, format, name),
+        ).fetchone()
+        senders: dict[str, str] = json.loads(row[0]) if row else {}
+        return senders
 
     def _continued_chat(
         self, part: pl.DataFrame, format: str, *, taken: set[str]
@@ -547,6 +587,120 @@ class Store:
         with self._read():
             counts = self._sender_counts(self._chat(chat_id).id)
         return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+    def merge(
+        self, chat_id: str, other_id: str, *, senders: dict[str, str] | None = None
+    ) -> ChatMerge:
+        """Make the chat ``other_id`` part of ``chat_id``: one conversation kept in two chats
+        (his phone number and his Apple ID, an old number, another app).
+
+        Its messages move in, under this chat's name, with ``senders`` renamed (name there to
+        name here; by default its "me" to this chat's "me" and, when both chats have two
+        people, its other person to this one's); their ids are computed again, and those this
+        chat holds already are not added twice. Its imports, journal days this chat lacks,
+        and held drafts move too. The chat is gone afterwards, and its exports are read into
+        this chat from then on (``chat_aliases``), the same senders renamed.
+        """
+        with self._write():
+            keep, other = self._chat(chat_id), self._chat(other_id)
+            merged_format = self._format(other)
+            if keep.id == other.id:
+                msg = f"{chat_id!r} and {other_id!r} are one chat: give two different chats"
+                raise InvalidEntryError(msg)
+            names = self._merged_senders(keep, other, senders)
+            moved = self._moved_rows(other, keep, names)
+            new = _deduplicate(moved, self._message_ids(keep.id) if moved.height else None)
+            self._write_blocks(keep.id, new)
+            self._take_over(keep, other, names)
+            counts = self._sender_counts(keep.id)
+            self._conn.execute(
+                "UPDATE chats SET them = ? WHERE id = ?", (_them(keep.me, counts), keep.id)
+            )
+        return ChatMerge(
+            chat_id=keep.chat_id,
+            name=keep.name,
+            merged=other.name,
+            format=merged_format,
+            messages=moved.height,
+            added=new.height,
+            senders=names,
+        )
+
+    def _merged_senders(
+        self, keep: _Chat, other: _Chat, given: dict[str, str] | None
+    ) -> dict[str, str]:
+        """``given`` (checked: each a sender of ``other``), or who is who by "me" and, in two
+        two-person chats, the other person; senders named the same in both are left alone."""
+        theirs = list(self._sender_counts(other.id))
+        if given is not None:
+            unknown = sorted(set(given) - set(theirs))
+            if unknown:
+                raise _sender_error(unknown[0], theirs, other.chat_id)
+            return {old: new for old, new in given.items() if old != new}
+        # In a chat where she never wrote, the importer's guess for her is no sender: fine.
+        absent = other.me is None and other.me_guess is not None and other.me_guess not in theirs
+        if keep.me is None or (other.me is None and not absent):
+            missing = keep if keep.me is None else other
+            msg = (
+                f"say which sender is you in {missing.chat_id!r} first (`pullaway me "
+                f"{missing.chat_id} NAME`), or say who is who with --sender OLD=NEW"
+            )
+            raise InvalidEntryError(msg)
+        names = {other.me: keep.me} if other.me is not None else {}
+        ours = [s for s in self._sender_counts(keep.id) if s != keep.me]
+        others = [s for s in theirs if s != other.me]
+        if len(ours) == 1 and len(others) == 1:
+            names[others[0]] = ours[0]
+        elif others and set(others) - set(ours):
+            shown = ", ".join(sorted(set(others) - set(ours))[:8])
+            msg = (
+                f"{other.chat_id!r} has senders {keep.chat_id!r} lacks ({shown}): "
+                "say who is who with --sender OLD=NEW (--sender OLD=OLD keeps a name)"
+            )
+            raise InvalidEntryError(msg)
+        return {old: new for old, new in names.items() if old != new}
+
+    def _moved_rows(self, other: _Chat, keep: _Chat, names: dict[str, str]) -> pl.DataFrame:
+        """The messages of ``other`` as rows of ``keep``: its name, ``names`` renamed, ids
+        computed again (a file's own kept), on ``keep``'s time zone if it has one."""
+        frame = blocks.from_block_rows(blocks.read_rows(self._conn, other.id), other.name)
+        moved = _renamed(frame, chat=keep.name, senders=names)
+        zone = self._one("SELECT zone FROM chats WHERE id = ?", (keep.id,))
+        return in_zone(moved, zone) if zone else moved
+
+    def _take_over(self, keep: _Chat, other: _Chat, names: dict[str, str]) -> None:
+        """Move ``other``'s imports, aliases, journal days and drafts to ``keep``; record it
+        as an alias of ``keep``; delete it."""
+        conn, now = self._conn, self._now_us()
+        for format, old, senders in conn.execute(
+            "SELECT format, name, senders FROM chat_aliases WHERE chat = ?", (other.id,)
+        ).fetchall():
+            through = json.dumps(_then(json.loads(senders), names))
+            conn.execute(
+                "UPDATE chat_aliases SET chat = ?, senders = ? WHERE format = ? AND name = ?",
+                (keep.id, through, format, old),
+            )
+        conn.execute(
+            "INSERT INTO chat_aliases (format, name, chat, senders, merged_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (self._format(other), other.name, keep.id, json.dumps(names), now),
+        )
+        conn.execute("UPDATE imports SET chat = ? WHERE chat = ?", (keep.id, other.id))
+        conn.execute("UPDATE drafts SET chat = ? WHERE chat = ?", (keep.id, other.id))
+        conn.execute(
+            "INSERT OR IGNORE INTO journal SELECT ?, day, mood, urge, self_care, note, written_at"
+            " FROM journal WHERE chat = ?",
+            (keep.id, other.id),
+        )
+        conn.execute(
+            "UPDATE chats SET zone = coalesce(zone, (SELECT zone FROM chats WHERE id = ?))"
+            " WHERE id = ?",
+            (other.id, keep.id),
+        )
+        conn.execute("DELETE FROM chats WHERE id = ?", (other.id,))
+
+    def _format(self, chat: _Chat) -> str:
+        return str(self._one("SELECT format FROM chats WHERE id = ?", (chat.id,)))
 
     def delete_chat(self, chat_id: str) -> None:
         """Remove the chat and everything derived from it; files no chat uses go too."""
@@ -1039,6 +1193,16 @@ def _renamed(part: pl.DataFrame, *, chat: str, senders: dict[str, str]) -> pl.Da
         if with_message_ids(part, by_instant=by_instant).get_column("message_id").equals(given):
             return validate_messages(with_message_ids(renamed, by_instant=by_instant))
     return renamed
+
+
+def _then(first: dict[str, str], then: dict[str, str]) -> dict[str, str]:
+    """Renaming by ``first``, then by ``then``, as one renaming.
+
+    >>> _then({"Leo M": "Leo"}, {"Leo": "Leo 💔", "Me": "Maya"})
+    {'Leo M': 'Leo 💔', 'Leo': 'Leo 💔', 'Me': 'Maya'}
+    """
+    both = {old: then.get(new, new) for old, new in first.items()}
+    return both | {old: new for old, new in then.items() if old not in first}
 
 
 def _merge_counts(old: dict[str, int], new: dict[str, int]) -> dict[str, int]:

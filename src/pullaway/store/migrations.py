@@ -223,6 +223,26 @@ def chat_zones(db: Database) -> None:
     db.execute("ALTER TABLE chats ADD COLUMN zone TEXT")
 
 
+@MIGRATIONS(name="0005_chat_aliases")
+def chat_aliases(db: Database) -> None:
+    """``chat_aliases``: a chat merged into another (``Store.merge``), by the format and name
+    its exports give, so that they are read into the other chat from then on, with its
+    senders renamed (``senders``, a JSON object: name in those exports to name in the chat)."""
+    db.execute(
+        """
+        CREATE TABLE chat_aliases (
+            format TEXT NOT NULL,
+            name TEXT NOT NULL,
+            chat INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE,
+            senders TEXT NOT NULL,           -- JSON object: exported name -> stored name
+            merged_at INTEGER NOT NULL,      -- microseconds since epoch, UTC
+            PRIMARY KEY (format, name)
+        )
+        """
+    )
+    db.execute("CREATE INDEX chat_aliases_chat ON chat_aliases (chat)")
+
+
 def known_migrations() -> list[str]:
     """The names of every migration this version of pullaway knows, in order.
 

@@ -1,0 +1,211 @@
+"""Two chats of one conversation merged into one (``Store.merge``, ``pullaway merge``).
+
+Real files throughout: an iMessage chat.db where he wrote from his number and from his Apple
+ID (two chats without Contacts), and a WhatsApp export with an SMS backup of one couple.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+import pytest
+from typer.testing import CliRunner
+
+from pullaway.cli import app
+from pullaway.errors import InvalidEntryError, SenderNotFoundError
+from pullaway.ingest import import_file
+from pullaway.store import Store
+from test_contacts import LEO_MAIL, LEO_PHONE, write_messages
+from test_imessage import ChatDb
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+WHATSAPP = """\
+01/03/2024, 20:00 - Maya: are you around?
+01/03/2024, 20:05 - Leo: yes! dinner?
+01/03/2024, 20:06 - Maya: 8 at the usual place
+"""
+SMS = """<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>
+<smses count="2">
+  <sms protocol="0" address="+15551234567" date="1709409600000" type="1" body="running late" \
+read="1" status="-1" contact_name="Leo" />
+  <sms protocol="0" address="+15551234567" date="1709409660000" type="2" body="no worries" \
+read="1" status="-1" contact_name="Leo" />
+</smses>
+"""
+
+
+@pytest.fixture
+def imessage_store(tmp_path: Path) -> tuple[Store, Path]:
+    """A store with the chat.db of ``write_messages``, "me" set in the chat with his number
+    (she never wrote to his Apple ID: that chat's guess for her, Me, is no sender there)."""
+    database = write_messages(tmp_path / "mac" / "chat.db")
+    store = Store.open(tmp_path / "store.db")
+    import_file(store, database, timezone="UTC")
+    store.set_me(store.chat(LEO_PHONE).chat_id, "Me")
+    return store, database
+
+
+def test_his_two_handles_become_one_chat(imessage_store: tuple[Store, Path]) -> None:
+    store, _ = imessage_store
+    phone, mail = store.chat(LEO_PHONE), store.chat(LEO_MAIL)
+    done = store.merge(phone.chat_id, mail.chat_id)
+    assert (done.chat_id, done.merged, done.format) == (phone.chat_id, LEO_MAIL, "imessage")
+    assert (done.messages, done.added, done.senders) == (1, 1, {LEO_MAIL: LEO_PHONE})
+    assert LEO_MAIL not in {c.name for c in store.chats()}
+    messages = store.messages(phone.chat_id)
+    assert messages.select("sender", "text").rows() == [
+        (LEO_PHONE, "hey"),
+        (LEO_PHONE, "from the laptop now"),
+        ("Me", "ok!"),
+    ]
+    assert set(messages["chat"]) == {LEO_PHONE}
+    assert store.chat(phone.chat_id).them == LEO_PHONE
+    assert store.imports(phone.chat_id).height == 2  # its own import and the merged chat's
+
+
+def test_its_later_exports_go_into_the_kept_chat(
+    imessage_store: tuple[Store, Path], tmp_path: Path
+) -> None:
+    store, database = imessage_store
+    phone, mail = store.chat(LEO_PHONE), store.chat(LEO_MAIL)
+    store.merge(phone.chat_id, mail.chat_id)
+    names = [c.name for c in store.chats()]
+    again = import_file(store, database, timezone="UTC")
+    assert [c.name for c in store.chats()] == names
+    assert sum(c.added for c in again.chats) == 0
+    newer = ChatDb.reopen(database)
+    newer.message(7, 2, "2024-03-17 08:00:00", "morning from the laptop", handle_id=2)
+    newer.close()
+    later = import_file(store, database, timezone="UTC")
+    into = [c for c in later.chats if c.added]
+    assert [(c.chat_id, c.added) for c in into] == [(phone.chat_id, 1)]
+    assert f"this export's chat {LEO_MAIL!r} was merged into {LEO_PHONE!r}: read as more of it" in (
+        into[0].notes
+    )
+    last = store.messages(phone.chat_id).tail(1)
+    assert last.select("sender", "text").row(0) == (LEO_PHONE, "morning from the laptop")
+    assert [c.name for c in store.chats()] == names
+
+
+def test_a_whatsapp_chat_and_an_sms_backup_of_one_couple(tmp_path: Path) -> None:
+    """Another app: SMS names her Me and him by his contact name; the merge says who is who
+    (here the default: "me" to "me", the other person to the other person)."""
+    chat = tmp_path / "WhatsApp Chat with Leo.txt"
+    chat.write_text(WHATSAPP, encoding="utf-8")
+    backup = tmp_path / "sms.xml"
+    backup.write_text(SMS, encoding="utf-8")
+    with Store.open(tmp_path / "store.db") as store:
+        import_file(store, chat, me="Maya", date_order="dmy")
+        import_file(store, backup, me="Me", timezone="UTC")
+        whatsapp = _only(store, "whatsapp")
+        sms = _only(store, "sms_xml")
+        done = store.merge(whatsapp, sms)
+        assert done.senders == {"Me": "Maya"}  # his SMS name is already "Leo"
+        rows = store.messages(whatsapp).select("sender", "text").rows()
+        assert rows[-2:] == [("Leo", "running late"), ("Maya", "no worries")]
+        assert len(rows) == 5
+        assert len(store.chats()) == 1
+
+
+def _only(store: Store, format_name: str) -> str:
+    (row,) = [c for c in store.chats() if c.format == format_name]
+    return row.chat_id
+
+
+def test_journal_days_and_drafts_move_with_it(imessage_store: tuple[Store, Path]) -> None:
+    store, _ = imessage_store
+    phone, mail = store.chat(LEO_PHONE).chat_id, store.chat(LEO_MAIL).chat_id
+    common = {"mood": 3, "urge": 5, "self_care": "walk", "note": ""}
+    store.add_journal_entry(phone, day=date(2024, 3, 1), **common)
+    store.add_journal_entry(mail, day=date(2024, 3, 1), **common | {"mood": 1})
+    store.add_journal_entry(mail, day=date(2024, 3, 2), **common)
+    store.hold_draft(
+        mail, text="miss you", verdict="wait", reason="", hold_until=datetime(2030, 1, 1)
+    )
+    store.merge(phone, mail)
+    journal = store.journal(phone)
+    assert journal.select("day", "mood").rows() == [(date(2024, 3, 1), 3), (date(2024, 3, 2), 3)]
+    assert store.drafts(phone)["text"].to_list() == ["miss you"]
+
+
+def test_a_chat_merged_into_one_that_is_merged_again_follows(
+    imessage_store: tuple[Store, Path],
+) -> None:
+    """His Apple ID's chat merged into a third chat, that one into his number's: the Apple
+    ID's later exports go all the way, with both renamings."""
+    store, database = imessage_store
+    stranger = store.chat("+15550000009").chat_id
+    phone, mail = store.chat(LEO_PHONE).chat_id, store.chat(LEO_MAIL).chat_id
+    store.merge(stranger, mail, senders={LEO_MAIL: "+15550000009"})
+    store.merge(phone, stranger, senders={"+15550000009": LEO_PHONE})
+    newer = ChatDb.reopen(database)
+    newer.message(7, 2, "2024-03-17 08:00:00", "morning from the laptop", handle_id=2)
+    newer.close()
+    later = import_file(store, database, timezone="UTC")
+    assert [(c.chat_id, c.added) for c in later.chats if c.added] == [(phone, 1)]
+    last = store.messages(phone).tail(1).select("sender", "text").row(0)
+    assert last == (LEO_PHONE, "morning from the laptop")
+
+
+def test_what_cannot_be_merged_says_why(imessage_store: tuple[Store, Path]) -> None:
+    store, _ = imessage_store
+    phone, mail = store.chat(LEO_PHONE).chat_id, store.chat(LEO_MAIL).chat_id
+    with pytest.raises(InvalidEntryError, match="are one chat"):
+        store.merge(phone, phone)
+    group = store.chat(f"{LEO_PHONE}, +447700900123").chat_id
+    with pytest.raises(InvalidEntryError, match="say which sender is you in"):
+        store.merge(group, phone)
+    with pytest.raises(InvalidEntryError, match=r"has senders .* lacks \(\+447700900123\)"):
+        store.merge(phone, group)
+    with pytest.raises(SenderNotFoundError):
+        store.merge(phone, mail, senders={"nobody": "Leo"})
+    assert {c.name for c in store.chats()} >= {LEO_PHONE, LEO_MAIL}
+
+
+def test_the_cli_merges_and_says_what_it_did(
+    imessage_store: tuple[Store, Path], tmp_path: Path
+) -> None:
+    store, _ = imessage_store
+    path = store.path
+    store.close()
+    runner = CliRunner()
+    bad = runner.invoke(app, ["--store", str(path), "merge", LEO_PHONE, LEO_MAIL, "--sender", "x"])
+    assert bad.exit_code == 1
+    assert "expected OLD=NEW" in bad.stderr
+    result = runner.invoke(
+        app,
+        [
+            "--store",
+            str(path),
+            "merge",
+            LEO_PHONE,
+            LEO_MAIL,
+            "--sender",
+            f"{LEO_MAIL}=Leo",
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    merge = json.loads(result.stdout)["merge"]
+    assert (merge["merged"], merge["added"], merge["senders"]) == (LEO_MAIL, 1, {LEO_MAIL: "Leo"})
+    stranger = "+15550000009"
+    text = runner.invoke(
+        app,
+        [
+            "--store",
+            str(path),
+            "merge",
+            stranger,
+            f"{LEO_PHONE}, +447700900123",
+            "--sender",
+            f"{LEO_PHONE}={LEO_PHONE}",
+            "--sender",
+            "+447700900123=Sam",
+        ],
+    )
+    assert text.exit_code == 0, text.output
+    assert "merged into +15550000009: 2 messages, 2 new to it" in " ".join(text.stdout.split())

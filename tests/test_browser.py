@@ -302,6 +302,33 @@ def test_offline_report_draws_its_charts_under_its_csp(
         context.close()
 
 
+def test_merge_an_sms_backup_into_the_chat(page: Page, running: Running, workdir: Path) -> None:
+    """The couple's SMS backup, uploaded, is one more chat; merged from Leo's settings page
+    (who is who chosen in the form), it is gone from the list and Leo has its messages."""
+    from test_merge import SMS
+
+    backup = workdir / "sms-backup.xml"
+    backup.write_text(SMS, encoding="utf-8")
+    page.goto(running.server.url)
+    leo = page.locator(".chat-link", has_text="Leo").first.get_attribute("href")
+    assert leo is not None
+    import_and_choose_me(page, running.server.url, backup, me="Me")
+    page.goto(running.server.url)
+    before = page.locator(".chat-link").count()
+    root = running.server.url.split("/s/", 1)[0]
+    page.goto(root + leo.rsplit("/", 1)[0] + "/settings")
+    page.select_option(".merge-choose select[name=other]", label="Leo (sms_xml, 2 messages)")
+    page.click(".merge-choose button[type=submit]")
+    page.wait_for_selector(".merge-form")
+    page.select_option(".merge-form select[name=sender-0]", label="“Leo” here")
+    page.select_option(".merge-form select[name=sender-1]", label="“Maya” here")
+    page.click(".merge-form button[type=submit]")
+    page.wait_for_selector("#merge .notice")
+    assert page.inner_text("#merge .notice") == "Merged Leo (2 new messages)."
+    page.goto(running.server.url)
+    assert page.locator(".chat-link").count() == before - 1
+
+
 def test_no_request_leaves_loopback(requests_seen: list[str]) -> None:
     assert requests_seen, "the browser tests above made no requests"
     local = ("data:", "about:", "file:")

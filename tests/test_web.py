@@ -26,6 +26,7 @@ from pullaway.analysis.result import (
     StrategyCounts,
 )
 from pullaway.importers import ChatMeta, ImportResult
+from pullaway.ingest import import_file
 from pullaway.model import MESSAGE_SCHEMA, with_message_ids
 from pullaway.store.db import Store
 from pullaway.web.app import create_app
@@ -752,3 +753,69 @@ def test_warm_start_analyses_in_the_background(store: Store) -> None:
     client = TestClient(app, base_url="http://127.0.0.1:8765")
     assert client.get(f"{BASE}/chats/{cid}/timeline").status_code == 200
     assert calls == [cid]
+
+
+# ---------------------------------------------------------------- merging two chats
+
+
+def test_two_chats_of_one_conversation_are_merged_from_the_settings_page(
+    store: Store, client: TestClient, tmp_path: Path
+) -> None:
+    """The SMS backup of the same couple: chosen on the settings page, who is who asked (its
+    contact's name is not one this chat has, so nothing is suggested), merged; its later
+    exports go into the chat. Names are escaped on both pages."""
+    from test_merge import SMS
+
+    cid = chat_id(store)
+    backup = tmp_path / "sms.xml"
+    backup.write_text(
+        SMS.replace('contact_name="Leo"', 'contact_name="&lt;b&gt;Leo&lt;/b&gt;"'), "utf-8"
+    )
+    import_file(store, backup, timezone="UTC")
+    set_me(client, cid)
+    sms = next(c for c in store.chats() if c.format == "sms_xml")
+    page = client.get(BASE + f"/chats/{cid}/settings")
+    assert "Merge another chat into this one" in page.text
+    assert (
+        f'<option value="{sms.chat_id}">&lt;b&gt;Leo&lt;/b&gt; (sms_xml, 2 messages)' in page.text
+    )
+    before = store.messages(cid).height
+    choose = client.get(BASE + f"/chats/{cid}/merge", params={"other": sms.chat_id})
+    assert choose.status_code == 200
+    assert "<b>Leo</b>" not in choose.text
+    assert "&lt;b&gt;Leo&lt;/b&gt;" in choose.text
+    data = client.get(BASE + f"/chats/{cid}/merge.json", params={"other": sms.chat_id}).json()
+    assert [(s["name"], s["choice"]) for s in data["senders"]] == [
+        ("<b>Leo</b>", "<b>Leo</b>"),  # no suggestion: a name this chat lacks, kept
+        ("Me", "Me"),
+    ]
+    answers = {"other": sms.chat_id, "sender-0": "Leo", "sender-1": ME}
+    done = post(client, f"/chats/{cid}/merge", answers)
+    assert done.status_code == 303
+    assert "/settings?merged=" in done.headers["location"]
+    assert [c.chat_id for c in store.chats()] == [cid]
+    merged = store.messages(cid)
+    assert merged.height == before + 2
+    assert set(merged["sender"]) <= {ME, "Leo"}
+    assert (
+        "Merged &lt;b&gt;Leo&lt;/b&gt; (2 new messages)"
+        in client.get(done.headers["location"]).text
+    )
+    again = import_file(store, backup, timezone="UTC")
+    assert [(c.chat_id, c.added) for c in again.chats] == [(cid, 0)]
+
+
+def test_a_merge_needs_every_sender_answered(
+    store: Store, client: TestClient, tmp_path: Path
+) -> None:
+    from test_merge import SMS
+
+    backup = tmp_path / "sms.xml"
+    backup.write_text(SMS, "utf-8")
+    import_file(store, backup, timezone="UTC")
+    cid = chat_id(store)
+    sms = next(c for c in store.chats() if c.format == "sms_xml")
+    response = post(client, f"/chats/{cid}/merge.json", {"other": sms.chat_id, "sender-0": "Leo"})
+    assert response.status_code == 400
+    assert response.json()["error"] == "say who 'Me' is in this chat (or keep the name)"
+    assert len(store.chats()) == 2

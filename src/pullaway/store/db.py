@@ -626,6 +626,19 @@ class Store:
             senders=names,
         )
 
+    def merge_suggestion(self, chat_id: str, other_id: str) -> tuple[list[str], dict[str, str]]:
+        """The senders of ``other_id``, most messages first, and who they are in ``chat_id``
+        by default (see ``merge``); empty when that cannot be told (no "me" yet, or senders
+        this chat lacks)."""
+        with self._read():
+            keep, other = self._chat(chat_id), self._chat(other_id)
+            theirs = sorted(self._sender_counts(other.id).items(), key=lambda kv: (-kv[1], kv[0]))
+            try:
+                names = self._merged_senders(keep, other, None)
+            except InvalidEntryError:
+                names = {}
+        return [name for name, _ in theirs], names
+
     def _merged_senders(
         self, keep: _Chat, other: _Chat, given: dict[str, str] | None
     ) -> dict[str, str]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from fastapi import FastAPI
 from jinja2 import Environment, FileSystemLoader
@@ -320,6 +321,19 @@ def _chat_row_view(row: ChatRow) -> dict[str, Any]:
     }
 
 
+def _who_is_who(form: dict[str, str], theirs: list[str]) -> dict[str, str]:
+    """The merge form's answers: the other chat's sender ``sender-N`` (its N-th, most
+    messages first) is the name chosen for it; each must be answered."""
+    senders = {}
+    for index, name in enumerate(theirs):
+        chosen = form.get(f"sender-{index}", "").strip()
+        if not chosen:
+            msg = f"say who {name!r} is in this chat (or keep the name)"
+            raise PullawayError(msg)
+        senders[name] = chosen
+    return senders
+
+
 async def _form(request: Request) -> dict[str, str]:
     form = await request.form(max_files=MAX_UPLOAD_FILES)
     return {k: v for k, v in form.items() if isinstance(v, str)}
@@ -514,6 +528,36 @@ def _add_pages(app: FastAPI, state: AppState) -> None:
                 for c in LANGUAGES
             ],
             "saved": request.query_params.get("saved") == "1",
+            "merged": request.query_params.get("merged"),
+            "others": [
+                _chat_row_view(other) for other in store.chats() if other.chat_id != row.chat_id
+            ],
+        }
+
+    async def merge(request: Request) -> dict[str, Any] | Response:
+        row = _chat_row(state, request)
+        form = await _form(request) if request.method == "POST" else {}
+        other = store.chat(form.get("other") or request.query_params.get("other") or "")
+        theirs, suggested = store.merge_suggestion(row.chat_id, other.chat_id)
+        if request.method == "POST":
+            senders = _who_is_who(form, theirs)
+            done = store.merge(row.chat_id, other.chat_id, senders=senders)
+            for chat_id in (row.chat_id, other.chat_id):
+                state.cache.forget(chat_id)
+            query = urlencode({"merged": f"{done.merged} ({done.added:,} new messages)"})
+            return RedirectResponse(
+                state.url(f"/chats/{row.chat_id}/settings?{query}#merge"), status_code=303
+            )
+        ours = [name for name, _ in store.senders(row.chat_id)]
+        return {
+            "title": f"Merge · {row.name}",
+            "nav": _chat_nav(state, row, "settings"),
+            "chat": _chat_row_view(row),
+            "other": _chat_row_view(other),
+            "senders": [
+                {"index": i, "name": name, "choice": suggested.get(name, name), "options": ours}
+                for i, name in enumerate(theirs)
+            ],
         }
 
     async def set_me(request: Request) -> Response:
@@ -561,6 +605,7 @@ def _add_pages(app: FastAPI, state: AppState) -> None:
     )
     _page(app, state, chat + "/me", "settings.html", set_me, ("POST",))
     _page(app, state, chat + "/delete", "settings.html", delete, ("POST",))
+    _page(app, state, chat + "/merge", "merge.html", merge, ("GET", "POST"))
     _page(app, state, chat, "now.html", chat_home)
 
 

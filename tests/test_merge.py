@@ -109,6 +109,10 @@ def test_a_whatsapp_chat_and_an_sms_backup_of_one_couple(tmp_path: Path) -> None
         assert rows[-2:] == [("Leo", "running late"), ("Maya", "no worries")]
         assert len(rows) == 5
         assert len(store.chats()) == 1
+        # Both chats are named Leo: the backup, imported again, still goes in by its alias.
+        again = import_file(store, backup, timezone="UTC")
+        assert [(c.chat_id, c.added) for c in again.chats] == [(whatsapp, 0)]
+        assert not any("is new to this chat" in note for note in again.chats[0].notes)
 
 
 def _only(store: Store, format_name: str) -> str:

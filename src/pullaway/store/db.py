@@ -309,7 +309,7 @@ class Store:
         zone: _Zone,
     ) -> ChatImport:
         follow = taken if follow_renamed_chat else None
-        chat, notes = self._chat_for(part, name, format, follow=follow, now=now)
+        chat, notes, merged = self._chat_for(part, name, format, follow=follow, now=now)
         already = known_file and bool(
             self._one(
                 "SELECT EXISTS (SELECT 1 FROM imports WHERE chat = ? AND file = ?)",
@@ -318,7 +318,7 @@ class Store:
         )
         existing = self._has_messages(chat.id)
         stored_counts = self._sender_counts(chat.id) if existing else {}
-        if name != chat.name and (merged := self._alias_senders(chat, format, name)):
+        if merged:  # the chat of a merged one: its senders are renamed as at the merge
             part, who = _renamed(part, chat=chat.name, senders=merged), who.renamed(merged)
         part, who, renamed = self._follow_renames(chat, part, who, stored_counts)
         part, zone_notes = self._in_one_zone(chat, part, zone, existing=existing)
@@ -395,44 +395,38 @@ class Store:
 
     def _chat_for(
         self, part: pl.DataFrame, name: str, format: str, *, follow: set[str] | None, now: int
-    ) -> tuple[_Chat, list[str]]:
-        """The chat named ``name``; else, when ``follow`` is given (the names of stored chats
-        that are not candidates), the stored chat ``part`` continues under another name
-        (``renames.overlap``), which is then added to ``follow``; else a new chat."""
+    ) -> tuple[_Chat, list[str], dict[str, str]]:
+        """The chat named ``name``, notes, and the senders to rename: the chat of that format
+        and name; else the chat it was merged into (``_alias``); else, when ``follow`` is
+        given (the names of stored chats that are not candidates), the stored chat ``part``
+        continues under another name (``renames.overlap``), which is then added to
+        ``follow``; else a new chat."""
         found = self._find_chat(format, name)
         if found is None and (alias := self._alias(format, name)) is not None:
             return alias
         if found is not None or follow is None:
-            return found or self._create_chat(format, name, now), []
+            return found or self._create_chat(format, name, now), [], {}
         continued = self._continued_chat(part, format, taken=follow)
         if continued is None:
-            return self._create_chat(format, name, now), []
+            return self._create_chat(format, name, now), [], {}
         chat, shared = continued
         follow.add(chat.name)
-        return chat, [describe_continued(name, chat.name, shared)]
+        return chat, [describe_continued(name, chat.name, shared)], {}
 
-    def _alias(self, format: str, name: str) -> tuple[_Chat, list[str]] | None:
-        """The chat that the chat ``name`` of ``format`` was merged into, and a note."""
+    def _alias(self, format: str, name: str) -> tuple[_Chat, list[str], dict[str, str]] | None:
+        """The chat that the chat ``name`` of ``format`` was merged into, a note, and the
+        senders renamed at the merge (``chat_aliases``)."""
         row = self._conn.execute(
-            "SELECT c.id, c.chat_id, c.name, c.me, c.me_guess FROM chat_aliases a"
+            "SELECT c.id, c.chat_id, c.name, c.me, c.me_guess, a.senders FROM chat_aliases a"
             " JOIN chats c ON c.id = a.chat WHERE a.format = ? AND a.name = ?",
             (format, name),
         ).fetchone()
         if row is None:
             return None
-        chat = _Chat(*row)
-        return chat, [
-            f"this export's chat {name!r} was merged into {chat.name!r}: read as more of it"
-        ]
-
-    def _alias_senders(self, chat: _Chat, format: str, name: str) -> dict[str, str]:
-        """The senders an alias of ``chat`` renames (empty when ``name`` is not one)."""
-        row = self._conn.execute(
-            "SELECT senders FROM chat_aliases WHERE chat = ? AND format = ? AND name = ?",
-            (chat.id, format, name),
-        ).fetchone()
-        senders: dict[str, str] = json.loads(row[0]) if row else {}
-        return senders
+        chat = _Chat(*row[:5])
+        note = f"this export's chat {name!r} was merged into {chat.name!r}: read as more of it"
+        senders: dict[str, str] = json.loads(row[5])
+        return chat, [note], senders
 
     def _continued_chat(
         self, part: pl.DataFrame, format: str, *, taken: set[str]

@@ -329,6 +329,23 @@ def test_merge_an_sms_backup_into_the_chat(page: Page, running: Running, workdir
     assert page.locator(".chat-link").count() == before - 1
 
 
+def test_a_file_on_this_computer_is_imported_by_its_path(
+    page: Page, running: Running, workdir: Path
+) -> None:
+    from test_merge import SMS
+
+    backup = workdir / "path-import" / "sms-backup.xml"
+    backup.parent.mkdir()
+    backup.write_text(SMS.replace("running late", "by its path"), encoding="utf-8")
+    page.goto(running.server.url + "import")
+    page.click(".more-ways summary")
+    page.fill("#local-path", str(backup))
+    page.fill("input[name=timezone]", "Europe/Madrid")
+    page.click("#upload-form button[type=submit]")
+    page.wait_for_selector(".import-result")
+    assert "from sms-backup.xml (sms_xml)" in page.inner_text(".import-result")
+
+
 def test_no_request_leaves_loopback(requests_seen: list[str]) -> None:
     assert requests_seen, "the browser tests above made no requests"
     local = ("data:", "about:", "file:")

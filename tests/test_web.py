@@ -819,3 +819,49 @@ def test_a_merge_needs_every_sender_answered(
     assert response.status_code == 400
     assert response.json()["error"] == "say who 'Me' is in this chat (or keep the name)"
     assert len(store.chats()) == 2
+
+
+# ---------------------------------------------------------------- a path on this computer, a zone
+
+
+def test_a_folder_on_this_computer_is_imported_by_its_path(
+    store: Store, client: TestClient, tmp_path: Path
+) -> None:
+    """An iPhone backup folder is too big to upload: its path is given instead."""
+    from test_imessage import _backup
+
+    page = client.get(BASE + "/import")
+    assert 'name="path"' in page.text
+    assert '<option value="Europe/Madrid">' in page.text
+    backup = _backup(tmp_path / "00008030-001A2B3C4D5E802E")
+    body = client.post(
+        BASE + "/import.json", data={"csrf": csrf_token(SECRET), "path": str(backup)}
+    ).json()
+    assert body["errors"] == []
+    assert [(i["file"], i["format"], i["name"]) for i in body["imports"]] == [
+        (backup.name, "imessage", "+15551234567")
+    ]
+    missing = client.post(
+        BASE + "/import.json", data={"csrf": csrf_token(SECRET), "path": "/no/such/<b>file"}
+    ).json()
+    assert missing["errors"] == [
+        {"file": "/no/such/<b>file", "error": "no such file or folder on this computer"}
+    ]
+    html = post(client, "/import", {"path": "/no/such/<b>file"})
+    assert "/no/such/&lt;b&gt;file" in html.text
+
+
+def test_the_import_page_takes_a_time_zone(
+    store: Store, client: TestClient, tmp_path: Path
+) -> None:
+    from test_merge import SMS
+
+    files = {"files": ("sms.xml", SMS.encode(), "application/xml")}
+    form = {"csrf": csrf_token(SECRET), "timezone": "America/New_York"}
+    body = client.post(BASE + "/import.json", data=form, files=files).json()
+    (sms,) = body["imports"]
+    offsets = set(store.messages(sms["chat_id"])["utc_offset"])
+    assert offsets == {-5 * 3600}  # March 2024, before daylight saving time began
+    bad = client.post(BASE + "/import.json", data=form | {"timezone": "Mars/Olympus"}, files=files)
+    assert bad.status_code == 400
+    assert bad.json()["error"].startswith("unknown time zone 'Mars/Olympus'")

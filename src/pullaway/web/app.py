@@ -9,9 +9,11 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
+import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
@@ -28,6 +30,7 @@ from pullaway.analysis.signals import LANGUAGES
 from pullaway.errors import ChatNotFoundError, PullawayError
 from pullaway.importers._contacts import IPHONE_FILE as IPHONE_CONTACTS
 from pullaway.importers._contacts import MAC_FILE as MAC_CONTACTS
+from pullaway.importers._json import check_timezone, machine_timezone
 from pullaway.report import views
 from pullaway.store.db import Store
 from pullaway.web import companion
@@ -358,11 +361,18 @@ def _add_pages(app: FastAPI, state: AppState) -> None:
 
     async def import_page(request: Request) -> dict[str, Any] | Response:
         data: dict[str, Any] = {"title": "Import a chat", "imports": [], "errors": []}
+        data["zones"] = _zone_names()
+        data["computer_zone"] = machine_timezone() or ""
         if request.method == "POST":
             form = await request.form(max_files=MAX_UPLOAD_FILES)
-            uploads = [f for f in form.getlist("files") if isinstance(f, UploadFile)]
-            if not uploads or not any(u.filename for u in uploads):
-                msg = "no file received: choose or drop one or more chat exports"
+            uploads = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
+            local = _text_field(form.get("path"))
+            zone = _chosen_zone(_text_field(form.get("timezone")))
+            if not uploads and not local:
+                msg = (
+                    "no file received: choose or drop one or more chat exports, or give the "
+                    "path of one on this computer"
+                )
                 raise PullawayError(msg)
             companions = _companions(uploads)
             taken = {id(c.upload) for found in companions.values() for c in found}
@@ -370,7 +380,10 @@ def _add_pages(app: FastAPI, state: AppState) -> None:
                 if id(upload) in taken:
                     continue
                 beside = companions.get(upload.filename or "", [])
-                data["imports"] += await _import_upload(state, upload, data["errors"], beside)
+                found = await _import_upload(state, upload, data["errors"], beside, zone=zone)
+                data["imports"] += found
+            if local:
+                data["imports"] += _import_local(state, local, data["errors"], zone=zone)
         return data
 
     async def chat_home(request: Request) -> Response:
@@ -680,11 +693,56 @@ def _crisis_resources(state: AppState, row: ChatRow) -> list[dict[str, Any]]:
     return [r.to_json() for r in analysis.safety.resources]
 
 
+def _text_field(value: object) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _chosen_zone(name: str) -> str | None:
+    """The time zone given on the import page (None: this computer's), checked."""
+    return check_timezone(name) if name else None
+
+
+@lru_cache(maxsize=1)
+def _zone_names() -> tuple[str, ...]:
+    """The IANA time zones to offer on the import page (Polars and Python both know them)."""
+    return ("UTC", *sorted(z for z in zoneinfo.available_timezones() if "/" in z))
+
+
+def _import_local(
+    state: AppState, raw: str, errors: list[dict[str, str]], *, zone: str | None
+) -> list[dict[str, Any]]:
+    """Import a file or folder on this computer, given by its path (an iPhone backup folder,
+    a large export, ``~/Library/Messages/chat.db`` in place): read where it is, no copy."""
+    from pullaway.ingest import import_file
+
+    path = Path(raw).expanduser()
+    if not path.exists():
+        errors.append({"file": raw, "error": "no such file or folder on this computer"})
+        return []
+    try:
+        done = import_file(state.store, path, timezone=zone)
+    except PullawayError as exc:
+        errors.append({"file": path.name or raw, "error": str(exc)})
+        return []
+    return _imported_views(state, path.name or raw, done)
+
+
+def _imported_views(state: AppState, name: str, done: FileImport) -> list[dict[str, Any]]:
+    """The import page's account of ``done``; the analyses of its chats start afresh."""
+    for ci in done.chats:
+        state.cache.forget(ci.chat_id)
+        if state.warm and ci.me:
+            state.cache.warm(ci.chat_id)
+    return [_chat_import_view(state, name, done, ci) for ci in done.chats]
+
+
 async def _import_upload(
     state: AppState,
     upload: UploadFile,
     errors: list[dict[str, str]],
     companions: list[_Companion] | None = None,
+    *,
+    zone: str | None = None,
 ) -> list[dict[str, Any]]:
     """Save one upload (and its ``companions``, each under the name it is paired with) to a
     private temp dir, sniff, parse and store it; report what happened."""
@@ -698,15 +756,12 @@ async def _import_upload(
         for companion in companions or []:
             await _save(companion.upload, companion.beside(path))
         try:
-            done = import_file(state.store, path, shown_as=Path(_shown_name(upload, name)))
+            shown = Path(_shown_name(upload, name))
+            done = import_file(state.store, path, shown_as=shown, timezone=zone)
         except PullawayError as exc:
             errors.append({"file": name, "error": str(exc).replace(str(folder) + "/", "")})
             return []
-        for ci in done.chats:
-            state.cache.forget(ci.chat_id)
-            if state.warm and ci.me:
-                state.cache.warm(ci.chat_id)
-        return [_chat_import_view(state, name, done, ci) for ci in done.chats]
+        return _imported_views(state, name, done)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -334,14 +334,17 @@
 
   /* While a large export is read (a million messages take several seconds), say so. */
   function reading(form, input, status) {
-    var count = input.files.length, bytes = 0;
-    if (!count) return;
+    var count = input.files.length, bytes = 0, local = document.getElementById("local-path");
+    var path = local ? local.value.trim() : "";
+    if (!count && !path) return;
     for (var i = 0; i < count; i++) bytes += input.files[i].size;
     var button = form.querySelector("button[type=submit]");
     button.disabled = true;
     button.textContent = "Reading…";
     var size = bytes >= 1e6 ? Math.round(bytes / 1e6) + " MB" : Math.max(1, Math.round(bytes / 1e3)) + " KB";
-    status.textContent = "Reading " + (count === 1 ? "1 file" : count + " files") + " (" + size + ") on this computer. " +
+    var what = count ? (count === 1 ? "1 file" : count + " files") + " (" + size + ")" : "";
+    if (path) what = what ? what + " and " + path : path;
+    status.textContent = "Reading " + what + " on this computer. " +
       "A very large export can take a minute; keep this page open.";
   }
 

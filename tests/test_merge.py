@@ -10,6 +10,7 @@ import json
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+import polars as pl
 import pytest
 from typer.testing import CliRunner
 
@@ -213,3 +214,45 @@ def test_the_cli_merges_and_says_what_it_did(
     )
     assert text.exit_code == 0, text.output
     assert "merged into +15550000009: 2 messages, 2 new to it" in " ".join(text.stdout.split())
+
+
+def test_merged_messages_move_to_the_kept_chats_time_zone(tmp_path: Path) -> None:
+    """Two SMS backups of one person under two numbers, imported in two zones: merged, the
+    messages are on the kept chat's clock, and so are those its later exports bring."""
+    first, second = tmp_path / "a.xml", tmp_path / "b.xml"
+    first.write_text(SMS, encoding="utf-8")
+    second.write_text(
+        SMS.replace("+15551234567", "+15559990000")
+        .replace('contact_name="Leo"', 'contact_name="Leo (new)"')
+        .replace("no worries", "see you soon"),
+        encoding="utf-8",
+    )
+    with Store.open(tmp_path / "store.db") as store:
+        import_file(store, first, me="Me", timezone="Europe/Madrid")
+        import_file(store, second, me="Me", timezone="America/New_York")
+        store.merge(store.chat("Leo").chat_id, store.chat("Leo (new)").chat_id)
+        rows = store.messages(store.chat("Leo").chat_id)
+        assert set(rows["utc_offset"]) == {3600}  # Madrid in March, not New York's -18000
+        # "running late" at the same instant is not added twice; "see you soon" is new.
+        assert rows["text"].to_list() == ["running late", "no worries", "see you soon"]
+        again = import_file(store, second, timezone="America/New_York")
+        assert [c.added for c in again.chats] == [0]
+
+
+def test_a_wall_clock_export_keeps_its_times_when_merged(tmp_path: Path) -> None:
+    """A WhatsApp export's times are its own wall clock (a --timezone only adds offsets):
+    merged into a chat shown in another zone, they stay as written, as its later exports
+    will be read."""
+    chat = tmp_path / "WhatsApp Chat with Leo.txt"
+    chat.write_text(WHATSAPP, encoding="utf-8")
+    backup = tmp_path / "sms.xml"
+    backup.write_text(SMS, encoding="utf-8")
+    with Store.open(tmp_path / "store.db") as store:
+        import_file(store, chat, me="Maya", date_order="dmy", timezone="America/New_York")
+        import_file(store, backup, me="Me", timezone="Europe/Madrid")
+        sms, whatsapp = _only(store, "sms_xml"), _only(store, "whatsapp")
+        store.merge(sms, whatsapp, senders={"Maya": "Me"})
+        rows = store.messages(sms).filter(pl.col("text") == "are you around?")
+        assert rows.select("timestamp", "utc_offset").row(0) == (datetime(2024, 3, 1, 20), -18000)
+        again = import_file(store, chat, date_order="dmy", timezone="America/New_York")
+        assert [c.added for c in again.chats] == [0]

@@ -669,11 +669,14 @@ class Store:
 
     def _moved_rows(self, other: _Chat, keep: _Chat, names: dict[str, str]) -> pl.DataFrame:
         """The messages of ``other`` as rows of ``keep``: its name, ``names`` renamed, ids
-        computed again (a file's own kept), on ``keep``'s time zone if it has one."""
+        computed again (a file's own kept). When both chats were put on a zone's clock
+        (``chats.zone``) and the zones differ, they move to ``keep``'s, as its later exports
+        will be (``_in_one_zone``); a file's own wall clock is kept."""
         frame = blocks.from_block_rows(blocks.read_rows(self._conn, other.id), other.name)
         moved = _renamed(frame, chat=keep.name, senders=names)
         zone = self._one("SELECT zone FROM chats WHERE id = ?", (keep.id,))
-        return in_zone(moved, zone) if zone else moved
+        theirs = self._one("SELECT zone FROM chats WHERE id = ?", (other.id,))
+        return in_zone(moved, zone) if zone and theirs and zone != theirs else moved
 
     def _take_over(self, keep: _Chat, other: _Chat, names: dict[str, str]) -> None:
         """Move ``other``'s imports, aliases, journal days and drafts to ``keep``; record it

@@ -7,22 +7,24 @@ ID (two chats without Contacts), and a WhatsApp export with an SMS backup of one
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
-from typing import TYPE_CHECKING
+from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import polars as pl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from conftest import fixed_cases
 from pullaway.cli import app
 from pullaway.errors import InvalidEntryError, SenderNotFoundError
+from pullaway.importers import ChatMeta, ImportResult
 from pullaway.ingest import import_file
+from pullaway.model import MESSAGE_SCHEMA, validate_messages, with_message_ids
 from pullaway.store import Store
 from test_contacts import LEO_MAIL, LEO_PHONE, write_messages
 from test_imessage import ChatDb
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 WHATSAPP = """\
 01/03/2024, 20:00 - Maya: are you around?
@@ -256,3 +258,77 @@ def test_a_wall_clock_export_keeps_its_times_when_merged(tmp_path: Path) -> None
         assert rows.select("timestamp", "utc_offset").row(0) == (datetime(2024, 3, 1, 20), -18000)
         again = import_file(store, chat, date_order="dmy", timezone="America/New_York")
         assert [c.added for c in again.chats] == [0]
+
+
+_TALK = st.lists(
+    st.tuples(
+        st.integers(0, 60 * 24 * 30),  # minutes into a month
+        st.booleans(),  # from her
+        st.sampled_from(["ok", "hey", "miss you", "where are you?", "😊"]),
+        st.sampled_from(["both", "first", "second"]),  # which export holds it
+    ),
+    min_size=1,
+    max_size=40,
+)
+
+
+@fixed_cases(60)
+@given(talk=_TALK)
+def test_merging_two_exports_of_one_talk_stores_each_message_once(
+    talk: list[tuple[int, bool, str, str]], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """One conversation seen by two exports that name the two people differently (each
+    holding some of its messages, some in both): merged, the chat holds each message once,
+    under the kept chat's names, and the second export imported again adds nothing."""
+    start = datetime(2024, 3, 1)
+    rows = [
+        (start + timedelta(minutes=minute), her, text, where)
+        for minute, her, text, where in sorted(talk, key=lambda m: m[0])
+    ]
+
+    def export(names: tuple[str, str], chat: str, part: str) -> ImportResult:
+        kept = [
+            (t, names[0] if her else names[1], x) for t, her, x, w in rows if w in (part, "both")
+        ]
+        frame = pl.DataFrame(
+            {
+                "chat": [chat] * len(kept),
+                "message_id": [None] * len(kept),
+                "timestamp": [t for t, _, _ in kept],
+                "utc_offset": [None] * len(kept),
+                "sender": [s for _, s, _ in kept],
+                "kind": ["text"] * len(kept),
+                "text": [x for _, _, x in kept],
+                "source_file": [f"{part}.csv"] * len(kept),
+                "source_line": list(range(1, len(kept) + 1)),
+            },
+            schema=MESSAGE_SCHEMA,
+        )
+        meta = ChatMeta(name=chat, me_guess=names[0], participants=names)
+        return ImportResult(messages=validate_messages(with_message_ids(frame)), chats=(meta,))
+
+    path = tmp_path_factory.mktemp("merge") / "store.db"
+    first, second = (
+        export(("Maya", "Leo"), "Leo", "first"),
+        export(("Me", "+1555"), "+1555", "second"),
+    )
+    with Store.open(path) as store:
+        for result, name in ((first, "first"), (second, "second")):
+            if result.messages.height:
+                store.add_import(result, source=Path(f"{name}.csv"), file_hash=name, format="csv")
+        chats = {c.name: c.chat_id for c in store.chats()}
+        if len(chats) < 2:
+            return  # one export held nothing: there is nothing to merge
+        present = set(second.messages["sender"])
+        who = {old: new for old, new in {"Me": "Maya", "+1555": "Leo"}.items() if old in present}
+        done = store.merge(chats["Leo"], chats["+1555"], senders=who)
+        stored = store.messages(chats["Leo"])
+        expected = {(t, "Maya" if her else "Leo", x) for t, her, x, _ in rows}
+        counted = sorted(
+            (t, s, x) for t, s, x in stored.select("timestamp", "sender", "text").rows()
+        )
+        # Identical messages in one minute count once per occurrence in the export with most.
+        assert set(counted) == expected
+        assert done.added == stored.height - first.messages.height
+        again = store.add_import(second, source=Path("second.csv"), file_hash="again", format="csv")
+        assert [c.added for c in again] == [0]

@@ -4,7 +4,8 @@
 
 Starts ``pullaway.web.server.serve`` in a subprocess on a temporary store, imports a
 simulated WhatsApp export through the upload form, and photographs every page at desktop
-width, plus the Now and Timeline pages at phone width. Nothing is downloaded: Chromium is
+width (the merge page with the couple's SMS backup as a second chat), plus the Now and
+Timeline pages at phone width. Nothing is downloaded: Chromium is
 the system one at /usr/bin/chromium.
 """
 
@@ -70,6 +71,7 @@ def main() -> None:
             strategies=("let_go", "chased", "let_go", "mixed", "let_go", "chased"),
         )
         export = write_export(sim, folder / "export", format="whatsapp_android")
+        sms = write_export(sim, folder / "sms", format="sms")  # the same couple's texts
         proc, url = start_server(folder / "store.db")
         try:
             with sync_playwright() as pw:
@@ -111,8 +113,16 @@ def main() -> None:
                 page.fill("#draft-text", "did you see my message??")
                 page.click(".draft-form button[type=submit]")
                 shoot(page, out, "draft")
+                page.goto(url + "import")
+                page.set_input_files("#files", str(sms))
+                page.click("#upload-form button[type=submit]")
+                page.wait_for_selector(".import-result")
+                action = page.get_attribute(".import-result .who-form", "action") or ""
+                other = action.rsplit("/", 2)[-2]
                 page.goto(base + "settings")
                 shoot(page, out, "settings")
+                page.goto(base + f"merge?other={other}")
+                shoot(page, out, "merge")
                 report = folder / "report.html"
                 report.write_text(render_report(analyze(sim.messages, me="Maya")), encoding="utf-8")
                 offline = browser.new_page(viewport={"width": 1280, "height": 1400})

@@ -761,8 +761,8 @@ def test_warm_start_analyses_in_the_background(store: Store) -> None:
 def test_two_chats_of_one_conversation_are_merged_from_the_settings_page(
     store: Store, client: TestClient, tmp_path: Path
 ) -> None:
-    """The SMS backup of the same couple: chosen on the settings page, who is who asked (its
-    contact's name is not one this chat has, so nothing is suggested), merged; its later
+    """The SMS backup of the same couple: chosen on the settings page, who is who suggested
+    (her guessed "Me" is her, his contact name is him) and confirmed, merged; its later
     exports go into the chat. Names are escaped on both pages."""
     from test_merge import SMS
 
@@ -786,8 +786,8 @@ def test_two_chats_of_one_conversation_are_merged_from_the_settings_page(
     assert "&lt;b&gt;Leo&lt;/b&gt;" in choose.text
     data = client.get(BASE + f"/chats/{cid}/merge.json", params={"other": sms.chat_id}).json()
     assert [(s["name"], s["choice"]) for s in data["senders"]] == [
-        ("<b>Leo</b>", "<b>Leo</b>"),  # no suggestion: a name this chat lacks, kept
-        ("Me", "Me"),
+        ("<b>Leo</b>", "Leo"),  # the other person is the other person
+        ("Me", ME),  # the backup's guess for her (not chosen yet) is her
     ]
     answers = {"other": sms.chat_id, "sender-0": "Leo", "sender-1": ME}
     done = post(client, f"/chats/{cid}/merge", answers)

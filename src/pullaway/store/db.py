@@ -622,13 +622,15 @@ class Store:
 
     def merge_suggestion(self, chat_id: str, other_id: str) -> tuple[list[str], dict[str, str]]:
         """The senders of ``other_id``, most messages first, and who they are in ``chat_id``
-        by default (see ``merge``); empty when that cannot be told (no "me" yet, or senders
-        this chat lacks)."""
+        by default (see ``merge``), to show for confirmation: the importer's guess stands in
+        for a "me" not chosen yet. Empty when that cannot be told (no "me" in ``chat_id``,
+        or senders it lacks)."""
         with self._read():
             keep, other = self._chat(chat_id), self._chat(other_id)
             theirs = sorted(self._sender_counts(other.id).items(), key=lambda kv: (-kv[1], kv[0]))
+            guessed = replace(other, me=other.me or other.me_guess)
             try:
-                names = self._merged_senders(keep, other, None)
+                names = self._merged_senders(keep, guessed, None)
             except InvalidEntryError:
                 names = {}
         return [name for name, _ in theirs], names

@@ -40,8 +40,8 @@ the terminal.
 
 What pullaway did to the store file on opening it is said on stderr too, so `--json` output
 stays clean: `note: … was readable by others (mode 644); made it owner-only (600)`, and
-`note: upgraded … for this version of pullaway (0002_message_ids_v2)` the first time a newer
-pullaway opens an older store.
+`note: upgraded … for this version of pullaway (0005_chat_aliases)` (the migrations it applied)
+the first time a newer pullaway opens an older store.
 
 `pullaway import --json` prints
 
@@ -55,6 +55,12 @@ pullaway opens an older store.
 with one entry in `chats` per chat a file touched (a file can hold several) and one in `errors`
 per file that could not be read. `skipped_examples` holds the first skipped lines or records:
 `{"line": int, "reason": str, "text": str}`.
+
+`pullaway chats --json` prints `{"chats": [{"chat", "name", "format", "me", "me_guess", "them",
+"messages", "first", "last", "merged"}]}`, where `merged` lists the chats merged into it
+(`pullaway merge`) as `{"format": str, "name": str}`; the table shows them under its name
+(`+ leo@icloud.com (imessage)`). `pullaway merge --json` prints `{"merge": {"chat_id", "name",
+"merged", "format", "messages", "added", "senders"}}`.
 """
 
 

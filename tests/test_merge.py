@@ -59,6 +59,7 @@ def test_his_two_handles_become_one_chat(imessage_store: tuple[Store, Path]) -> 
     assert (done.chat_id, done.merged, done.format) == (phone.chat_id, LEO_MAIL, "imessage")
     assert (done.messages, done.added, done.senders) == (1, 1, {LEO_MAIL: LEO_PHONE})
     assert LEO_MAIL not in {c.name for c in store.chats()}
+    assert store.chat(phone.chat_id).merged == (("imessage", LEO_MAIL),)
     messages = store.messages(phone.chat_id)
     assert messages.select("sender", "text").rows() == [
         (LEO_PHONE, "hey"),
@@ -199,6 +200,11 @@ def test_the_cli_merges_and_says_what_it_did(
     assert result.exit_code == 0, result.output
     merge = json.loads(result.stdout)["merge"]
     assert (merge["merged"], merge["added"], merge["senders"]) == (LEO_MAIL, 1, {LEO_MAIL: "Leo"})
+    listed = json.loads(runner.invoke(app, ["--store", str(path), "chats", "--json"]).stdout)
+    (kept,) = [c for c in listed["chats"] if c["name"] == LEO_PHONE]
+    assert kept["merged"] == [{"format": "imessage", "name": LEO_MAIL}]
+    table = runner.invoke(app, ["--store", str(path), "chats"], env={"COLUMNS": "200"})
+    assert f"+ {LEO_MAIL} (imessage)" in table.stdout
     stranger = "+15550000009"
     text = runner.invoke(
         app,

@@ -797,10 +797,9 @@ def test_two_chats_of_one_conversation_are_merged_from_the_settings_page(
     merged = store.messages(cid)
     assert merged.height == before + 2
     assert set(merged["sender"]) <= {ME, "Leo"}
-    assert (
-        "Merged &lt;b&gt;Leo&lt;/b&gt; (2 new messages)"
-        in client.get(done.headers["location"]).text
-    )
+    after = client.get(done.headers["location"]).text
+    assert "Merged &lt;b&gt;Leo&lt;/b&gt; (2 new messages)" in after
+    assert "Merged into this chat: “&lt;b&gt;Leo&lt;/b&gt;” (sms_xml)" in after
     again = import_file(store, backup, timezone="UTC")
     assert [(c.chat_id, c.added) for c in again.chats] == [(cid, 0)]
 

@@ -172,7 +172,13 @@ def chat_json(row: ChatRow) -> dict[str, Any]:
         "messages": row.messages,
         "first": row.first.isoformat() if row.first else None,
         "last": row.last.isoformat() if row.last else None,
+        "merged": [{"format": f, "name": n} for f, n in row.merged],
     }
+
+
+def _with_merged(row: ChatRow) -> str:
+    """The chat's name, and the chats merged into it, one per line."""
+    return "\n".join([row.name, *(f"+ {name} ({format})" for format, name in row.merged)])
 
 
 def chats(console: Console, rows: list[ChatRow], store_path: Path) -> None:
@@ -187,7 +193,7 @@ def chats(console: Console, rows: list[ChatRow], store_path: Path) -> None:
     for row in rows:
         table.add_row(
             plain(row.chat_id),
-            plain(row.name),
+            plain(_with_merged(row)),
             row.format,
             plain(_you(row)),
             plain(row.them or "?"),
@@ -205,6 +211,8 @@ def chats(console: Console, rows: list[ChatRow], store_path: Path) -> None:
         period = f"{_day(row.first)} to {_day(row.last)}" if row.first else "no dates"
         line = f"  {counted(row.messages, 'message')}, {period}; you: {_you(row)}"
         console.print(plain(f"{line}, them: {row.them or '?'}"))
+        for format, name in row.merged:
+            console.print(plain(f"  + merged: {name} ({format})"))
 
 
 def _you(row: ChatRow) -> str:

@@ -83,6 +83,7 @@ class ChatRow:
     first: datetime | None
     last: datetime | None
     me_guess: str | None
+    merged: tuple[tuple[str, str], ...] = ()  # (format, name) of the chats merged into it
 
 
 @dataclass(frozen=True)
@@ -951,7 +952,9 @@ class Store:
 
 _CHAT_ROWS: Final = (
     "SELECT c.chat_id, c.name, c.format, c.me, c.them, coalesce(sum(b.rows), 0),"
-    " min(b.first_ts), max(b.last_ts), c.me_guess"
+    " min(b.first_ts), max(b.last_ts), c.me_guess,"
+    " (SELECT json_group_array(json_array(a.format, a.name)) FROM"
+    " (SELECT format, name FROM chat_aliases WHERE chat = c.id ORDER BY merged_at, name) a)"
     " FROM chats c LEFT JOIN message_blocks b ON b.chat = c.id"
 )
 
@@ -1289,9 +1292,18 @@ def _lastrowid(cursor: sqlite3.Cursor) -> int:
 
 
 def _chat_row(row: Sequence[Any]) -> ChatRow:
-    chat_id, name, format, me, them, messages, first, last, me_guess = row
+    chat_id, name, format, me, them, messages, first, last, me_guess, merged = row
     return ChatRow(
-        chat_id, name, format, me, them, int(messages), _from_us(first), _from_us(last), me_guess
+        chat_id,
+        name,
+        format,
+        me,
+        them,
+        int(messages),
+        _from_us(first),
+        _from_us(last),
+        me_guess,
+        tuple((str(f), str(n)) for f, n in json.loads(merged or "[]")),
     )
 
 

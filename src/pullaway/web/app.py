@@ -321,6 +321,7 @@ def _chat_row_view(row: ChatRow) -> dict[str, Any]:
         "first": views.fmt_day(row.first),
         "last": views.fmt_day(row.last),
         "me_guess": row.me_guess,
+        "merged": [{"format": f, "name": n} for f, n in row.merged],
     }
 
 

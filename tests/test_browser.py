@@ -346,6 +346,20 @@ def test_a_file_on_this_computer_is_imported_by_its_path(
     assert "from sms-backup.xml (sms_xml)" in page.inner_text(".import-result")
 
 
+def test_import_says_it_is_reading_a_path(page: Page, running: Running) -> None:
+    page.goto(running.server.url + "import")
+    page.click(".more-ways summary")
+    page.fill("#local-path", "/Users/maya/Backup/00008030")
+    page.evaluate(
+        "document.getElementById('upload-form')"
+        ".addEventListener('submit', (ev) => ev.preventDefault())"
+    )
+    page.click("#upload-form button[type=submit]")
+    assert page.locator("#upload-form button[type=submit]").is_disabled()
+    status = page.locator("#upload-status").inner_text()
+    assert status.startswith("Reading /Users/maya/Backup/00008030 on this computer.")
+
+
 def test_no_request_leaves_loopback(requests_seen: list[str]) -> None:
     assert requests_seen, "the browser tests above made no requests"
     local = ("data:", "about:", "file:")

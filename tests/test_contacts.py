@@ -377,3 +377,26 @@ def test_the_cli_imports_a_zipped_chat_db_and_leaves_no_copy(
     chats = json.loads(result.stdout)["chats"]
     assert sum(chat["added"] for chat in chats) == 6
     assert list(scratch.iterdir()) == []
+
+
+def test_a_damaged_zip_of_chat_db_says_so_in_one_line(tmp_path: Path) -> None:
+    """A zip whose chat.db does not match its checksum, and one whose chat.db is cut short:
+    each is one error naming the zip (and the member), never a path in a temporary folder."""
+    database = write_messages(tmp_path / "chat.db")
+    data = database.read_bytes()
+    archive = tmp_path / "bad-crc.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr("chat.db", data)
+    raw = bytearray(archive.read_bytes())
+    raw[len(raw) // 2] ^= 0xFF  # inside the stored chat.db, after its header
+    archive.write_bytes(bytes(raw))
+    with pytest.raises(ParseError, match=r"not a readable zip file \(Bad CRC-32") as crc:
+        parse(archive)
+    assert str(crc.value).startswith(f"{archive}:")
+    short = tmp_path / "short.zip"
+    with zipfile.ZipFile(short, "w") as zf:
+        zf.writestr("Messages/chat.db", data[:4096])
+    with pytest.raises(ParseError, match="cannot read the database") as cut:
+        parse(short)
+    assert str(cut.value).startswith(f"{short}/Messages/chat.db:")
+    assert "pullaway-imessage" not in str(cut.value)

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 MAC_FILE: Final = "AddressBook-v22.abcddb"
 IPHONE_FILE: Final = "AddressBook.sqlitedb"
+CONTACTS_FILES: Final = (MAC_FILE, IPHONE_FILE)
+"""The names a Contacts database has, found beside a Messages database."""
 BACKUP_CONTACTS: Final = "31/31bb7ba8914766d4ba40d6dfb6113c8b614be442"
 """Where an iPhone backup keeps ``AddressBook.sqlitedb``: the SHA-1 of
 ``HomeDomain-Library/AddressBook/AddressBook.sqlitedb``, under its first two digits."""
@@ -78,7 +80,7 @@ def contacts_files(given: Path, database: Path) -> list[Path]:
     (``given``), the backup's; beside ``database``, any ``AddressBook-v22.abcddb`` or
     ``AddressBook.sqlitedb``; and for ``~/Library/Messages/chat.db``, the Mac's own."""
     found = [given / BACKUP_CONTACTS] if given.is_dir() else []
-    found += [database.with_name(MAC_FILE), database.with_name(IPHONE_FILE)]
+    found += [database.with_name(name) for name in CONTACTS_FILES]
     library = database.parent.parent
     if database.parent.name == "Messages" and library.name == "Library":
         book = library / "Application Support" / "AddressBook"
@@ -191,30 +193,32 @@ def _names(cards: list[Card]) -> dict[str, str]:
     """Each handle key's name. Cards of one name that share a handle are one person (a card
     in two accounts); different people of one name get their first handle after it
     (``Alex (+15550000001)``). A handle on cards of different names keeps the first name."""
-    people = _people(cards)
-    by_name: dict[str, list[set[str]]] = defaultdict(list)
-    for name, keys, _ in people:
-        by_name[name].append(keys)
+    by_name = _people(cards)
     names: dict[str, str] = {}
-    for name, keys, first in people:
+    for _, name, keys, first in sorted(
+        (order, name, keys, first)
+        for name, people in by_name.items()
+        for order, keys, first in people
+    ):
         shown = f"{name} ({first})" if len(by_name[name]) > 1 else name
-        for key in keys:
+        for key in sorted(keys):
             names.setdefault(key, shown)
     return names
 
 
-def _people(cards: list[Card]) -> list[tuple[str, set[str], str]]:
-    """(name, handle keys, first handle as written) per person: cards of one name joined
-    when they share a handle, in the order the cards came."""
-    people: list[tuple[str, set[str], str]] = []
-    for card in cards:
+def _people(cards: list[Card]) -> dict[str, list[tuple[int, set[str], str]]]:
+    """The people of each name: (the position of their first card, their handle keys, their
+    first handle as written); cards of one name are one person when they share a handle."""
+    by_name: dict[str, list[tuple[int, set[str], str]]] = defaultdict(list)
+    for order, card in enumerate(cards):
         keys = {key for handle in card.handles if (key := handle_key(handle))}
         if not keys:
             continue
-        same = [p for p in people if p[0] == card.name and p[1] & keys]
+        people = by_name[card.name]
+        same = [person for person in people if person[1] & keys]
         for person in same:
             people.remove(person)
             keys |= person[1]
-        first = same[0][2] if same else card.handles[0]
-        people.append((card.name, keys, first))
-    return people
+        earliest = min(same, default=(order, keys, card.handles[0]), key=lambda p: p[0])
+        people.append((earliest[0], keys, earliest[2]))
+    return by_name

@@ -30,6 +30,7 @@ from pullaway.importers._base import (
     paused_gc,
 )
 from pullaway.importers._lines import refuse_long_stretch
+from pullaway.zones import utc_to_local
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -299,9 +300,9 @@ def local_wall_clock(utc: pl.Series, *, timezone: str | None) -> tuple[pl.Series
     naive = utc.cast(pl.Datetime("us"))
     if zone is None:
         return _wall_clock_from_os(naive)
-    local = naive.dt.replace_time_zone("UTC").dt.convert_time_zone(zone)
-    offset = (local.dt.base_utc_offset() + local.dt.dst_offset()).dt.total_seconds()
-    return local.dt.replace_time_zone(None), offset.cast(_OFFSET_DTYPE)
+    wall, offset = utc_to_local(pl.col("utc"), zone)
+    local = pl.DataFrame({"utc": naive}).select(wall.alias("utc"), offset.alias("offset"))
+    return local.get_column("utc"), local.get_column("offset").cast(_OFFSET_DTYPE)
 
 
 def _wall_clock_from_os(naive_utc: pl.Series) -> tuple[pl.Series, pl.Series]:

@@ -44,16 +44,25 @@ from pullaway.importers._base import (
     paused_gc,
     report_progress,
 )
-from pullaway.importers._contacts import IPHONE_FILE as IPHONE_CONTACTS
-from pullaway.importers._contacts import MAC_FILE as MAC_CONTACTS
-from pullaway.importers._contacts import Contacts, contacts_files, handle_key, read_contacts
+from pullaway.importers._contacts import (
+    CONTACTS_FILES,
+    Contacts,
+    contacts_files,
+    handle_key,
+    read_contacts,
+)
 from pullaway.importers._json import (
     check_timezone,
     local_wall_clock,
     machine_timezone,
     wall_clock_zone,
 )
-from pullaway.importers._sqlite import connect_read_only, private_copy, table_names
+from pullaway.importers._sqlite import (
+    COMPANIONS,
+    connect_read_only,
+    private_copy,
+    table_names,
+)
 from pullaway.importers._typedstream import TypedStreamError, attributed_text
 from pullaway.model import (
     OWNER_SENDER,
@@ -128,7 +137,6 @@ _PLIST_ERRORS: Final = (
 _CREATE_TABLE = re.compile(
     rb"CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?[\"'`\[]?(\w+)", flags=re.IGNORECASE
 )
-_PHONE = re.compile(r"\+?[\d\s\-().]+")
 
 
 def sniff(sample: Sample) -> float:
@@ -175,11 +183,12 @@ def parse(
     """
     del date_order, encoding
     zone_note = _zone_note(timezone)
-    with at_file(path), _on_disk(path) as (database, shown):
-        contacts = read_contacts(contacts_files(path, database))
-        read = _read_database(database, chat, contacts)
+    with at_file(path), _private_database(path) as source:
+        contacts = read_contacts(contacts_files(path, source.near))
+        with at_file(source.shown):
+            read = _read_database(source.copy, chat, contacts)
     frame = _to_messages(read.rows, timezone=timezone)
-    frame = frame.with_columns(source_file=pl.lit(shown))
+    frame = frame.with_columns(source_file=pl.lit(source.shown))
     report_progress(1, 1)
     return ImportResult(
         messages=validate_messages(frame),
@@ -193,8 +202,9 @@ def parse(
     )
 
 
-def _read_database(database: Path, chat: str | None, contacts: Contacts) -> _Read:
-    with at_file(database), paused_gc(), _private_copy(database) as copy:
+def _read_database(copy: Path, chat: str | None, contacts: Contacts) -> _Read:
+    """The messages of a private copy of the database (``_private_database``)."""
+    with paused_gc():
         try:
             with closing(connect_read_only(copy)) as conn:
                 read = _Database(conn, contacts).read(chat)
@@ -208,14 +218,26 @@ def _read_database(database: Path, chat: str | None, contacts: Contacts) -> _Rea
     return read
 
 
+@dataclass(frozen=True)
+class _Source:
+    """A private copy of the Messages database to read, where the database is (Contacts are
+    looked for near it), and its name for ``source_file`` and errors."""
+
+    copy: Path
+    near: Path
+    shown: str
+
+
 @contextmanager
-def _on_disk(path: Path) -> Iterator[tuple[Path, str]]:
-    """The Messages database to read, and its name for ``source_file``: ``path``, the
-    database of an iPhone backup folder (``messages_database``), or the ``chat.db`` of a zip,
-    taken out with its ``-wal``, ``-shm`` and any Contacts database into a private folder."""
+def _private_database(path: Path) -> Iterator[_Source]:
+    """A private copy of the Messages database of ``path``: the file, the database of an
+    iPhone backup folder (``messages_database``), or the ``chat.db`` of a zip, taken out with
+    its ``-wal``, ``-shm`` and any Contacts database into a private folder (which is the copy:
+    it is not copied again)."""
     if path.is_dir() or not zipfile.is_zipfile(path):
         database = messages_database(path)
-        yield database, str(database)
+        with at_file(database), _private_copy(database) as copy:
+            yield _Source(copy, database, str(database))
         return
     with tempfile.TemporaryDirectory(prefix="pullaway-imessage-zip-") as folder:
         try:
@@ -228,7 +250,10 @@ def _on_disk(path: Path) -> Iterator[tuple[Path, str]]:
         except ZIP_ERRORS as exc:
             msg = f"not a readable zip file ({exc}); unzip it and import chat.db"
             raise ParseError(msg) from exc
-        yield database, f"{path}/{member}"
+        shown = f"{path}/{member}"
+        with at_file(shown):
+            _check_header(database)
+        yield _Source(database, database, shown)
 
 
 ZIPPED_NAMES: Final = ("chat.db", "sms.db")
@@ -262,10 +287,8 @@ def _take_out(archive: zipfile.ZipFile, member: str, folder: Path) -> Path:
     beside it, written into ``folder`` under their own base names; the database's path."""
     names = set(archive.namelist())
     parent = PurePosixPath(member).parent
-    wanted = [member, *(member + suffix for suffix in ("-wal", "-shm"))]
-    for contacts in (MAC_CONTACTS, IPHONE_CONTACTS):
-        beside = str(parent / contacts) if str(parent) != "." else contacts
-        wanted += [beside + suffix for suffix in ("", "-wal", "-shm")]
+    files = [member, *(str(parent / name) for name in CONTACTS_FILES)]
+    wanted = [file + suffix for file in files for suffix in COMPANIONS]
     for name in wanted:
         if name in names:
             with (
@@ -571,12 +594,12 @@ class _Database:
             if lowered
             and lowered in {c.name.casefold(), c.identifier.casefold(), c.display_name.casefold()}
         }
-        number = _number_key(wanted)
-        if not names and number:
+        key = handle_key(wanted)  # a number in any formatting, an address in any case
+        if not names and key:
             names = {
                 c.name
                 for c in self.chats.values()
-                if number in {_number_key(c.name), _number_key(c.identifier)}
+                if key in {handle_key(c.name), handle_key(c.identifier)}
             }
         if len(names) == 1:
             return {c.rowid for c in self.chats.values() if c.name in names}
@@ -850,21 +873,6 @@ def _chat_name(
     if group and handles:
         return ", ".join(handles)
     return identifier or (handles[0] if handles else f"conversation {rowid}")
-
-
-def _number_key(text: str) -> str | None:
-    """The same number however written: the last 10 digits; None if ``text`` is no number.
-
-    >>> _number_key("+1 (555) 123-4567") == _number_key("555.123.4567")
-    True
-    >>> _number_key("chat1234") is None
-    True
-    """
-    compact = text.strip()
-    if not _PHONE.fullmatch(compact):
-        return None
-    digits = re.sub(r"\D", "", compact)
-    return digits[-10:] if len(digits) >= 3 else None
 
 
 def _event_text(item_type: int, action: int, other: str, title: object) -> str:

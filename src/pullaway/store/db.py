@@ -360,7 +360,7 @@ class Store:
         """
         if zone.name is None:
             return part, []  # the file's own wall clock
-        stored = self._one("SELECT zone FROM chats WHERE id = ?", (chat.id,))
+        stored = self._zone(chat)
         if stored == zone.name:
             return part, []
         if stored is not None and not zone.chosen:
@@ -581,7 +581,7 @@ class Store:
         """Non-system senders with their message counts, most first."""
         with self._read():
             counts = self._sender_counts(self._chat(chat_id).id)
-        return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        return _most_first(counts)
 
     def merge(
         self, chat_id: str, other_id: str, *, senders: dict[str, str] | None = None
@@ -598,7 +598,7 @@ class Store:
         """
         with self._write():
             keep, other = self._chat(chat_id), self._chat(other_id)
-            merged_format = self._format(other)
+            merged_format = str(self._one("SELECT format FROM chats WHERE id = ?", (other.id,)))
             if keep.id == other.id:
                 msg = f"{chat_id!r} and {other_id!r} are one chat: give two different chats"
                 raise InvalidEntryError(msg)
@@ -606,7 +606,7 @@ class Store:
             moved = self._moved_rows(other, keep, names)
             new = _deduplicate(moved, self._message_ids(keep.id) if moved.height else None)
             self._write_blocks(keep.id, new)
-            self._take_over(keep, other, names)
+            self._take_over(keep, other, names, format=merged_format)
             counts = self._sender_counts(keep.id)
             self._conn.execute(
                 "UPDATE chats SET them = ? WHERE id = ?", (_them(keep.me, counts), keep.id)
@@ -628,7 +628,7 @@ class Store:
         or senders it lacks)."""
         with self._read():
             keep, other = self._chat(chat_id), self._chat(other_id)
-            theirs = sorted(self._sender_counts(other.id).items(), key=lambda kv: (-kv[1], kv[0]))
+            theirs = _most_first(self._sender_counts(other.id))
             guessed = replace(other, me=other.me or other.me_guess)
             try:
                 names = self._merged_senders(keep, guessed, None)
@@ -677,11 +677,10 @@ class Store:
         will be (``_in_one_zone``); a file's own wall clock is kept."""
         frame = blocks.from_block_rows(blocks.read_rows(self._conn, other.id), other.name)
         moved = _renamed(frame, chat=keep.name, senders=names)
-        zone = self._one("SELECT zone FROM chats WHERE id = ?", (keep.id,))
-        theirs = self._one("SELECT zone FROM chats WHERE id = ?", (other.id,))
+        zone, theirs = self._zone(keep), self._zone(other)
         return in_zone(moved, zone) if zone and theirs and zone != theirs else moved
 
-    def _take_over(self, keep: _Chat, other: _Chat, names: dict[str, str]) -> None:
+    def _take_over(self, keep: _Chat, other: _Chat, names: dict[str, str], *, format: str) -> None:
         """Move ``other``'s imports, aliases, journal days and drafts to ``keep``; record it
         as an alias of ``keep``; delete it."""
         conn, now = self._conn, self._now_us()
@@ -696,7 +695,7 @@ class Store:
         conn.execute(
             "INSERT INTO chat_aliases (format, name, chat, senders, merged_at)"
             " VALUES (?, ?, ?, ?, ?)",
-            (self._format(other), other.name, keep.id, json.dumps(names), now),
+            (format, other.name, keep.id, json.dumps(names), now),
         )
         conn.execute("UPDATE imports SET chat = ? WHERE chat = ?", (keep.id, other.id))
         conn.execute("UPDATE drafts SET chat = ? WHERE chat = ?", (keep.id, other.id))
@@ -712,8 +711,10 @@ class Store:
         )
         conn.execute("DELETE FROM chats WHERE id = ?", (other.id,))
 
-    def _format(self, chat: _Chat) -> str:
-        return str(self._one("SELECT format FROM chats WHERE id = ?", (chat.id,)))
+    def _zone(self, chat: _Chat) -> str | None:
+        """The time zone the chat's messages are shown in (``chats.zone``), if it has one."""
+        zone: str | None = self._one("SELECT zone FROM chats WHERE id = ?", (chat.id,))
+        return zone
 
     def delete_chat(self, chat_id: str) -> None:
         """Remove the chat and everything derived from it; files no chat uses go too."""
@@ -1208,6 +1209,11 @@ def _renamed(part: pl.DataFrame, *, chat: str, senders: dict[str, str]) -> pl.Da
         if with_message_ids(part, by_instant=by_instant).get_column("message_id").equals(given):
             return validate_messages(with_message_ids(renamed, by_instant=by_instant))
     return renamed
+
+
+def _most_first(counts: dict[str, int]) -> list[tuple[str, int]]:
+    """Senders and their message counts, most first, then by name."""
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
 def _then(first: dict[str, str], then: dict[str, str]) -> dict[str, str]:

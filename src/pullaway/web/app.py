@@ -28,9 +28,9 @@ from starlette.staticfiles import StaticFiles
 
 from pullaway.analysis.signals import LANGUAGES
 from pullaway.errors import ChatNotFoundError, PullawayError
-from pullaway.importers._contacts import IPHONE_FILE as IPHONE_CONTACTS
-from pullaway.importers._contacts import MAC_FILE as MAC_CONTACTS
+from pullaway.importers._contacts import CONTACTS_FILES
 from pullaway.importers._json import check_timezone, machine_timezone
+from pullaway.importers._sqlite import COMPANIONS
 from pullaway.report import views
 from pullaway.store.db import Store
 from pullaway.web import companion
@@ -56,9 +56,8 @@ MAX_UPLOAD_FILES = 20
 UPLOAD_SUFFIXES = (".txt", ".zip", ".json", ".xml", ".csv", ".db")
 COMPANION_SUFFIXES = ("-wal", "-shm")
 """A SQLite file's companions (iMessage's ``chat.db-wal``): uploaded with it, saved beside it."""
-CONTACTS_FILES = (MAC_CONTACTS, IPHONE_CONTACTS)
-"""Contacts databases uploaded with a ``.db`` (chat.db): saved beside it, to name its handles."""
-_CONTACTS_UPLOADS = frozenset(c + s for c in CONTACTS_FILES for s in ("", *COMPANION_SUFFIXES))
+# Contacts databases uploaded with a ``.db`` (chat.db): saved beside it, to name its handles.
+_CONTACTS_UPLOADS = frozenset(c + s for c in CONTACTS_FILES for s in COMPANIONS)
 SKIPPED_EXAMPLES = 5
 STREAK_LOOKBACK_DAYS = 365  # the journal reads this much of the chat's end for its streak
 LANGUAGE_NAMES = {

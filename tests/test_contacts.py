@@ -15,7 +15,7 @@ import tempfile
 import zipfile
 from contextlib import closing
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import pytest
 from hypothesis import given
@@ -279,6 +279,72 @@ def test_the_cli_imports_a_mac_chat_db_with_names(mac_home: Path, tmp_path: Path
     assert result.exit_code == 0, result.output
     names = sorted(chat["name"] for chat in json.loads(result.stdout)["chats"])
     assert names == sorted(["Leo Martin", "Leo Martin, Sam", STRANGER])
+
+
+def write_talk(path: Path, handles: tuple[str, ...], *, days: int = 8) -> Path:
+    """A chat.db of one 1:1 conversation per handle, a message each way each day."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = ChatDb(path)
+    row = 1
+    for number, handle in enumerate(handles, start=1):
+        db.handle(number, handle)
+        db.chat(number, handle, handles=(number,))
+        for day in range(1, days + 1):
+            for from_me in (0, 1):
+                when = f"2024-03-{day:02d} {10 + number}:{from_me:02d}:00"
+                db.message(
+                    row, number, when, f"{handle} {row}", handle_id=number, is_from_me=from_me
+                )
+                row += 1
+    return db.close()
+
+
+def _imported(runner: CliRunner, store: Path, database: Path) -> dict[str, object]:
+    shown = runner.invoke(app, ["--store", str(store), "import", str(database), "--json"])
+    assert shown.exit_code == 0, shown.output
+    chats: list[dict[str, object]] = json.loads(shown.stdout)["chats"]
+    assert len(chats) == 1
+    return chats[0]
+
+
+def test_contacts_given_after_an_import_name_the_stored_chat(tmp_path: Path) -> None:
+    """chat.db read first without Contacts (no Full Disk Access yet), then again with them:
+    the chat stored under his number, and his messages, take his name."""
+    database = write_talk(tmp_path / "copied" / "chat.db", (LEO_PHONE,))
+    runner, store = CliRunner(), tmp_path / "store.db"
+    first = _imported(runner, store, database)
+    write_iphone_contacts(database.with_name("AddressBook.sqlitedb"), CARDS)
+    again = _imported(runner, store, database)
+    listed = runner.invoke(app, ["--store", str(store), "chats", "--json"])
+    senders = runner.invoke(app, ["--store", str(store), "messages", str(first["chat"]), "--json"])
+    assert first["name"] == LEO_PHONE
+    assert (again["chat"], again["name"], again["added"]) == (first["chat"], "Leo Martin", 0)
+    assert [c["name"] for c in json.loads(listed.stdout)["chats"]] == ["Leo Martin"]
+    rows = [json.loads(line) for line in senders.stdout.splitlines()]
+    assert {row["sender"] for row in rows} == {"Leo Martin", "Me"}
+    assert len(rows) == 16
+
+
+def test_one_persons_two_stored_chats_get_a_merge_suggestion_that_works(tmp_path: Path) -> None:
+    """His number and his Apple ID were two chats; Contacts read later makes one chat of
+    both, which neither stored chat is alone. The note names the merge that makes it one."""
+    database = write_talk(tmp_path / "copied" / "chat.db", (LEO_PHONE, LEO_MAIL))
+    runner, store = CliRunner(), tmp_path / "store.db"
+    runner.invoke(app, ["--store", str(store), "import", str(database)])
+    write_iphone_contacts(database.with_name("AddressBook.sqlitedb"), CARDS)
+    named = _imported(runner, store, database)
+    notes = cast("list[str]", named["notes"])
+    commands = [note.split(": ")[-1] for note in notes if "pullaway merge" in note]
+    assert commands == [
+        f"pullaway merge {named['chat']} 15551234567",
+        f"pullaway merge {named['chat']} leo-icloud-com",
+    ]
+    for command, handle in zip(commands, (LEO_PHONE, LEO_MAIL), strict=True):
+        merge = [*command.split()[1:], "--sender", f"{handle}=Leo Martin"]
+        merged = runner.invoke(app, ["--store", str(store), *merge])
+        assert merged.exit_code == 0, merged.output
+    listed = json.loads(runner.invoke(app, ["--store", str(store), "chats", "--json"]).stdout)
+    assert [(c["name"], c["messages"]) for c in listed["chats"]] == [("Leo Martin", 32)]
 
 
 def test_an_older_iphone_contacts_without_some_columns_still_names(tmp_path: Path) -> None:

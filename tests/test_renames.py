@@ -16,7 +16,15 @@ from typer.testing import CliRunner
 from conftest import CORPORA, FIXTURES, ROOT, fixed_cases
 from pullaway.cli import app
 from pullaway.ingest import import_file
-from pullaway.renames import MIN_SHARED, Overlap, Rename, overlap, renamed_senders
+from pullaway.renames import (
+    MIN_SHARED,
+    Overlap,
+    Rename,
+    is_bare_handle,
+    names_better,
+    overlap,
+    renamed_senders,
+)
 from pullaway.store import Store
 
 if TYPE_CHECKING:
@@ -156,21 +164,54 @@ def test_exactly_the_renamed_senders_with_enough_shared_messages_are_paired(
     assert all(r.shared == r.compared for r in found.renames)
 
 
+@pytest.mark.parametrize(
+    ("name", "bare"),
+    [
+        ("\u202a+44 7700 900123\u202c", True),  # WhatsApp on Android, an unsaved number
+        ("+1 (555) 123-4567", True),
+        ("555.123.4567", True),
+        ("72975", True),  # a short code
+        ("Leo@iCloud.com", True),
+        ("+15551234567, +447700900123", True),  # a group named by its members
+        ("2024", False),
+        ("Leo", False),
+        ("Leo 2", False),
+        ("Mom ❤️", False),
+        ("📞 +1 555 123 4567", False),
+        ("+15551234567, Sam", False),
+        ("Leo @ work", False),
+        ("", False),
+    ],
+)
+def test_bare_numbers_and_addresses_are_told_from_names(name: str, *, bare: bool) -> None:
+    assert is_bare_handle(name) is bare
+
+
+@given(st.text(max_size=12), st.text(max_size=12))
+def test_a_name_and_a_number_never_both_replace_each_other(one: str, other: str) -> None:
+    assert not (names_better(one, other) and names_better(other, one))
+    assert not names_better(one, one)
+
+
 # -- real files through the store --------------------------------------------------------------
 
 
-def _exports(tmp_path: Path, *, renamed: str = "Leo 💔") -> tuple[Path, Path, int]:
+def _exports(
+    tmp_path: Path, *, renamed: str = "Leo 💔", original: str = "Leo"
+) -> tuple[Path, Path, int]:
     """The bundled sample cut in two overlapping exports; in the later one the partner is
-    ``renamed``, in its file name and on every message. Also: the line where the later starts."""
+    ``renamed``, in its file name and on every message, in the earlier one ``original``.
+    Also: the line where the later starts."""
     lines = SAMPLE.read_text(encoding="utf-8").splitlines(keepends=True)
     old_end, new_start = len(lines) * 6 // 10, len(lines) * 4 // 10
     while " - " not in lines[new_start][:25]:  # start the later export at a message header
         new_start += 1
-    old = tmp_path / "old" / "WhatsApp Chat with Leo.txt"
+    old = tmp_path / "old" / f"WhatsApp Chat with {original}.txt"
     new = tmp_path / "new" / f"WhatsApp Chat with {renamed}.txt"
     for path in (old, new):
         path.parent.mkdir()
-    old.write_text("".join(lines[:old_end]), encoding="utf-8")
+    earlier = "".join(lines[:old_end]).replace(" - Leo: ", f" - {original}: ")
+    old.write_text(earlier, encoding="utf-8")
     later = "".join(lines[new_start:]).replace(" - Leo: ", f" - {renamed}: ")
     new.write_text(later, encoding="utf-8")
     return old, new, new_start
@@ -216,6 +257,65 @@ def test_the_older_export_after_the_renamed_one_takes_the_stored_names(tmp_path:
         senders = {name for name, _ in store.senders(earlier.chat_id)}
     assert earlier.name == "Leo 💔"
     assert senders == {"Leo 💔", "Maya"}
+
+
+NUMBER = "+1 555-123-4567"
+
+
+def test_a_name_for_a_stored_number_renames_the_chat_and_its_messages(tmp_path: Path) -> None:
+    """He was not in her contacts when she first exported the chat; saved since, the newer
+    export names him. The chat and his stored messages take the name."""
+    old, new, _ = _exports(tmp_path, original=NUMBER, renamed="Leo")
+    with Store.open(tmp_path / "named.db") as store:
+        first = import_file(store, old, me="Maya").chats[0]
+        later = import_file(store, new).chats[0]
+        again = import_file(store, old).chats[0]
+        chats = store.chats()
+        stored = store.messages(first.chat_id)
+    with Store.open(tmp_path / "whole.db") as store:
+        import_file(store, SAMPLE, me="Maya")
+        whole = store.messages("leo")
+    assert first.name == NUMBER
+    assert [(c.chat_id, c.name, c.me) for c in chats] == [(first.chat_id, "Leo", "Maya")]
+    assert later.chat_id == first.chat_id
+    assert later.name == "Leo"
+    assert f"the chat {NUMBER!r} takes the name this export gives it, 'Leo'" in " ".join(
+        later.notes
+    )
+    assert any(f"'Leo' is {NUMBER!r} named" in n for n in later.notes)
+    # The whole conversation, once, with the ids the whole export imported as "Leo" has.
+    assert stored.get_column("message_id").sort().equals(whole.get_column("message_id").sort())
+    assert stored.get_column("sender").equals(whole.get_column("sender"))
+    assert stored.get_column("chat").unique().to_list() == ["Leo"]
+    # The older export, read again, goes into the named chat and adds nothing.
+    assert (again.chat_id, again.name, again.added) == (first.chat_id, "Leo", 0)
+
+
+def test_a_number_for_a_stored_name_keeps_the_name(tmp_path: Path) -> None:
+    """The other way round (the contact deleted since): the stored name stays."""
+    old, new, _ = _exports(tmp_path, original="Leo", renamed=NUMBER)
+    with Store.open(tmp_path / "s.db") as store:
+        import_file(store, old, me="Maya")
+        later = import_file(store, new).chats[0]
+        senders = {name for name, _ in store.senders(later.chat_id)}
+    assert later.name == "Leo"
+    assert senders == {"Leo", "Maya"}
+    assert any(f"{NUMBER!r} is 'Leo' renamed" in n for n in later.notes)
+
+
+def test_a_name_for_a_stored_number_is_taken_in_a_chat_named_by_the_user(
+    tmp_path: Path,
+) -> None:
+    """``--chat`` keeps the chat's name; his stored number still takes his name."""
+    old, new, _ = _exports(tmp_path, original=NUMBER, renamed="Leo")
+    with Store.open(tmp_path / "s.db") as store:
+        first = import_file(store, old, chat="Us", me="Maya").chats[0]
+        later = import_file(store, new, chat="Us").chats[0]
+        senders = {name for name, _ in store.senders(first.chat_id)}
+        them = next(c.them for c in store.chats())
+    assert (later.chat_id, later.name) == (first.chat_id, "Us")
+    assert senders == {"Leo", "Maya"}
+    assert them == "Leo"
 
 
 def test_a_chat_named_by_the_user_is_matched_by_name_only(tmp_path: Path) -> None:

@@ -15,6 +15,8 @@ and ``text`` have the same types).
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
@@ -32,6 +34,11 @@ MIN_SHARE: Final = 0.8
 """Smallest share of an export's messages (or of a new sender's) in the stored chat's time
 range, on the days it has messages, that the stored chat must hold. Not all of them: a message
 deleted or edited between the two exports differs."""
+
+_PHONE: Final = re.compile(r"\+?[0-9 ()./\-\u00a0\u2011]+")
+_EMAIL: Final = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+MIN_PHONE_DIGITS: Final = 5
+"""Fewest digits of a phone number (short codes included) read as one."""
 
 KEY: Final = ("timestamp", "kind", "text")
 """What two copies of one message have in common across exports, whoever the sender is named."""
@@ -70,6 +77,42 @@ class Senders:
     renames: tuple[Rename, ...]
     new: tuple[str, ...]
     gone: tuple[str, ...]
+
+
+def is_bare_handle(name: str) -> bool:
+    """Whether ``name`` is only a phone number or an e-mail address, or a list of them (a
+    group named by its members): how exports name people not in the phone's contacts.
+
+    >>> [is_bare_handle(n) for n in ("\u202a+1 (555) 123-4567\u202c", "leo@icloud.com", "Leo")]
+    [True, True, False]
+    >>> is_bare_handle("+15551234567, +447700900123"), is_bare_handle("+15551234567, Sam")
+    (True, False)
+    >>> is_bare_handle("Leo 2"), is_bare_handle("Leo @ work"), is_bare_handle("")
+    (False, False, False)
+    """
+    bare = "".join(ch for ch in name if unicodedata.category(ch) != "Cf")
+    parts = [part.strip() for part in bare.split(",")]
+    return all(map(_is_one_handle, parts))
+
+
+def _is_one_handle(text: str) -> bool:
+    if _EMAIL.fullmatch(text):
+        return True
+    digits = sum(ch.isdigit() for ch in text)
+    return digits >= MIN_PHONE_DIGITS and _PHONE.fullmatch(text) is not None
+
+
+def names_better(stored: str, new: str) -> bool:
+    """Whether an export's ``new`` name for a person or a chat replaces the ``stored`` one: a
+    contact's name for his bare number or address (he was saved to the phone's contacts, or
+    Contacts was read, after the older export). Any other rename keeps the stored name.
+
+    >>> names_better("+15551234567", "Leo"), names_better("Leo", "+15551234567")
+    (True, False)
+    >>> names_better("Leo", "Leo 💔"), names_better("+15551234567", "leo@icloud.com")
+    (False, False)
+    """
+    return is_bare_handle(stored) and bool(new.strip()) and not is_bare_handle(new)
 
 
 def overlap(stored: pl.DataFrame, incoming: pl.DataFrame) -> Overlap:
@@ -143,7 +186,9 @@ def _in_range(incoming: pl.DataFrame, stored: pl.DataFrame) -> pl.DataFrame:
         return incoming.clear()
     when = pl.col("timestamp")
     days = times.dt.date().unique()
-    return incoming.filter(when.is_between(times.min(), times.max()), when.dt.date().is_in(days))
+    return incoming.filter(
+        when.is_between(times.min(), times.max()), when.dt.date().is_in(days.implode())
+    )
 
 
 def _shared_by_sender(
@@ -207,6 +252,35 @@ Leo's there), so they are read as 'Leo'"
         f"{rename.new!r} is {rename.old!r} renamed ({rename.shared:,} of their "
         f"{counted(rename.compared, 'message')} from the stored chat's time are "
         f"{rename.old}'s there), so they are read as {rename.old!r}"
+    )
+
+
+def describe_chat_named(old: str, new: str, *, rows: int) -> str:
+    """The note for a stored chat whose bare number or address took the name an export gives
+    it (``names_better``); ``rows``: its stored messages, renamed with it.
+
+    >>> describe_chat_named("+15551234567", "Leo", rows=1200)
+    "the chat '+15551234567' takes the name this export gives it, 'Leo' (1,200 stored \
+messages renamed)"
+    """
+    return (
+        f"the chat {old!r} takes the name this export gives it, {new!r} "
+        f"({counted(rows, 'stored message')} renamed)"
+    )
+
+
+def describe_sender_named(rename: Rename) -> str:
+    """The note for a stored sender whose bare number or address took the name an export
+    gives them (``names_better``).
+
+    >>> describe_sender_named(Rename(old="+15551234567", new="Leo", shared=9, compared=10))
+    "'Leo' is '+15551234567' named (9 of their 10 messages from the stored chat's time are \
++15551234567's there), so the stored messages take the name 'Leo'"
+    """
+    return (
+        f"{rename.new!r} is {rename.old!r} named ({rename.shared:,} of their "
+        f"{counted(rename.compared, 'message')} from the stored chat's time are "
+        f"{rename.old}'s there), so the stored messages take the name {rename.new!r}"
     )
 
 

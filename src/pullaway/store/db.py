@@ -18,7 +18,7 @@ import stat
 import threading
 import unicodedata
 from contextlib import closing, contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Self
@@ -39,11 +39,16 @@ from pullaway.errors import (
 from pullaway.importers._base import ImportResult, Skipped
 from pullaway.model import OWNER_SENDER, empty_messages, validate_messages, with_message_ids
 from pullaway.renames import (
+    MIN_SHARED,
     Overlap,
+    Rename,
     Senders,
+    describe_chat_named,
     describe_continued,
     describe_new_senders,
     describe_rename,
+    describe_sender_named,
+    names_better,
     overlap,
     renamed_senders,
 )
@@ -148,6 +153,29 @@ class _Chat:
     name: str
     me: str | None
     me_guess: str | None
+
+
+@dataclass(frozen=True)
+class _Found:
+    """The chat an export's chat goes into, notes on why, the senders renamed on the way in
+    (a merged chat's), and whether it was found by the messages it shares (a rename)."""
+
+    chat: _Chat
+    notes: list[str] = field(default_factory=list)
+    senders: dict[str, str] = field(default_factory=dict)
+    continued: bool = False
+
+
+@dataclass(frozen=True)
+class _Followed:
+    """An export's chat after ``Store._follow_renames``: the chat (renamed, if it was), the
+    rows and ``_Who`` in its names, its stored sender counts, and notes."""
+
+    chat: _Chat
+    part: pl.DataFrame
+    who: _Who
+    counts: dict[str, int]
+    notes: list[str]
 
 
 def default_store_path() -> Path:
@@ -310,7 +338,8 @@ class Store:
         zone: _Zone,
     ) -> ChatImport:
         follow = taken if follow_renamed_chat else None
-        chat, notes, merged = self._chat_for(part, name, format, follow=follow, now=now)
+        found = self._chat_for(part, name, format, follow=follow, now=now)
+        chat, notes, merged = found.chat, found.notes, found.senders
         already = known_file and bool(
             self._one(
                 "SELECT EXISTS (SELECT 1 FROM imports WHERE chat = ? AND file = ?)",
@@ -321,7 +350,9 @@ class Store:
         stored_counts = self._sender_counts(chat.id) if existing else {}
         if merged:  # the chat of a merged one: its senders are renamed as at the merge
             part, who = _renamed(part, chat=chat.name, senders=merged), who.renamed(merged)
-        part, who, renamed = self._follow_renames(chat, part, who, stored_counts)
+        named = name if found.continued else None
+        followed = self._follow_renames(chat, part, who, stored_counts, export_name=named)
+        chat, part, who, stored_counts = followed.chat, followed.part, followed.who, followed.counts
         part, zone_notes = self._in_one_zone(chat, part, zone, existing=existing)
         new = _deduplicate(part, self._message_ids(chat.id) if existing else None)
         is_system = pl.col("kind") == "system"
@@ -346,7 +377,7 @@ class Store:
             skipped=len(skipped),
             skipped_examples=tuple(skipped[:SKIPPED_EXAMPLES]),
             already_imported=already,
-            notes=(*notes, *renamed, *zone_notes),
+            notes=(*notes, *followed.notes, *zone_notes),
         )
 
     def _in_one_zone(
@@ -385,36 +416,91 @@ class Store:
         return frame.height - frame.get_column("utc_offset").null_count()
 
     def _follow_renames(
-        self, chat: _Chat, part: pl.DataFrame, who: _Who, stored_counts: dict[str, int]
-    ) -> tuple[pl.DataFrame, _Who, list[str]]:
+        self,
+        chat: _Chat,
+        part: pl.DataFrame,
+        who: _Who,
+        stored_counts: dict[str, int],
+        *,
+        export_name: str | None,
+    ) -> _Followed:
         """``part`` and ``who`` with the senders that are stored ones renamed read as those,
-        as rows of ``chat``; and notes on what was found."""
+        as rows of ``chat``; and notes on what was found.
+
+        Where the stored name is a bare number or address and the export gives a name
+        (``renames.names_better``), the name wins instead: the stored rows take it. That
+        holds for a renamed sender, and for the chat's own name when the export continues a
+        stored chat under another name (``export_name``)."""
         senders = self._senders_renamed(chat, part, stored_counts)
-        names = {r.new: r.old for r in senders.renames}
-        notes = [describe_rename(r) for r in senders.renames] + describe_new_senders(senders)
-        return _renamed(part, chat=chat.name, senders=names), who.renamed(names), notes
+        better = [r for r in senders.renames if names_better(r.old, r.new)]
+        kept = [r for r in senders.renames if r not in better]
+        new_name = chat.name
+        if export_name is not None and names_better(chat.name, export_name):
+            new_name = export_name
+        notes = []
+        if better or new_name != chat.name:
+            notes = self._take_names(chat, new_name, better)
+            taken = {r.old: r.new for r in better}
+            chat = self._chat(chat.chat_id)
+            stored_counts = {taken.get(s, s): n for s, n in stored_counts.items()}
+        names = {r.new: r.old for r in kept}
+        notes += [describe_rename(r) for r in kept] + describe_new_senders(senders)
+        return _Followed(
+            chat=chat,
+            part=_renamed(part, chat=chat.name, senders=names),
+            who=who.renamed(names),
+            counts=stored_counts,
+            notes=notes,
+        )
+
+    def _take_names(self, chat: _Chat, name: str, renames: list[Rename]) -> list[str]:
+        """Rename the stored ``chat`` to ``name`` and its senders by ``renames`` (old to new):
+        its rows (ids computed again), "me", the guess, and the renaming of chats merged into
+        it. Notes say what was renamed."""
+        senders = {r.old: r.new for r in renames}
+        frame = blocks.from_block_rows(blocks.read_rows(self._conn, chat.id), chat.name)
+        renamed = _renamed(frame, chat=name, senders=senders)
+        blocks.replace_rows(self._conn, chat.id, blocks.to_block_rows(renamed))
+        self._conn.execute(
+            "UPDATE chats SET name = ?, me = ?, me_guess = ? WHERE id = ?",
+            (name, _new_name(chat.me, senders), _new_name(chat.me_guess, senders), chat.id),
+        )
+        for format, alias, through in self._conn.execute(
+            "SELECT format, name, senders FROM chat_aliases WHERE chat = ?", (chat.id,)
+        ).fetchall():
+            self._conn.execute(
+                "UPDATE chat_aliases SET senders = ? WHERE format = ? AND name = ?",
+                (json.dumps(_then(json.loads(through), senders)), format, alias),
+            )
+        notes = [describe_sender_named(r) for r in renames]
+        if name != chat.name:
+            notes.insert(0, describe_chat_named(chat.name, name, rows=frame.height))
+        return notes
 
     def _chat_for(
         self, part: pl.DataFrame, name: str, format: str, *, follow: set[str] | None, now: int
-    ) -> tuple[_Chat, list[str], dict[str, str]]:
+    ) -> _Found:
         """The chat named ``name``, notes, and the senders to rename: the chat of that format
         and name; else the chat it was merged into (``_alias``); else, when ``follow`` is
         given (the names of stored chats that are not candidates), the stored chat ``part``
         continues under another name (``renames.overlap``), which is then added to
-        ``follow``; else a new chat."""
+        ``follow``; else a new chat, with a note when stored chats hold some of its messages
+        (one person's number and address, read as one chat once Contacts named them)."""
         found = self._find_chat(format, name)
         if found is None and (alias := self._alias(format, name)) is not None:
             return alias
         if found is not None or follow is None:
-            return found or self._create_chat(format, name, now), [], {}
-        continued = self._continued_chat(part, format, taken=follow)
-        if continued is None:
-            return self._create_chat(format, name, now), [], {}
-        chat, shared = continued
+            return _Found(found or self._create_chat(format, name, now))
+        overlaps = self._overlaps(part, format, taken=follow)
+        same = [(chat, shared) for chat, shared in overlaps if shared.same_conversation]
+        if not same:
+            created = self._create_chat(format, name, now)
+            return _Found(created, describe_shared_in_part(created.chat_id, name, overlaps))
+        chat, shared = max(same, key=lambda found: found[1].shared)
         follow.add(chat.name)
-        return chat, [describe_continued(name, chat.name, shared)], {}
+        return _Found(chat, [describe_continued(name, chat.name, shared)], continued=True)
 
-    def _alias(self, format: str, name: str) -> tuple[_Chat, list[str], dict[str, str]] | None:
+    def _alias(self, format: str, name: str) -> _Found | None:
         """The chat that the chat ``name`` of ``format`` was merged into, a note, and the
         senders renamed at the merge (``chat_aliases``)."""
         row = self._conn.execute(
@@ -427,18 +513,17 @@ class Store:
         chat = _Chat(*row[:5])
         note = f"this export's chat {name!r} was merged into {chat.name!r}: read as more of it"
         senders: dict[str, str] = json.loads(row[5])
-        return chat, [note], senders
+        return _Found(chat, [note], senders)
 
-    def _continued_chat(
+    def _overlaps(
         self, part: pl.DataFrame, format: str, *, taken: set[str]
-    ) -> tuple[_Chat, Overlap] | None:
-        """The stored chat of ``format`` (not named in ``taken``) holding most of ``part``'s
-        messages, if one holds enough (``Overlap.same_conversation``); only the
-        ``RENAMED_CHAT_CANDIDATES`` chats with the most messages in ``part``'s time range are
-        compared."""
+    ) -> list[tuple[_Chat, Overlap]]:
+        """How much of ``part`` each stored chat of ``format`` (not named in ``taken``) holds;
+        only the ``RENAMED_CHAT_CANDIDATES`` chats with the most messages in ``part``'s time
+        range are compared."""
         span = _time_span(part)
         if span is None:
-            return None
+            return []
         candidates = self._conn.execute(
             "SELECT c.id, c.chat_id, c.name, c.me, c.me_guess FROM chats c"
             " JOIN message_blocks b ON b.chat = c.id"
@@ -447,13 +532,10 @@ class Store:
             " GROUP BY c.id ORDER BY sum(b.rows) DESC, c.id LIMIT ?",
             (format, *span, json.dumps(sorted(taken)), RENAMED_CHAT_CANDIDATES),
         ).fetchall()
-        best: tuple[_Chat, Overlap] | None = None
-        for row in candidates:
-            chat = _Chat(*row)
-            shared = overlap(self._stored_keys(chat.id, span), part)
-            if shared.same_conversation and (best is None or shared.shared > best[1].shared):
-                best = (chat, shared)
-        return best
+        return [
+            (chat, overlap(self._stored_keys(chat.id, span), part))
+            for chat in (_Chat(*row) for row in candidates)
+        ]
 
     def _senders_renamed(
         self, chat: _Chat, part: pl.DataFrame, stored_counts: dict[str, int]
@@ -1224,6 +1306,32 @@ def _then(first: dict[str, str], then: dict[str, str]) -> dict[str, str]:
     """
     both = {old: then.get(new, new) for old, new in first.items()}
     return both | {old: new for old, new in then.items() if old not in first}
+
+
+def describe_shared_in_part(
+    chat_id: str, name: str, overlaps: list[tuple[_Chat, Overlap]]
+) -> list[str]:
+    """A note for a new chat whose messages stored chats hold in part, each at least
+    ``MIN_SHARED`` but none enough to be it: merging them into it is the user's call.
+
+    >>> one = _Chat(1, "15551234567", "+15551234567", None, None)
+    >>> describe_shared_in_part("leo-martin", "Leo Martin", [(one, Overlap(8, 16))])
+    ["the stored chat '+15551234567' holds 8 of this export's 16 messages from its time; if \
+they are one conversation (his number and his address, say), merge it into this one: \
+pullaway merge leo-martin 15551234567"]
+    """
+    found = [(chat, shared) for chat, shared in overlaps if shared.shared >= MIN_SHARED]
+    return [
+        f"the stored chat {chat.name!r} holds {shared.shared:,} of this export's "
+        f"{counted(shared.compared, 'message')} from its time; if they are one conversation "
+        f"(his number and his address, say), merge it into this one: "
+        f"pullaway merge {chat_id} {chat.chat_id}"
+        for chat, shared in found
+    ]
+
+
+def _new_name(name: str | None, renames: dict[str, str]) -> str | None:
+    return None if name is None else renames.get(name, name)
 
 
 def _merge_counts(old: dict[str, int], new: dict[str, int]) -> dict[str, int]:

@@ -718,6 +718,39 @@ def test_analysis_is_cached_until_the_chat_or_settings_change(store: Store) -> N
     assert len(calls) == 2
 
 
+def test_analysis_is_redone_when_another_process_names_the_partner(tmp_path: Path) -> None:
+    """The CLI, run while the app is open, imports an export that names him where the store
+    had his number: the same messages, new names, so a new analysis."""
+    number = "+1 555-123-4567"
+    by_number = chat_messages(chat=number).with_columns(pl.col("sender").replace(THEM, number))
+    store = open_store(tmp_path, with_message_ids(by_number), name=number)
+    calls: list[str] = []
+
+    def counting(s: Store, cid: str) -> Analysis:
+        calls.append(s.chat(cid).name)
+        result: Analysis = fake_analyze()(s, cid)
+        return result
+
+    try:
+        client = TestClient(
+            create_app(store, SECRET, analyze_chat=counting, clock=lambda: CLOCK),
+            base_url="http://127.0.0.1:8765",
+        )
+        cid = chat_id(store)
+        set_me(client, cid)
+        client.get(f"{BASE}/chats/{cid}/now")
+        with Store.open(tmp_path / "store.db") as cli:
+            named = ImportResult(messages=chat_messages(), chats=(ChatMeta(name=THEM),), units=1)
+            imported = cli.add_import(
+                named, source=tmp_path / "new.txt", file_hash="new", format="whatsapp"
+            )
+        assert (imported[0].chat_id, imported[0].added) == (cid, 0)
+        client.get(f"{BASE}/chats/{cid}/now")
+    finally:
+        store.close()
+    assert calls == [number, THEM]
+
+
 def test_a_bug_gives_a_calm_500_with_the_security_headers(store: Store) -> None:
     def broken(s: Store, cid: str) -> Analysis:
         raise RuntimeError("boom")

@@ -35,7 +35,8 @@ def analyze_stored_chat(store: Store, chat_id: str) -> Analysis:
 
 
 class AnalysisCache:
-    """One Analysis per chat, recomputed when the chat's messages, 'me' or settings change."""
+    """One Analysis per chat, recomputed when the chat's messages, names, 'me' or settings
+    change (also when another process, the CLI say, changed them)."""
 
     def __init__(self, store: Store, analyze: AnalyzeChat = analyze_stored_chat) -> None:
         self.store = store
@@ -46,8 +47,8 @@ class AnalysisCache:
     def key(self, chat_id: str) -> str:
         row = self.store.chat(chat_id)
         settings = self.store.settings(row.chat_id)
-        parts = [row.messages, str(row.first), str(row.last), row.me, settings]
-        return json.dumps(parts, sort_keys=True, default=str)
+        shown = [row.messages, str(row.first), str(row.last), row.name, row.me, row.them]
+        return json.dumps([*shown, settings], sort_keys=True, default=str)
 
     def get(self, chat_id: str) -> Analysis:
         with self._lock:

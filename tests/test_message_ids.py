@@ -142,6 +142,24 @@ def test_ids_by_instant_key_on_the_time_minus_the_offset(
     assert by_instant == reference_ids(instants)
 
 
+@given(st.lists(st.tuples(rows, offsets, st.booleans()), max_size=40))
+def test_ids_by_instant_per_row_key_only_the_chosen_rows_on_the_instant(
+    sample: list[tuple[Row, int | None, bool]],
+) -> None:
+    """``by_instant`` as an expression (a CSV's epoch rows): the rows where it is true are
+    keyed on the instant, the others on the wall clock, in one scheme (occurrences counted
+    over both)."""
+    key = ("chat", "timestamp", "sender", "kind", "text")
+    schema = {c: MESSAGE_SCHEMA[c] for c in key} | {"utc_offset": pl.Int32, "flag": pl.Boolean}
+    frame = pl.DataFrame([(*r, o, f) for r, o, f in sample], schema=schema, orient="row")
+    keys = [
+        (c, t if t is None or o is None or not f else t - timedelta(seconds=o), s, k, x)
+        for (c, t, s, k, x), o, f in sample
+    ]
+    ids = with_message_ids(frame, by_instant=pl.col("flag")).get_column("message_id").to_list()
+    assert ids == reference_ids(keys)
+
+
 def test_ids_by_instant_do_not_depend_on_the_zone() -> None:
     """One message read in Madrid (UTC+2 in summer) and in New York (UTC-4) keeps its id
     by instant; by wall clock it would get two."""

@@ -5,7 +5,8 @@ message's instant; pullaway shows it on the wall clock of a zone (``--timezone``
 computer's). Their message ids are keyed on the instant (``with_message_ids(by_instant=True)``),
 so a newer export read in another zone (a trip, a corrected ``--timezone``) matches what is
 stored. Each case imports a real fixture, then a copy that differs by a byte (so it is not the
-same file) under another zone.
+same file) under another zone. A generic CSV keys its epoch values on the instant and its
+written times on their wall clock (the last tests).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import json
 import shutil
 import sqlite3
 from contextlib import closing
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import polars as pl
@@ -146,3 +149,95 @@ def test_the_chat_keeps_its_zone_when_this_computer_moves(
     with Store.open(tmp_path / "fresh.db") as fresh:
         import_file(fresh, trip, timezone="Europe/Madrid")
         assert_frame_equal(after, stored(fresh))
+
+
+# -- a generic CSV: epoch values take the zone's wall clock, written times keep their own --------
+
+
+def write_csv(folder: Path, rows: list[str]) -> Path:
+    """A generic CSV of Leo and Maya, ``Leo.csv`` in ``folder`` (the file's name is the
+    chat's); ``rows`` are ``timestamp,sender,text`` lines."""
+    folder.mkdir()
+    path = folder / "Leo.csv"
+    path.write_text("timestamp,sender,text\n" + "".join(f"{row}\n" for row in rows), "utf-8")
+    return path
+
+
+def talk(start: int, count: int) -> list[str]:
+    """Messages every ten minutes from 2024-03-14 20:00 UTC: epoch seconds, and every third
+    one an ISO time with its offset or a naive one, as a CSV a script wrote might mix them."""
+    rows = []
+    for n in range(start, start + count):
+        when = datetime(2024, 3, 14, 20, tzinfo=UTC) + timedelta(minutes=10 * n)
+        stamp = [str(int(when.timestamp())), when.isoformat(), f"{when:%Y-%m-%d %H:%M:%S}"][n % 3]
+        rows.append(f"{stamp},{'Leo' if n % 2 else 'Maya'},message {n}")
+    return rows
+
+
+def test_a_csv_of_epoch_values_read_again_in_another_zone_adds_nothing(tmp_path: Path) -> None:
+    first = write_csv(tmp_path / "chat", talk(0, 24))
+    newer = write_csv(tmp_path / "newer", talk(0, 30))
+    with Store.open(tmp_path / "store.db") as store:
+        home = import_file(store, first, timezone="Europe/Madrid").chats[0]
+        trip = import_file(store, newer, timezone="America/New_York").chats[0]
+        stored = store.messages(home.chat_id)
+    assert (home.added, trip.added) == (24, 6)
+    assert stored.height == 30
+    assert stored.get_column("text").n_unique() == 30
+
+
+def test_csv_ids_are_keyed_on_what_the_file_gives(tmp_path: Path) -> None:
+    """An epoch value's id follows its instant, a written time's its wall clock: neither
+    changes with the zone the file is read in."""
+    from pullaway.importers.csv import parse
+
+    path = write_csv(tmp_path / "chat", talk(0, 12))
+    madrid = parse(path, timezone="Europe/Madrid").messages
+    new_york = parse(path, timezone="America/New_York").messages
+    assert madrid.get_column("message_id").sort().equals(new_york.get_column("message_id").sort())
+    assert not madrid.get_column("timestamp").equals(new_york.get_column("timestamp"))
+
+
+def test_csv_epoch_rows_stored_under_their_former_ids_are_not_added_again(
+    tmp_path: Path,
+) -> None:
+    """Before ids of epoch values were keyed on the instant, they were keyed on the wall
+    clock; a chat stored then holds those. The same file read again in the same zone is
+    recognised, and only its new rows are added."""
+    from pullaway.importers.csv import parse
+    from pullaway.model import with_message_ids
+
+    path = write_csv(tmp_path / "chat", talk(0, 24))
+    result = parse(path, timezone="Europe/Madrid")
+    former = result.messages.with_columns(
+        message_id=with_message_ids(result.messages)["message_id"]
+    )
+    assert not former.get_column("message_id").equals(result.messages.get_column("message_id"))
+    with Store.open(tmp_path / "store.db") as store:
+        store.add_import(
+            replace(result, messages=former), source=path, file_hash="before", format="csv"
+        )
+        newer = write_csv(tmp_path / "newer", talk(0, 30))
+        again = import_file(store, newer, timezone="Europe/Madrid").chats[0]
+        assert again.added == 6
+        assert store.messages(again.chat_id).height == 30
+
+
+def test_a_csv_chat_with_epoch_values_follows_a_renamed_sender(tmp_path: Path) -> None:
+    """The stored rows' ids are derived again row by row (instant or wall clock) when the
+    export names the sender anew, so the store ends up as if it had read one file."""
+    old = write_csv(
+        tmp_path / "old.csv", [r.replace(",Leo,", ",+15551234567,") for r in talk(0, 24)]
+    )
+    new = write_csv(tmp_path / "new", talk(12, 18))
+    whole = write_csv(tmp_path / "whole", talk(0, 30))
+    with Store.open(tmp_path / "store.db") as store:
+        import_file(store, old, timezone="Europe/Madrid")
+        later = import_file(store, new, timezone="Europe/Madrid").chats[0]
+        stored = store.messages(later.chat_id)
+    with Store.open(tmp_path / "whole.db") as store:
+        import_file(store, whole, timezone="Europe/Madrid")
+        expected = store.messages("leo")
+    assert later.added == 6
+    assert set(stored.get_column("sender")) == {"Leo", "Maya"}
+    assert stored.get_column("message_id").sort().equals(expected.get_column("message_id").sort())

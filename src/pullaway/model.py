@@ -61,7 +61,7 @@ def validate_messages(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.select(MESSAGE_SCHEMA.names())
 
 
-def with_message_ids(frame: pl.DataFrame, *, by_instant: bool = False) -> pl.DataFrame:
+def with_message_ids(frame: pl.DataFrame, *, by_instant: bool | pl.Expr = False) -> pl.DataFrame:
     """Fill ``message_id`` from (chat, time, sender, kind, text, occurrence): a 64-bit
     number (``_key_hash``) written in decimal.
 
@@ -72,7 +72,8 @@ def with_message_ids(frame: pl.DataFrame, *, by_instant: bool = False) -> pl.Dat
     The time is the wall-clock ``timestamp``; ``by_instant`` makes it the UTC instant
     (``timestamp`` minus ``utc_offset``, where the offset is known). Importers whose source
     gives instants (SMS, iMessage, Messenger, ...) and who choose the wall clock by a time
-    zone pass it, so a re-import under another zone gives every message the same id.
+    zone pass it, so a re-import under another zone gives every message the same id. A
+    boolean expression keys only the rows where it is true by instant (a CSV's epoch values).
 
     >>> frame = pl.DataFrame({"chat": ["c", "c"], "timestamp": [None, None],
     ...     "sender": ["a", "a"], "kind": ["text", "text"], "text": ["ok", "ok"]})
@@ -101,7 +102,7 @@ _NO_TIME: Final = 1 << 63
 """A missing timestamp: the bits of the smallest Int64, a time no export holds."""
 
 
-def _key_hash(*, by_instant: bool = False) -> pl.Expr:
+def _key_hash(*, by_instant: bool | pl.Expr = False) -> pl.Expr:
     """Each row's key as one unsigned 64-bit number: its parts (chat, timestamp, sender, kind,
     text) are the digits of a number in base ``_MIX``, modulo 2**64 (Polars' integers wrap).
 
@@ -115,14 +116,17 @@ def _key_hash(*, by_instant: bool = False) -> pl.Expr:
     return first
 
 
-def _key_parts(*, by_instant: bool = False) -> list[pl.Expr]:
+def _key_parts(*, by_instant: bool | pl.Expr = False) -> list[pl.Expr]:
     def hashed(column: str) -> pl.Expr:
         return _hash(pl.col(column)).fill_null(pl.lit(0, pl.UInt64))
 
     time = pl.col("timestamp").cast(pl.Int64)
-    if by_instant:
+    if by_instant is not False:
         offset = pl.col("utc_offset").cast(pl.Int64) * 1_000_000
-        time = pl.when(offset.is_not_null()).then(time - offset).otherwise(time)
+        keyed = offset.is_not_null()
+        if isinstance(by_instant, pl.Expr):
+            keyed = keyed & by_instant.fill_null(value=False)
+        time = pl.when(keyed).then(time - offset).otherwise(time)
     micros = time.reinterpret(signed=False)
     return [
         hashed("chat"),

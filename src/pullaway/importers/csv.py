@@ -528,7 +528,14 @@ def _timestamp_columns(
         .then(pl.coalesce(column, epoch_offset))
         .otherwise(pl.coalesce("written_offset", column, naive_offset))
     )
-    return [timestamp.alias("timestamp_parsed"), offset.cast(pl.Int32).alias("offset_parsed")]
+    # An epoch value put on the wall clock of --timezone or this computer's zone: the file
+    # gives its instant, not its wall clock, so its id is keyed on the instant.
+    zone_clock = pl.col("is_epoch") & column.is_null() & ~pl.col("zone").is_in(zones)
+    return [
+        timestamp.alias("timestamp_parsed"),
+        offset.cast(pl.Int32).alias("offset_parsed"),
+        zone_clock.alias("zone_clock"),
+    ]
 
 
 def _by_zone(zones: list[str], per_zone: Callable[[str], pl.Expr], default: pl.Expr) -> pl.Expr:
@@ -589,6 +596,7 @@ def _frame(kept: pl.DataFrame) -> pl.DataFrame:
         text=pl.col("text").str.replace_all("\r\n", "\n"),
         source_file=pl.lit(None, dtype=pl.String),
         source_line="source_line",
+        zone_clock="zone_clock",
     ).with_columns(text=pl.when(pl.col("text").str.strip_chars() != "").then("text"))
     # Rows are in file order (source_line) already, so they are sorted when chat and time are.
     if not (
@@ -597,9 +605,9 @@ def _frame(kept: pl.DataFrame) -> pl.DataFrame:
         frame = frame.sort(pl.col("chat"), sort_key, pl.col("source_line"), maintain_order=True)
     given = pl.col("given_id").str.strip_chars()
     return (
-        with_message_ids(frame.rename({"message_id": "given_id"}))
+        with_message_ids(frame.rename({"message_id": "given_id"}), by_instant=pl.col("zone_clock"))
         .with_columns(message_id=pl.when(given != "").then(given).otherwise("message_id"))
-        .drop("given_id")
+        .drop("given_id", "zone_clock")
     )
 
 

@@ -354,7 +354,10 @@ class Store:
         followed = self._follow_renames(chat, part, who, stored_counts, export_name=named)
         chat, part, who, stored_counts = followed.chat, followed.part, followed.who, followed.counts
         part, zone_notes = self._in_one_zone(chat, part, zone, existing=existing)
-        new = _deduplicate(part, self._message_ids(chat.id) if existing else None)
+        held = self._message_ids(chat.id) if existing else None
+        new = _deduplicate(part, held)
+        if format == "csv" and held is not None and new.height:
+            new = _without_held_by_wall_clock(part, new, held)
         is_system = pl.col("kind") == "system"
         counts = _merge_counts(stored_counts, _sender_counts(new, is_system=is_system))
         chosen = _chosen_me(chat, who, counts)
@@ -1235,6 +1238,22 @@ def _deduplicate(part: pl.DataFrame, existing: pl.Series | None) -> pl.DataFrame
     return new.filter(~keys.is_in(known.implode()))
 
 
+def _without_held_by_wall_clock(
+    part: pl.DataFrame, new: pl.DataFrame, held: pl.Series
+) -> pl.DataFrame:
+    """``new`` (rows of ``part``) without those a chat holds under the id their wall clock
+    gave them before ids of a CSV's epoch values were keyed on the instant: so a file read
+    again in the zone of its first import adds nothing. (Those ids are computed over all of
+    ``part``, as they were then.)"""
+    ids = part.get_column("message_id")
+    former = with_message_ids(part).get_column("message_id")
+    changed = former != ids
+    if not changed.any():
+        return new
+    held_before = ids.filter(changed & former.is_in(held.implode()))
+    return new.filter(~pl.col("message_id").is_in(held_before.implode()))
+
+
 def _id_keys(ids: pl.Series, existing: pl.Series | None) -> tuple[pl.Series, pl.Series | None]:
     """The ids as integers when all are written as model.with_message_ids writes them, in
     decimal without leading zeros and below 2**64 (several times faster to compare than
@@ -1280,17 +1299,25 @@ def _time_span(part: pl.DataFrame) -> tuple[int, int] | None:
 def _renamed(part: pl.DataFrame, *, chat: str, senders: dict[str, str]) -> pl.DataFrame:
     """``part`` as messages of the chat named ``chat``, with ``senders`` renamed (new name
     to stored name). Ids the importer derived (``with_message_ids``, by wall clock or by
-    instant) are derived again, the same way, from the new names; ids the file gave (a CSV's
-    ``message_id`` column) are kept."""
+    instant, for the whole file or, in a CSV, for its epoch rows) are derived again, the same
+    way, from the new names; ids the file gave (a CSV's ``message_id`` column) are kept."""
     renamed_chat = not part.is_empty() and (part.get_column("chat") != chat).any()
     if not senders and not renamed_chat:
         return part
     renamed = part.with_columns(chat=pl.lit(chat), sender=pl.col("sender").replace(senders))
     given = part.get_column("message_id")
-    for by_instant in (False, True):
-        if with_message_ids(part, by_instant=by_instant).get_column("message_id").equals(given):
-            return validate_messages(with_message_ids(renamed, by_instant=by_instant))
-    return renamed
+    by_wall = with_message_ids(part).get_column("message_id") == given
+    if by_wall.all():
+        return validate_messages(with_message_ids(renamed))
+    by_instant = (with_message_ids(part, by_instant=True).get_column("message_id") == given) & (
+        ~by_wall
+    )
+    derived = by_wall | by_instant
+    if not derived.any():
+        return renamed
+    keyed = renamed.with_columns(_by_instant=by_instant)
+    ids = with_message_ids(keyed, by_instant=pl.col("_by_instant")).get_column("message_id")
+    return validate_messages(renamed.with_columns(message_id=ids.zip_with(derived, given)))
 
 
 def _most_first(counts: dict[str, int]) -> list[tuple[str, int]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 from typing import TYPE_CHECKING
 
 import pytest
@@ -61,11 +62,41 @@ def test_a_folder_that_cannot_be_listed_is_passed_over(tmp_path: Path) -> None:
 
 def test_a_folders_hash_is_as_it_always_was(tmp_path: Path) -> None:
     """Names and contents in path order (``a/b`` before ``a-b/c``, which plain string order
-    puts the other way): the hash a store recorded for a folder still matches it."""
+    puts the other way): the hash a store recorded for a folder of exports still matches it."""
     _tree(tmp_path)
     assert file_hash(tmp_path) == _hash_as_before(tmp_path)
-    folder = FIXTURES / "telegram" / "ChatExport_2024-05-02"
+    folder = FIXTURES / "messenger" / "thread_split"
     assert file_hash(folder) == _hash_as_before(folder)
+
+
+def test_a_folders_photos_and_videos_count_by_name_and_size(tmp_path: Path) -> None:
+    """A download's media (gigabytes, beside megabytes of messages) are not read to hash it:
+    the same folder is still known, and a changed export or media list is a new one."""
+    folder = tmp_path / "ChatExport"
+    shutil.copytree(FIXTURES / "telegram" / "ChatExport_2024-05-02", folder)
+    photo = next((folder / "photos").iterdir())
+    first = file_hash(folder)
+    photo.write_bytes(bytes(len(photo.read_bytes())))  # other bytes, the same size
+    assert file_hash(folder) == first
+    photo.write_bytes(photo.read_bytes() + b"x")
+    grown = file_hash(folder)
+    assert grown != first
+    photo.rename(photo.with_name("other.jpg"))
+    assert file_hash(folder) not in {first, grown}
+    result = folder / "result.json"
+    result.write_bytes(result.read_bytes() + b"\n")
+    assert file_hash(folder) not in {first, grown}
+
+
+def test_a_folder_read_again_after_its_photos_were_opened_is_known(tmp_path: Path) -> None:
+    folder = tmp_path / "ChatExport"
+    shutil.copytree(FIXTURES / "telegram" / "ChatExport_2024-05-02", folder)
+    with Store.open(tmp_path / "store.db") as store:
+        import_file(store, folder)
+        photo = next((folder / "photos").iterdir())
+        photo.write_bytes(bytes(len(photo.read_bytes())))
+        again = import_file(store, folder).chats[0]
+    assert (again.already_imported, again.added) == (True, 0)
 
 
 def _hash_as_before(folder: Path) -> str:

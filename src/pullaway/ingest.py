@@ -54,6 +54,10 @@ def choose_importer(path: Path, format_name: str | None = None) -> Importer:
 def file_hash(path: Path) -> str:
     """SHA-256 of a file, or of a folder's files (names and contents, in sorted order).
 
+    In a folder, only files of the kinds importers read (``export_suffixes``) are read; the
+    others (photos, videos, voice notes: often gigabytes beside a few megabytes of messages)
+    count by name and size.
+
     A file's write-ahead log beside it (``chat.db-wal``: SQLite keeps the newest rows there
     until it folds them in) is part of its content, so that a copy with new messages only in
     the log is a new file, not one imported before.
@@ -68,14 +72,24 @@ def file_hash(path: Path) -> str:
             for chunk in _chunks(os.fspath(log)):
                 digest.update(chunk)
         return digest.hexdigest()
-    # Sorted name by name (as paths compare), so a folder's hash stays what it always was.
-    root = os.fspath(path)
+    # Sorted name by name (as paths compare), so a folder of exports alone hashes as it always
+    # did (files of other kinds were read whole before, too).
+    root, read = os.fspath(path), export_suffixes()
     for name in sorted(files_under(path), key=lambda n: n.split("/")):
         digest.update(name.encode() + b"\0")
         # A string path, not a Path: a download of 100,000 files would spend seconds on them.
-        for chunk in _chunks(f"{root}/{name}"):
+        file = f"{root}/{name}"
+        if os.path.splitext(name)[1].lower() not in read:  # noqa: PTH122 - a string path
+            digest.update(b"\0size\0%d\0" % os.stat(file).st_size)  # noqa: PTH116
+            continue
+        for chunk in _chunks(file):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def export_suffixes() -> frozenset[str]:
+    """The file endings importers read (``Importer.extensions``), in lower case."""
+    return frozenset(ext.lower() for imp in registry().values() for ext in imp.extensions)
 
 
 def _chunks(path: str) -> Iterator[bytes]:

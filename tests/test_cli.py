@@ -501,3 +501,51 @@ def test_app_command_prints_its_secret_url_first(tmp_path: Path) -> None:
         finally:
             proc.terminate()
     assert (tmp_path / "app.db").exists()
+
+
+# -- delete ------------------------------------------------------------------------------------
+
+
+def _two_chats(store: Path) -> None:
+    runner = CliRunner()
+    for path in (SAMPLE, FIXTURES / "sms_xml" / "two_contacts_numbers.xml"):
+        shown = runner.invoke(app, ["--store", str(store), "import", str(path), "--json"])
+        assert shown.exit_code == 0, shown.output
+
+
+def _chat_ids(store: Path) -> list[str]:
+    listed = CliRunner().invoke(app, ["--store", str(store), "chats", "--json"])
+    return [chat["chat"] for chat in json.loads(listed.stdout)["chats"]]
+
+
+def test_delete_asks_first_and_deletes_only_on_yes(tmp_path: Path) -> None:
+    store = tmp_path / "store.db"
+    _two_chats(store)
+    before = _chat_ids(store)
+    runner = CliRunner()
+    for answer in ("n\n", "", "maybe\n"):  # no, no answer at all, not an answer (asked again)
+        kept = runner.invoke(app, ["--store", str(store), "delete", "leo"], input=answer)
+        assert kept.exit_code == 1
+        assert "Delete 'Leo' (whatsapp, 13,227 messages)" in kept.stderr
+        assert "nothing deleted" in kept.stderr
+    assert _chat_ids(store) == before
+    done = runner.invoke(app, ["--store", str(store), "delete", "Leo"], input="y\n")
+    assert done.exit_code == 0, done.output
+    assert "deleted Leo (13,227 messages) from " in done.stdout
+    assert _chat_ids(store) == [chat for chat in before if chat != "leo"]
+
+
+def test_delete_yes_json_and_a_fresh_import_afterwards(tmp_path: Path) -> None:
+    """After a merge made by mistake: delete the chat, import its exports again."""
+    store = tmp_path / "store.db"
+    _two_chats(store)
+    runner = CliRunner()
+    gone = runner.invoke(app, ["--store", str(store), "delete", "leo", "--yes", "--json"])
+    assert gone.exit_code == 0, gone.output
+    assert json.loads(gone.stdout) == {"deleted": {"chat": "leo", "name": "Leo", "messages": 13227}}
+    again = runner.invoke(app, ["--store", str(store), "import", str(SAMPLE), "--json"])
+    chat = json.loads(again.stdout)["chats"][0]
+    assert (chat["chat"], chat["added"], chat["already_imported"]) == ("leo", 13227, False)
+    missing = runner.invoke(app, ["--store", str(store), "delete", "nobody", "--yes"])
+    assert missing.exit_code == 1
+    assert missing.stderr.startswith("error: no chat 'nobody'")

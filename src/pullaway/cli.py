@@ -365,6 +365,42 @@ def merge(
     )
 
 
+@app.command()
+def delete(
+    chat: Annotated[str, typer.Argument(help="Chat id or name.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Delete without asking.")] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Delete a chat and everything from it: messages, imports, journal, drafts, settings.
+    The export files are not touched; import one again to start over (after a merge made by
+    mistake, say)."""
+    with _open_store() as store:
+        row = store.chat(chat)
+        if not yes:
+            question = (
+                f"Delete {row.name!r} ({row.format}, {row.messages:,} messages) and everything "
+                "from it (journal, drafts, settings)? This cannot be undone"
+            )
+            if not _confirmed(question):
+                typer.echo("nothing deleted (pass --yes to delete without asking)", err=True)
+                raise typer.Exit(1)
+        store.delete_chat(row.chat_id)
+    if json_out:
+        deleted = {"chat": row.chat_id, "name": row.name, "messages": row.messages}
+        typer.echo(json.dumps({"deleted": deleted}, ensure_ascii=False, indent=1))
+        return
+    typer.echo(f"deleted {row.name} ({row.messages:,} messages) from {store.path}")
+
+
+def _confirmed(question: str) -> bool:
+    """The user's yes to ``question`` on the terminal; no answer (end of input) is a no."""
+    try:
+        return typer.confirm(question, err=True)
+    except typer.Abort:
+        typer.echo(err=True)
+        return False
+
+
 def _sender_pairs(values: list[str] | None) -> dict[str, str] | None:
     """``--sender OLD=NEW`` options as a mapping (None when none is given)."""
     if not values:

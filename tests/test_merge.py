@@ -140,6 +140,20 @@ def test_journal_days_and_drafts_move_with_it(imessage_store: tuple[Store, Path]
     assert store.drafts(phone)["text"].to_list() == ["miss you"]
 
 
+def test_settings_move_only_into_a_chat_without_its_own(
+    imessage_store: tuple[Store, Path],
+) -> None:
+    store, _ = imessage_store
+    phone, mail = store.chat(LEO_PHONE).chat_id, store.chat(LEO_MAIL).chat_id
+    stranger = store.chat("+15550000009").chat_id
+    store.set_settings(mail, {"language": "es"})
+    store.merge(phone, mail, senders={LEO_MAIL: LEO_PHONE})
+    assert store.settings(phone) == {"language": "es"}
+    store.set_settings(stranger, {"language": "de"})
+    store.merge(phone, stranger, senders={"+15550000009": LEO_PHONE})
+    assert store.settings(phone) == {"language": "es"}
+
+
 def test_a_chat_merged_into_one_that_is_merged_again_follows(
     imessage_store: tuple[Store, Path],
 ) -> None:

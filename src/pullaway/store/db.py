@@ -678,8 +678,9 @@ class Store:
         name here; by default its "me" to this chat's "me" and, when both chats have two
         people, its other person to this one's); their ids are computed again, and those this
         chat holds already are not added twice. Its imports, journal days this chat lacks,
-        and held drafts move too. The chat is gone afterwards, and its exports are read into
-        this chat from then on (``chat_aliases``), the same senders renamed.
+        held drafts, and its settings if this chat has none, move too. The chat is gone
+        afterwards, and its exports are read into this chat from then on (``chat_aliases``),
+        the same senders renamed.
         """
         with self._write():
             keep, other = self._chat(chat_id), self._chat(other_id)
@@ -766,8 +767,8 @@ class Store:
         return in_zone(moved, zone) if zone and theirs and zone != theirs else moved
 
     def _take_over(self, keep: _Chat, other: _Chat, names: dict[str, str], *, format: str) -> None:
-        """Move ``other``'s imports, aliases, journal days and drafts to ``keep``; record it
-        as an alias of ``keep``; delete it."""
+        """Move ``other``'s imports, aliases, journal days and drafts to ``keep``, and its
+        settings when ``keep`` has none; record it as an alias of ``keep``; delete it."""
         conn, now = self._conn, self._now_us()
         for format, old, senders in conn.execute(
             "SELECT format, name, senders FROM chat_aliases WHERE chat = ?", (other.id,)
@@ -787,6 +788,11 @@ class Store:
         conn.execute(
             "INSERT OR IGNORE INTO journal SELECT ?, day, mood, urge, self_care, note, written_at"
             " FROM journal WHERE chat = ?",
+            (keep.id, other.id),
+        )
+        # Settings made for OTHER stand for the conversation when CHAT has none of its own.
+        conn.execute(
+            "INSERT OR IGNORE INTO settings SELECT ?, value FROM settings WHERE chat = ?",
             (keep.id, other.id),
         )
         conn.execute(

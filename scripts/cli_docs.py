@@ -40,7 +40,7 @@ the terminal.
 
 What pullaway did to the store file on opening it is said on stderr too, so `--json` output
 stays clean: `note: … was readable by others (mode 644); made it owner-only (600)`, and
-`note: upgraded … for this version of pullaway (0005_chat_aliases)` (the migrations it applied)
+`note: upgraded … for this version of pullaway (0006_alias_reason)` (the migrations it applied)
 the first time a newer pullaway opens an older store.
 
 `pullaway import --json` prints
@@ -60,7 +60,9 @@ per file that could not be read. `skipped_examples` holds the first skipped line
 "messages", "first", "last", "merged"}]}`, where `merged` lists the chats merged into it
 (`pullaway merge`) as `{"format": str, "name": str}`; the table shows them under its name
 (`+ leo@icloud.com (imessage)`). `pullaway merge --json` prints `{"merge": {"chat_id", "name",
-"merged", "format", "messages", "added", "senders"}}`.
+"merged", "format", "messages", "added", "senders"}}`; `pullaway rename --json` prints
+`{"rename": {"chat_id", "name", "was", "messages", "senders"}}`; `pullaway delete --json`
+prints `{"deleted": {"chat", "name", "messages"}}`.
 """
 
 

@@ -252,3 +252,25 @@ def test_ids_keyed_on_the_wall_clock_migrate_to_ids_keyed_on_the_instant(
         migrated = pl.concat([store.messages(chat.chat_id) for chat in store.chats()])
     key = ["chat", "source_line", "message_id"]
     assert_frame_equal(migrated.sort(key), messages.sort(key), check_row_order=True)
+
+
+def test_aliases_from_before_their_reason_are_merges(tmp_path: Path) -> None:
+    """``0006_alias_reason``: every alias a store held before is a merged chat's, listed as
+    such, and its exports still go to the chat it was merged into."""
+    sms = FIXTURES / "sms_xml" / "two_contacts_numbers.xml"
+    path = tmp_path / "old.db"
+    with Store.open(path) as store:
+        import_file(store, sms)
+        store.merge("jake", "mia-chen", senders={"Mia Chen": "Jake"})
+    with sqlite3.connect(path) as conn:
+        conn.execute("ALTER TABLE chat_aliases DROP COLUMN reason")
+        conn.execute("DELETE FROM _sqlite_migrations WHERE name = '0006_alias_reason'")
+    conn.close()
+    with Store.open(path) as store:
+        assert store.notes == (f"upgraded {path} for this version of pullaway (0006_alias_reason)",)
+        assert [(c.chat_id, c.merged) for c in store.chats()] == [
+            ("jake", (("sms_xml", "Mia Chen"),))
+        ]
+        again = import_file(store, sms, chat="Mia Chen").chats[0]
+    assert (again.chat_id, again.added) == ("jake", 0)
+    assert "this export's chat 'Mia Chen' was merged into 'Jake': read as more of it" in again.notes

@@ -366,6 +366,34 @@ def merge(
 
 
 @app.command()
+def rename(
+    chat: Annotated[str, typer.Argument(help="Chat id or name.")],
+    name: Annotated[str | None, typer.Argument(help="Its new name (default: as it is).")] = None,
+    sender: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--sender",
+            metavar="OLD=NEW",
+            help="Rename the sender OLD to NEW (repeatable), e.g. --sender '+15551234567=Leo'.",
+        ),
+    ] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Rename a chat or its senders (a contact known only by number, or a name you would
+    rather not see). The chat keeps its id; exports that still give the old name go to it."""
+    with _open_store() as store:
+        done = store.rename(store.chat(chat).chat_id, name, senders=_sender_pairs(sender) or {})
+    if json_out:
+        typer.echo(json.dumps({"rename": asdict(done)}, ensure_ascii=False, indent=1))
+        return
+    renamed = ", ".join(f"{old} → {new}" for old, new in done.senders.items()) or "none"
+    typer.echo(
+        f"{done.was} is now {done.name} ({done.chat_id}, {done.messages:,} messages); "
+        f"senders renamed: {renamed}"
+    )
+
+
+@app.command()
 def delete(
     chat: Annotated[str, typer.Argument(help="Chat id or name.")],
     yes: Annotated[bool, typer.Option("--yes", help="Delete without asking.")] = False,

@@ -41,7 +41,6 @@ from pullaway.model import OWNER_SENDER, empty_messages, validate_messages, with
 from pullaway.renames import (
     MIN_SHARED,
     Overlap,
-    Rename,
     Senders,
     describe_chat_named,
     describe_continued,
@@ -117,6 +116,17 @@ class ChatMerge:
     messages: int  # its messages
     added: int  # those the kept chat did not hold yet
     senders: dict[str, str]  # its senders renamed: name there -> name here
+
+
+@dataclass(frozen=True)
+class ChatRename:
+    """What ``Store.rename`` did (the shape of ``pullaway rename --json``)."""
+
+    chat_id: str  # the chat's id, which a rename keeps
+    name: str
+    was: str  # its name before
+    messages: int  # its messages, all renamed
+    senders: dict[str, str]  # senders renamed: old name -> new name
 
 
 @dataclass(frozen=True)
@@ -440,10 +450,12 @@ class Store:
         new_name = chat.name
         if export_name is not None and names_better(chat.name, export_name):
             new_name = export_name
-        notes = []
+        notes = [describe_sender_named(r) for r in better]
         if better or new_name != chat.name:
-            notes = self._take_names(chat, new_name, better)
             taken = {r.old: r.new for r in better}
+            rows = self._rename_rows(chat, new_name, taken)
+            if new_name != chat.name:
+                notes.insert(0, describe_chat_named(chat.name, new_name, rows=rows))
             chat = self._chat(chat.chat_id)
             stored_counts = {taken.get(s, s): n for s, n in stored_counts.items()}
         names = {r.new: r.old for r in kept}
@@ -456,17 +468,18 @@ class Store:
             notes=notes,
         )
 
-    def _take_names(self, chat: _Chat, name: str, renames: list[Rename]) -> list[str]:
-        """Rename the stored ``chat`` to ``name`` and its senders by ``renames`` (old to new):
-        its rows (ids computed again), "me", the guess, and the renaming of chats merged into
-        it. Notes say what was renamed."""
-        senders = {r.old: r.new for r in renames}
+    def _rename_rows(self, chat: _Chat, name: str, senders: dict[str, str]) -> int:
+        """Rename the stored ``chat`` to ``name`` and its senders by ``senders`` (old to
+        new): its rows (ids computed again), "me", the guess, "them", and the renaming of the
+        chats merged into it. Returns how many rows it holds."""
         frame = blocks.from_block_rows(blocks.read_rows(self._conn, chat.id), chat.name)
         renamed = _renamed(frame, chat=name, senders=senders)
         blocks.replace_rows(self._conn, chat.id, blocks.to_block_rows(renamed))
+        me = _new_name(chat.me, senders)
+        counts = self._sender_counts(chat.id)
         self._conn.execute(
-            "UPDATE chats SET name = ?, me = ?, me_guess = ? WHERE id = ?",
-            (name, _new_name(chat.me, senders), _new_name(chat.me_guess, senders), chat.id),
+            "UPDATE chats SET name = ?, me = ?, me_guess = ?, them = ? WHERE id = ?",
+            (name, me, _new_name(chat.me_guess, senders), _them(me, counts), chat.id),
         )
         for format, alias, through in self._conn.execute(
             "SELECT format, name, senders FROM chat_aliases WHERE chat = ?", (chat.id,)
@@ -475,10 +488,7 @@ class Store:
                 "UPDATE chat_aliases SET senders = ? WHERE format = ? AND name = ?",
                 (json.dumps(_then(json.loads(through), senders)), format, alias),
             )
-        notes = [describe_sender_named(r) for r in renames]
-        if name != chat.name:
-            notes.insert(0, describe_chat_named(chat.name, name, rows=frame.height))
-        return notes
+        return frame.height
 
     def _chat_for(
         self, part: pl.DataFrame, name: str, format: str, *, follow: set[str] | None, now: int
@@ -507,14 +517,16 @@ class Store:
         """The chat that the chat ``name`` of ``format`` was merged into, a note, and the
         senders renamed at the merge (``chat_aliases``)."""
         row = self._conn.execute(
-            "SELECT c.id, c.chat_id, c.name, c.me, c.me_guess, a.senders FROM chat_aliases a"
-            " JOIN chats c ON c.id = a.chat WHERE a.format = ? AND a.name = ?",
+            "SELECT c.id, c.chat_id, c.name, c.me, c.me_guess, a.senders, a.reason"
+            " FROM chat_aliases a JOIN chats c ON c.id = a.chat"
+            " WHERE a.format = ? AND a.name = ?",
             (format, name),
         ).fetchone()
         if row is None:
             return None
         chat = _Chat(*row[:5])
-        note = f"this export's chat {name!r} was merged into {chat.name!r}: read as more of it"
+        how = "renamed" if row[6] == "renamed" else "merged into"
+        note = f"this export's chat {name!r} was {how} {chat.name!r}: read as more of it"
         senders: dict[str, str] = json.loads(row[5])
         return _Found(chat, [note], senders)
 
@@ -667,6 +679,61 @@ class Store:
         with self._read():
             counts = self._sender_counts(self._chat(chat_id).id)
         return _most_first(counts)
+
+    def rename(
+        self, chat_id: str, name: str | None = None, *, senders: dict[str, str] | None = None
+    ) -> ChatRename:
+        """Give the chat another name, and its ``senders`` others (old name to new): an SMS
+        contact known only by number, or a name she would rather not see. The stored rows
+        take the names (ids computed again); exports still giving the old chat name are read
+        into this chat, with the same senders renamed (``chat_aliases``, reason
+        ``renamed``), and a rename is kept when a later export names the chat otherwise."""
+        with self._write():
+            chat = self._chat(chat_id)
+            format = str(self._one("SELECT format FROM chats WHERE id = ?", (chat.id,)))
+            new_name = chat.name if name is None else name.strip()
+            counts = self._sender_counts(chat.id)
+            given = {old: new.strip() for old, new in (senders or {}).items()}
+            unknown = sorted(set(given) - set(counts))
+            if unknown:
+                raise _sender_error(unknown[0], list(counts), chat.chat_id)
+            renames = {old: new for old, new in given.items() if old != new}
+            self._check_rename(chat, format, new_name, renames)
+            rows = self._rename_rows(chat, new_name, renames)
+            if new_name != chat.name:
+                self._conn.execute(
+                    "INSERT OR REPLACE INTO chat_aliases"
+                    " (format, name, chat, senders, merged_at, reason)"
+                    " VALUES (?, ?, ?, ?, ?, 'renamed')",
+                    (format, chat.name, chat.id, json.dumps(renames), self._now_us()),
+                )
+        return ChatRename(
+            chat_id=chat.chat_id, name=new_name, was=chat.name, messages=rows, senders=renames
+        )
+
+    def _check_rename(self, chat: _Chat, format: str, name: str, senders: dict[str, str]) -> None:
+        """Refuse an empty name or sender name, a name another chat of the format has or
+        whose exports go to another chat, and a rename that changes nothing."""
+        if not name or any(not new for new in senders.values()):
+            msg = "a name cannot be empty"
+            raise InvalidEntryError(msg)
+        if name == chat.name and not senders:
+            msg = f"nothing to rename in {chat.chat_id!r}: give a new name or --sender OLD=NEW"
+            raise InvalidEntryError(msg)
+        if name == chat.name:
+            return
+        taken = self._find_chat(format, name)
+        if taken is not None:
+            msg = f"another {format} chat is named {name!r} ({taken.chat_id}); choose another name"
+            raise InvalidEntryError(msg)
+        alias = self._conn.execute(
+            "SELECT chat FROM chat_aliases WHERE format = ? AND name = ?", (format, name)
+        ).fetchone()
+        if alias is not None and alias[0] != chat.id:
+            msg = f"exports named {name!r} are read into another chat; choose another name"
+            raise InvalidEntryError(msg)
+        # Back to a former name: its exports are this chat's by name again.
+        self._conn.execute("DELETE FROM chat_aliases WHERE format = ? AND name = ?", (format, name))
 
     def merge(
         self, chat_id: str, other_id: str, *, senders: dict[str, str] | None = None
@@ -1046,7 +1113,8 @@ _CHAT_ROWS: Final = (
     "SELECT c.chat_id, c.name, c.format, c.me, c.them, coalesce(sum(b.rows), 0),"
     " min(b.first_ts), max(b.last_ts), c.me_guess,"
     " (SELECT json_group_array(json_array(a.format, a.name)) FROM"
-    " (SELECT format, name FROM chat_aliases WHERE chat = c.id ORDER BY merged_at, name) a)"
+    " (SELECT format, name FROM chat_aliases WHERE chat = c.id AND reason = 'merged'"
+    " ORDER BY merged_at, name) a)"
     " FROM chats c LEFT JOIN message_blocks b ON b.chat = c.id"
 )
 

@@ -243,6 +243,13 @@ def chat_aliases(db: Database) -> None:
     db.execute("CREATE INDEX chat_aliases_chat ON chat_aliases (chat)")
 
 
+@MIGRATIONS(name="0006_alias_reason")
+def alias_reason(db: Database) -> None:
+    """``chat_aliases.reason``: ``merged`` (``Store.merge``, every alias so far) or
+    ``renamed`` (``Store.rename``: the chat's former name, whose exports still go to it)."""
+    db.execute("ALTER TABLE chat_aliases ADD COLUMN reason TEXT NOT NULL DEFAULT 'merged'")
+
+
 def known_migrations() -> list[str]:
     """The names of every migration this version of pullaway knows, in order.
 

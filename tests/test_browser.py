@@ -329,6 +329,32 @@ def test_merge_an_sms_backup_into_the_chat(page: Page, running: Running, workdir
     assert page.locator(".chat-link").count() == before - 1
 
 
+def test_rename_a_contact_known_by_number(page: Page, running: Running, workdir: Path) -> None:
+    """An SMS contact saved only as a number: the chat and his messages take a name typed on
+    the settings page; the chat list shows it."""
+    from test_merge import SMS
+
+    backup = workdir / "numbers" / "sms-backup.xml"
+    backup.parent.mkdir()
+    number = "+15557654321"
+    text = SMS.replace('contact_name="Leo"', 'contact_name="(Unknown)"')
+    backup.write_text(text.replace("+15551234567", number), encoding="utf-8")
+    chat = import_and_choose_me(page, running.server.url, backup, me="Me")
+    page.goto(chat + "settings")
+    page.fill(".rename-form input[name=name]", "Sam")
+    senders = page.locator(".rename-form input[name^=sender-]")
+    for index in range(senders.count()):
+        if senders.nth(index).input_value() == number:
+            senders.nth(index).fill("Sam")
+    page.click(".rename-form button[type=submit]")
+    page.wait_for_selector("#names .notice")
+    assert page.inner_text("#names .notice") == f"Renamed: {number} → Sam, {number} → Sam."
+    page.goto(running.server.url)
+    names = page.locator(".chat-name").all_inner_texts()
+    assert "Sam" in names
+    assert number not in names
+
+
 def test_a_file_on_this_computer_is_imported_by_its_path(
     page: Page, running: Running, workdir: Path
 ) -> None:

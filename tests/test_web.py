@@ -837,6 +837,36 @@ def test_two_chats_of_one_conversation_are_merged_from_the_settings_page(
     assert [(c.chat_id, c.added) for c in again.chats] == [(cid, 0)]
 
 
+def test_the_chat_and_its_senders_are_renamed_from_the_settings_page(
+    store: Store, client: TestClient
+) -> None:
+    cid = chat_id(store)
+    set_me(client, cid)
+    page = client.get(BASE + f"/chats/{cid}/settings")
+    assert 'class="rename-form"' in page.text
+    senders = [name for name, _ in store.senders(cid)]
+    form = {"name": "<i>L</i>"} | {f"was-{i}": name for i, name in enumerate(senders)}
+    form |= {f"sender-{i}": name for i, name in enumerate(senders)}
+    form[f"sender-{senders.index(THEM)}"] = "<i>L</i>"
+    done = post(client, f"/chats/{cid}/rename", form)
+    assert done.status_code == 303
+    after = client.get(done.headers["location"]).text
+    assert "Renamed: Leo → &lt;i&gt;L&lt;/i&gt;, Leo → &lt;i&gt;L&lt;/i&gt;." in after
+    assert "<i>L</i>" not in after
+    row = store.chat(cid)
+    assert (row.chat_id, row.name, row.me, row.them) == (cid, "<i>L</i>", ME, "<i>L</i>")
+    now = [name for name, _ in store.senders(cid)]
+    same = {"name": "<i>L</i>"} | {f"was-{i}": name for i, name in enumerate(now)}
+    same |= {f"sender-{i}": name for i, name in enumerate(now)}
+    unchanged = post(client, f"/chats/{cid}/rename", same)
+    assert unchanged.status_code == 303
+    assert "renamed=" not in unchanged.headers["location"]
+    emptied = post(client, f"/chats/{cid}/rename.json", same | {"sender-0": " "})
+    assert emptied.status_code == 400
+    assert emptied.json()["error"] == "a name cannot be empty"
+    assert store.chat(cid).name == "<i>L</i>"
+
+
 def test_a_merge_needs_every_sender_answered(
     store: Store, client: TestClient, tmp_path: Path
 ) -> None:

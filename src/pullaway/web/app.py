@@ -337,6 +337,19 @@ def _who_is_who(form: dict[str, str], theirs: list[str]) -> dict[str, str]:
     return senders
 
 
+def _new_sender_names(form: dict[str, str]) -> dict[str, str]:
+    """The rename form's senders whose name changed: ``was-N`` (the name the page showed)
+    to ``sender-N`` (the name typed)."""
+    names = {}
+    index = 0
+    while f"was-{index}" in form:
+        old, new = form[f"was-{index}"], form.get(f"sender-{index}", "").strip()
+        if new != old:
+            names[old] = new
+        index += 1
+    return names
+
+
 async def _form(request: Request) -> dict[str, str]:
     form = await request.form(max_files=MAX_UPLOAD_FILES)
     return {k: v for k, v in form.items() if isinstance(v, str)}
@@ -542,6 +555,7 @@ def _add_pages(app: FastAPI, state: AppState) -> None:
             ],
             "saved": request.query_params.get("saved") == "1",
             "merged": request.query_params.get("merged"),
+            "renamed": request.query_params.get("renamed"),
             "others": [
                 _chat_row_view(other) for other in store.chats() if other.chat_id != row.chat_id
             ],
@@ -572,6 +586,20 @@ def _add_pages(app: FastAPI, state: AppState) -> None:
                 for i, name in enumerate(theirs)
             ],
         }
+
+    async def rename(request: Request) -> Response:
+        row = _chat_row(state, request)
+        form = await _form(request)
+        name, senders = form.get("name", "").strip(), _new_sender_names(form)
+        settings = f"/chats/{row.chat_id}/settings"
+        if name == row.name and not senders:
+            return RedirectResponse(state.url(settings + "#names"), status_code=303)
+        done = store.rename(row.chat_id, name, senders=senders)
+        state.cache.forget(row.chat_id)
+        changes = [f"{done.was} → {done.name}"] if done.name != done.was else []
+        changes += [f"{old} → {new}" for old, new in done.senders.items()]
+        query = urlencode({"renamed": ", ".join(changes)})
+        return RedirectResponse(state.url(f"{settings}?{query}#names"), status_code=303)
 
     async def set_me(request: Request) -> Response:
         row = _chat_row(state, request)
@@ -619,6 +647,7 @@ def _add_pages(app: FastAPI, state: AppState) -> None:
     _page(app, state, chat + "/me", "settings.html", set_me, ("POST",))
     _page(app, state, chat + "/delete", "settings.html", delete, ("POST",))
     _page(app, state, chat + "/merge", "merge.html", merge, ("GET", "POST"))
+    _page(app, state, chat + "/rename", "settings.html", rename, ("POST",))
     _page(app, state, chat, "now.html", chat_home)
 
 

@@ -135,6 +135,7 @@ EncodingOption = Annotated[
     typer.Option("--encoding", help="Text encoding if not UTF-8 (e.g. cp1252, utf-16-le)."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+PrintJsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 
 def _version(value: bool) -> None:
@@ -347,22 +348,19 @@ def merge(
             "you, and in two two-person chats, the other person is the other person.",
         ),
     ] = None,
-    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    json_out: PrintJsonOption = False,
 ) -> None:
     """Merge two chats of one conversation (his number and his Apple ID, an old number,
     another app): OTHER's messages move into CHAT, and its later exports go there too."""
     with _open_store() as store:
         keep, merged = store.chat(chat), store.chat(other)
         done = store.merge(keep.chat_id, merged.chat_id, senders=_sender_pairs(sender))
-    if json_out:
-        typer.echo(json.dumps({"merge": asdict(done)}, ensure_ascii=False, indent=1))
-        return
-    renamed = ", ".join(f"{old} → {new}" for old, new in done.senders.items()) or "none"
-    typer.echo(
+    line = (
         f"{done.merged} ({done.format}) merged into {done.name}: {done.messages:,} messages, "
-        f"{done.added:,} new to it; senders renamed: {renamed}. Its later exports go to "
-        f"{done.name} too."
+        f"{done.added:,} new to it; senders renamed: {_arrows(done.senders)}. Its later "
+        f"exports go to {done.name} too."
     )
+    _print_done("merge", asdict(done), line, json_out=json_out)
 
 
 @app.command()
@@ -377,27 +375,24 @@ def rename(
             help="Rename the sender OLD to NEW (repeatable), e.g. --sender '+15551234567=Leo'.",
         ),
     ] = None,
-    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    json_out: PrintJsonOption = False,
 ) -> None:
     """Rename a chat or its senders (a contact known only by number, or a name you would
     rather not see). The chat keeps its id; exports that still give the old name go to it."""
     with _open_store() as store:
         done = store.rename(store.chat(chat).chat_id, name, senders=_sender_pairs(sender) or {})
-    if json_out:
-        typer.echo(json.dumps({"rename": asdict(done)}, ensure_ascii=False, indent=1))
-        return
-    renamed = ", ".join(f"{old} → {new}" for old, new in done.senders.items()) or "none"
-    typer.echo(
+    line = (
         f"{done.was} is now {done.name} ({done.chat_id}, {done.messages:,} messages); "
-        f"senders renamed: {renamed}"
+        f"senders renamed: {_arrows(done.senders)}"
     )
+    _print_done("rename", asdict(done), line, json_out=json_out)
 
 
 @app.command()
 def delete(
     chat: Annotated[str, typer.Argument(help="Chat id or name.")],
     yes: Annotated[bool, typer.Option("--yes", help="Delete without asking.")] = False,
-    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    json_out: PrintJsonOption = False,
 ) -> None:
     """Delete a chat and everything from it: messages, imports, journal, drafts, settings.
     The export files are not touched; import one again to start over (after a merge made by
@@ -413,11 +408,26 @@ def delete(
                 typer.echo("nothing deleted (pass --yes to delete without asking)", err=True)
                 raise typer.Exit(1)
         store.delete_chat(row.chat_id)
+    deleted = {"chat": row.chat_id, "name": row.name, "messages": row.messages}
+    line = f"deleted {row.name} ({row.messages:,} messages) from {store.path}"
+    _print_done("deleted", deleted, line, json_out=json_out)
+
+
+def _print_done(key: str, done: dict[str, Any], line: str, *, json_out: bool) -> None:
+    """What a command changed: ``{key: done}`` as JSON, or ``line``."""
     if json_out:
-        deleted = {"chat": row.chat_id, "name": row.name, "messages": row.messages}
-        typer.echo(json.dumps({"deleted": deleted}, ensure_ascii=False, indent=1))
-        return
-    typer.echo(f"deleted {row.name} ({row.messages:,} messages) from {store.path}")
+        typer.echo(json.dumps({key: done}, ensure_ascii=False, indent=1))
+    else:
+        typer.echo(line)
+
+
+def _arrows(renamed: dict[str, str]) -> str:
+    """``old → new, …`` for a renaming, "none" for none.
+
+    >>> _arrows({"+15551234567": "Leo"}), _arrows({})
+    ('+15551234567 → Leo', 'none')
+    """
+    return ", ".join(f"{old} → {new}" for old, new in renamed.items()) or "none"
 
 
 def _confirmed(question: str) -> bool:

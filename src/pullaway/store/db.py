@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import sqlite3
 import stat
 import threading
@@ -508,10 +509,24 @@ class Store:
         same = [(chat, shared) for chat, shared in overlaps if shared.same_conversation]
         if not same:
             created = self._create_chat(format, name, now)
-            return _Found(created, describe_shared_in_part(created.chat_id, name, overlaps))
+            parts = [
+                (chat, shared, self._senders_in(part, chat))
+                for chat, shared in overlaps
+                if shared.shared >= MIN_SHARED
+            ]
+            return _Found(created, describe_shared_in_part(created.chat_id, parts))
         chat, shared = max(same, key=lambda found: found[1].shared)
         follow.add(chat.name)
         return _Found(chat, [describe_continued(name, chat.name, shared)], continued=True)
+
+    def _senders_in(self, part: pl.DataFrame, chat: _Chat) -> dict[str, str]:
+        """Each sender of the stored ``chat`` whose messages ``part`` holds under another
+        name (``renames.renamed_senders``, the stored rows read against ``part``), to it."""
+        span = _time_span(part)
+        if span is None:
+            return {}
+        found = renamed_senders(part, self._stored_keys(chat.id, span))
+        return {rename.new: rename.old for rename in found.renames}
 
     def _alias(self, format: str, name: str) -> _Found | None:
         """The chat that the chat ``name`` of ``format`` was merged into, a note, and the
@@ -1410,25 +1425,30 @@ def _then(first: dict[str, str], then: dict[str, str]) -> dict[str, str]:
 
 
 def describe_shared_in_part(
-    chat_id: str, name: str, overlaps: list[tuple[_Chat, Overlap]]
+    chat_id: str, parts: list[tuple[_Chat, Overlap, dict[str, str]]]
 ) -> list[str]:
-    """A note for a new chat whose messages stored chats hold in part, each at least
-    ``MIN_SHARED`` but none enough to be it: merging them into it is the user's call.
+    """A note for each stored chat that holds some of a new chat's messages (at least
+    ``MIN_SHARED``, not enough to be it), with the merge that would make them one and the
+    senders it holds under other names (``--sender``): merging is the user's call.
 
     >>> one = _Chat(1, "15551234567", "+15551234567", None, None)
-    >>> describe_shared_in_part("leo-martin", "Leo Martin", [(one, Overlap(8, 16))])
+    >>> describe_shared_in_part("leo", [(one, Overlap(8, 16), {"+15551234567": "Leo M"})])
     ["the stored chat '+15551234567' holds 8 of this export's 16 messages from its time; if \
 they are one conversation (his number and his address, say), merge it into this one: \
-pullaway merge leo-martin 15551234567"]
+pullaway merge leo 15551234567 --sender '+15551234567=Leo M'"]
     """
-    found = [(chat, shared) for chat, shared in overlaps if shared.shared >= MIN_SHARED]
-    return [
-        f"the stored chat {chat.name!r} holds {shared.shared:,} of this export's "
-        f"{counted(shared.compared, 'message')} from its time; if they are one conversation "
-        f"(his number and his address, say), merge it into this one: "
-        f"pullaway merge {chat_id} {chat.chat_id}"
-        for chat, shared in found
-    ]
+    notes = []
+    for chat, shared, senders in parts:
+        command = ["pullaway", "merge", chat_id, chat.chat_id]
+        for old, new in senders.items():
+            command += ["--sender", f"{old}={new}"]
+        notes.append(
+            f"the stored chat {chat.name!r} holds {shared.shared:,} of this export's "
+            f"{counted(shared.compared, 'message')} from its time; if they are one "
+            f"conversation (his number and his address, say), merge it into this one: "
+            f"{shlex.join(command)}"
+        )
+    return notes
 
 
 def _new_name(name: str | None, renames: dict[str, str]) -> str | None:

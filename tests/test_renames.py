@@ -9,13 +9,15 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from conftest import CORPORA, FIXTURES, ROOT, fixed_cases
 from pullaway.cli import app
+from pullaway.importers import ChatMeta, ImportResult
 from pullaway.ingest import import_file
+from pullaway.model import MESSAGE_SCHEMA, validate_messages, with_message_ids
 from pullaway.renames import (
     MIN_SHARED,
     Overlap,
@@ -191,6 +193,57 @@ def test_bare_numbers_and_addresses_are_told_from_names(name: str, *, bare: bool
 def test_a_name_and_a_number_never_both_replace_each_other(one: str, other: str) -> None:
     assert not (names_better(one, other) and names_better(other, one))
     assert not names_better(one, one)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    texts=st.lists(st.sampled_from(["ok", "hi", "😊", "see you", "?"]), min_size=24, max_size=60),
+    cut=st.data(),
+    number_first=st.booleans(),
+)
+def test_a_name_and_a_number_for_him_end_in_one_chat_under_the_name(
+    tmp_path_factory: pytest.TempPathFactory,
+    texts: list[str],
+    cut: st.DataObject,
+    *,
+    number_first: bool,
+) -> None:
+    """Two overlapping exports of one talk, one naming him by number and one by name, read
+    in either order: the store holds each message once, all under his name, with the ids an
+    export naming him throughout gives."""
+    count = len(texts)
+    end = cut.draw(st.integers(14, count), label="first export ends")
+    start = cut.draw(st.integers(0, end - 12), label="second export starts")
+    number, name = "+1 555-123-4567", "Leo"
+
+    def export(rows: range, partner: str) -> ImportResult:
+        frame = pl.DataFrame(
+            {
+                "chat": [partner] * len(rows),
+                "timestamp": [START + timedelta(minutes=3 * n) for n in rows],
+                "sender": [partner if n % 2 else "Maya" for n in rows],
+                "kind": ["text"] * len(rows),
+                "text": [texts[n] for n in rows],
+                "source_line": list(rows),
+            },
+            schema_overrides={"kind": MESSAGE_SCHEMA["kind"]},
+        ).with_columns(utc_offset=pl.lit(None, pl.Int32), source_file=pl.lit("chat.txt"))
+        messages = validate_messages(with_message_ids(frame.with_columns(message_id=pl.lit(""))))
+        return ImportResult(messages=messages, chats=(ChatMeta(name=partner, me_guess="Maya"),))
+
+    first, second = (number, name) if number_first else (name, number)
+    path = tmp_path_factory.mktemp("names") / "store.db"
+    with Store.open(path) as store:
+        store.add_import(export(range(end), first), source=path, file_hash="1", format="t")
+        store.add_import(
+            export(range(start, count), second), source=path, file_hash="2", format="t"
+        )
+        chats = store.chats()
+        stored = store.messages(chats[0].chat_id)
+    whole = export(range(count), name).messages
+    assert [c.name for c in chats] == [name]
+    assert set(stored.get_column("sender")) == {name, "Maya"}
+    assert stored.get_column("message_id").sort().equals(whole.get_column("message_id").sort())
 
 
 # -- real files through the store --------------------------------------------------------------

@@ -42,6 +42,7 @@ from pullaway.model import OWNER_SENDER, empty_messages, validate_messages, with
 from pullaway.renames import (
     MIN_SHARED,
     Overlap,
+    Rename,
     Senders,
     describe_chat_named,
     describe_continued,
@@ -448,15 +449,13 @@ class Store:
         senders = self._senders_renamed(chat, part, stored_counts)
         better = [r for r in senders.renames if names_better(r.old, r.new)]
         kept = [r for r in senders.renames if r not in better]
-        new_name = chat.name
+        name = chat.name
         if export_name is not None and names_better(chat.name, export_name):
-            new_name = export_name
-        notes = [describe_sender_named(r) for r in better]
-        if better or new_name != chat.name:
+            name = export_name
+        notes: list[str] = []
+        if better or name != chat.name:
+            notes = self._take_better_names(chat, name, better)
             taken = {r.old: r.new for r in better}
-            rows = self._rename_rows(chat, new_name, taken)
-            if new_name != chat.name:
-                notes.insert(0, describe_chat_named(chat.name, new_name, rows=rows))
             chat = self._chat(chat.chat_id)
             stored_counts = {taken.get(s, s): n for s, n in stored_counts.items()}
         names = {r.new: r.old for r in kept}
@@ -468,6 +467,15 @@ class Store:
             counts=stored_counts,
             notes=notes,
         )
+
+    def _take_better_names(self, chat: _Chat, name: str, better: list[Rename]) -> list[str]:
+        """Rename the stored ``chat`` to ``name`` and its senders as ``better`` says (stored
+        bare numbers to the export's names); notes that say so."""
+        rows = self._rename_rows(chat, name, {r.old: r.new for r in better})
+        notes = [describe_sender_named(r) for r in better]
+        if name != chat.name:
+            notes.insert(0, describe_chat_named(chat.name, name, rows=rows))
+        return notes
 
     def _rename_rows(self, chat: _Chat, name: str, senders: dict[str, str]) -> int:
         """Rename the stored ``chat`` to ``name`` and its senders by ``senders`` (old to
@@ -714,6 +722,10 @@ class Store:
                 raise _sender_error(unknown[0], list(counts), chat.chat_id)
             renames = {old: new for old, new in given.items() if old != new}
             self._check_rename(chat, format, new_name, renames)
+            if new_name != chat.name:  # back to a former name: its exports go here by name
+                self._conn.execute(
+                    "DELETE FROM chat_aliases WHERE format = ? AND name = ?", (format, new_name)
+                )
             rows = self._rename_rows(chat, new_name, renames)
             if new_name != chat.name:
                 self._conn.execute(
@@ -747,8 +759,6 @@ class Store:
         if alias is not None and alias[0] != chat.id:
             msg = f"exports named {name!r} are read into another chat; choose another name"
             raise InvalidEntryError(msg)
-        # Back to a former name: its exports are this chat's by name again.
-        self._conn.execute("DELETE FROM chat_aliases WHERE format = ? AND name = ?", (format, name))
 
     def merge(
         self, chat_id: str, other_id: str, *, senders: dict[str, str] | None = None

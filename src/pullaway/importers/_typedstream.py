@@ -61,8 +61,12 @@ def attributed_text(blob: bytes) -> str:
     """
     for start in _STARTS:
         if blob.startswith(start):
+            at = len(start)
+            # Most texts are shorter than 128 bytes: a length of one byte, read here inline.
+            if at < len(blob) and blob[at] < _FIRST_TAG and at + 1 + blob[at] <= len(blob):
+                return _decoded(blob[at + 1 : at + 1 + blob[at]])
             reader = _Reader(blob)
-            reader.at = len(start)
+            reader.at = at
             return reader.string_bytes()
     return _Reader(blob).attributed_text()
 

@@ -280,6 +280,7 @@ CASES = [
     ("messenger", "dmy", "24h", "fr"),
     ("instagram", "dmy", "24h", "pt"),
     ("csv", "dmy", "24h", "en"),
+    ("discord", "dmy", "24h", "de"),
 ]
 
 
@@ -450,6 +451,22 @@ def test_sms_layout(tmp_path: Path, small_chat: SimulatedChat) -> None:
     assert int(first.get("date") or 0) == int(wall_clock_as_utc - 7200) * 1000
     assert {r.tag for r in root} == {"sms", "mms"}
     assert {r.get("contact_name") for r in root} == {"Leo"}
+
+
+def test_discord_layout(tmp_path: Path, small_chat: SimulatedChat) -> None:
+    path = write_export(small_chat, tmp_path, format="discord", utc_offset=-18000)
+    export = json.loads(path.read_text("utf-8"))
+    messages = export["messages"]
+    assert (export["channel"]["type"], export["channel"]["name"]) == ("DirectTextChat", "Leo")
+    assert len(messages) == export["messageCount"] == small_chat.messages.height
+    ids = [int(m["id"]) for m in messages]
+    assert ids == sorted(ids)
+    assert len(set(ids)) == len(ids)
+    first = small_chat.messages["timestamp"][0]
+    assert messages[0]["timestamp"] == f"{first:%Y-%m-%dT%H:%M:%S}.000-05:00"
+    files = {a["fileName"] for m in messages for a in m["attachments"]}
+    assert files == {"IMG_0001.jpg", "voice-message.ogg"}
+    assert {m["author"]["nickname"] for m in messages} == {"Maya", "Leo"}
 
 
 @pytest.mark.parametrize("platform", ["messenger", "instagram"])

@@ -1,6 +1,6 @@
 """Write a simulated chat as a real export: WhatsApp Android/iOS, Telegram Desktop, Signal
 (signal-export's data.json), SMS Backup & Restore XML, a Messenger or Instagram "Download Your
-Information" folder, or the generic CSV (docs/formats/csv.md).
+Information" folder, the generic CSV (docs/formats/csv.md), or a DiscordChatExporter JSON.
 
 Lines are built with Polars string expressions (no per-message formatting in Python), so a
 million messages write in a few seconds.
@@ -24,7 +24,15 @@ if TYPE_CHECKING:
     from pullaway.simulate.core import SimulatedChat
 
 ExportFormat = Literal[
-    "whatsapp_android", "whatsapp_ios", "telegram", "signal", "sms", "messenger", "instagram", "csv"
+    "whatsapp_android",
+    "whatsapp_ios",
+    "telegram",
+    "signal",
+    "sms",
+    "messenger",
+    "instagram",
+    "csv",
+    "discord",
 ]
 EXPORT_FORMATS: Final[tuple[ExportFormat, ...]] = (
     "whatsapp_android",
@@ -35,6 +43,7 @@ EXPORT_FORMATS: Final[tuple[ExportFormat, ...]] = (
     "messenger",
     "instagram",
     "csv",
+    "discord",
 )
 DateOrder = Literal["dmy", "mdy"]
 Clock = Literal["24h", "12h"]
@@ -116,6 +125,9 @@ def write_export(
     elif format == "csv":
         path = out_dir / f"{them}.csv"
         csv_rows(sim, utc_offset).write_csv(path)
+    elif format == "discord":
+        path = out_dir / f"Direct Messages - {them} [{DISCORD_CHANNEL_ID}].json"
+        path.write_bytes(_encode(discord_lines(sim, utc_offset)))
     else:
         msg = f"format={format!r} is not one of {', '.join(EXPORT_FORMATS)}"
         raise ValueError(msg)
@@ -362,6 +374,74 @@ def csv_rows(sim: SimulatedChat, utc_offset: int) -> pl.DataFrame:
         kind=pl.col("kind").cast(pl.String),
         utc_offset=pl.lit(utc_offset),
     )
+
+
+DISCORD_CHANNEL_ID: Final = "1081234567890123456"
+DISCORD_USER_IDS: Final = ("283619582049615872", "190345627738529792")  # me, them
+_DISCORD_EPOCH_MS: Final = 1_420_070_400_000  # 2015-01-01, where Discord's ids start
+
+
+def discord_lines(sim: SimulatedChat, utc_offset: int) -> pl.Series:
+    """A DiscordChatExporter JSON of the direct messages, one message per line: ``timestamp``
+    on the exporting computer's clock with its offset (``utc_offset``), ids that grow with
+    time as Discord's do, the sender's display name as ``nickname``, a photo or
+    ``voice-message.ogg`` as an attachment, and a sticker by name."""
+    me, them = sim.truth["chat"]["me"], sim.truth["chat"]["them"]
+    sign, offset = ("-" if utc_offset < 0 else "+"), abs(utc_offset)
+    zone = f"{sign}{offset // 3600:02d}:{offset % 3600 // 60:02d}"
+    kind, mine = pl.col("kind"), pl.col("sender") == me
+    instant_ms = pl.col("timestamp").dt.epoch("ms") - utc_offset * 1000
+    snowflake = ((instant_ms - _DISCORD_EPOCH_MS) * 2**22 + pl.col("row")).cast(pl.String)
+    file = pl.struct(
+        id=snowflake,
+        url=pl.format("https://cdn.discordapp.com/attachments/1/{}/file", snowflake),
+        fileName=pl.when(kind == "voice")
+        .then(pl.lit("voice-message.ogg"))
+        .otherwise(pl.lit("IMG_0001.jpg")),
+        fileSizeBytes=pl.lit(48_213),
+    ).alias("file")
+    attachments = (
+        pl.when(kind.is_in(["media", "voice"]))
+        .then(pl.concat_list(file))
+        .otherwise(pl.concat_list(file).list.head(0))
+    )
+    stickers = (
+        pl.when(kind == "sticker")
+        .then(pl.concat_list(pl.struct(id=pl.lit("749054660769218631"), name=pl.lit("Wave"))))
+        .otherwise(pl.concat_list(pl.struct(id=pl.lit(""), name=pl.lit(""))).list.head(0))
+    )
+    author = pl.struct(
+        id=pl.when(mine).then(pl.lit(DISCORD_USER_IDS[0])).otherwise(pl.lit(DISCORD_USER_IDS[1])),
+        name=pl.col("sender").str.to_lowercase(),
+        discriminator=pl.lit("0000"),
+        nickname=pl.col("sender"),
+        isBot=pl.lit(value=False),
+    )
+    record = pl.struct(
+        id=snowflake,
+        type=pl.lit("Default"),
+        timestamp=pl.col("timestamp").dt.strftime("%Y-%m-%dT%H:%M:%S%.3f") + pl.lit(zone),
+        timestampEdited=pl.lit(None, pl.String),
+        isPinned=pl.lit(value=False),
+        content=pl.when(kind == "text").then(pl.col("text")).otherwise(pl.lit("")),
+        author=author,
+        attachments=attachments,
+        embeds=pl.lit([], dtype=pl.List(pl.String)),
+        stickers=stickers,
+        reactions=pl.lit([], dtype=pl.List(pl.String)),
+        mentions=pl.lit([], dtype=pl.List(pl.String)),
+    )
+    rows = sim.messages.with_row_index("row").select(record.struct.json_encode()).to_series()
+    head = {
+        "guild": {"id": "0", "name": "Direct Messages"},
+        "channel": {"id": DISCORD_CHANNEL_ID, "type": "DirectTextChat", "name": them},
+        "dateRange": {"after": None, "before": None},
+        "messages": [],
+    }
+    opening = json.dumps(head, ensure_ascii=False)[: -len("]}")]
+    body = pl.concat([rows.head(-1) + ",", rows.tail(1)])  # a comma after all but the last
+    closing = f'], "messageCount": {rows.len()}}}'
+    return pl.concat([pl.Series([opening]), body, pl.Series([closing])])
 
 
 def _encode(lines: pl.Series) -> bytes:

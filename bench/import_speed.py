@@ -2,13 +2,14 @@
 
     .venv/bin/python bench/import_speed.py [--messages 1000000] [--repeat 3] [--skip-peers]
         [--formats whatsapp_android,whatsapp_ios,telegram,signal,sms,messenger,instagram,csv,
-                   discord]
+                   discord,imessage]
 
 Generates (once, cached in bench/out/) a realistic two-person export of about a million
 messages with pullaway's simulator, by default WhatsApp in the Android and the iOS layout
 (``--formats`` adds a Telegram Desktop ``result.json``, a signal-export chat folder, an SMS
 Backup & Restore XML, a Messenger or Instagram download (the thread in files of 10,000
-messages), a generic CSV and a DiscordChatExporter JSON), then times
+messages), a generic CSV, a DiscordChatExporter JSON and an iMessage chat.db with Contacts
+beside it), then times
 each contender in a fresh process, side by side in one run, and prints a table. Each of
 pullaway's contenders and the bare read runs ``--repeat`` times, in turns (read, parse,
 import, read, parse, import, ...), so a busy moment on a shared machine hits them alike;
@@ -20,6 +21,7 @@ the table shows the median and the range. The peers, tens of seconds each, run o
   for Signal, ``read+json.loads`` of each line of data.json;
   for SMS Backup & Restore, ``read+iterparse``: the standard library's streaming XML parser;
   for Discord, ``read+json.loads`` of the exporter's JSON;
+  for iMessage, ``sqlite3 fetchall``: Python's sqlite3 fetching every row of ``message``;
   for the generic CSV, ``read+csv.reader``: the standard library's CSV reader;
 * ``pullaway parse``: sniff + parse into the message table;
 * ``pullaway import``: parse + add to a fresh store on disk;
@@ -171,6 +173,14 @@ CONTENDERS: dict[str, dict[str, tuple[str, str]]] = {
         "read+json.loads": (
             "",
             "count = len(json.loads(path.read_bytes())['messages'])",
+        ),
+        **_OURS,
+    },
+    # No peer reads chat.db; the floor is Python's sqlite3 fetching every message row.
+    "imessage": {
+        "sqlite3 fetchall": (
+            "import sqlite3",
+            "count = len(sqlite3.connect(path).execute('SELECT * FROM message').fetchall())",
         ),
         **_OURS,
     },

@@ -37,6 +37,7 @@ from pullaway.importers._contacts import (
 )
 from pullaway.importers._sqlite import private_copy
 from pullaway.importers.imessage import parse
+from pullaway.simulate.chat_db import write_iphone_contacts
 from test_imessage import GROUP, ChatDb, _backup
 
 if TYPE_CHECKING:
@@ -101,35 +102,6 @@ def write_mac_contacts(path: Path, cards: list[tuple[str, str, list[str], list[s
                     " VALUES (?, ?, ?)",
                     (pk, mail, mail.lower()),
                 )
-        conn.commit()
-    return path
-
-
-def write_iphone_contacts(path: Path, cards: list[tuple[str, str, list[str], list[str]]]) -> Path:
-    """An iPhone Contacts database (AddressBook.sqlitedb): ABPerson and ABMultiValue, where
-    property 3 is a phone number and 4 an e-mail address."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with closing(sqlite3.connect(path)) as conn:
-        conn.executescript(
-            """
-            CREATE TABLE ABPerson (ROWID INTEGER PRIMARY KEY AUTOINCREMENT, First TEXT,
-             Last TEXT, Middle TEXT, FirstPhonetic TEXT, MiddlePhonetic TEXT,
-             LastPhonetic TEXT, Organization TEXT, Department TEXT, Note TEXT, Kind INTEGER,
-             Birthday TEXT, JobTitle TEXT, Nickname TEXT, Prefix TEXT, Suffix TEXT);
-            CREATE TABLE ABMultiValue (UID INTEGER PRIMARY KEY, record_id INTEGER,
-             property INTEGER, identifier INTEGER, label INTEGER, value TEXT);
-            """
-        )
-        for rowid, (first, last, phones, mails) in enumerate(cards, 1):
-            conn.execute(
-                "INSERT INTO ABPerson (ROWID, First, Last) VALUES (?, ?, ?)", (rowid, first, last)
-            )
-            values = [(3, phone) for phone in phones] + [(4, mail) for mail in mails]
-            values.append((22, "https://example.com/profile"))  # a URL: not a handle
-            conn.executemany(
-                "INSERT INTO ABMultiValue (record_id, property, value) VALUES (?, ?, ?)",
-                [(rowid, prop, value) for prop, value in values],
-            )
         conn.commit()
     return path
 

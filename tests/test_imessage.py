@@ -36,80 +36,13 @@ from pullaway.importers import Sample, imessage, progress_to, registry, sniff
 from pullaway.importers.imessage import _summary, parse
 from pullaway.importers.imessage import sniff as sniff_imessage
 from pullaway.ingest import import_file
+from pullaway.simulate.chat_db import CHAT_DB_SCHEMA as SCHEMA
+from pullaway.simulate.chat_db import archived
 from pullaway.store import Store
 from pullaway.testing import assert_lines_accounted, progress_shares
 
 FOLDER = FIXTURES / "imessage"
 
-# The tables pullaway reads, as `sqlite3 ~/Library/Messages/chat.db .schema` shows them on a
-# recent macOS (indexes and triggers left out).
-SCHEMA = """
-CREATE TABLE message (ROWID INTEGER PRIMARY KEY AUTOINCREMENT, guid TEXT UNIQUE NOT NULL,
- text TEXT, replace INTEGER DEFAULT 0, service_center TEXT, handle_id INTEGER DEFAULT 0,
- subject TEXT, country TEXT, attributedBody BLOB, version INTEGER DEFAULT 0,
- type INTEGER DEFAULT 0, service TEXT, account TEXT, account_guid TEXT, error INTEGER DEFAULT 0,
- date INTEGER, date_read INTEGER, date_delivered INTEGER, is_delivered INTEGER DEFAULT 0,
- is_finished INTEGER DEFAULT 0, is_emote INTEGER DEFAULT 0, is_from_me INTEGER DEFAULT 0,
- is_empty INTEGER DEFAULT 0, is_delayed INTEGER DEFAULT 0, is_auto_reply INTEGER DEFAULT 0,
- is_prepared INTEGER DEFAULT 0, is_read INTEGER DEFAULT 0, is_system_message INTEGER DEFAULT 0,
- is_sent INTEGER DEFAULT 0, has_dd_results INTEGER DEFAULT 0,
- is_service_message INTEGER DEFAULT 0, is_forward INTEGER DEFAULT 0,
- was_downgraded INTEGER DEFAULT 0, is_archive INTEGER DEFAULT 0,
- cache_has_attachments INTEGER DEFAULT 0, cache_roomnames TEXT,
- was_data_detected INTEGER DEFAULT 0, was_deduplicated INTEGER DEFAULT 0,
- is_audio_message INTEGER DEFAULT 0, is_played INTEGER DEFAULT 0, date_played INTEGER,
- item_type INTEGER DEFAULT 0, other_handle INTEGER DEFAULT 0, group_title TEXT,
- group_action_type INTEGER DEFAULT 0, share_status INTEGER DEFAULT 0,
- share_direction INTEGER DEFAULT 0, is_expirable INTEGER DEFAULT 0,
- expire_state INTEGER DEFAULT 0, message_action_type INTEGER DEFAULT 0,
- message_source INTEGER DEFAULT 0, associated_message_guid TEXT,
- associated_message_type INTEGER DEFAULT 0, balloon_bundle_id TEXT, payload_data BLOB,
- expressive_send_style_id TEXT, associated_message_range_location INTEGER DEFAULT 0,
- associated_message_range_length INTEGER DEFAULT 0, time_expressive_send_played INTEGER,
- message_summary_info BLOB, ck_sync_state INTEGER DEFAULT 0, ck_record_id TEXT,
- ck_record_change_tag TEXT, destination_caller_id TEXT, is_corrupt INTEGER DEFAULT 0,
- reply_to_guid TEXT, sort_id INTEGER, is_spam INTEGER DEFAULT 0,
- has_unseen_mention INTEGER DEFAULT 0, thread_originator_guid TEXT,
- thread_originator_part TEXT, syndication_ranges TEXT, synced_syndication_ranges TEXT,
- was_delivered_quietly INTEGER DEFAULT 0, did_notify_recipient INTEGER DEFAULT 0,
- date_retracted INTEGER DEFAULT 0, date_edited INTEGER DEFAULT 0,
- was_detonated INTEGER DEFAULT 0, part_count INTEGER, is_stewie INTEGER DEFAULT 0,
- is_kt_verified INTEGER DEFAULT 0, is_sos INTEGER DEFAULT 0, is_critical INTEGER DEFAULT 0,
- bia_reference_id TEXT DEFAULT NULL, fallback_hash TEXT DEFAULT NULL,
- associated_message_emoji TEXT DEFAULT NULL, is_pending_satellite_send INTEGER DEFAULT 0,
- needs_relay INTEGER DEFAULT 0, schedule_type INTEGER DEFAULT 0,
- schedule_state INTEGER DEFAULT 0, sent_or_received_off_grid INTEGER DEFAULT 0);
-CREATE TABLE chat (ROWID INTEGER PRIMARY KEY AUTOINCREMENT, guid TEXT UNIQUE NOT NULL,
- style INTEGER, state INTEGER, account_id TEXT, properties BLOB, chat_identifier TEXT,
- service_name TEXT, room_name TEXT, account_login TEXT, is_archived INTEGER DEFAULT 0,
- last_addressed_handle TEXT, display_name TEXT, group_id TEXT, is_filtered INTEGER DEFAULT 0,
- successful_query INTEGER, engram_id TEXT, server_change_token TEXT,
- ck_sync_state INTEGER DEFAULT 0, original_group_id TEXT,
- last_read_message_timestamp INTEGER DEFAULT 0, cloudkit_record_id TEXT,
- last_addressed_sim_id TEXT, is_blackholed INTEGER DEFAULT 0,
- syndication_date INTEGER DEFAULT 0, syndication_type INTEGER DEFAULT 0,
- is_recovered INTEGER DEFAULT 0, is_deleting_incoming_messages INTEGER DEFAULT 0);
-CREATE TABLE handle (ROWID INTEGER PRIMARY KEY AUTOINCREMENT UNIQUE, id TEXT NOT NULL,
- country TEXT, service TEXT NOT NULL, uncanonicalized_id TEXT, person_centric_id TEXT,
- UNIQUE (id, service));
-CREATE TABLE attachment (ROWID INTEGER PRIMARY KEY AUTOINCREMENT, guid TEXT UNIQUE NOT NULL,
- created_date INTEGER DEFAULT 0, start_date INTEGER DEFAULT 0, filename TEXT, uti TEXT,
- mime_type TEXT, transfer_state INTEGER DEFAULT 0, is_outgoing INTEGER DEFAULT 0,
- user_info BLOB, transfer_name TEXT, total_bytes INTEGER DEFAULT 0,
- is_sticker INTEGER DEFAULT 0, sticker_user_info BLOB, attribution_info BLOB,
- hide_attachment INTEGER DEFAULT 0, ck_sync_state INTEGER DEFAULT 0,
- ck_server_change_token_blob BLOB, ck_record_id TEXT, original_guid TEXT UNIQUE NOT NULL,
- is_commsafety_sensitive INTEGER DEFAULT 0);
-CREATE TABLE chat_message_join (chat_id INTEGER REFERENCES chat (ROWID) ON DELETE CASCADE,
- message_id INTEGER REFERENCES message (ROWID) ON DELETE CASCADE,
- message_date INTEGER DEFAULT 0, PRIMARY KEY (chat_id, message_id));
-CREATE TABLE chat_handle_join (chat_id INTEGER REFERENCES chat (ROWID) ON DELETE CASCADE,
- handle_id INTEGER REFERENCES handle (ROWID) ON DELETE CASCADE, UNIQUE(chat_id, handle_id));
-CREATE TABLE message_attachment_join (
- message_id INTEGER REFERENCES message (ROWID) ON DELETE CASCADE,
- attachment_id INTEGER REFERENCES attachment (ROWID) ON DELETE CASCADE,
- UNIQUE(message_id, attachment_id));
-"""
 APPLE_EPOCH = datetime(2001, 1, 1, tzinfo=UTC)
 ONE_TO_ONE = 45
 GROUP = 43
@@ -120,61 +53,6 @@ def apple_date(when: str, *, nanoseconds: bool = True) -> int:
     10.13 on) or seconds (before)."""
     seconds = int((datetime.fromisoformat(when).replace(tzinfo=UTC) - APPLE_EPOCH).total_seconds())
     return seconds * 1_000_000_000 if nanoseconds else seconds
-
-
-def _number(value: int) -> bytes:
-    """A typedstream integer: one signed byte, else 0x81 and two bytes, else 0x82 and four."""
-    if -110 <= value <= 127:
-        return value.to_bytes(1, "little", signed=True)
-    if -(2**15) <= value < 2**15:
-        return b"\x81" + value.to_bytes(2, "little", signed=True)
-    return b"\x82" + value.to_bytes(4, "little", signed=True)
-
-
-def archived(text: str, *, mutable: bool = False) -> bytes:
-    """``attributedBody`` as Messages writes it: an NSAttributedString (or its mutable kind)
-    of one NSString, with one attribute run (``__kIMMessagePartAttributeName`` = 0).
-
-    The byte layout follows real values from a Mac; the string's byte length comes first, in
-    one byte below 0x80, else 0x81 and two bytes, else 0x82 and four bytes.
-    """
-    raw = text.encode("utf-8")
-    header = b"\x04\x0bstreamtyped\x81\xe8\x03"
-    if mutable:  # two more classes: later references into the object table shift
-        classes = (
-            b"\x84\x01@\x84\x84\x84\x19NSMutableAttributedString\x00\x84\x84\x12NSAttributedString"
-            b"\x00\x84\x84\x08NSObject\x00\x85\x92\x84\x84\x84\x0fNSMutableString\x01\x84\x84"
-            b"\x08NSString\x01\x95\x84\x01+"
-        )
-        nsobject, shift = 0x95, 2
-    else:
-        classes = (
-            b"\x84\x01@\x84\x84\x84\x12NSAttributedString\x00\x84\x84\x08NSObject\x00\x85\x92"
-            b"\x84\x84\x84\x08NSString\x01\x94\x84\x01+"
-        )
-        nsobject, shift = 0x94, 0
-    if len(raw) < 0x80:
-        prefix = bytes([len(raw)])
-    elif len(raw) < 2**15:
-        prefix = b"\x81" + len(raw).to_bytes(2, "little")
-    else:
-        prefix = b"\x82" + len(raw).to_bytes(4, "little")
-    units = len(text.encode("utf-16-le")) // 2  # the attribute run's length, in UTF-16 units
-    runs = (
-        b"\x86\x84\x02iI\x01"
-        + _number(units)
-        + b"\x92\x84\x84\x84\x0cNSDictionary\x00"
-        + bytes([nsobject])
-        + b"\x84\x01i\x01\x92\x84"
-        + bytes([0x96 + shift, 0x96 + shift])
-        + b"\x1d__kIMMessagePartAttributeName\x86\x92\x84\x84\x84\x08NSNumber\x00\x84\x84"
-        b"\x07NSValue\x00"
-        + bytes([nsobject])
-        + b"\x84\x01*\x84"
-        + bytes([0x99 + shift, 0x99 + shift])
-        + b"\x00\x86\x86\x86"
-    )
-    return header + classes + prefix + raw + runs
 
 
 class ChatDb:

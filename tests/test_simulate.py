@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import zipfile
+from contextlib import closing
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
@@ -281,6 +283,7 @@ CASES = [
     ("instagram", "dmy", "24h", "pt"),
     ("csv", "dmy", "24h", "en"),
     ("discord", "dmy", "24h", "de"),
+    ("imessage", "dmy", "24h", "es"),
 ]
 
 
@@ -288,10 +291,12 @@ CASES = [
 def test_export_reimports(tmp_path: Path, fmt: str, order: str, clock: str, language: str) -> None:
     chat = simulate(seed=6, days=70, rate=20.0, language=language)  # type: ignore[arg-type]
     path = write_export(chat, tmp_path, format=fmt, date_order=order, clock=clock)  # type: ignore[arg-type]
-    # SMS and Meta times are instants: read in the writer's zone (UTC+1, utc_offset's default).
-    back = _import(path, "Etc/GMT-1" if fmt in ("sms", "messenger", "instagram") else None)
+    # SMS, Meta and iMessage times are instants: read in the writer's zone (UTC+1, utc_offset's
+    # default).
+    instants = ("sms", "messenger", "instagram", "imessage")
+    back = _import(path, "Etc/GMT-1" if fmt in instants else None)
     back = back.filter(pl.col("kind") != "system")
-    if fmt in ("signal", "sms"):  # these exports name the owner "Me"
+    if fmt in ("signal", "sms", "imessage"):  # these exports name the owner "Me"
         back = back.with_columns(pl.col("sender").replace("Me", chat.truth["chat"]["me"]))
     assert back.height == chat.messages.height
     assert (
@@ -451,6 +456,31 @@ def test_sms_layout(tmp_path: Path, small_chat: SimulatedChat) -> None:
     assert int(first.get("date") or 0) == int(wall_clock_as_utc - 7200) * 1000
     assert {r.tag for r in root} == {"sms", "mms"}
     assert {r.get("contact_name") for r in root} == {"Leo"}
+
+
+def test_imessage_layout(tmp_path: Path, small_chat: SimulatedChat) -> None:
+    path = write_export(small_chat, tmp_path, format="imessage", utc_offset=7200)
+    assert path == tmp_path / "Messages" / "chat.db"
+    assert (path.parent / "AddressBook.sqlitedb").is_file()
+    with closing(sqlite3.connect(path)) as conn:
+        first = conn.execute("SELECT date FROM message ORDER BY ROWID LIMIT 1").fetchone()[0]
+        only_body = conn.execute(
+            "SELECT COUNT(*) FROM message WHERE text IS NULL AND attributedBody IS NOT NULL"
+        ).fetchone()[0]
+        kinds = dict(
+            conn.execute(
+                "SELECT a.mime_type, COUNT(*) FROM attachment a"
+                " JOIN message_attachment_join j ON j.attachment_id = a.ROWID GROUP BY 1"
+            ).fetchall()
+        )
+    stamp = small_chat.messages["timestamp"][0].replace(tzinfo=UTC).timestamp()
+    assert first == int(stamp - 7200 - 978_307_200) * 1_000_000_000
+    texts = small_chat.messages.filter(pl.col("kind") == "text").height
+    assert 0 < only_body < texts
+    counts = small_chat.messages["kind"].cast(pl.String).value_counts()
+    expected = dict(counts.filter(pl.col("kind") != "text").rows())
+    by_kind = {"image/jpeg": "media", "audio/x-m4a": "voice", "image/heic": "sticker"}
+    assert {by_kind[mime]: n for mime, n in kinds.items()} == expected
 
 
 def test_discord_layout(tmp_path: Path, small_chat: SimulatedChat) -> None:

@@ -1,6 +1,7 @@
 """Write a simulated chat as a real export: WhatsApp Android/iOS, Telegram Desktop, Signal
 (signal-export's data.json), SMS Backup & Restore XML, a Messenger or Instagram "Download Your
-Information" folder, the generic CSV (docs/formats/csv.md), or a DiscordChatExporter JSON.
+Information" folder, the generic CSV (docs/formats/csv.md), a DiscordChatExporter JSON, or an
+iMessage ``chat.db`` with Contacts beside it (``pullaway.simulate.chat_db``).
 
 Lines are built with Polars string expressions (no per-message formatting in Python), so a
 million messages write in a few seconds.
@@ -12,10 +13,11 @@ import base64
 import io
 import json
 import zipfile
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal, get_args
 
 import polars as pl
 
+from pullaway.simulate.chat_db import write_chat_db
 from pullaway.simulate.phrases import ANDROID_MEDIA, LANGUAGES, Language
 
 if TYPE_CHECKING:
@@ -33,18 +35,10 @@ ExportFormat = Literal[
     "instagram",
     "csv",
     "discord",
+    "imessage",
 ]
-EXPORT_FORMATS: Final[tuple[ExportFormat, ...]] = (
-    "whatsapp_android",
-    "whatsapp_ios",
-    "telegram",
-    "signal",
-    "sms",
-    "messenger",
-    "instagram",
-    "csv",
-    "discord",
-)
+EXPORT_FORMATS: Final[tuple[ExportFormat, ...]] = get_args(ExportFormat)
+"""Every format ``write_export`` writes, in ``ExportFormat``'s order."""
 DateOrder = Literal["dmy", "mdy"]
 Clock = Literal["24h", "12h"]
 
@@ -125,6 +119,8 @@ def write_export(
     elif format == "csv":
         path = out_dir / f"{them}.csv"
         csv_rows(sim, utc_offset).write_csv(path)
+    elif format == "imessage":
+        path = write_chat_db(sim, out_dir / "Messages", utc_offset=utc_offset)
     elif format == "discord":
         path = out_dir / f"Direct Messages - {them} [{DISCORD_CHANNEL_ID}].json"
         path.write_bytes(_encode(discord_lines(sim, utc_offset)))

@@ -151,6 +151,37 @@ def test_the_chat_keeps_its_zone_when_this_computer_moves(
         assert_frame_equal(after, stored(fresh))
 
 
+@pytest.mark.parametrize(("away", "moved"), [("Asia/Tokyo", 3), ("Europe/Madrid", 0)])
+def test_a_chat_stored_before_zones_takes_the_zone_of_its_next_import(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, away: str, moved: int
+) -> None:
+    """A chat stored before ``0004_chat_zones`` has no zone: the next import's zone becomes
+    its zone and its stored messages move to it, so the chat is on one clock. In the zone
+    they were shown in, nothing moves and nothing is said."""
+    source = FIXTURES / "sms_xml" / "two_contacts_numbers.xml"
+    path = tmp_path / "store.db"
+    monkeypatch.setenv("TZ", "Europe/Madrid")
+    with Store.open(path) as store:
+        import_file(store, source)
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute("UPDATE chats SET zone = NULL")
+        conn.commit()
+    monkeypatch.setenv("TZ", away)
+    with Store.open(path) as store:
+        again = import_file(store, another_copy(source, tmp_path / "again.xml"))
+        after = stored(store)
+    notes = [note for chat in again.chats for note in chat.notes if "now shown" in note]
+    if moved:
+        assert f"{moved} stored messages now shown in {away} (were on the clock of an earlier" in (
+            " ".join(notes)
+        )
+    else:
+        assert notes == []
+    with Store.open(tmp_path / "fresh.db") as fresh:
+        import_file(fresh, source, timezone=away)
+        assert_frame_equal(after, stored(fresh))
+
+
 # -- a generic CSV: epoch values take the zone's wall clock, written times keep their own --------
 
 

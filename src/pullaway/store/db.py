@@ -365,7 +365,7 @@ class Store:
         named = name if found.continued else None
         followed = self._follow_renames(chat, part, who, stored_counts, export_name=named)
         chat, part, who, stored_counts = followed.chat, followed.part, followed.who, followed.counts
-        part, zone_notes = self._in_one_zone(chat, part, zone, existing=existing)
+        part, zone_notes = self._in_one_zone(chat, part, zone, existing=existing, format=format)
         held = self._message_ids(chat.id) if existing else None
         new = _deduplicate(part, held)
         if format == "csv" and held is not None and new.height:
@@ -396,13 +396,15 @@ class Store:
         )
 
     def _in_one_zone(
-        self, chat: _Chat, part: pl.DataFrame, zone: _Zone, *, existing: bool
+        self, chat: _Chat, part: pl.DataFrame, zone: _Zone, *, existing: bool, format: str
     ) -> tuple[pl.DataFrame, list[str]]:
         """``part`` on the wall clock of the chat's zone, and notes on what was done.
 
         A chat stays in the zone of its first import: an export read in another one because
         this computer moved is shown in the chat's zone. A zone the user chose (``--timezone``)
-        becomes the chat's: its stored messages are moved to it.
+        becomes the chat's: its stored messages are moved to it. So does the zone of the
+        first import into a chat stored before chats had zones (``0004_chat_zones``), when
+        its messages are all instants a zone was chosen for (``_ZONED_FORMATS``).
         """
         if zone.name is None:
             return part, []  # the file's own wall clock
@@ -416,18 +418,38 @@ class Store:
             )
             return in_zone(part, stored), [note]
         self._conn.execute("UPDATE chats SET zone = ? WHERE id = ?", (zone.name, chat.id))
-        moved = self._move_to_zone(chat, zone.name) if existing and zone.chosen else 0
+        if not existing:
+            return part, []
+        if zone.chosen:
+            moved = self._move_to_zone(chat, zone.name)
+            were = f" (were in {stored})" if stored else ""
+        elif self._zoned_alone(chat, format):
+            moved = self._move_to_zone(chat, zone.name, changed_only=True)
+            were = " (were on the clock of an earlier import)"
+        else:
+            moved = 0
         if not moved:
             return part, []
-        were = f" (were in {stored})" if stored else ""
         return part, [f"{counted(moved, 'stored message')} now shown in {zone.name}{were}"]
 
-    def _move_to_zone(self, chat: _Chat, zone: str) -> int:
+    def _zoned_alone(self, chat: _Chat, format: str) -> bool:
+        """Whether every stored message of ``chat`` is an instant put on a zone's clock: a
+        chat of a zoned format with no other chat merged into it."""
+        merged = self._one(
+            "SELECT EXISTS (SELECT 1 FROM chat_aliases WHERE chat = ? AND reason = 'merged')",
+            (chat.id,),
+        )
+        return format in _ZONED_FORMATS and not merged
+
+    def _move_to_zone(self, chat: _Chat, zone: str, *, changed_only: bool = False) -> int:
         """Put the stored messages of ``chat`` that have a UTC offset on the wall clock of
-        ``zone``; how many there are."""
+        ``zone``; how many there are (with ``changed_only``, how many moved)."""
         rows = blocks.read_rows(self._conn, chat.id)
         frame = blocks.from_block_rows(rows, chat.name)
-        blocks.replace_rows(self._conn, chat.id, blocks.to_block_rows(in_zone(frame, zone)))
+        moved = in_zone(frame, zone)
+        blocks.replace_rows(self._conn, chat.id, blocks.to_block_rows(moved))
+        if changed_only:
+            return int((moved.get_column("timestamp") != frame.get_column("timestamp")).sum())
         return frame.height - frame.get_column("utc_offset").null_count()
 
     def _follow_renames(
@@ -1133,6 +1155,10 @@ class Store:
         rows = blocks.read_rows(self._conn, chat, ["sender", "kind"])
         return _sender_counts(rows, is_system=pl.col("kind") == blocks.KIND_CODES.index("system"))
 
+
+_ZONED_FORMATS: Final = frozenset({"imessage", "instagram", "messenger", "sms_xml"})
+"""Formats whose every message is an instant the importer puts on a zone's clock (this
+computer's unless ``--timezone``); Discord and Telegram files carry their own clock."""
 
 _CHAT_ROWS: Final = (
     "SELECT c.chat_id, c.name, c.format, c.me, c.them, coalesce(sum(b.rows), 0),"

@@ -48,13 +48,16 @@ the first time a newer pullaway opens an older store.
 ```json
 {"chats": [{"chat": "leo", "name": "Leo", "me": "Maya", "me_guess": "Maya", "them": "Leo",
             "messages": 7, "added": 7, "total": 7, "skipped": 0, "skipped_examples": [],
-            "already_imported": false, "format": "whatsapp", "file": "chat.txt", "notes": []}],
+            "already_imported": false, "format": "whatsapp", "file": "chat.txt", "notes": [],
+            "merge_candidates": []}],
  "errors": [{"path": "notes.json", "error": "notes.json: not a chat export pullaway can read …"}]}
 ```
 
 with one entry in `chats` per chat a file touched (a file can hold several) and one in `errors`
 per file that could not be read. `skipped_examples` holds the first skipped lines or records:
-`{"line": int, "reason": str, "text": str}`.
+`{"line": int, "reason": str, "text": str}`. `merge_candidates` lists the ids of stored chats
+that hold part of a new chat's messages (his number's chat, once Contacts named him), each
+with a `note` giving the `pullaway merge` that makes them one.
 
 `pullaway chats --json` prints `{"chats": [{"chat", "name", "format", "me", "me_guess", "them",
 "messages", "first", "last", "merged"}]}`, where `merged` lists the chats merged into it

@@ -307,6 +307,7 @@ def test_one_persons_two_stored_chats_get_a_merge_suggestion_that_works(tmp_path
     write_iphone_contacts(database.with_name("AddressBook.sqlitedb"), CARDS)
     named = _imported(runner, store, database)
     notes = cast("list[str]", named["notes"])
+    assert named["merge_candidates"] == ["15551234567", "leo-icloud-com"]
     commands = [note.split(": ")[-1] for note in notes if "pullaway merge" in note]
     assert commands == [
         f"pullaway merge {named['chat']} 15551234567 --sender '+15551234567=Leo Martin'",

@@ -578,6 +578,36 @@ def test_a_chat_db_uploaded_with_a_contacts_database_gets_names(
     assert "Leo Martin" in {i["name"] for i in body["imports"]}
 
 
+def test_a_chat_named_by_contacts_later_links_to_the_merges_it_needs(
+    client: TestClient, store: Store, tmp_path: Path
+) -> None:
+    """His number's and his Apple ID's chats were imported before Contacts; the chat.db read
+    again with Contacts is one new chat, whose import result links to merging each old one,
+    and the merge page says who is who from the messages both hold."""
+    from pullaway.simulate.chat_db import write_iphone_contacts
+    from test_contacts import CARDS, LEO_MAIL, LEO_PHONE, write_talk
+
+    database = write_talk(tmp_path / "copied" / "chat.db", (LEO_PHONE, LEO_MAIL))
+    import_file(store, database, timezone="UTC")
+    write_iphone_contacts(database.with_name("AddressBook.sqlitedb"), CARDS)
+    files = [
+        ("files", (name, (database.parent / name).read_bytes(), "application/octet-stream"))
+        for name in ("chat.db", "AddressBook.sqlitedb")
+    ]
+    page = client.post(BASE + "/import", data={"csrf": csrf_token(SECRET)}, files=files)
+    assert page.status_code == 200, page.text
+    leo = next(c for c in store.chats() if c.name == "Leo Martin")
+    phone = store.chat(LEO_PHONE).chat_id
+    link = f'href="{BASE}/chats/{leo.chat_id}/merge?other={phone}"'
+    assert link in page.text
+    assert "Merge “+15551234567” (imessage) into this chat" in page.text
+    data = client.get(BASE + f"/chats/{leo.chat_id}/merge.json", params={"other": phone}).json()
+    assert [(s["name"], s["choice"]) for s in data["senders"]] == [
+        (LEO_PHONE, "Leo Martin"),
+        ("Me", "Me"),
+    ]
+
+
 def test_an_upload_is_recorded_under_its_own_name(client: TestClient, store: Store) -> None:
     """Not under the temporary folder it was saved in, which is gone after the import."""
     data = (FIXTURES / "whatsapp" / "android_zip.zip").read_bytes()

@@ -104,6 +104,7 @@ def _chat_import_json(item: ChatImport, done: FileImport, store: Store) -> dict[
         "format": done.importer,
         "file": str(done.path),
         "notes": [*done.result.notes, *item.notes],
+        "merge_candidates": list(item.merge_candidates),
     }
 
 

@@ -105,6 +105,7 @@ class ChatImport:
     skipped_examples: tuple[Skipped, ...]
     already_imported: bool
     notes: tuple[str, ...] = ()  # a renamed chat or sender followed, a new sender left as is
+    merge_candidates: tuple[str, ...] = ()  # stored chats holding part of it (ids)
 
 
 @dataclass(frozen=True)
@@ -176,6 +177,7 @@ class _Found:
     notes: list[str] = field(default_factory=list)
     senders: dict[str, str] = field(default_factory=dict)
     continued: bool = False
+    merge_candidates: tuple[str, ...] = ()  # stored chats holding part of a new chat
 
 
 @dataclass(frozen=True)
@@ -393,6 +395,7 @@ class Store:
             skipped_examples=tuple(skipped[:SKIPPED_EXAMPLES]),
             already_imported=already,
             notes=(*notes, *followed.notes, *zone_notes),
+            merge_candidates=found.merge_candidates,
         )
 
     def _in_one_zone(
@@ -544,7 +547,11 @@ class Store:
                 for chat, shared in overlaps
                 if shared.shared >= MIN_SHARED
             ]
-            return _Found(created, describe_shared_in_part(created.chat_id, parts))
+            return _Found(
+                created,
+                describe_shared_in_part(created.chat_id, parts),
+                merge_candidates=tuple(chat.chat_id for chat, _, _ in parts),
+            )
         chat, shared = max(same, key=lambda found: found[1].shared)
         follow.add(chat.name)
         return _Found(chat, [describe_continued(name, chat.name, shared)], continued=True)
@@ -824,8 +831,8 @@ class Store:
     def merge_suggestion(self, chat_id: str, other_id: str) -> tuple[list[str], dict[str, str]]:
         """The senders of ``other_id``, most messages first, and who they are in ``chat_id``
         by default (see ``merge``), to show for confirmation: the importer's guess stands in
-        for a "me" not chosen yet. Empty when that cannot be told (no "me" in ``chat_id``,
-        or senders it lacks)."""
+        for a "me" not chosen yet. When that cannot be told (no "me" in ``chat_id``, or
+        senders it lacks), who is who by the messages both chats hold, if any."""
         with self._read():
             keep, other = self._chat(chat_id), self._chat(other_id)
             theirs = _most_first(self._sender_counts(other.id))
@@ -833,8 +840,20 @@ class Store:
             try:
                 names = self._merged_senders(keep, guessed, None)
             except InvalidEntryError:
-                names = {}
+                names = self._paired_by_messages(keep, other)
         return [name for name, _ in theirs], names
+
+    def _paired_by_messages(self, keep: _Chat, other: _Chat) -> dict[str, str]:
+        """Who the senders of ``other`` are in ``keep``, told by the messages both hold
+        (``renames.renamed_senders``): one conversation stored twice, say his number's chat
+        and the chat Contacts named."""
+        columns = ["timestamp", "sender", "kind", "text"]
+        theirs = blocks.as_message_types(blocks.read_rows(self._conn, other.id, columns))
+        span = _time_span(theirs)
+        if span is None:
+            return {}
+        found = renamed_senders(self._stored_keys(keep.id, span), theirs)
+        return {rename.new: rename.old for rename in found.renames}
 
     def _merged_senders(
         self, keep: _Chat, other: _Chat, given: dict[str, str] | None

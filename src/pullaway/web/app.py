@@ -866,6 +866,10 @@ def _chat_import_view(
         "me": row.me,
         "chat_notes": list(ci.notes),
         "file_notes": list(done.result.notes),
+        "merge_candidates": [
+            {"chat_id": other.chat_id, "name": other.name, "format": other.format}
+            for other in map(state.store.chat, ci.merge_candidates)
+        ],
     }
 
 

@@ -355,6 +355,38 @@ def test_rename_a_contact_known_by_number(page: Page, running: Running, workdir:
     assert number not in names
 
 
+def test_contacts_read_later_lead_to_the_merges_that_make_one_chat(
+    page: Page, running: Running, workdir: Path
+) -> None:
+    """His number's and his Apple ID's chats uploaded before Contacts; uploaded again with
+    Contacts, the one new chat links to merging each, and the merge page knows who is who."""
+    from pullaway.simulate.chat_db import write_iphone_contacts
+    from test_contacts import CARDS, LEO_MAIL, LEO_PHONE, write_talk
+
+    database = write_talk(workdir / "contacts-later" / "chat.db", (LEO_PHONE, LEO_MAIL))
+    page.goto(running.server.url + "import")
+    page.set_input_files("#files", str(database))
+    page.click("#upload-form button[type=submit]")
+    page.wait_for_selector(".import-result")
+    contacts = write_iphone_contacts(database.with_name("AddressBook.sqlitedb"), CARDS)
+    page.goto(running.server.url + "import")
+    page.set_input_files("#files", [str(database), str(contacts)])
+    page.click("#upload-form button[type=submit]")
+    page.wait_for_selector(".merge-candidates")
+    links = page.locator(".merge-candidates a")
+    assert links.all_inner_texts() == [
+        "Merge “+15551234567” (imessage) into this chat",
+        "Merge “leo@icloud.com” (imessage) into this chat",
+    ]
+    links.first.click()
+    page.wait_for_selector(".merge-form")
+    chosen = page.locator(".merge-form select[name=sender-0] option:checked").inner_text()
+    assert chosen == "“Leo Martin” here"
+    page.click(".merge-form button[type=submit]")
+    page.wait_for_selector("#merge .notice")
+    assert page.inner_text("#merge .notice") == "Merged +15551234567 (0 new messages)."
+
+
 def test_a_file_on_this_computer_is_imported_by_its_path(
     page: Page, running: Running, workdir: Path
 ) -> None:

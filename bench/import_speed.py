@@ -231,15 +231,21 @@ def ensure_export(layout: ExportFormat, messages: int, seed: int) -> Path:
         return Path(done.read_text(encoding="utf-8"))
     days = 1825
     sim = simulate(seed=seed, days=days, rate=messages / days)
-    path = write_export(sim, folder, format=layout)
-    if layout == "whatsapp_ios" and path.suffix == ".zip":
-        import zipfile
-
-        with zipfile.ZipFile(path) as zf:
-            zf.extract("_chat.txt", folder)
-        path = folder / "_chat.txt"
+    path = measured_file(write_export(sim, folder, format=layout))
     done.write_text(str(path), encoding="utf-8")
     return path
+
+
+def measured_file(export: Path) -> Path:
+    """The file the contenders read: the export, or the ``_chat.txt`` inside an iOS zip (the
+    floor and the peers read a text file), taken out beside it."""
+    if export.suffix != ".zip":
+        return export
+    import zipfile
+
+    with zipfile.ZipFile(export) as zf:
+        zf.extract("_chat.txt", export.parent)
+    return export.parent / "_chat.txt"
 
 
 def peers_python() -> Path:

@@ -6,32 +6,15 @@ back (Signal and SMS name their owner "Me") would pull every figure down without
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from typing import TYPE_CHECKING
-
 import pytest
 
-from conftest import ROOT
+from conftest import load_bench
 from pullaway.simulate.writers import EXPORT_FORMATS
-
-if TYPE_CHECKING:
-    from types import ModuleType
-
-
-def _accuracy() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("accuracy", ROOT / "bench" / "accuracy.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("accuracy", module)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.mark.parametrize("export_format", EXPORT_FORMATS)
 def test_every_format_is_read_back_and_analysed(export_format: str) -> None:
-    accuracy = _accuracy()
+    accuracy = load_bench("accuracy")
     case = accuracy.Case(
         index=0,
         seed=11,

@@ -182,6 +182,30 @@ def test_a_chat_stored_before_zones_takes_the_zone_of_its_next_import(
         assert_frame_equal(after, stored(fresh))
 
 
+def test_a_chat_stored_before_zones_with_a_merged_chat_keeps_its_clocks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A chat another was merged into may hold a file's own wall clock (a WhatsApp export):
+    its stored messages are not moved to the next import's zone."""
+    source = FIXTURES / "sms_xml" / "two_contacts_numbers.xml"
+    path = tmp_path / "store.db"
+    monkeypatch.setenv("TZ", "Europe/Madrid")
+    with Store.open(path) as store:
+        import_file(store, source)
+        store.merge("jake", "mia-chen", senders={"Mia Chen": "Jake"})
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute("UPDATE chats SET zone = NULL")
+        conn.commit()
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    with Store.open(path) as store:
+        before = stored(store)
+        again = import_file(store, another_copy(source, tmp_path / "again.xml"))
+        after = stored(store)
+    assert [(chat.chat_id, chat.added) for chat in again.chats] == [("jake", 0), ("jake", 0)]
+    assert not [note for chat in again.chats for note in chat.notes if "now shown" in note]
+    assert_frame_equal(after, before)
+
+
 # -- a generic CSV: epoch values take the zone's wall clock, written times keep their own --------
 
 

@@ -24,6 +24,7 @@ from pullaway.errors import PullawayError
 from pullaway.report import tables
 from pullaway.report.plain import printable, say_notes
 from pullaway.simulate.cli import simulate_command
+from pullaway.wording import arrows
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -355,10 +356,11 @@ def merge(
     with _open_store() as store:
         keep, merged = store.chat(chat), store.chat(other)
         done = store.merge(keep.chat_id, merged.chat_id, senders=_sender_pairs(sender))
+    renamed = arrows(done.senders.items()) or "none"
     line = (
         f"{done.merged} ({done.format}) merged into {done.name}: {done.messages:,} messages, "
-        f"{done.added:,} new to it; senders renamed: {_arrows(done.senders)}. Its later "
-        f"exports go to {done.name} too."
+        f"{done.added:,} new to it; senders renamed: {renamed}. Its later exports go to "
+        f"{done.name} too."
     )
     _print_done("merge", asdict(done), line, json_out=json_out)
 
@@ -381,9 +383,10 @@ def rename(
     rather not see). The chat keeps its id; exports that still give the old name go to it."""
     with _open_store() as store:
         done = store.rename(store.chat(chat).chat_id, name, senders=_sender_pairs(sender) or {})
+    renamed = arrows(done.senders.items()) or "none"
     line = (
         f"{done.was} is now {done.name} ({done.chat_id}, {done.messages:,} messages); "
-        f"senders renamed: {_arrows(done.senders)}"
+        f"senders renamed: {renamed}"
     )
     _print_done("rename", asdict(done), line, json_out=json_out)
 
@@ -419,15 +422,6 @@ def _print_done(key: str, done: dict[str, Any], line: str, *, json_out: bool) ->
         typer.echo(json.dumps({key: done}, ensure_ascii=False, indent=1))
     else:
         typer.echo(line)
-
-
-def _arrows(renamed: dict[str, str]) -> str:
-    """``old → new, …`` for a renaming, "none" for none.
-
-    >>> _arrows({"+15551234567": "Leo"}), _arrows({})
-    ('+15551234567 → Leo', 'none')
-    """
-    return ", ".join(f"{old} → {new}" for old, new in renamed.items()) or "none"
 
 
 def _confirmed(question: str) -> bool:

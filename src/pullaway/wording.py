@@ -1,9 +1,16 @@
-"""Counts in words for what people read: "1 message", "3 messages", "1 apology", "1 day".
+"""Counts in words for what people read: "1 message", "3 messages", "1 apology", "1 day";
+and renamings as "old → new".
 
-Shared by the import reports and the analysis' summaries, so no sentence says "1 messages".
+Shared by the import reports, the CLI, the app and the analysis' summaries, so no sentence says
+"1 messages" and every renaming reads alike.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 
 def counted(count: int, noun: str, plural: str | None = None) -> str:
@@ -24,3 +31,12 @@ def days(value: float, *, digits: int = 0) -> str:
     """
     number = f"{value:.{digits}f}"
     return f"{number} {'day' if number == '1' else 'days'}"
+
+
+def arrows(renamings: Iterable[tuple[str, str]]) -> str:
+    """``old → new, …`` for (old, new) pairs; "" for none.
+
+    >>> arrows([("+15551234567", "Leo"), ("Jake", "J")]), arrows([])
+    ('+15551234567 → Leo, Jake → J', '')
+    """
+    return ", ".join(f"{old} → {new}" for old, new in renamings)

@@ -510,7 +510,7 @@ class Store:
         renamed = _renamed(frame, chat=name, senders=senders)
         blocks.replace_rows(self._conn, chat.id, blocks.to_block_rows(renamed))
         me = _new_name(chat.me, senders)
-        counts = self._sender_counts(chat.id)
+        counts = _sender_counts(renamed, is_system=pl.col("kind") == "system")
         self._conn.execute(
             "UPDATE chats SET name = ?, me = ?, me_guess = ?, them = ? WHERE id = ?",
             (name, me, _new_name(chat.me_guess, senders), _them(me, counts), chat.id),
@@ -562,8 +562,7 @@ class Store:
         span = _time_span(part)
         if span is None:
             return {}
-        found = renamed_senders(part, self._stored_keys(chat.id, span))
-        return {rename.new: rename.old for rename in found.renames}
+        return _paired(part, self._stored_keys(chat.id, span))
 
     def _alias(self, format: str, name: str) -> _Found | None:
         """The chat that the chat ``name`` of ``format`` was merged into, a note, and the
@@ -618,8 +617,7 @@ class Store:
     def _stored_keys(self, chat: int, span: tuple[int, int]) -> pl.DataFrame:
         """The chat's stored (timestamp, sender, kind, text) within ``span`` (microseconds,
         both ends included), typed as in MESSAGE_SCHEMA."""
-        columns = ["timestamp", "sender", "kind", "text"]
-        return blocks.as_message_types(blocks.read_window(self._conn, chat, span, columns))
+        return blocks.as_message_types(blocks.read_window(self._conn, chat, span, _KEY_COLUMNS))
 
     def _file_row(
         self, result: ImportResult, source: Path, file_hash: str, format: str, now: int
@@ -751,12 +749,12 @@ class Store:
                 raise _sender_error(unknown[0], list(counts), chat.chat_id)
             renames = {old: new for old, new in given.items() if old != new}
             self._check_rename(chat, format, new_name, renames)
-            if new_name != chat.name:  # back to a former name: its exports go here by name
+            rows = self._rename_rows(chat, new_name, renames)
+            if new_name != chat.name:
+                # Back to a former name: its exports go here by name, not through an alias.
                 self._conn.execute(
                     "DELETE FROM chat_aliases WHERE format = ? AND name = ?", (format, new_name)
                 )
-            rows = self._rename_rows(chat, new_name, renames)
-            if new_name != chat.name:
                 self._conn.execute(
                     "INSERT OR REPLACE INTO chat_aliases"
                     " (format, name, chat, senders, merged_at, reason)"
@@ -847,13 +845,11 @@ class Store:
         """Who the senders of ``other`` are in ``keep``, told by the messages both hold
         (``renames.renamed_senders``): one conversation stored twice, say his number's chat
         and the chat Contacts named."""
-        columns = ["timestamp", "sender", "kind", "text"]
-        theirs = blocks.as_message_types(blocks.read_rows(self._conn, other.id, columns))
+        theirs = blocks.as_message_types(blocks.read_rows(self._conn, other.id, _KEY_COLUMNS))
         span = _time_span(theirs)
         if span is None:
             return {}
-        found = renamed_senders(self._stored_keys(keep.id, span), theirs)
-        return {rename.new: rename.old for rename in found.renames}
+        return _paired(self._stored_keys(keep.id, span), theirs)
 
     def _merged_senders(
         self, keep: _Chat, other: _Chat, given: dict[str, str] | None
@@ -1174,6 +1170,9 @@ class Store:
         rows = blocks.read_rows(self._conn, chat, ["sender", "kind"])
         return _sender_counts(rows, is_system=pl.col("kind") == blocks.KIND_CODES.index("system"))
 
+
+_KEY_COLUMNS: Final = ("timestamp", "sender", "kind", "text")
+"""What ``pullaway.renames`` compares two chats' messages on (with the senders)."""
 
 _ZONED_FORMATS: Final = frozenset({"imessage", "instagram", "messenger", "sms_xml"})
 """Formats whose every message is an instant the importer puts on a zone's clock (this
@@ -1504,6 +1503,12 @@ pullaway merge leo 15551234567 --sender '+15551234567=Leo M'"]
             f"{shlex.join(command)}"
         )
     return notes
+
+
+def _paired(stored: pl.DataFrame, incoming: pl.DataFrame) -> dict[str, str]:
+    """Each sender of ``incoming`` that is a sender of ``stored`` under another name, to that
+    name (``renames.renamed_senders``)."""
+    return {rename.new: rename.old for rename in renamed_senders(stored, incoming).renames}
 
 
 def _new_name(name: str | None, renames: dict[str, str]) -> str | None:

@@ -37,7 +37,7 @@ from pullaway.web import companion
 from pullaway.web.cache import AnalysisCache, AnalyzeChat, analyze_stored_chat
 from pullaway.web.security import SecretGate, csrf_token, origin_ok, token_ok
 from pullaway.web.settings_form import parse_settings_form, settings_fields
-from pullaway.wording import counted
+from pullaway.wording import arrows, counted
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable
@@ -596,9 +596,8 @@ def _add_pages(app: FastAPI, state: AppState) -> None:
             return RedirectResponse(state.url(settings + "#names"), status_code=303)
         done = store.rename(row.chat_id, name, senders=senders)
         state.cache.forget(row.chat_id)
-        changes = [f"{done.was} → {done.name}"] if done.name != done.was else []
-        changes += [f"{old} → {new}" for old, new in done.senders.items()]
-        query = urlencode({"renamed": ", ".join(changes)})
+        changes = [(done.was, done.name)] if done.name != done.was else []
+        query = urlencode({"renamed": arrows([*changes, *done.senders.items()])})
         return RedirectResponse(state.url(f"{settings}?{query}#names"), status_code=303)
 
     async def set_me(request: Request) -> Response:

@@ -1,0 +1,34 @@
+"""The import benchmark has a floor and pullaway's contenders for every format the simulator
+writes, and each runs (in its own process, as the benchmark runs it) on a small export."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import load_bench
+from pullaway.simulate import simulate
+from pullaway.simulate.writers import EXPORT_FORMATS, write_export
+
+
+@pytest.mark.parametrize("export_format", EXPORT_FORMATS)
+def test_every_format_has_a_floor_that_counts_its_export(
+    export_format: str, tmp_path: Path
+) -> None:
+    bench = load_bench("import_speed")
+    contenders = bench.CONTENDERS[export_format.split("_")[0]]
+    floor_name = next(iter(contenders))
+    assert {"pullaway parse", "pullaway import"} <= set(contenders)
+    sim = simulate(seed=3, days=60, rate=4.0)
+    path = bench.measured_file(write_export(sim, tmp_path, format=export_format))
+    floor = bench.measure(Path(sys.executable), contenders[floor_name], path)
+    assert isinstance(floor, bench.Timing), floor
+    assert floor.messages >= sim.messages.height
+    if export_format in ("discord", "imessage"):  # the formats this stop added
+        parsed = bench.measure(Path(sys.executable), contenders["pullaway parse"], path)
+        imported = bench.measure(Path(sys.executable), contenders["pullaway import"], path)
+        assert isinstance(parsed, bench.Timing), parsed
+        assert isinstance(imported, bench.Timing), imported
+        assert parsed.messages == imported.messages == floor.messages == sim.messages.height

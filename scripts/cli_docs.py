@@ -40,7 +40,7 @@ the terminal.
 
 What pullaway did to the store file on opening it is said on stderr too, so `--json` output
 stays clean: `note: … was readable by others (mode 644); made it owner-only (600)`, and
-`note: upgraded … for this version of pullaway (0006_alias_reason)` (the migrations it applied)
+`note: upgraded … for this version of pullaway (0007_app_keys)` (the migrations it applied)
 the first time a newer pullaway opens an older store.
 
 `pullaway import --json` prints

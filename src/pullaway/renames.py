@@ -61,12 +61,14 @@ class Overlap:
 @dataclass(frozen=True)
 class Rename:
     """``new``, a sender of the export the stored chat does not have, is ``old`` renamed:
-    ``shared`` of its ``compared`` messages in the stored time range are ``old``'s."""
+    ``shared`` of its ``compared`` messages in the stored time range are ``old``'s, or the
+    app gives both one id (``by_key``)."""
 
     old: str
     new: str
     shared: int
     compared: int
+    by_key: bool = False
 
 
 @dataclass(frozen=True)
@@ -148,7 +150,8 @@ def renamed_senders(
     Senders(renames=(), new=('L',), gone=('Leo',))
     >>> longer = pl.concat([old] * 3).with_columns(text=pl.int_range(18).cast(pl.String))
     >>> renamed_senders(longer, longer.with_columns(pl.col("sender").replace("Leo", "L")))
-    Senders(renames=(Rename(old='Leo', new='L', shared=9, compared=9),), new=(), gone=())
+    Senders(renames=(Rename(old='Leo', new='L', shared=9, compared=9, by_key=False),), \
+new=(), gone=())
     """
     known = _senders(stored) if stored_senders is None else list(stored_senders)
     present = _senders(incoming)
@@ -241,6 +244,32 @@ that chat's time are there already), so it is read as more of 'Leo'; import it w
     )
 
 
+def describe_same_key(name: str, stored: str) -> str:
+    """The note for a file whose chat the app gives the id of the stored chat ``stored``.
+
+    >>> describe_same_key("Leo 💔", "Leo")
+    "this export's chat 'Leo 💔' is the stored chat 'Leo' (the app gives both one id), so it \
+is read as more of 'Leo'"
+    """
+    return (
+        f"this export's chat {name!r} is the stored chat {stored!r} (the app gives both one "
+        f"id), so it is read as more of {stored!r}"
+    )
+
+
+def describe_namesake(name: str, stored_as: str) -> str:
+    """The note for a chat that has the name of a stored chat but another id in the app.
+
+    >>> describe_namesake("Alex", "Alex (2)")
+    "this export's chat 'Alex' has the name of a stored chat but another id in the app: \
+another conversation, stored as 'Alex (2)'"
+    """
+    return (
+        f"this export's chat {name!r} has the name of a stored chat but another id in the "
+        f"app: another conversation, stored as {stored_as!r}"
+    )
+
+
 def describe_rename(rename: Rename) -> str:
     """The note for a sender read as a stored one renamed.
 
@@ -248,10 +277,21 @@ def describe_rename(rename: Rename) -> str:
     "'Leo 💔' is 'Leo' renamed (9 of their 10 messages from the stored chat's time are \
 Leo's there), so they are read as 'Leo'"
     """
+    why = _why(rename)
+    return f"{rename.new!r} is {rename.old!r} renamed ({why}), so they are read as {rename.old!r}"
+
+
+def _why(rename: Rename) -> str:
+    """Why ``rename.new`` is ``rename.old``: the messages they share, or the app's id.
+
+    >>> _why(Rename(old="Leo", new="L", shared=0, compared=0, by_key=True))
+    'the app gives both one id'
+    """
+    if rename.by_key:
+        return "the app gives both one id"
     return (
-        f"{rename.new!r} is {rename.old!r} renamed ({rename.shared:,} of their "
-        f"{counted(rename.compared, 'message')} from the stored chat's time are "
-        f"{rename.old}'s there), so they are read as {rename.old!r}"
+        f"{rename.shared:,} of their {counted(rename.compared, 'message')} from the stored "
+        f"chat's time are {rename.old}'s there"
     )
 
 
@@ -278,9 +318,8 @@ def describe_sender_named(rename: Rename) -> str:
 +15551234567's there), so the stored messages take the name 'Leo'"
     """
     return (
-        f"{rename.new!r} is {rename.old!r} named ({rename.shared:,} of their "
-        f"{counted(rename.compared, 'message')} from the stored chat's time are "
-        f"{rename.old}'s there), so the stored messages take the name {rename.new!r}"
+        f"{rename.new!r} is {rename.old!r} named ({_why(rename)}), so the stored messages "
+        f"take the name {rename.new!r}"
     )
 
 

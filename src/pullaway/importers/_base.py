@@ -8,7 +8,8 @@ import io
 import os
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -296,12 +297,34 @@ class Skipped:
 
 @dataclass(frozen=True)
 class ChatMeta:
-    """What an importer learned about one chat in the file."""
+    """What an importer learned about one chat in the file.
+
+    ``key`` is the chat's own id in the app, where the export gives one that stays when the
+    chat is renamed (Telegram's chat id, Discord's channel id): the store finds the chat by it
+    in a later export under another name, and tells apart two chats of one name.
+    ``sender_keys`` pairs each sender with such an id of the person (Telegram's ``from_id``,
+    Discord's author id), so a renamed sender is found by it too.
+    """
 
     name: str
     me_guess: str | None = None
     me_reason: str = ""
     participants: tuple[str, ...] = ()
+    key: str | None = None
+    sender_keys: tuple[tuple[str, str], ...] = ()  # (sender, the app's id of that person)
+
+
+def one_to_one(pairs: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """The (name, id) pairs whose name has no other id and whose id no other name, sorted: a
+    name two accounts share, or an account under two names, says nothing sure.
+
+    >>> one_to_one([("Leo", "1"), ("Ana", "2"), ("Ana", "3"), ("Bo", "4"), ("B", "4")])
+    (('Leo', '1'),)
+    """
+    unique = set(pairs)
+    names = Counter(name for name, _ in unique)
+    ids = Counter(key for _, key in unique)
+    return tuple(sorted(p for p in unique if names[p[0]] == 1 and ids[p[1]] == 1))
 
 
 @dataclass(frozen=True)

@@ -238,6 +238,21 @@ def _repaired(value: Any) -> Any:
     return value
 
 
+def id_of(record: dict[str, Any]) -> str | None:
+    """A record's own ``id`` written in digits (a Discord snowflake, a Telegram chat id), if
+    it has one.
+
+    >>> id_of({"id": "1184932711113154560"}), id_of({"id": 42}), id_of({"id": "x"})
+    ('1184932711113154560', '42', None)
+    >>> id_of({"id": True}), id_of({})
+    (None, None)
+    """
+    value = record.get("id")
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    return value if isinstance(value, str) and value.isascii() and value.isdigit() else None
+
+
 def check_timezone(timezone: str) -> str:
     """Return ``timezone`` if Polars knows it as an IANA name, else raise ParseError.
 

@@ -29,6 +29,7 @@ from pullaway.importers._base import (
     ImportResult,
     Sample,
     Skipped,
+    one_to_one,
     paused_gc,
     report_progress,
 )
@@ -36,6 +37,7 @@ from pullaway.importers._json import (
     Container,
     RawRecords,
     check_timezone,
+    id_of,
     load_json_lazily,
     local_wall_clock,
 )
@@ -150,7 +152,7 @@ def _parse_export(path: Path, *, chat: str | None, zone: str | None) -> ImportRe
             continue
         read.channels.append(channel.name)
         if chat is None or chat.casefold() == channel.name.casefold():
-            read.add(channel, where=where, zone=zone)
+            read.add(read.apart(channel), where=where, zone=zone)
         else:
             read.not_chosen += len(channel.records)
     if not_exports and not read.channels:
@@ -188,6 +190,18 @@ class _Export:
     notes: list[str] = field(default_factory=list)
     units: int = 0
     not_chosen: int = 0
+    keys: dict[str, str | None] = field(default_factory=dict)  # each chat's channel id
+
+    def apart(self, channel: _Channel) -> _Channel:
+        """``channel``, named ``Name (2)``, ``Name (3)``, ... when a channel read before has
+        its name and another id (two people of one name): one chat per channel. Parts of one
+        channel (``--partition``) share its id, so they stay one chat."""
+        name, number = channel.name, 1
+        while name in self.keys and self.keys[name] != channel.key:
+            number += 1
+            name = f"{channel.name} ({number})"
+        self.keys[name] = channel.key
+        return replace(channel, name=name)
 
     def add(self, channel: _Channel, *, where: str, zone: str | None) -> None:
         """Read one file's channel; its records are numbered after those read before."""
@@ -201,7 +215,8 @@ class _Export:
         earlier = self.chats.get(channel.name)
         if earlier is not None:  # one channel exported in parts (--partition)
             seen = dict.fromkeys((*earlier.participants, *meta.participants))
-            meta = replace(earlier, participants=tuple(seen))
+            keys = one_to_one((*earlier.sender_keys, *meta.sender_keys))
+            meta = replace(earlier, participants=tuple(seen), sender_keys=keys)
         self.chats[channel.name] = meta
         self.notes += [note for note in people.notes() if note not in self.notes]
 
@@ -217,6 +232,7 @@ class _Channel:
     kind: str
     direct: bool
     records: list[Any] | RawRecords
+    key: str | None = None  # the channel's id, kept when it is renamed
 
 
 def _export_members(container: Container) -> list[str]:
@@ -316,7 +332,7 @@ def _channel_of(channel: dict[str, Any], guild: dict[str, Any], records: Any) ->
     server = _text(guild.get("name"))
     if not direct and server:
         name = f"{server} / {name}"
-    return _Channel(name=name, kind=kind, direct=direct, records=records)
+    return _Channel(name=name, kind=kind, direct=direct, records=records, key=id_of(channel))
 
 
 # --- records -----------------------------------------------------------------------------------
@@ -399,19 +415,7 @@ def _row(record: object) -> _Row | str:
     display = _text(author.get("nickname")) or username
     kind, text = _kind_and_text(record, message_type, content or "")
     bot = author.get("isBot") is True
-    return kind, author_id, display or None, username or None, bot, text, stamp, _id(record)
-
-
-def _id(record: dict[str, Any]) -> str | None:
-    """The message's own id (a Discord snowflake, digits), if the record has one.
-
-    >>> _id({"id": "1184932711113154560"}), _id({"id": 42}), _id({"id": "x"}), _id({})
-    ('1184932711113154560', '42', None, None)
-    """
-    value = record.get("id")
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = str(value)
-    return value if isinstance(value, str) and value.isascii() and value.isdigit() else None
+    return kind, author_id, display or None, username or None, bot, text, stamp, id_of(record)
 
 
 def _kind_and_text(
@@ -656,7 +660,14 @@ def _chat_meta(channel: _Channel, frame: pl.DataFrame, people: _People) -> ChatM
     said = frame.filter(pl.col("kind") != "system").get_column("sender")
     participants = tuple(said.unique(maintain_order=True).to_list())
     me, reason = _me_guess(channel, people)
-    return ChatMeta(name=channel.name, me_guess=me, me_reason=reason, participants=participants)
+    return ChatMeta(
+        name=channel.name,
+        me_guess=me,
+        me_reason=reason,
+        participants=participants,
+        key=channel.key,
+        sender_keys=one_to_one((name, author) for author, name in people.names.items()),
+    )
 
 
 def _me_guess(channel: _Channel, people: _People) -> tuple[str | None, str]:

@@ -9,7 +9,7 @@ record of ``messages`` becomes one message or one skipped record; ``source_line`
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Final
 
 import msgspec
@@ -23,12 +23,14 @@ from pullaway.importers._base import (
     ImportResult,
     Sample,
     Skipped,
+    one_to_one,
     paused_gc,
     report_progress,
 )
 from pullaway.importers._json import (
     Container,
     RawRecords,
+    id_of,
     load_json,
     local_wall_clock,
     read_lazily,
@@ -144,6 +146,7 @@ class _Chat:
     name: str
     type: str
     records: list[Any] | RawRecords
+    key: str | None = None  # Telegram's id of the chat, kept when it is renamed
 
 
 @dataclass(frozen=True)
@@ -259,15 +262,15 @@ def _chat_of(obj: object, number: int) -> _Chat:
         raise ParseError(msg)
     chat_type = str(obj.get("type") or "")
     name = obj.get("name")
+    chat_id = obj.get("id")
     if not isinstance(name, str) or not name:
-        chat_id = obj.get("id")
         name = f"Telegram chat {chat_id}" if chat_id is not None else "Telegram chat"
         name = SAVED_MESSAGES if chat_type == "saved_messages" else name
     records = obj.get("messages")
     if not isinstance(records, list | RawRecords):
         msg = f"chat {name!r}: 'messages' is not a list"
         raise ParseError(msg)
-    return _Chat(name=name, type=chat_type, records=records)
+    return _Chat(name=name, type=chat_type, records=records, key=id_of(obj))
 
 
 def _unique_names(chats: list[_Chat]) -> list[_Chat]:
@@ -280,7 +283,7 @@ def _unique_names(chats: list[_Chat]) -> list[_Chat]:
     for one in chats:
         if seen[one.name] > 1:
             counters[one.name] = counters.get(one.name, 0) + 1
-            one = _Chat(f"{one.name} ({counters[one.name]})", one.type, one.records)
+            one = replace(one, name=f"{one.name} ({counters[one.name]})")
         unique.append(one)
     return unique
 
@@ -307,8 +310,8 @@ def _choose(chats: tuple[_Chat, ...], wanted: str | None, path: Path) -> tuple[_
     raise ChatNotFoundError(msg)
 
 
-_Row = tuple[KindName, str | None, str | None, str | None, int | None]
-"""One message record as (kind, sender, text, date, date_unixtime)."""
+_Row = tuple[KindName, str | None, str | None, str | None, int | None, str | None]
+"""One message record as (kind, sender, text, date, date_unixtime, the sender's id)."""
 
 
 _ROW_COLUMNS: dict[str, pl.DataType] = {
@@ -317,6 +320,7 @@ _ROW_COLUMNS: dict[str, pl.DataType] = {
     "text": pl.String(),
     "_date": pl.String(),
     "_unix": pl.Int64(),
+    "_author": pl.String(),
 }
 _ROW_SCHEMA: Final = pl.Schema(_ROW_COLUMNS)
 ROWS_PER_FRAME: Final = 100_000
@@ -337,6 +341,7 @@ class _Rows:
     participants: dict[str, dict[str, None]] = field(default_factory=dict)
     # chat name -> the owner's display name there; "" -> the first one found in any chat
     owner_names: dict[str, str] = field(default_factory=dict)
+    sender_keys: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
     def add_chat(self, position: int, chat: _Chat, owner_id: str | None) -> None:
         """Read every record of ``chat``: a message row, or a skipped record.
@@ -356,7 +361,7 @@ class _Rows:
                 continue
             rows.append(row)
             lines.append(self.index)
-            if find_owner and row[1] is not None and _author_id(record) == owner_id:
+            if find_owner and row[1] is not None and row[5] == owner_id:
                 self.owner_names.setdefault(chat.name, row[1])
                 self.owner_names.setdefault("", row[1])
                 find_owner = False
@@ -365,9 +370,13 @@ class _Rows:
                 rows, lines = [], []
                 report_progress(self.index * RECORDS_SHARE, self.total)
         self._keep(rows, lines, chat=chat.name, position=position)
-        senders = pl.concat([f.select("kind", "sender") for f in self.frames[first_frame:]])
-        people = senders.filter(pl.col("kind") != "system").get_column("sender").drop_nulls()
+        said = pl.concat([f.select("kind", "sender", "_author") for f in self.frames[first_frame:]])
+        said = said.filter(pl.col("kind") != "system")
+        people = said.get_column("sender").drop_nulls()
         self.participants[chat.name] = dict.fromkeys(people.unique(maintain_order=True))
+        pairs = said.select("sender", "_author").drop_nulls().unique()
+        pairs = pairs.filter(pl.col("sender") != DELETED_ACCOUNT)
+        self.sender_keys[chat.name] = one_to_one(pairs.iter_rows())
 
     def _keep(self, rows: list[_Row], lines: list[int], *, chat: str, position: int) -> None:
         frame = pl.DataFrame(rows, schema=_ROW_SCHEMA, orient="row")
@@ -408,7 +417,8 @@ def _row(record: object) -> _Row | str:
     if date is None and unixtime is None:
         return "record has no date"
     kind, sender, text = _read(record)
-    return kind, sender, text, date if type(date) is str else None, _int_or_none(unixtime)
+    date = date if type(date) is str else None
+    return kind, sender, text, date, _int_or_none(unixtime), _author_id(record)
 
 
 def _read(record: dict[str, Any]) -> tuple[KindName, str | None, str | None]:
@@ -553,7 +563,7 @@ def _to_frame(rows: _Rows, *, timezone: str | None) -> tuple[pl.DataFrame, list[
         .rename({"_local": "timestamp"})
         .with_columns(source_file=pl.lit(rows.source_file), message_id=pl.lit(None, pl.String))
         .sort("_position", pl.coalesce("_utc", "timestamp"), "source_line")
-        .drop("_position", "_date", "_unix", "_utc")
+        .drop("_position", "_date", "_unix", "_utc", "_author")
     )
     return with_message_ids(frame, by_instant=True), skipped
 
@@ -561,7 +571,14 @@ def _to_frame(rows: _Rows, *, timezone: str | None) -> tuple[pl.DataFrame, list[
 def _chat_meta(chat: _Chat, rows: _Rows, export: _Export) -> ChatMeta:
     participants = tuple(rows.participants.get(chat.name, {}))
     me, reason = _me_guess(chat, participants, rows, export)
-    return ChatMeta(name=chat.name, me_guess=me, me_reason=reason, participants=participants)
+    return ChatMeta(
+        name=chat.name,
+        me_guess=me,
+        me_reason=reason,
+        participants=participants,
+        key=chat.key,
+        sender_keys=rows.sender_keys.get(chat.name, ()),
+    )
 
 
 def _me_guess(

@@ -46,8 +46,10 @@ from pullaway.renames import (
     Senders,
     describe_chat_named,
     describe_continued,
+    describe_namesake,
     describe_new_senders,
     describe_rename,
+    describe_same_key,
     describe_sender_named,
     names_better,
     overlap,
@@ -183,13 +185,15 @@ class _Found:
 @dataclass(frozen=True)
 class _Followed:
     """An export's chat after ``Store._follow_renames``: the chat (renamed, if it was), the
-    rows and ``_Who`` in its names, its stored sender counts, and notes."""
+    rows and ``_Who`` in its names, its stored sender counts, notes, and the senders renamed
+    (name in the export to stored name)."""
 
     chat: _Chat
     part: pl.DataFrame
     who: _Who
     counts: dict[str, int]
     notes: list[str]
+    renamed: dict[str, str]
 
 
 def default_store_path() -> Path:
@@ -321,6 +325,8 @@ class Store:
                     self._import_chat(
                         by_chat[name],
                         name=name,
+                        key=meta.key if meta else None,
+                        sender_keys=meta.sender_keys if meta else (),
                         format=format,
                         follow_renamed_chat=follow_renamed_chat,
                         taken=taken,
@@ -340,6 +346,8 @@ class Store:
         part: pl.DataFrame,
         *,
         name: str,
+        key: str | None,
+        sender_keys: tuple[tuple[str, str], ...],
         format: str,
         follow_renamed_chat: bool,
         taken: set[str],
@@ -352,8 +360,13 @@ class Store:
         zone: _Zone,
     ) -> ChatImport:
         follow = taken if follow_renamed_chat else None
-        found = self._chat_for(part, name, format, follow=follow, now=now)
+        found = self._chat_for(part, name, format, key=key, follow=follow, now=now)
         chat, notes, merged = found.chat, found.notes, found.senders
+        if key is not None:
+            self._conn.execute(
+                "INSERT OR IGNORE INTO chat_keys (format, key, chat) VALUES (?, ?, ?)",
+                (format, key, chat.id),
+            )
         already = known_file and bool(
             self._one(
                 "SELECT EXISTS (SELECT 1 FROM imports WHERE chat = ? AND file = ?)",
@@ -365,7 +378,11 @@ class Store:
         if merged:  # the chat of a merged one: its senders are renamed as at the merge
             part, who = _renamed(part, chat=chat.name, senders=merged), who.renamed(merged)
         named = name if found.continued else None
-        followed = self._follow_renames(chat, part, who, stored_counts, export_name=named)
+        keyed = self._senders_by_key(chat, format, sender_keys, merged)
+        followed = self._follow_renames(
+            chat, part, who, stored_counts, export_name=named, by_key=keyed
+        )
+        self._keep_sender_keys(chat, format, sender_keys, _then(merged, followed.renamed))
         chat, part, who, stored_counts = followed.chat, followed.part, followed.who, followed.counts
         part, zone_notes = self._in_one_zone(chat, part, zone, existing=existing, format=format)
         held = self._message_ids(chat.id) if existing else None
@@ -463,6 +480,7 @@ class Store:
         stored_counts: dict[str, int],
         *,
         export_name: str | None,
+        by_key: dict[str, str],
     ) -> _Followed:
         """``part`` and ``who`` with the senders that are stored ones renamed read as those,
         as rows of ``chat``; and notes on what was found.
@@ -470,8 +488,9 @@ class Store:
         Where the stored name is a bare number or address and the export gives a name
         (``renames.names_better``), the name wins instead: the stored rows take it. That
         holds for a renamed sender, and for the chat's own name when the export continues a
-        stored chat under another name (``export_name``)."""
-        senders = self._senders_renamed(chat, part, stored_counts)
+        stored chat under another name (``export_name``). ``by_key``: senders of ``part``
+        the app's ids for them (``_senders_by_key``) name stored senders renamed."""
+        senders = self._senders_renamed(chat, part, stored_counts, by_key=by_key)
         better = [r for r in senders.renames if names_better(r.old, r.new)]
         kept = [r for r in senders.renames if r not in better]
         name = chat.name
@@ -491,6 +510,7 @@ class Store:
             who=who.renamed(names),
             counts=stored_counts,
             notes=notes,
+            renamed=names,
         )
 
     def _take_better_names(self, chat: _Chat, name: str, better: list[Rename]) -> list[str]:
@@ -509,6 +529,7 @@ class Store:
         frame = blocks.from_block_rows(blocks.read_rows(self._conn, chat.id), chat.name)
         renamed = _renamed(frame, chat=name, senders=senders)
         blocks.replace_rows(self._conn, chat.id, blocks.to_block_rows(renamed))
+        self._rename_sender_keys(chat, senders)
         me = _new_name(chat.me, senders)
         counts = _sender_counts(renamed, is_system=pl.col("kind") == "system")
         self._conn.execute(
@@ -524,16 +545,38 @@ class Store:
             )
         return frame.height
 
+    def _rename_sender_keys(self, chat: _Chat, senders: dict[str, str]) -> None:
+        """The kept ids of ``chat``'s senders under their new names (``senders``: old to new)."""
+        kept = self._conn.execute(
+            "SELECT format, key, name FROM sender_keys WHERE chat = ?", (chat.id,)
+        ).fetchall()
+        self._conn.executemany(
+            "UPDATE sender_keys SET name = ? WHERE chat = ? AND format = ? AND key = ?",
+            [(senders[name], chat.id, fmt, key) for fmt, key, name in kept if name in senders],
+        )
+
     def _chat_for(
-        self, part: pl.DataFrame, name: str, format: str, *, follow: set[str] | None, now: int
+        self,
+        part: pl.DataFrame,
+        name: str,
+        format: str,
+        *,
+        key: str | None,
+        follow: set[str] | None,
+        now: int,
     ) -> _Found:
-        """The chat named ``name``, notes, and the senders to rename: the chat of that format
-        and name; else the chat it was merged into (``_alias``); else, when ``follow`` is
-        given (the names of stored chats that are not candidates), the stored chat ``part``
-        continues under another name (``renames.overlap``), which is then added to
-        ``follow``; else a new chat, with a note when stored chats hold some of its messages
-        (one person's number and address, read as one chat once Contacts named them)."""
+        """The chat named ``name``, notes, and the senders to rename: the chat the app's
+        ``key`` for it was stored with (``_by_key``); else the chat of that format and name;
+        else the chat it was merged into (``_alias``); else, when ``follow`` is given (the
+        names of stored chats that are not candidates), the stored chat ``part`` continues
+        under another name (``renames.overlap``), which is then added to ``follow``; else a
+        new chat, with a note when stored chats hold some of its messages (one person's
+        number and address, read as one chat once Contacts named them)."""
         found = self._find_chat(format, name)
+        if key is not None and (keyed := self._by_key(found, name, format, key, now)):
+            if keyed.continued and follow is not None:
+                follow.add(keyed.chat.name)
+            return keyed
         if found is None and (alias := self._alias(format, name)) is not None:
             return alias
         if found is not None or follow is None:
@@ -555,6 +598,54 @@ class Store:
         chat, shared = max(same, key=lambda found: found[1].shared)
         follow.add(chat.name)
         return _Found(chat, [describe_continued(name, chat.name, shared)], continued=True)
+
+    def _by_key(
+        self, found: _Chat | None, name: str, format: str, key: str, now: int
+    ) -> _Found | None:
+        """The chat the app's ``key`` was stored with, when it is not ``found`` (the chat
+        named ``name``): the same chat renamed, read as more of it (with a merged chat's
+        senders, when ``name`` is its alias). A new chat named ``name (2)``, ``name (3)``, ...
+        when ``found`` has other keys of the format: another conversation of one name. None
+        otherwise (``found`` holds the key, or no chat has one)."""
+        row = self._conn.execute(
+            "SELECT chat FROM chat_keys WHERE format = ? AND key = ?", (format, key)
+        ).fetchone()
+        keyed: int | None = None if row is None else row[0]
+        if keyed is not None and (found is None or found.id != keyed):
+            alias = self._alias(format, name)
+            if alias is not None and alias.chat.id == keyed:
+                return alias
+            chat = self._chat_by_row(keyed)
+            return _Found(chat, [describe_same_key(name, chat.name)], continued=True)
+        if found is None or keyed is not None or not self._has_other_key(found, format):
+            return None
+        created = self._create_chat(format, self._free_name(format, name), now)
+        return _Found(created, [describe_namesake(name, created.name)])
+
+    def _has_other_key(self, chat: _Chat, format: str) -> bool:
+        """Whether ``chat`` was stored with a key of ``format`` (the caller's is not among
+        them)."""
+        return bool(
+            self._one(
+                "SELECT EXISTS (SELECT 1 FROM chat_keys WHERE chat = ? AND format = ?)",
+                (chat.id, format),
+            )
+        )
+
+    def _free_name(self, format: str, name: str) -> str:
+        """``name (2)``, ``name (3)``, ...: the first no chat of ``format`` has, alias or not."""
+        number = 2
+        while self._find_chat(format, f"{name} ({number})") or self._alias(
+            format, f"{name} ({number})"
+        ):
+            number += 1
+        return f"{name} ({number})"
+
+    def _chat_by_row(self, row_id: int) -> _Chat:
+        row = self._conn.execute(
+            "SELECT id, chat_id, name, me, me_guess FROM chats WHERE id = ?", (row_id,)
+        ).fetchone()
+        return _Chat(*row)
 
     def _senders_in(self, part: pl.DataFrame, chat: _Chat) -> dict[str, str]:
         """Each sender of the stored ``chat`` whose messages ``part`` holds under another
@@ -604,15 +695,69 @@ class Store:
         ]
 
     def _senders_renamed(
-        self, chat: _Chat, part: pl.DataFrame, stored_counts: dict[str, int]
+        self,
+        chat: _Chat,
+        part: pl.DataFrame,
+        stored_counts: dict[str, int],
+        *,
+        by_key: dict[str, str],
     ) -> Senders:
-        """Senders of ``part`` new to the stored chat, and which are stored ones renamed."""
+        """Senders of ``part`` new to the stored chat, and which are stored ones renamed: by
+        the app's ids (``by_key``: name in ``part`` to stored name), then by the messages
+        the others share with the stored chat (``renames.renamed_senders``)."""
         present = set(part.get_column("sender").drop_nulls().unique().to_list())
-        if not (present - stored_counts.keys()) or not (stored_counts.keys() - present):
-            return Senders(renames=(), new=(), gone=())
+        keyed: dict[str, Rename] = {}
+        for new, old in by_key.items():
+            fits = new in present and new not in stored_counts and old in stored_counts
+            if fits and old not in {r.old for r in keyed.values()}:
+                keyed[new] = Rename(old=old, new=new, shared=0, compared=0, by_key=True)
+        present -= keyed.keys()
+        stored_names = [s for s in stored_counts if s not in {r.old for r in keyed.values()}]
+        if not (present - set(stored_names)) or not (set(stored_names) - present):
+            return Senders(renames=tuple(keyed.values()), new=(), gone=())
         span = _time_span(part)
         stored = self._stored_keys(chat.id, span) if span else empty_messages()
-        return renamed_senders(stored, part, stored_senders=list(stored_counts))
+        rest = part.filter(~pl.col("sender").is_in(list(keyed)))
+        found = renamed_senders(stored, rest, stored_senders=stored_names)
+        return replace(found, renames=(*keyed.values(), *found.renames))
+
+    def _senders_by_key(
+        self,
+        chat: _Chat,
+        format: str,
+        sender_keys: tuple[tuple[str, str], ...],
+        merged: dict[str, str],
+    ) -> dict[str, str]:
+        """Each sender of an export (named as ``merged`` renames them) whose id in the app
+        (``sender_keys``) the chat keeps under another name, to that name."""
+        if not sender_keys:
+            return {}
+        stored = dict(
+            self._conn.execute(
+                "SELECT key, name FROM sender_keys WHERE chat = ? AND format = ?",
+                (chat.id, format),
+            ).fetchall()
+        )
+        found = {}
+        for name, key in sender_keys:
+            old, new = stored.get(key), merged.get(name, name)
+            if old is not None and old != new:
+                found[new] = old
+        return found
+
+    def _keep_sender_keys(
+        self,
+        chat: _Chat,
+        format: str,
+        sender_keys: tuple[tuple[str, str], ...],
+        renamed: dict[str, str],
+    ) -> None:
+        """Keep the app's id of each sender of an export with the name the chat's rows give
+        them (``renamed``: the export's name to it)."""
+        self._conn.executemany(
+            "INSERT OR REPLACE INTO sender_keys (chat, format, key, name) VALUES (?, ?, ?, ?)",
+            [(chat.id, format, key, renamed.get(name, name)) for name, key in sender_keys],
+        )
 
     def _stored_keys(self, chat: int, span: tuple[int, int]) -> pl.DataFrame:
         """The chat's stored (timestamp, sender, kind, text) within ``span`` (microseconds,
@@ -896,8 +1041,9 @@ class Store:
         return in_zone(moved, zone) if zone and theirs and zone != theirs else moved
 
     def _take_over(self, keep: _Chat, other: _Chat, names: dict[str, str], *, format: str) -> None:
-        """Move ``other``'s imports, aliases, journal days and drafts to ``keep``, and its
-        settings when ``keep`` has none; record it as an alias of ``keep``; delete it."""
+        """Move ``other``'s imports, aliases, app keys, journal days and drafts to ``keep``,
+        and its settings when ``keep`` has none; record it as an alias of ``keep``; delete
+        it."""
         conn, now = self._conn, self._now_us()
         for format, old, senders in conn.execute(
             "SELECT format, name, senders FROM chat_aliases WHERE chat = ?", (other.id,)
@@ -913,6 +1059,16 @@ class Store:
             (format, other.name, keep.id, json.dumps(names), now),
         )
         conn.execute("UPDATE imports SET chat = ? WHERE chat = ?", (keep.id, other.id))
+        conn.execute("UPDATE chat_keys SET chat = ? WHERE chat = ?", (keep.id, other.id))
+        conn.executemany(
+            "INSERT OR IGNORE INTO sender_keys (chat, format, key, name) VALUES (?, ?, ?, ?)",
+            [
+                (keep.id, fmt, key, names.get(name, name))
+                for fmt, key, name in conn.execute(
+                    "SELECT format, key, name FROM sender_keys WHERE chat = ?", (other.id,)
+                ).fetchall()
+            ],
+        )
         conn.execute("UPDATE drafts SET chat = ? WHERE chat = ?", (keep.id, other.id))
         conn.execute(
             "INSERT OR IGNORE INTO journal SELECT ?, day, mood, urge, self_care, note, written_at"

@@ -250,6 +250,38 @@ def alias_reason(db: Database) -> None:
     db.execute("ALTER TABLE chat_aliases ADD COLUMN reason TEXT NOT NULL DEFAULT 'merged'")
 
 
+@MIGRATIONS(name="0007_app_keys")
+def app_keys(db: Database) -> None:
+    """The ids apps give chats and people, where exports give ids that stay when a name
+    changes (``ChatMeta.key`` and ``ChatMeta.sender_keys``: Telegram's chat id and
+    ``from_id``, Discord's channel and author ids). ``chat_keys``: a chat's, by format, so a
+    later export of a renamed chat goes into it even when it shares no messages with it, and
+    two chats of one name are kept apart. ``sender_keys``: a sender's in a chat, with the name
+    the chat's rows give them, so a renamed sender is read under that name."""
+    db.execute(
+        """
+        CREATE TABLE chat_keys (
+            format TEXT NOT NULL,
+            key TEXT NOT NULL,               -- the app's id of the chat
+            chat INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE,
+            PRIMARY KEY (format, key)
+        )
+        """
+    )
+    db.execute("CREATE INDEX chat_keys_chat ON chat_keys (chat)")
+    db.execute(
+        """
+        CREATE TABLE sender_keys (
+            chat INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE,
+            format TEXT NOT NULL,
+            key TEXT NOT NULL,               -- the app's id of the person
+            name TEXT NOT NULL,              -- the sender's name in the chat's rows
+            PRIMARY KEY (chat, format, key)
+        )
+        """
+    )
+
+
 def known_migrations() -> list[str]:
     """The names of every migration this version of pullaway knows, in order.
 

@@ -9,6 +9,8 @@ import json
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from conftest import FIXTURES
@@ -20,6 +22,8 @@ from pullaway.store import Store
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    import pytest
 
 DISCORD = json.loads((FIXTURES / "discord" / "direct_messages.json").read_bytes())
 TELEGRAM = json.loads((FIXTURES / "telegram" / "personal_chat.json").read_bytes())
@@ -95,6 +99,15 @@ def test_two_discord_channels_of_one_name_are_two_chats(tmp_path: Path) -> None:
         ("Lumi", 4),
         ("Lumi (2)", 4),
     ]
+
+
+def test_chat_chooses_a_discord_channel_by_the_name_it_is_stored_under(tmp_path: Path) -> None:
+    folder = tmp_path / "dms"
+    write(folder, "a.json", dm(slice(0, 4)))
+    write(folder, "b.json", dm(slice(4, 8), channel_id="2222"))
+    (second,) = parse_discord(folder, chat="lumi (2)").chats
+    (first,) = parse_discord(folder, chat="Lumi").chats
+    assert (first.key, second.key) == ("1081234567890123456", "2222")
 
 
 def test_parts_of_one_discord_channel_stay_one_chat(tmp_path: Path) -> None:
@@ -302,3 +315,55 @@ def test_a_merged_chats_senders_keep_the_names_of_the_merge(tmp_path: Path) -> N
         senders = dict(store.senders(kept.chat_id))
     assert (later.chat_id, later.added) == (kept.chat_id, 5)
     assert set(senders) == {"Lu", "Noor"}
+
+
+def _export(format: str, start: int, stop: int, name: str) -> tuple[str, dict[str, Any]]:
+    """A file name and an export of records ``start:stop`` of the fixture of ``format``, the
+    chat and the partner under ``name``."""
+    if format == "discord":
+        return "dm.json", renamed_author(dm(slice(start, stop), name=name), "Lumi", name)
+    return "result.json", telegram_chat(slice(start, stop), name=name, renamed=name)
+
+
+def _people(format: str, start_stops: list[tuple[int, int]]) -> tuple[int, int]:
+    """How many message records, and how many people, the union of the slices holds."""
+    records = DISCORD["messages"] if format == "discord" else TELEGRAM["messages"]
+    indices = {i for start, stop in start_stops for i in range(start, min(stop, len(records)))}
+    kept = [records[i] for i in indices if records[i].get("type") != "unsupported"]
+    if format == "discord":
+        return len(kept), len({r["author"]["id"] for r in kept})
+    return len(kept), len({r.get("from_id") or r.get("actor_id") for r in kept})
+
+
+@given(
+    format=st.sampled_from(["discord", "telegram"]),
+    exports=st.lists(
+        st.tuples(
+            st.integers(0, 12),
+            st.integers(1, 8),
+            st.sampled_from(["Lumi", "Lumi ✨", "L", "Lucas Moreau", "Lucas ♥"]),
+        ),
+        min_size=1,
+        max_size=4,
+    ),
+)
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_exports_of_one_chat_under_any_names_are_one_chat_with_one_name_each(
+    tmp_path_factory: pytest.TempPathFactory, format: str, exports: list[tuple[int, int, str]]
+) -> None:
+    """Any exports of one chat, each a slice of it (overlapping or not) in which the chat and
+    the partner have any name: one stored chat, every message once, one name per person."""
+    tmp_path = tmp_path_factory.mktemp("keys")
+    if format == "telegram":  # record 8 alone is unsupported: an export without messages
+        exports = [(9 if start == 8 else start, n, name) for start, n, name in exports]
+    with Store.open(tmp_path / "s.db") as store:
+        for number, (start, length, name) in enumerate(exports):
+            file_name, document = _export(format, start, start + length, name)
+            import_file(store, write(tmp_path / str(number), file_name, document))
+        (chat,) = store.chats()
+        stored = store.messages(chat.chat_id)
+    messages, people = _people(format, [(start, start + n) for start, n, _ in exports])
+    assert stored.height == messages
+    assert stored.get_column("sender").drop_nulls().n_unique() == people

@@ -150,9 +150,10 @@ def _parse_export(path: Path, *, chat: str | None, zone: str | None) -> ImportRe
                 raise
             not_exports.append((member, exc))
             continue
+        channel = read.apart(channel)
         read.channels.append(channel.name)
         if chat is None or chat.casefold() == channel.name.casefold():
-            read.add(read.apart(channel), where=where, zone=zone)
+            read.add(channel, where=where, zone=zone)
         else:
             read.not_chosen += len(channel.records)
     if not_exports and not read.channels:

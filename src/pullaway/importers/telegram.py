@@ -397,10 +397,14 @@ class _Rows:
 
 def _author_id(record: dict[str, Any]) -> str | None:
     """``from_id`` or ``actor_id`` as ``user<id>`` (old exports wrote a bare number)."""
-    value = record.get("from_id", record.get("actor_id"))
+    value = record.get("from_id")
+    if value is None:
+        value = record.get("actor_id")
+    if type(value) is str:  # every record of a current export: the fast path
+        return value
     if isinstance(value, int) and not isinstance(value, bool):
         return f"user{value}"
-    return value if isinstance(value, str) else None
+    return None
 
 
 def _row(record: object) -> _Row | str:

@@ -169,7 +169,33 @@ def test_another_chat_of_a_stored_chats_name_is_stored_apart(tmp_path: Path) -> 
         assert chat_names(store) == ["Lumi", "Lumi (2)"]
         assert store.messages("lumi").height == 6
     assert (apart.name, apart.added) == ("Lumi (2)", 7)
-    assert any("another id in the app" in note for note in apart.notes)
+    assert apart.merge_candidates == ("lumi",)
+    assert any(
+        "another id in the app" in note and note.endswith("merge them: pullaway merge lumi-2 lumi")
+        for note in apart.notes
+    )
+    assert (again.chat_id, again.added) == (apart.chat_id, 0)
+
+
+def test_another_chat_of_one_name_is_merged_when_she_says_it_is_one_persons(
+    tmp_path: Path,
+) -> None:
+    """A new account of his: the merge the note names makes the two one chat, and both ids
+    lead to it from then on."""
+    with Store.open(tmp_path / "s.db") as store:
+        import_file(store, write(tmp_path / "a", "dm.json", dm(slice(0, 6))))
+        apart = import_file(
+            store, write(tmp_path / "b", "dm.json", dm(slice(6, 10), channel_id="2222"))
+        ).chats[0]
+        store.merge(apart.chat_id, "lumi", senders={"Lumi": "Lumi", "Noor": "Noor"})
+        store.rename(apart.chat_id, "Lumi")
+        later = import_file(
+            store, write(tmp_path / "c", "dm.json", dm(slice(10, None), channel_id="2222"))
+        ).chats[0]
+        again = import_file(store, write(tmp_path / "d", "dm.json", dm(slice(0, 6)))).chats[0]
+        assert chat_names(store) == ["Lumi"]
+        assert store.messages(apart.chat_id).height == 13
+    assert (later.chat_id, later.added) == (apart.chat_id, 3)
     assert (again.chat_id, again.added) == (apart.chat_id, 0)
 
 

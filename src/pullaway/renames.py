@@ -257,16 +257,19 @@ is read as more of 'Leo'"
     )
 
 
-def describe_namesake(name: str, stored_as: str) -> str:
-    """The note for a chat that has the name of a stored chat but another id in the app.
+def describe_namesake(name: str, stored_as: str, *, merge: str) -> str:
+    """The note for a chat that has the name of a stored chat but another id in the app, with
+    the ``merge`` command that makes them one if they are one person's (a new account).
 
-    >>> describe_namesake("Alex", "Alex (2)")
+    >>> describe_namesake("Alex", "Alex (2)", merge="pullaway merge alex-2 alex")
     "this export's chat 'Alex' has the name of a stored chat but another id in the app: \
-another conversation, stored as 'Alex (2)'"
+another conversation, stored as 'Alex (2)'; if they are one person's (a new account, say), \
+merge them: pullaway merge alex-2 alex"
     """
     return (
         f"this export's chat {name!r} has the name of a stored chat but another id in the "
-        f"app: another conversation, stored as {stored_as!r}"
+        f"app: another conversation, stored as {stored_as!r}; if they are one person's (a new "
+        f"account, say), merge them: {merge}"
     )
 
 

@@ -620,7 +620,12 @@ class Store:
         if found is None or keyed is not None or not self._has_other_key(found, format):
             return None
         created = self._create_chat(format, self._free_name(format, name), now)
-        return _Found(created, [describe_namesake(name, created.name)])
+        merge = shlex.join(["pullaway", "merge", created.chat_id, found.chat_id])
+        return _Found(
+            created,
+            [describe_namesake(name, created.name, merge=merge)],
+            merge_candidates=(found.chat_id,),
+        )
 
     def _has_other_key(self, chat: _Chat, format: str) -> bool:
         """Whether ``chat`` was stored with a key of ``format`` (the caller's is not among

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 import warnings
 from datetime import UTC, date, datetime, timedelta
@@ -537,6 +538,22 @@ def test_the_import_page_says_a_renamed_partner_was_followed(client: TestClient)
     imports = client.post(BASE + "/import.json", data=csrf, files=files).json()["imports"]
     assert imports[0]["chat_id"] == "sam"
     assert {s["name"] for s in imports[0]["senders"]} == {"Maya", "Sam"}
+
+
+def test_another_discord_dm_of_a_stored_name_links_to_the_merge(client: TestClient) -> None:
+    """Two people called Lumi: the second DM, another channel id, is stored apart, and its
+    import result links to merging the first into it (for one person's new account)."""
+    seed = json.loads((FIXTURES / "discord" / "direct_messages.json").read_bytes())
+    other = {**seed, "channel": {**seed["channel"], "id": "2222"}}
+    csrf = {"csrf": csrf_token(SECRET)}
+    for document in (seed, other):
+        data = json.dumps(document).encode()
+        files = {"files": ("dm.json", data, "application/json")}
+        page = client.post(BASE + "/import", data=csrf, files=files)
+        assert page.status_code == 200, page.text
+    assert "stored as &#39;Lumi (2)&#39;" in page.text
+    assert "Merge “Lumi” (discord) into this chat" in page.text
+    assert f'href="{BASE}/chats/lumi-2/merge?other=lumi"' in page.text
 
 
 def test_a_chat_db_uploaded_with_its_log_is_read_with_it(

@@ -314,6 +314,24 @@ class ChatMeta:
     sender_keys: tuple[tuple[str, str], ...] = ()  # (sender, the app's id of that person)
 
 
+def numbered(names: list[str]) -> list[str]:
+    """``names`` with a number after each that another has too, in order, so that each names
+    one chat (two Telegram contacts, or two Messenger threads, called Anna).
+
+    >>> numbered(["Anna", "Bo", "Anna"])
+    ['Anna (1)', 'Bo', 'Anna (2)']
+    """
+    totals = Counter(names)
+    seen: Counter[str] = Counter()
+    unique = []
+    for name in names:
+        if totals[name] > 1:
+            seen[name] += 1
+            name = f"{name} ({seen[name]})"
+        unique.append(name)
+    return unique
+
+
 def one_to_one(pairs: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
     """The (name, id) pairs whose name has no other id and whose id no other name, sorted: a
     name two accounts share, or an account under two names, says nothing sure.

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 from array import array
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path, PurePosixPath
 from typing import Any, Final, Literal
@@ -30,6 +30,7 @@ from pullaway.importers._base import (
     ImportResult,
     Sample,
     Skipped,
+    numbered,
     paused_gc,
     report_progress,
 )
@@ -443,19 +444,8 @@ def _senders(files: list[_File]) -> list[str]:
 
 def _unique_names(threads: list[_Thread]) -> list[_Thread]:
     """Number threads that share a name, so each ``chat`` value is one thread."""
-    totals: dict[str, int] = {}
-    for thread in threads:
-        totals[thread.name] = totals.get(thread.name, 0) + 1
-    seen: dict[str, int] = {}
-    unique = []
-    for thread in threads:
-        if totals[thread.name] > 1:
-            seen[thread.name] = seen.get(thread.name, 0) + 1
-            thread = _Thread(
-                f"{thread.name} ({seen[thread.name]})", thread.participants, thread.files
-            )
-        unique.append(thread)
-    return unique
+    names = numbered([thread.name for thread in threads])
+    return [replace(thread, name=name) for thread, name in zip(threads, names, strict=True)]
 
 
 def _owner(container: Container, threads: list[_Thread]) -> tuple[str | None, str]:

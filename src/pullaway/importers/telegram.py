@@ -23,6 +23,7 @@ from pullaway.importers._base import (
     ImportResult,
     Sample,
     Skipped,
+    numbered,
     one_to_one,
     paused_gc,
     report_progress,
@@ -275,17 +276,8 @@ def _chat_of(obj: object, number: int) -> _Chat:
 
 def _unique_names(chats: list[_Chat]) -> list[_Chat]:
     """Give chats that share a name a numbered suffix, so each chat column value is one chat."""
-    seen: dict[str, int] = {}
-    for one in chats:
-        seen[one.name] = seen.get(one.name, 0) + 1
-    counters: dict[str, int] = {}
-    unique = []
-    for one in chats:
-        if seen[one.name] > 1:
-            counters[one.name] = counters.get(one.name, 0) + 1
-            one = replace(one, name=f"{one.name} ({counters[one.name]})")
-        unique.append(one)
-    return unique
+    names = numbered([one.name for one in chats])
+    return [replace(one, name=name) for one, name in zip(chats, names, strict=True)]
 
 
 def _owner(info: object) -> tuple[str | None, str | None]:

@@ -81,6 +81,19 @@ def read_outcome(read: Callable[[], ImportResult]) -> object:
     return (result.messages.to_dicts(), result.skipped, result.chats, result.units, result.notes)
 
 
+def mangled(seed: bytes, *, cut: int, flips: list[tuple[int, int]]) -> bytes:
+    """``seed`` with each (position, byte) of ``flips`` written over it, cut after ``cut``
+    bytes: a damaged export for property tests.
+
+    >>> mangled(b"abcdef", cut=4, flips=[(1, ord("X"))])
+    b'aXcd'
+    """
+    data = bytearray(seed)
+    for position, value in flips:
+        data[position] = value
+    return bytes(data[:cut])
+
+
 def progress_shares(read: Callable[[], object]) -> list[float]:
     """The shares an importer reports while ``read()`` runs, checked to grow up to 1.0."""
     from pullaway.importers import progress_to

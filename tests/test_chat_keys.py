@@ -393,3 +393,78 @@ def test_exports_of_one_chat_under_any_names_are_one_chat_with_one_name_each(
     messages, people = _people(format, [(start, start + n) for start, n, _ in exports])
     assert stored.height == messages
     assert stored.get_column("sender").drop_nulls().n_unique() == people
+
+
+# -- SMS: the contact's number ------------------------------------------------------------------
+
+
+def sms_backup(folder: Path, rows: list[tuple[str, int, int, str]], *, contact: str) -> Path:
+    """An SMS Backup & Restore file of ``rows`` (number, minute, type 1 in / 2 out, body)."""
+    records = "".join(
+        f'<sms address="{number}" date="{1_700_000_000_000 + minute * 60_000}" type="{kind}"'
+        f' body="{body}" contact_name="{contact}" />\n'
+        for number, minute, kind, body in rows
+    )
+    text = (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n"
+        f'<smses count="{len(rows)}">\n{records}</smses>\n'
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "sms.xml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+LEO = "+1 555 123 4567"
+
+
+def test_an_sms_contact_renamed_between_backups_that_share_nothing_is_one_chat(
+    tmp_path: Path,
+) -> None:
+    """The older messages were gone from the phone by the later backup, and she renamed him."""
+    older = [(LEO, m, 1 + m % 2, f"old {m}") for m in range(6)]
+    newer = [(LEO.replace(" ", ""), m, 1 + m % 2, f"new {m}") for m in range(100, 106)]
+    with Store.open(tmp_path / "s.db") as store:
+        first = import_file(
+            store, sms_backup(tmp_path / "a", older, contact="Leo"), timezone="UTC"
+        ).chats[0]
+        later = import_file(
+            store, sms_backup(tmp_path / "b", newer, contact="Leo 💔"), timezone="UTC"
+        ).chats[0]
+        senders = dict(store.senders(first.chat_id))
+        assert chat_names(store) == ["Leo"]
+    assert (later.chat_id, later.added) == (first.chat_id, 6)
+    assert senders == {"Leo": 6, "Me": 6}
+    assert "the person in both has one id in the app" in " ".join(later.notes)
+
+
+def test_another_number_under_a_stored_contacts_name_stays_in_that_chat(tmp_path: Path) -> None:
+    """His new number, saved under his name: read by name as before, not kept apart."""
+    older = [(LEO, m, 1 + m % 2, f"old {m}") for m in range(6)]
+    newer = [("+1 555 000 0001", m, 1 + m % 2, f"new {m}") for m in range(100, 106)]
+    with Store.open(tmp_path / "s.db") as store:
+        import_file(store, sms_backup(tmp_path / "a", older, contact="Leo"), timezone="UTC")
+        later = import_file(
+            store, sms_backup(tmp_path / "b", newer, contact="Leo"), timezone="UTC"
+        ).chats[0]
+        assert chat_names(store) == ["Leo"]
+    assert later.added == 6
+
+
+def test_a_number_of_a_contact_in_this_backup_is_not_followed_into_another_chat(
+    tmp_path: Path,
+) -> None:
+    """The stored chat's name is a chat of the new backup too: its number now belongs to
+    someone else, so the renamed contact is not read into it."""
+    older = [(LEO, m, 1 + m % 2, f"old {m}") for m in range(6)]
+    newer = [(LEO, m, 1 + m % 2, f"new {m}") for m in range(100, 106)]
+    other = [("+1 555 000 0002", m, 1, f"hi {m}") for m in range(200, 203)]
+    backup = sms_backup(tmp_path / "b", newer, contact="Leo 💔")
+    text = backup.read_text(encoding="utf-8")
+    extra = sms_backup(tmp_path / "c", other, contact="Leo").read_text(encoding="utf-8")
+    records = [line for line in extra.splitlines() if line.startswith("<sms ")]
+    backup.write_text(text.replace("</smses>", "\n".join(records) + "\n</smses>"))
+    with Store.open(tmp_path / "s.db") as store:
+        import_file(store, sms_backup(tmp_path / "a", older, contact="Leo"), timezone="UTC")
+        import_file(store, backup, timezone="UTC")
+        assert chat_names(store) == ["Leo", "Leo 💔"]

@@ -257,6 +257,20 @@ is read as more of 'Leo'"
     )
 
 
+def describe_same_person(name: str, stored: str) -> str:
+    """The note for a file whose chat is with the one person of the stored chat ``stored``,
+    by the id the app gives them (an SMS contact's number).
+
+    >>> describe_same_person("Leo M", "Leo")
+    "this export's chat 'Leo M' is the stored chat 'Leo' (the person in both has one id in \
+the app, such as a phone number), so it is read as more of 'Leo'"
+    """
+    return (
+        f"this export's chat {name!r} is the stored chat {stored!r} (the person in both has "
+        f"one id in the app, such as a phone number), so it is read as more of {stored!r}"
+    )
+
+
 def describe_namesake(name: str, stored_as: str, *, merge: str) -> str:
     """The note for a chat that has the name of a stored chat but another id in the app, with
     the ``merge`` command that makes them one if they are one person's (a new account).

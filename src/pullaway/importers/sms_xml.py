@@ -33,6 +33,7 @@ from pullaway.importers._base import (
     ImportResult,
     Sample,
     Skipped,
+    one_to_one,
     paused_gc,
     report_progress,
 )
@@ -560,12 +561,15 @@ def _finish(
         if wanted is None or owner is None or owner == wanted
     ]
     frame = _to_messages(records, zone=zone)
+    # The contact's number is their id: a chat of one number has it (see ChatMeta).
+    numbers = dict(one_to_one(names.filter(pl.col("chat") != ME).select("chat", "key").iter_rows()))
     chats = tuple(
         ChatMeta(
             name=row["chat"],
             me_guess=ME,
             me_reason="SMS Backup & Restore marks sent messages; pullaway names their sender Me",
             participants=tuple(sorted({ME, row["chat"]})),
+            sender_keys=((row["chat"], numbers[row["chat"]]),) if row["chat"] in numbers else (),
         )
         for row in frame.group_by("chat", maintain_order=True).agg().to_dicts()
     )

@@ -50,6 +50,7 @@ from pullaway.renames import (
     describe_new_senders,
     describe_rename,
     describe_same_key,
+    describe_same_person,
     describe_sender_named,
     names_better,
     overlap,
@@ -360,7 +361,9 @@ class Store:
         zone: _Zone,
     ) -> ChatImport:
         follow = taken if follow_renamed_chat else None
-        found = self._chat_for(part, name, format, key=key, follow=follow, now=now)
+        found = self._chat_for(
+            part, name, format, key=key, sender_keys=sender_keys, follow=follow, now=now
+        )
         chat, notes, merged = found.chat, found.notes, found.senders
         if key is not None:
             self._conn.execute(
@@ -562,16 +565,18 @@ class Store:
         format: str,
         *,
         key: str | None,
+        sender_keys: tuple[tuple[str, str], ...],
         follow: set[str] | None,
         now: int,
     ) -> _Found:
         """The chat named ``name``, notes, and the senders to rename: the chat the app's
         ``key`` for it was stored with (``_by_key``); else the chat of that format and name;
         else the chat it was merged into (``_alias``); else, when ``follow`` is given (the
-        names of stored chats that are not candidates), the stored chat ``part`` continues
-        under another name (``renames.overlap``), which is then added to ``follow``; else a
-        new chat, with a note when stored chats hold some of its messages (one person's
-        number and address, read as one chat once Contacts named them)."""
+        names of stored chats that are not candidates), the stored chat of the one person
+        with an id in ``sender_keys`` (``_by_person``), or the stored chat ``part``
+        continues under another name (``renames.overlap``), which is then added to
+        ``follow``; else a new chat, with a note when stored chats hold some of its messages
+        (one person's number and address, read as one chat once Contacts named them)."""
         found = self._find_chat(format, name)
         if key is not None and (keyed := self._by_key(found, name, format, key, now)):
             if keyed.continued and follow is not None:
@@ -581,6 +586,9 @@ class Store:
             return alias
         if found is not None or follow is None:
             return _Found(found or self._create_chat(format, name, now))
+        if key is None and (person := self._by_person(format, sender_keys, taken=follow)):
+            follow.add(person.name)
+            return _Found(person, [describe_same_person(name, person.name)], continued=True)
         overlaps = self._overlaps(part, format, taken=follow)
         same = [(chat, shared) for chat, shared in overlaps if shared.same_conversation]
         if not same:
@@ -626,6 +634,25 @@ class Store:
             [describe_namesake(name, created.name, merge=merge)],
             merge_candidates=(found.chat_id,),
         )
+
+    def _by_person(
+        self, format: str, sender_keys: tuple[tuple[str, str], ...], *, taken: set[str]
+    ) -> _Chat | None:
+        """The stored chat of ``format``, not named in ``taken``, that is the conversation
+        with the one person ``sender_keys`` gives an id (an SMS contact's number): the only
+        chat whose ids are all that person's and include theirs. None for an export with
+        ids for more people (Telegram, Discord: their chats have ids of their own)."""
+        if len(sender_keys) != 1:
+            return None
+        ((_, key),) = sender_keys
+        rows = self._conn.execute(
+            "SELECT k.chat FROM sender_keys k JOIN chats c ON c.id = k.chat"
+            " WHERE k.format = ? AND k.key = ? AND c.name NOT IN (SELECT value FROM json_each(?))"
+            " AND (SELECT count(DISTINCT o.name) FROM sender_keys o"
+            " WHERE o.chat = k.chat AND o.format = k.format) = 1",
+            (format, key, json.dumps(sorted(taken))),
+        ).fetchall()
+        return self._chat_by_row(rows[0][0]) if len(rows) == 1 else None
 
     def _has_other_key(self, chat: _Chat, format: str) -> bool:
         """Whether ``chat`` was stored with a key of ``format`` (the caller's is not among

@@ -303,7 +303,8 @@ class ChatMeta:
     chat is renamed (Telegram's chat id, Discord's channel id): the store finds the chat by it
     in a later export under another name, and tells apart two chats of one name.
     ``sender_keys`` pairs each sender with such an id of the person (Telegram's ``from_id``,
-    Discord's author id), so a renamed sender is found by it too.
+    Discord's author id, an SMS contact's number), so a renamed sender is found by it too,
+    and a chat with one person by that person's.
     """
 
     name: str

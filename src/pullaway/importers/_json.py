@@ -165,6 +165,15 @@ class RawRecords:
         return RawRecords(self.raws, convert)
 
 
+def let_go(records: list[Any] | RawRecords) -> None:
+    """Empty ``records`` in place once they are read: kept as ``msgspec.Raw``, they hold the
+    whole file's bytes, which can go before the message table is made."""
+    if isinstance(records, RawRecords):
+        records.raws.clear()
+    else:
+        records.clear()
+
+
 def _standard_record(raw: msgspec.Raw) -> Any:
     try:
         return standard_loads(bytes(raw))

@@ -38,6 +38,7 @@ from pullaway.importers._json import (
     RawRecords,
     check_timezone,
     id_of,
+    let_go,
     load_json_lazily,
     local_wall_clock,
 )
@@ -205,9 +206,11 @@ class _Export:
         return replace(channel, name=name)
 
     def add(self, channel: _Channel, *, where: str, zone: str | None) -> None:
-        """Read one file's channel; its records are numbered after those read before."""
+        """Read one file's channel; its records are numbered after those read before, and
+        let go of once read, the file's bytes with them, before the table is made."""
         rows = _Rows(total=len(channel.records), index=self.units)
         rows.add(channel.records)
+        let_go(channel.records)
         frame, skipped, people = _to_frame(rows, chat=channel.name, source=where, zone=zone)
         self.units = rows.index
         self.frames.append(frame)

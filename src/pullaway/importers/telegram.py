@@ -32,6 +32,7 @@ from pullaway.importers._json import (
     Container,
     RawRecords,
     id_of,
+    let_go,
     load_json,
     local_wall_clock,
     read_lazily,
@@ -121,6 +122,8 @@ def _parse_export(path: Path, *, chat: str | None, timezone: str | None) -> Impo
     rows = _Rows(source_file=where, total=sum(len(one.records) for one in chats))
     for position, one in enumerate(chats):
         rows.add_chat(position, one, export.owner_id)
+    for one in export.chats:  # read: the file's bytes can go before the table is made
+        let_go(one.records)
     frame, skipped = _to_frame(rows, timezone=timezone)
     report_progress(1, 1)
     return ImportResult(

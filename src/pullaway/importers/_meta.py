@@ -37,6 +37,7 @@ from pullaway.importers._base import (
 from pullaway.importers._json import (
     Container,
     RawRecords,
+    let_go,
     load_json,
     load_json_lazily,
     local_wall_clock,
@@ -229,6 +230,9 @@ def _read_threads(
     for position, thread in enumerate(chosen):
         rows.add_thread(position, thread, container)
         report_progress(LOAD_SHARE + rows.index / max(total, 1) * ROWS_SHARE, 1)
+    for thread in threads:  # read: the files' bytes can go before the table is made
+        for one in thread.files:
+            let_go(one.records)
     frame = _to_frame(rows, timezone=timezone)
     report_progress(1, 1)
     metas = tuple(

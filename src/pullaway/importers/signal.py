@@ -266,10 +266,12 @@ def _read_source(source: _Source, *, encoding: str | None, progress: _Progress) 
             json_lines = _json_lines(data, name=source.name)
             lines = len(json_lines)
             skipped = _read_data_json(json_lines, columns, progress)
+            del json_lines  # read: a copy of the file, which can go before the table is made
         else:
             md_lines = split_lines(decode_text(data, path=source.name))
             lines = len(md_lines)
             skipped = _read_chat_md(md_lines, columns)
+            del md_lines
         frame, bad_dates = _to_frame(columns, chat=source.chat, source_file=source.name)
     return _Part(frame, tuple(sorted(skipped + bad_dates, key=lambda s: s.line)), lines)
 

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     import pytest
 
 DISCORD = json.loads((FIXTURES / "discord" / "direct_messages.json").read_bytes())
+LUMI_AUTHOR = DISCORD["messages"][1]["author"]
 TELEGRAM = json.loads((FIXTURES / "telegram" / "personal_chat.json").read_bytes())
 FULL_TELEGRAM = FIXTURES / "telegram" / "full_export.json"
 
@@ -468,3 +469,49 @@ def test_a_number_of_a_contact_in_this_backup_is_not_followed_into_another_chat(
         import_file(store, sms_backup(tmp_path / "a", older, contact="Leo"), timezone="UTC")
         import_file(store, backup, timezone="UTC")
         assert chat_names(store) == ["Leo", "Leo 💔"]
+
+
+# -- "me": her account ---------------------------------------------------------------------------
+
+
+def test_her_account_is_her_in_a_new_chat_of_the_app(tmp_path: Path) -> None:
+    """She said who she is in one Discord DM: in a DM with someone else her account id is the
+    same, so she is "me" there too, with a note; a chat where she chose already keeps it."""
+    other_person = {**LUMI_AUTHOR, "id": "777", "name": "sam", "nickname": "Sam"}
+    with_sam = dm(slice(0, 6), name="Sam", channel_id="3333")
+    for record in with_sam["messages"]:
+        if record["author"]["id"] == LUMI_AUTHOR["id"]:
+            record["author"] = other_person
+    with Store.open(tmp_path / "s.db") as store:
+        import_file(store, write(tmp_path / "a", "dm.json", dm(slice(0, 6))), me="Noor")
+        sam = import_file(store, write(tmp_path / "b", "dm.json", with_sam)).chats[0]
+        row = store.chat(sam.chat_id)
+    assert (sam.me, row.me, row.them) == ("Noor", "Noor", "Sam")
+    assert "you are 'Noor': the app gives this sender the id of the one you said is you in" in (
+        " ".join(sam.notes)
+    )
+
+
+def test_without_her_choice_elsewhere_no_one_is_taken_for_her(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "s.db") as store:
+        import_file(store, write(tmp_path / "a", "dm.json", dm(slice(0, 6))))
+        later = import_file(
+            store, write(tmp_path / "b", "dm.json", dm(slice(0, 6), name="Sam", channel_id="3"))
+        ).chats[0]
+    assert later.me is None
+
+
+def test_a_chat_of_another_id_is_not_read_into_a_stored_chat_by_shared_messages(
+    tmp_path: Path,
+) -> None:
+    """Shared messages tell a renamed chat only where the app gives no id: a chat with an id
+    the store does not hold is not another stored chat that has its own id, whatever they
+    share."""
+    with Store.open(tmp_path / "s.db") as store:
+        import_file(store, write(tmp_path / "a", "dm.json", dm(slice(0, 13))))
+        copy = import_file(
+            store, write(tmp_path / "b", "dm.json", dm(slice(0, 13), name="Sam", channel_id="3"))
+        ).chats[0]
+        assert chat_names(store) == ["Lumi", "Sam"]
+    assert copy.merge_candidates == ()
+    assert not any("is the stored chat" in note for note in copy.notes)

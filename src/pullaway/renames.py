@@ -271,6 +271,19 @@ the app, such as a phone number), so it is read as more of 'Leo'"
     )
 
 
+def describe_me_by_key(me: str, other_chat: str) -> str:
+    """The note for "me" taken from another chat where she said which account is hers.
+
+    >>> describe_me_by_key("Noor", "lumi")
+    "you are 'Noor': the app gives this sender the id of the one you said is you in 'lumi' \
+(change it with pullaway me)"
+    """
+    return (
+        f"you are {me!r}: the app gives this sender the id of the one you said is you in "
+        f"{other_chat!r} (change it with pullaway me)"
+    )
+
+
 def describe_namesake(name: str, stored_as: str, *, merge: str) -> str:
     """The note for a chat that has the name of a stored chat but another id in the app, with
     the ``merge`` command that makes them one if they are one person's (a new account).

@@ -46,6 +46,7 @@ from pullaway.renames import (
     Senders,
     describe_chat_named,
     describe_continued,
+    describe_me_by_key,
     describe_namesake,
     describe_new_senders,
     describe_rename,
@@ -385,8 +386,12 @@ class Store:
         followed = self._follow_renames(
             chat, part, who, stored_counts, export_name=named, by_key=keyed
         )
-        self._keep_sender_keys(chat, format, sender_keys, _then(merged, followed.renamed))
+        in_chat = _then(merged, followed.renamed)
+        self._keep_sender_keys(chat, format, sender_keys, in_chat)
         chat, part, who, stored_counts = followed.chat, followed.part, followed.who, followed.counts
+        if who.me is None and chat.me is None:
+            who, me_notes = self._me_by_key(chat, format, sender_keys, in_chat, who)
+            notes = [*notes, *me_notes]
         part, zone_notes = self._in_one_zone(chat, part, zone, existing=existing, format=format)
         held = self._message_ids(chat.id) if existing else None
         new = _deduplicate(part, held)
@@ -589,7 +594,8 @@ class Store:
         if key is None and (person := self._by_person(format, sender_keys, taken=follow)):
             follow.add(person.name)
             return _Found(person, [describe_same_person(name, person.name)], continued=True)
-        overlaps = self._overlaps(part, format, taken=follow)
+        # A chat with an id in the app is not another stored chat that has its own id.
+        overlaps = self._overlaps(part, format, taken=follow, keyed_apart=key is not None)
         same = [(chat, shared) for chat, shared in overlaps if shared.same_conversation]
         if not same:
             created = self._create_chat(format, name, now)
@@ -705,11 +711,12 @@ class Store:
         return _Found(chat, [note], senders)
 
     def _overlaps(
-        self, part: pl.DataFrame, format: str, *, taken: set[str]
+        self, part: pl.DataFrame, format: str, *, taken: set[str], keyed_apart: bool = False
     ) -> list[tuple[_Chat, Overlap]]:
-        """How much of ``part`` each stored chat of ``format`` (not named in ``taken``) holds;
-        only the ``RENAMED_CHAT_CANDIDATES`` chats with the most messages in ``part``'s time
-        range are compared."""
+        """How much of ``part`` each stored chat of ``format`` (not named in ``taken``, and
+        with ``keyed_apart`` none that has an id in the app) holds; only the
+        ``RENAMED_CHAT_CANDIDATES`` chats with the most messages in ``part``'s time range are
+        compared."""
         span = _time_span(part)
         if span is None:
             return []
@@ -718,8 +725,10 @@ class Store:
             " JOIN message_blocks b ON b.chat = c.id"
             " WHERE c.format = ? AND b.last_ts >= ? AND b.first_ts <= ?"
             " AND c.name NOT IN (SELECT value FROM json_each(?))"
+            " AND NOT (? AND EXISTS (SELECT 1 FROM chat_keys k"
+            " WHERE k.chat = c.id AND k.format = c.format))"
             " GROUP BY c.id ORDER BY sum(b.rows) DESC, c.id LIMIT ?",
-            (format, *span, json.dumps(sorted(taken)), RENAMED_CHAT_CANDIDATES),
+            (format, *span, json.dumps(sorted(taken)), keyed_apart, RENAMED_CHAT_CANDIDATES),
         ).fetchall()
         return [
             (chat, overlap(self._stored_keys(chat.id, span), part))
@@ -776,6 +785,32 @@ class Store:
             if old is not None and old != new:
                 found[new] = old
         return found
+
+    def _me_by_key(
+        self,
+        chat: _Chat,
+        format: str,
+        sender_keys: tuple[tuple[str, str], ...],
+        in_chat: dict[str, str],
+        who: _Who,
+    ) -> tuple[_Who, list[str]]:
+        """``who`` with ``me`` set to the one sender of the export whose id in the app is the
+        one she said is her in another chat of ``format`` (her account), and a note; as it
+        is, with no note, when there is none or more than one."""
+        if not sender_keys:
+            return who, []
+        mine = dict(
+            self._conn.execute(
+                "SELECT k.key, c.chat_id FROM sender_keys k JOIN chats c ON c.id = k.chat"
+                " WHERE k.format = ? AND k.name = c.me AND c.id != ?",
+                (format, chat.id),
+            ).fetchall()
+        )
+        found = {in_chat.get(name, name): mine[key] for name, key in sender_keys if key in mine}
+        if len(found) != 1:
+            return who, []
+        ((me, other),) = found.items()
+        return replace(who, me=me), [describe_me_by_key(me, other)]
 
     def _keep_sender_keys(
         self,

@@ -579,9 +579,10 @@ class Store:
         else the chat it was merged into (``_alias``); else, when ``follow`` is given (the
         names of stored chats that are not candidates), the stored chat of the one person
         with an id in ``sender_keys`` (``_by_person``), or the stored chat ``part``
-        continues under another name (``renames.overlap``), which is then added to
-        ``follow``; else a new chat, with a note when stored chats hold some of its messages
-        (one person's number and address, read as one chat once Contacts named them)."""
+        continues under another name (``renames.overlap``; with a ``key``, not one that has
+        an id of its own), which is then added to ``follow``; else a new chat, with a note
+        when stored chats hold some of its messages (one person's number and address, read
+        as one chat once Contacts named them)."""
         found = self._find_chat(format, name)
         if key is not None and (keyed := self._by_key(found, name, format, key, now)):
             if keyed.continued and follow is not None:

@@ -344,16 +344,25 @@ def test_a_merged_chats_senders_keep_the_names_of_the_merge(tmp_path: Path) -> N
     assert set(senders) == {"Lu", "Noor"}
 
 
-def _export(format: str, start: int, stop: int, name: str) -> tuple[str, dict[str, Any]]:
-    """A file name and an export of records ``start:stop`` of the fixture of ``format``, the
-    chat and the partner under ``name``."""
+def _write_export(folder: Path, format: str, start: int, stop: int, name: str) -> Path:
+    """An export of records ``start:stop`` of the fixture of ``format`` (for SMS, of a
+    conversation of 13 texts, one a minute, by turns), the chat and the partner under
+    ``name``."""
+    if format == "sms":
+        rows = [(LEO, m, 1 + m % 2, f"text {m}") for m in range(start, min(stop, 13))]
+        return sms_backup(folder, rows, contact=name)
     if format == "discord":
-        return "dm.json", renamed_author(dm(slice(start, stop), name=name), "Lumi", name)
-    return "result.json", telegram_chat(slice(start, stop), name=name, renamed=name)
+        return write(
+            folder, "dm.json", renamed_author(dm(slice(start, stop), name=name), "Lumi", name)
+        )
+    return write(folder, "result.json", telegram_chat(slice(start, stop), name=name, renamed=name))
 
 
 def _people(format: str, start_stops: list[tuple[int, int]]) -> tuple[int, int]:
     """How many message records, and how many people, the union of the slices holds."""
+    if format == "sms":
+        minutes = {m for start, stop in start_stops for m in range(start, min(stop, 13))}
+        return len(minutes), len({m % 2 for m in minutes})
     records = DISCORD["messages"] if format == "discord" else TELEGRAM["messages"]
     indices = {i for start, stop in start_stops for i in range(start, min(stop, len(records)))}
     kept = [records[i] for i in indices if records[i].get("type") != "unsupported"]
@@ -363,7 +372,7 @@ def _people(format: str, start_stops: list[tuple[int, int]]) -> tuple[int, int]:
 
 
 @given(
-    format=st.sampled_from(["discord", "telegram"]),
+    format=st.sampled_from(["discord", "telegram", "sms"]),
     exports=st.lists(
         st.tuples(
             st.integers(0, 12),
@@ -375,20 +384,21 @@ def _people(format: str, start_stops: list[tuple[int, int]]) -> tuple[int, int]:
     ),
 )
 @settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 def test_exports_of_one_chat_under_any_names_are_one_chat_with_one_name_each(
     tmp_path_factory: pytest.TempPathFactory, format: str, exports: list[tuple[int, int, str]]
 ) -> None:
     """Any exports of one chat, each a slice of it (overlapping or not) in which the chat and
-    the partner have any name: one stored chat, every message once, one name per person."""
+    the partner have any name: one stored chat, every message once, one name per person (for
+    SMS, whose backups give no chat id, the partner's number leads to the chat)."""
     tmp_path = tmp_path_factory.mktemp("keys")
     if format == "telegram":  # record 8 alone is unsupported: an export without messages
         exports = [(9 if start == 8 else start, n, name) for start, n, name in exports]
     with Store.open(tmp_path / "s.db") as store:
         for number, (start, length, name) in enumerate(exports):
-            file_name, document = _export(format, start, start + length, name)
-            import_file(store, write(tmp_path / str(number), file_name, document))
+            source = _write_export(tmp_path / str(number), format, start, start + length, name)
+            import_file(store, source, timezone="UTC")
         (chat,) = store.chats()
         stored = store.messages(chat.chat_id)
     messages, people = _people(format, [(start, start + n) for start, n, _ in exports])

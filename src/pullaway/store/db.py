@@ -387,8 +387,8 @@ class Store:
             chat, part, who, stored_counts, export_name=named, by_key=keyed
         )
         in_chat = _then(merged, followed.renamed)
-        self._keep_sender_keys(chat, format, sender_keys, in_chat)
         chat, part, who, stored_counts = followed.chat, followed.part, followed.who, followed.counts
+        self._keep_sender_keys(chat, format, sender_keys, in_chat, part)
         if who.me is None and chat.me is None:
             who, me_notes = self._me_by_key(chat, format, sender_keys, in_chat, who)
             notes = [*notes, *me_notes]
@@ -819,12 +819,19 @@ class Store:
         format: str,
         sender_keys: tuple[tuple[str, str], ...],
         renamed: dict[str, str],
+        part: pl.DataFrame,
     ) -> None:
         """Keep the app's id of each sender of an export with the name the chat's rows give
-        them (``renamed``: the export's name to it)."""
+        them (``renamed``: the export's name to it). The name of an id the chat has already
+        changes only when the export's rows (``part``) hold it: a person an export names but
+        who wrote nothing in it (an SMS contact who only received texts) says nothing sure
+        about their name in the chat."""
+        present = set(part.get_column("sender").drop_nulls().unique().to_list())
+        rows = [(chat.id, format, key, renamed.get(name, name)) for name, key in sender_keys]
+        insert = "INSERT OR {} INTO sender_keys (chat, format, key, name) VALUES (?, ?, ?, ?)"
+        self._conn.executemany(insert.format("REPLACE"), [row for row in rows if row[3] in present])
         self._conn.executemany(
-            "INSERT OR REPLACE INTO sender_keys (chat, format, key, name) VALUES (?, ?, ?, ?)",
-            [(chat.id, format, key, renamed.get(name, name)) for name, key in sender_keys],
+            insert.format("IGNORE"), [row for row in rows if row[3] not in present]
         )
 
     def _stored_keys(self, chat: int, span: tuple[int, int]) -> pl.DataFrame:

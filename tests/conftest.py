@@ -6,7 +6,7 @@ import importlib.util
 import sys
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -64,3 +64,17 @@ def load_bench(name: str) -> ModuleType:
     sys.modules.setdefault(name, module)
     spec.loader.exec_module(module)
     return module
+
+
+def records_left_after_let_go(monkeypatch: pytest.MonkeyPatch, module: ModuleType) -> list[int]:
+    """How many records each ``let_go`` call of ``module`` left (filled in as the module
+    reads): a read that lets go of every file's records gives zeros, one per call."""
+    real = module.let_go
+    left: list[int] = []
+
+    def let_go(records: Any) -> None:
+        real(records)
+        left.append(len(records))
+
+    monkeypatch.setattr(module, "let_go", let_go)
+    return left

@@ -163,6 +163,10 @@ class _Who:
         return replace(self, me=me, me_guess=guess, participants=participants)
 
 
+_CHAT_COLUMNS: Final = "c.id, c.chat_id, c.name, c.me, c.me_guess"
+"""The columns of ``chats c`` that make a ``_Chat``, in its fields' order."""
+
+
 @dataclass(frozen=True)
 class _Chat:
     id: int
@@ -623,15 +627,16 @@ class Store:
         when ``found`` has other keys of the format: another conversation of one name. None
         otherwise (``found`` holds the key, or no chat has one)."""
         row = self._conn.execute(
-            "SELECT chat FROM chat_keys WHERE format = ? AND key = ?", (format, key)
+            f"SELECT {_CHAT_COLUMNS} FROM chat_keys k JOIN chats c ON c.id = k.chat"
+            " WHERE k.format = ? AND k.key = ?",
+            (format, key),
         ).fetchone()
-        keyed: int | None = None if row is None else row[0]
-        if keyed is not None and (found is None or found.id != keyed):
+        keyed = None if row is None else _Chat(*row)
+        if keyed is not None and (found is None or found.id != keyed.id):
             alias = self._alias(format, name)
-            if alias is not None and alias.chat.id == keyed:
+            if alias is not None and alias.chat.id == keyed.id:
                 return alias
-            chat = self._chat_by_row(keyed)
-            return _Found(chat, [describe_same_key(name, chat.name)], continued=True)
+            return _Found(keyed, [describe_same_key(name, keyed.name)], continued=True)
         if found is None or keyed is not None or not self._has_other_key(found, format):
             return None
         created = self._create_chat(format, self._free_name(format, name), now)
@@ -653,13 +658,13 @@ class Store:
             return None
         ((_, key),) = sender_keys
         rows = self._conn.execute(
-            "SELECT k.chat FROM sender_keys k JOIN chats c ON c.id = k.chat"
+            f"SELECT {_CHAT_COLUMNS} FROM sender_keys k JOIN chats c ON c.id = k.chat"
             " WHERE k.format = ? AND k.key = ? AND c.name NOT IN (SELECT value FROM json_each(?))"
             " AND (SELECT count(DISTINCT o.name) FROM sender_keys o"
             " WHERE o.chat = k.chat AND o.format = k.format) = 1",
             (format, key, json.dumps(sorted(taken))),
         ).fetchall()
-        return self._chat_by_row(rows[0][0]) if len(rows) == 1 else None
+        return _Chat(*rows[0]) if len(rows) == 1 else None
 
     def _has_other_key(self, chat: _Chat, format: str) -> bool:
         """Whether ``chat`` was stored with a key of ``format`` (the caller's is not among
@@ -680,12 +685,6 @@ class Store:
             number += 1
         return f"{name} ({number})"
 
-    def _chat_by_row(self, row_id: int) -> _Chat:
-        row = self._conn.execute(
-            "SELECT id, chat_id, name, me, me_guess FROM chats WHERE id = ?", (row_id,)
-        ).fetchone()
-        return _Chat(*row)
-
     def _senders_in(self, part: pl.DataFrame, chat: _Chat) -> dict[str, str]:
         """Each sender of the stored ``chat`` whose messages ``part`` holds under another
         name (``renames.renamed_senders``, the stored rows read against ``part``), to it."""
@@ -698,7 +697,7 @@ class Store:
         """The chat that the chat ``name`` of ``format`` was merged into, a note, and the
         senders renamed at the merge (``chat_aliases``)."""
         row = self._conn.execute(
-            "SELECT c.id, c.chat_id, c.name, c.me, c.me_guess, a.senders, a.reason"
+            f"SELECT {_CHAT_COLUMNS}, a.senders, a.reason"
             " FROM chat_aliases a JOIN chats c ON c.id = a.chat"
             " WHERE a.format = ? AND a.name = ?",
             (format, name),
@@ -722,7 +721,7 @@ class Store:
         if span is None:
             return []
         candidates = self._conn.execute(
-            "SELECT c.id, c.chat_id, c.name, c.me, c.me_guess FROM chats c"
+            f"SELECT {_CHAT_COLUMNS} FROM chats c"
             " JOIN message_blocks b ON b.chat = c.id"
             " WHERE c.format = ? AND b.last_ts >= ? AND b.first_ts <= ?"
             " AND c.name NOT IN (SELECT value FROM json_each(?))"
@@ -749,12 +748,14 @@ class Store:
         the others share with the stored chat (``renames.renamed_senders``)."""
         present = set(part.get_column("sender").drop_nulls().unique().to_list())
         keyed: dict[str, Rename] = {}
+        paired: set[str] = set()  # stored names a new one is read as
         for new, old in by_key.items():
             fits = new in present and new not in stored_counts and old in stored_counts
-            if fits and old not in {r.old for r in keyed.values()}:
+            if fits and old not in paired:
                 keyed[new] = Rename(old=old, new=new, shared=0, compared=0, by_key=True)
+                paired.add(old)
         present -= keyed.keys()
-        stored_names = [s for s in stored_counts if s not in {r.old for r in keyed.values()}]
+        stored_names = [s for s in stored_counts if s not in paired]
         if not (present - set(stored_names)) or not (set(stored_names) - present):
             return Senders(renames=tuple(keyed.values()), new=(), gone=())
         span = _time_span(part)
@@ -827,11 +828,11 @@ class Store:
         who wrote nothing in it (an SMS contact who only received texts) says nothing sure
         about their name in the chat."""
         present = set(part.get_column("sender").drop_nulls().unique().to_list())
-        rows = [(chat.id, format, key, renamed.get(name, name)) for name, key in sender_keys]
-        insert = "INSERT OR {} INTO sender_keys (chat, format, key, name) VALUES (?, ?, ?, ?)"
-        self._conn.executemany(insert.format("REPLACE"), [row for row in rows if row[3] in present])
+        named = ((renamed.get(name, name), key) for name, key in sender_keys)
         self._conn.executemany(
-            insert.format("IGNORE"), [row for row in rows if row[3] not in present]
+            "INSERT INTO sender_keys (chat, format, key, name) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (chat, format, key) DO UPDATE SET name = excluded.name WHERE ?",
+            [(chat.id, format, key, name, name in present) for name, key in named],
         )
 
     def _stored_keys(self, chat: int, span: tuple[int, int]) -> pl.DataFrame:
@@ -862,7 +863,7 @@ class Store:
 
     def _find_chat(self, format: str, name: str) -> _Chat | None:
         row = self._conn.execute(
-            "SELECT id, chat_id, name, me, me_guess FROM chats WHERE format = ? AND name = ?",
+            f"SELECT {_CHAT_COLUMNS} FROM chats c WHERE format = ? AND name = ?",
             (format, name),
         ).fetchone()
         return None if row is None else _Chat(*row)
@@ -1372,7 +1373,7 @@ class Store:
 
     def _chat(self, chat_id: str) -> _Chat:
         row = self._conn.execute(
-            "SELECT id, chat_id, name, me, me_guess FROM chats WHERE chat_id = ?", (chat_id,)
+            f"SELECT {_CHAT_COLUMNS} FROM chats c WHERE chat_id = ?", (chat_id,)
         ).fetchone()
         if row is None:
             known = self._conn.execute(_CHAT_ROWS + " GROUP BY c.id ORDER BY c.chat_id")

@@ -40,3 +40,15 @@ def by_slices(
     # One chunk per column (unless the caller rechunks later anyway): eager operations on a
     # frame of many chunks can each rechunk it.
     return pl.concat(pl.collect_all(transform(part.lazy()) for part in slices), rechunk=rechunk)
+
+
+def distinct(values: pl.Series) -> pl.Series:
+    """The distinct ``values`` (null among them if present), in no particular order.
+
+    Each slice's distinct values are found on its own thread, then those few are made
+    distinct: a chat's million sender names take half the time of one ``unique``.
+
+    >>> sorted(distinct(pl.Series(["b", "a", "b"])).to_list())
+    ['a', 'b']
+    """
+    return by_slices(values.to_frame(), lambda part: part.unique()).to_series().unique()

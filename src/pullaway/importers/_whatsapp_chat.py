@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Final
 
 from pullaway.importers import _whatsapp_text as words
 from pullaway.importers._base import ChatMeta
+from pullaway.slices import distinct
 
 if TYPE_CHECKING:
     import polars as pl
@@ -54,7 +55,7 @@ def first_seen(values: pl.Series, *, first_rows: int = FIRST_ROWS) -> tuple[str,
     >>> first_seen(pl.Series(["b", None, "a", "b", "c"]), first_rows=2)
     ('b', 'a', 'c')
     """
-    count = values.drop_nulls().n_unique()
+    count = distinct(values).drop_nulls().len()
     rows = first_rows
     while True:
         # Distinct values first, nulls dropped after: the same order, without copying.

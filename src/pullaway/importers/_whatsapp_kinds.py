@@ -33,11 +33,14 @@ def hints() -> list[pl.Expr]:
     ``special``: the body may be a placeholder, tombstone, call or notice (see classify).
     ``wordy``: an "author" of four or more words may be a notice holding ": "
     (see _notices_with_a_colon).
+    ``closed``: the body ends with ">", as the edited mark does (see EDITED_SUFFIX).
     """
+    body = pl.col("body")
     wordy = pl.col("author").str.count_matches(" ", literal=True) >= 3
     return [
-        pl.col("body").str.contains(f"(?i){_SPECIAL}").fill_null(value=False).alias("special"),
+        body.str.contains(f"(?i){_SPECIAL}").fill_null(value=False).alias("special"),
         wordy.fill_null(value=False).alias("wordy"),
+        body.str.ends_with(">").fill_null(value=False).alias("closed"),
     ]
 
 
@@ -76,8 +79,16 @@ def classify(heads: pl.DataFrame) -> pl.DataFrame:
     heads = _notices_with_a_colon(heads)
     kind = pl.when(pl.col("notice")).then(pl.lit("system", dtype=Kind))
     heads = heads.with_columns(kind=kind.otherwise(pl.lit("text", dtype=Kind)))
-    at = heads.select(pl.col("special") & ~pl.col("notice")).to_series().arg_true()
-    special = pl.DataFrame({"pos": at, "body": heads.get_column("body").gather(at)})
+    # A filter, not a gather by position: ``body`` is in several chunks (see _rechunked), and
+    # gathering from those takes several times longer.
+    special = (
+        heads.lazy()
+        .select("body", "special", "notice")
+        .with_row_index("pos")
+        .filter(pl.col("special") & ~pl.col("notice"))
+        .select("pos", "body")
+        .collect()
+    )
     if special.height == 0:
         return heads
     bodies = special.get_column("body").unique()

@@ -64,7 +64,7 @@ from pullaway.importers._whatsapp_header import (
 )
 from pullaway.importers._whatsapp_kinds import classify, hints, patched
 from pullaway.model import validate_messages, with_message_ids
-from pullaway.slices import by_slices
+from pullaway.slices import by_slices, distinct
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -393,7 +393,7 @@ def _read_headers(
     return classify(heads), order
 
 
-_KEPT: Final = ("line", "author", "notice", "special", "wordy")
+_KEPT: Final = ("line", "author", "notice", "special", "wordy", "closed")
 """Header columns put into one chunk each once ``_match_headers`` has added its few rows."""
 
 
@@ -725,7 +725,7 @@ def _message_rows(heads: pl.DataFrame, joined: pl.DataFrame) -> pl.DataFrame:
 
 def _without_marks(sender: pl.Series) -> pl.Series:
     """``sender`` without bidi marks; a chat has few senders, so only distinct ones are checked."""
-    if not sender.unique().str.contains(_ANY_MARK).any():
+    if not distinct(sender).str.contains(_ANY_MARK).any():
         return sender
     marked = sender.str.contains(_ANY_MARK).fill_null(value=False).arg_true()
     return sender.clone().scatter(marked, sender.gather(marked).str.replace_all(_ANY_MARK, ""))
@@ -750,8 +750,8 @@ def _edited_bodies(heads: pl.DataFrame, *, exclude: pl.Series) -> pl.DataFrame:
     """One-line text messages that end with the edited mark, without it."""
     return (
         heads.lazy()
-        .select("pos", "kind", "body")
-        .filter(pl.col("body").str.ends_with(">"))
+        .select("pos", "kind", "body", "closed")
+        .filter(pl.col("closed"))
         .filter((pl.col("kind") == "text") & ~pl.col("pos").is_in(exclude.implode()))
         .select("pos", text=_without_edited_mark(pl.col("body")))
         .collect()

@@ -8,7 +8,8 @@ import json
 import re
 import shutil
 import zipfile
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -16,7 +17,7 @@ from hypothesis import strategies as st
 
 from conftest import CORPORA, FIXTURES, fixed_cases
 from pullaway.errors import ChatNotFoundError, ParseError, PullawayError
-from pullaway.importers import Sample, sniff
+from pullaway.importers import Sample, signal, sniff
 from pullaway.importers.signal import parse
 from pullaway.importers.signal import sniff as signal_sniff
 from pullaway.testing import (
@@ -27,7 +28,7 @@ from pullaway.testing import (
 )
 
 if TYPE_CHECKING:
-    from pathlib import Path
+    from collections.abc import Callable
 
 FOLDER = FIXTURES / "signal"
 GOLDEN = golden_files(FOLDER)
@@ -83,6 +84,70 @@ def test_zip_of_an_export_with_several_chats(tmp_path: Path) -> None:
     assert set(one.messages["chat"]) == {"Jordan Lee"}
     with pytest.raises(ChatNotFoundError, match="Alex Morgan, Jordan Lee"):
         parse(archive, chat="Nobody")
+
+
+def _export_of_two_chats(tmp_path: Path) -> Path:
+    root = tmp_path / "signal-chats"
+    for name in ("Alex Morgan", "Jordan Lee"):
+        shutil.copytree(FOLDER / name, root / name)
+    return root
+
+
+@pytest.mark.parametrize("zipped", [False, True], ids=["folder", "zip"])
+def test_each_chat_file_is_read_when_its_turn_comes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, zipped: bool
+) -> None:
+    """Only one chat's bytes are held at a time: a chat file is read as its chat is, not all
+    of them first (the progress bar is sized from the files' sizes)."""
+    source = root = _export_of_two_chats(tmp_path)
+    if zipped:
+        source = tmp_path / "signal-chats.zip"
+        with zipfile.ZipFile(source, "w") as zf:
+            for path in sorted(root.rglob("*")):
+                zf.write(path, path.relative_to(tmp_path))
+    events: list[str] = []
+    read_source = signal._read_source
+
+    def reading(chat: signal._Source, **kwargs: Any) -> signal._Part:
+        events.append(f"parse {chat.chat}")
+        return read_source(chat, **kwargs)
+
+    def counted(read: Callable[..., bytes]) -> Callable[..., bytes]:
+        def read_and_count(*args: Any) -> bytes:
+            data = read(*args)
+            events.append(f"read {len(data)}")
+            return data
+
+        return read_and_count
+
+    monkeypatch.setattr(signal, "_read_source", reading)
+    monkeypatch.setattr(Path, "read_bytes", counted(Path.read_bytes))
+    monkeypatch.setattr(zipfile.ZipFile, "read", counted(zipfile.ZipFile.read))
+    parse(source)
+    chat_files = (root / "Alex Morgan" / "data.json", root / "Jordan Lee" / "chat.md")
+    sizes = [file.stat().st_size for file in chat_files]
+    assert events == [
+        "parse Alex Morgan",
+        f"read {sizes[0]}",
+        "parse Jordan Lee",
+        f"read {sizes[1]}",
+    ]
+
+
+def test_an_unreadable_member_of_a_zip_is_a_parse_error(tmp_path: Path) -> None:
+    root = _export_of_two_chats(tmp_path)
+    archive = tmp_path / "signal-chats.zip"
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(root.rglob("*")):
+            zf.write(path, path.relative_to(tmp_path))
+    with zipfile.ZipFile(archive) as zf:
+        member = zf.getinfo("signal-chats/Jordan Lee/chat.md")
+    data = bytearray(archive.read_bytes())
+    start = member.header_offset + 30 + len(member.filename.encode())
+    data[start : start + 8] = b"\xff" * 8  # the compressed bytes no longer inflate
+    archive.write_bytes(bytes(data))
+    with pytest.raises(ParseError, match=r"cannot read the zip archive \(.*\); unzip it"):
+        parse(archive)
 
 
 def test_bare_data_json(tmp_path: Path) -> None:

@@ -15,7 +15,9 @@ import json
 import re
 import zipfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from contextlib import ExitStack
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any, Final, TypeVar
 
@@ -133,9 +135,9 @@ def parse(
     """
     del date_order
     zone = check_zone(timezone) if timezone else None
-    with at_file(path):
-        sources = _sources(path, chat=chat)
-        sizes = [len(s.data) for s in sources]
+    with at_file(path), ExitStack() as opened:
+        sources = _sources(path, chat=chat, opened=opened)
+        sizes = [s.size for s in sources]
         parts = [
             _read_source(s, encoding=encoding, progress=_progress_within(sizes, n))
             for n, s in enumerate(sources)
@@ -168,41 +170,73 @@ def _progress_within(sizes: list[int], index: int) -> _Progress:
 
 @dataclass(frozen=True)
 class _Source:
-    """One chat file: the chat's name, the file's name (for source_file) and its bytes."""
+    """One chat file: the chat's name, the file's name (for source_file), its size in bytes
+    (for the progress bar) and how to read it. It is read when its turn comes, so that only
+    one chat's bytes are held at a time."""
 
     chat: str
     name: str
-    data: bytes
+    size: int
+    read: Callable[[], bytes]
 
     @property
     def is_json(self) -> bool:
         return self.name.endswith(".json")
 
 
-def _sources(path: Path, *, chat: str | None) -> list[_Source]:
-    """The chat files to read: one per chat folder, data.json preferred over chat.md."""
+def _sources(path: Path, *, chat: str | None, opened: ExitStack) -> list[_Source]:
+    """The chat files to read: one per chat folder, data.json preferred over chat.md. A zip
+    stays open in ``opened`` until they are read."""
     if path.is_dir():
         chats = [n for n in files_under(path) if PurePosixPath(n).name in CHAT_FILES]
         found = {name: path / name for name in chats}
-        return _pick(found, root_name=path.name, read=Path.read_bytes, prefix=str(path), chat=chat)
+        return _pick(
+            found,
+            root_name=path.name,
+            size=lambda file: file.stat().st_size,
+            read=Path.read_bytes,
+            prefix=str(path),
+            chat=chat,
+        )
     if zipfile.is_zipfile(path):
-        try:
-            with zipfile.ZipFile(path) as zf:
-                members = {n: n for n in zf.namelist() if PurePosixPath(n).name in CHAT_FILES}
-                return _pick(
-                    members, root_name=path.stem, read=zf.read, prefix=str(path), chat=chat
-                )
-        except ZIP_ERRORS as exc:
-            msg = f"cannot read the zip archive ({exc}); unzip it and import the chat folder"
-            raise ParseError(msg) from exc
+        archive = opened.enter_context(_open_zip(path))
+        members = {n: n for n in archive.namelist() if PurePosixPath(n).name in CHAT_FILES}
+        return _pick(
+            members,
+            root_name=path.stem,
+            size=lambda member: archive.getinfo(member).file_size,
+            read=lambda member: _read_member(archive, member),
+            prefix=str(path),
+            chat=chat,
+        )
     name = path.parent.name if path.name in CHAT_FILES else path.stem
-    return _choose([_Source(name or path.stem, str(path), b"")], chat, read=path.read_bytes)
+    return _choose(
+        [_Source(name or path.stem, str(path), path.stat().st_size, path.read_bytes)], chat
+    )
+
+
+_ZIP_UNREADABLE: Final = "cannot read the zip archive ({}); unzip it and import the chat folder"
+
+
+def _open_zip(path: Path) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(path)
+    except ZIP_ERRORS as exc:
+        raise ParseError(_ZIP_UNREADABLE.format(exc)) from exc
+
+
+def _read_member(archive: zipfile.ZipFile, member: str) -> bytes:
+    try:
+        return archive.read(member)
+    except ZIP_ERRORS as exc:
+        raise ParseError(_ZIP_UNREADABLE.format(exc)) from exc
 
 
 def _pick(
     found: dict[str, _T],
     *,
     root_name: str,
+    size: Callable[[_T], int],
     read: Callable[[_T], bytes],
     prefix: str,
     chat: str | None,
@@ -218,20 +252,20 @@ def _pick(
         (root_name if folder == "." else PurePosixPath(folder).name): relative
         for folder, relative in sorted(by_folder.items())
     }
-    listed = [_Source(name, f"{prefix}/{relative}", b"") for name, relative in named.items()]
-    chosen = _choose(listed, chat)
-    return [replace(s, data=read(found[named[s.chat]])) for s in chosen]
+    listed = [
+        _Source(name, f"{prefix}/{relative}", size(found[relative]), partial(read, found[relative]))
+        for name, relative in named.items()
+    ]
+    return _choose(listed, chat)
 
 
-def _choose(
-    sources: list[_Source], chat: str | None, *, read: Callable[[], bytes] | None = None
-) -> list[_Source]:
+def _choose(sources: list[_Source], chat: str | None) -> list[_Source]:
     chosen = [s for s in sources if chat is None or s.chat.casefold() == chat.casefold()]
     if not chosen:
         names = ", ".join(sorted(s.chat for s in sources)[:10])
         msg = f"no chat {chat!r} in this Signal export; chats found: {names}"
         raise ChatNotFoundError(msg)
-    return [replace(s, data=read()) for s in chosen] if read else chosen
+    return chosen
 
 
 @dataclass(frozen=True)
@@ -259,16 +293,18 @@ class _Columns:
 
 def _read_source(source: _Source, *, encoding: str | None, progress: _Progress) -> _Part:
     with at_file(source.name):
-        data = as_utf8(source.data, path=source.name, encoding=encoding)
+        data = as_utf8(source.read(), path=source.name, encoding=encoding)
         refuse_long_stretch(data, what="a line")
         columns = _Columns([], [], [], [], [])
         if source.is_json:
             json_lines = _json_lines(data, name=source.name)
+            del data  # split into lines: the file's bytes can go before the records are read
             lines = len(json_lines)
             skipped = _read_data_json(json_lines, columns, progress)
             del json_lines  # read: a copy of the file, which can go before the table is made
         else:
             md_lines = split_lines(decode_text(data, path=source.name))
+            del data
             lines = len(md_lines)
             skipped = _read_chat_md(md_lines, columns)
             del md_lines

@@ -827,6 +827,8 @@ class Store:
         changes only when the export's rows (``part``) hold it: a person an export names but
         who wrote nothing in it (an SMS contact who only received texts) says nothing sure
         about their name in the chat."""
+        if not sender_keys:  # most formats: no need to find the senders of a million rows
+            return
         present = set(part.get_column("sender").drop_nulls().unique().to_list())
         named = ((renamed.get(name, name), key) for name, key in sender_keys)
         self._conn.executemany(

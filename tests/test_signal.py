@@ -150,6 +150,22 @@ def test_an_unreadable_member_of_a_zip_is_a_parse_error(tmp_path: Path) -> None:
         parse(archive)
 
 
+def test_a_zip_whose_directory_is_damaged_is_a_parse_error(tmp_path: Path) -> None:
+    root = _export_of_two_chats(tmp_path)
+    archive = tmp_path / "signal-chats.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for path in sorted(root.rglob("*")):
+            zf.write(path, path.relative_to(tmp_path))
+    data = bytearray(archive.read_bytes())
+    end = data.rfind(b"PK\x05\x06")  # the end record, which says where the directory starts
+    directory = int.from_bytes(data[end + 16 : end + 20], "little")
+    data[directory : directory + 4] = b"XXXX"  # the first entry's signature
+    archive.write_bytes(bytes(data))
+    assert zipfile.is_zipfile(archive)  # the end record is intact: read as a zip, and fails
+    with pytest.raises(ParseError, match=r"cannot read the zip archive \(.*\); unzip it"):
+        parse(archive)
+
+
 def test_bare_data_json(tmp_path: Path) -> None:
     source = tmp_path / "data.json"
     shutil.copy(FOLDER / "Alex Morgan" / "data.json", source)

@@ -75,3 +75,21 @@ def test_damaged_zips_raise_only_pullaway_errors(tmp_path: Path, data: st.DataOb
     except PullawayError:
         return
     assert_lines_accounted(result)
+
+
+@pytest.mark.parametrize("source", ZIPS, ids=lambda p: p.name)
+def test_a_member_name_that_is_not_utf8_is_one_clear_error(source: Path, tmp_path: Path) -> None:
+    # A member whose name is flagged UTF-8 but is not: zipfile cannot even list the archive.
+    with zipfile.ZipFile(source) as archive:
+        members = [(info, archive.read(info)) for info in archive.infolist()]
+    target = tmp_path / source.name
+    with zipfile.ZipFile(target, "w") as archive:
+        for info, data in members:
+            archive.writestr(info.filename + "\u00e9", data)  # é: stored as UTF-8, flagged
+    damaged = target.read_bytes().replace("\u00e9".encode(), b"\xff\xff")
+    target.write_bytes(damaged)
+    with pytest.raises(UnicodeDecodeError):
+        zipfile.ZipFile(target)
+    with pytest.raises(ParseError, match="zip") as info:
+        parse_file(target)
+    assert "\n" not in str(info.value)

@@ -32,6 +32,7 @@ ZIP_ERRORS: Final = (
     OSError,  # a bad offset in a damaged directory
     RuntimeError,  # encrypted: a password is needed
     NotImplementedError,  # a compression method Python lacks
+    UnicodeDecodeError,  # a member's name not in the UTF-8 its flag says
 )
 """What reading a damaged, encrypted or unusual zip archive can raise."""
 

@@ -30,6 +30,7 @@ pytest: $(STAMP) browser
 
 docs-check: $(STAMP)
 	$(BIN)/python scripts/cli_docs.py --check
+	$(BIN)/python scripts/ampm_markers.py --check
 
 test: lint typecheck pytest docs-check
 	$(BIN)/pullaway --help >/dev/null

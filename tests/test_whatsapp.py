@@ -65,6 +65,76 @@ def test_every_am_pm_spelling_and_space(tmp_path: Path) -> None:
     assert sorted(hours) == ["00:07", "12:08", "19:02", "19:03", "19:04", "19:05", "19:06"]
 
 
+# A phone writes the 12-hour marker of its locale (CLDR), before the time or after it. Before
+# these were known, a marker before the time was read as a word between date and time, and
+# every afternoon message came out twelve hours early.
+LOCALE_MARKERS = {
+    "ko": ("2023. 12. 31. 오전 9:05 - A: x", "2023. 12. 31. 오후 9:06 - B: y"),
+    "ko, iOS": ("[2023. 12. 31. 오전 9:05:01] A: x", "[2023. 12. 31. 오후 9:06:02] B: y"),
+    "zh": ("2023/12/31 上午9:05 - A: x", "2023/12/31 下午9:06 - B: y"),
+    "zh_Hant": ("2023/12/31 上午9:05 - A: x", "2023/12/31 晚上9:06 - B: y"),
+    "ja": ("2023/12/31 午前9:05 - A: x", "2023/12/31 午後9:06 - B: y"),
+    "hu": ("2023. 12. 31. de. 9:05 - A: x", "2023. 12. 31. du. 9:06 - B: y"),
+    "tr": ("31.12.2023 ÖÖ 9:05 - A: x", "31.12.2023 ÖS 9:06 - B: y"),
+    "el": ("[31/12/2023, 9:05:01 π.μ.] A: x", "[31/12/2023, 9:06:02\u202fμ.μ.] B: y"),
+    "ar": ("31/12/2023, 9:05 ص - A: x", "31/12/2023, 9:06 م - B: y"),
+    "vi": ("31/12/2023 9:05 SA - A: x", "31/12/2023 9:06 CH - B: y"),
+    "sv": ("2023-12-31 9:05 fm - A: x", "2023-12-31 9:06 em - B: y"),
+    "fi": ("31.12.2023 klo 9.05 ap. - A: x", "31.12.2023 klo 9.06 ip. - B: y"),
+    "sq": ("31.12.23, 9:05 e paradites - A: x", "31.12.23, 9:06 e pasdites - B: y"),
+}
+
+
+@pytest.mark.parametrize("lines", LOCALE_MARKERS.values(), ids=LOCALE_MARKERS.keys())
+def test_a_locales_12_hour_marker_before_or_after_the_time(
+    tmp_path: Path, lines: tuple[str, str]
+) -> None:
+    result = parse(write(tmp_path, "\n".join(lines) + "\n"))
+    assert_lines_accounted(result)
+    times = result.messages.get_column("timestamp").dt.strftime("%Y-%m-%d %H:%M").to_list()
+    assert times == ["2023-12-31 09:05", "2023-12-31 21:06"]
+    assert result.messages.get_column("sender").to_list() == ["A", "B"]
+    assert result.messages.get_column("text").to_list() == ["x", "y"]
+
+
+def test_flexible_day_periods_by_the_side_of_noon_they_are_on(tmp_path: Path) -> None:
+    # zh_Hant writes the part of the day: 凌晨 (night, before 5), 中午 (noon), 晚上 (evening).
+    lines = [
+        "2023/12/31 凌晨12:10 - A: x",
+        "2023/12/31 凌晨1:10 - A: x",
+        "2023/12/31 清晨6:10 - A: x",
+        "2023/12/31 中午12:10 - A: x",
+        "2023/12/31 下午1:10 - A: x",
+        "2023/12/31 晚上11:10 - A: x",
+    ]
+    result = parse(write(tmp_path, "\n".join(lines)))
+    hours = result.messages.get_column("timestamp").dt.strftime("%H:%M").to_list()
+    assert hours == ["00:10", "01:10", "06:10", "12:10", "13:10", "23:10"]
+
+
+def test_a_big_file_with_a_marker_before_the_time_is_read_at_fixed_places(tmp_path: Path) -> None:
+    # Enough headers of one width for the fixed-position path; 오전 and 오후 have as many bytes.
+    lines = [
+        f"2023. 12. {day:02}. {mark} {hour:02}:{day:02} - A: x"
+        for day in range(10, 29)
+        for mark, hour in (("오전", 9), ("오후", 9), ("오후", 12))
+    ]
+    fixed = fixed_layout(detect_layout(lines), lines)
+    assert fixed is not None
+    assert fixed.marker is not None
+    result = parse(write(tmp_path, "\n".join(lines)))
+    hours = result.messages.get_column("timestamp").dt.strftime("%H").to_list()
+    assert hours == ["09", "12", "21"] * 19
+
+
+def test_a_short_word_between_date_and_time_is_still_a_word(tmp_path: Path) -> None:
+    # "klo" (Finnish) and "à" (French) are no markers: the time stays as written.
+    text = "13.6.2018 klo 21.25.15 - A: x\n02.05.18 à 18:00 - B: y\n"
+    result = parse(write(tmp_path, text))
+    hours = result.messages.get_column("timestamp").dt.strftime("%H:%M").to_list()
+    assert hours == ["18:00", "21:25"]
+
+
 def test_pm_with_a_24_hour_value_is_read_as_written_and_noted(tmp_path: Path) -> None:
     result = parse(
         write(tmp_path, "[11/10/22 13:37:00 p.m.] A: x\n[12/10/22 14:37:00 p.m.] B: y\n")

@@ -15,8 +15,9 @@ from typing import Final
 import polars as pl
 
 from pullaway.errors import ParseError
+from pullaway.importers._ampm import AFTERNOON
 from pullaway.importers._base import DateOrder
-from pullaway.importers._whatsapp_header import NUMBERS, general_match
+from pullaway.importers._whatsapp_header import MARKERS, NUMBERS, general_match
 from pullaway.slices import by_slices
 
 ORDER_NAMES: Final[dict[str, str]] = {
@@ -41,16 +42,24 @@ def as_numbers() -> list[pl.Expr]:
     """The header columns of this module from fields captured as strings (the rarer paths)."""
     numbers = [pl.col(f).cast(pl.Int32, strict=False) for f in NUMBERS]
     year_first = (pl.col("a").str.len_bytes() == 4).alias("year_first")
-    return [*numbers, year_first, afternoon(pl.col("ap")).alias("pm")]
+    marker = pl.coalesce(pl.col(name) for name in MARKERS)
+    return [*numbers, year_first, afternoon(marker).alias("pm")]
 
 
 def afternoon(marker: pl.Expr) -> pl.Expr:
-    """Whether an AM/PM marker (``PM``, ``p.m.``, ``p. m.`` …) says afternoon; null without one.
+    """Whether a 12-hour marker (``PM``, ``p. m.``, ``μ.μ.``, ``오후``, ``下午``, ``晚上`` …) means
+    noon or later, by CLDR (``_ampm``); null without one. Spaces and dots do not count, nor
+    does letter case.
 
     Headers carry this flag rather than the marker: a million mostly empty strings would
     cost fresh memory to hold and to copy.
+
+    >>> markers = pl.Series(["p.\u202fm.", "AM", "오후", "凌晨", None])
+    >>> markers.to_frame("m").select(afternoon(pl.col("m"))).to_series().to_list()
+    [True, False, True, False, None]
     """
-    return marker.str.contains("[Pp]")
+    bare = marker.str.replace_all(r"[\s.]", "").str.to_lowercase()
+    return bare.is_in(pl.Series(sorted(AFTERNOON), dtype=pl.String).implode())
 
 
 def infer_order(

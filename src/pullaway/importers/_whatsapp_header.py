@@ -1,10 +1,12 @@
 """The WhatsApp header grammar: one general regex, and a fast one specialised per file.
 
-A header is ``<date><between><time>[<am/pm>]<end>`` followed by ``Author: body`` or a system
-text (notes §3.3). Real exports use one layout per file, so the layout is read once from the
-first headers and turned into a regex with almost no alternatives, which Polars' Rust engine
-runs several times faster than the general one. Lines the specialised regex misses are tried
-with the general regex, so files that mix layouts still parse.
+A header is ``<date><between>[<am/pm>]<time>[<am/pm>]<end>`` followed by ``Author: body`` or a
+system text (notes §3.3); the 12-hour marker is any of CLDR's (``_ampm``), before the time
+(``오후 9:05``, ``下午9:05``) or after it (``9:05 PM``, ``9:05 μ.μ.``). Real exports use one
+layout per file, so the layout is read once from the first headers and turned into a regex
+with almost no alternatives, which Polars' Rust engine runs several times faster than the
+general one. Lines the specialised regex misses are tried with the general regex, so files
+that mix layouts still parse.
 
 >>> layout = detect_layout(["[3/6/18 1:55:00 p.\\u00a0m.] Ana: hola"])
 >>> layout.bracket, layout.seconds, layout.ampm, layout.close
@@ -18,9 +20,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import cache
 from itertools import islice
 from typing import TYPE_CHECKING, Final
 
+from pullaway.importers._ampm import AFTER, BEFORE
 from pullaway.importers._whatsapp_text import BIDI_MARKS, MARKS, SPACE
 
 if TYPE_CHECKING:
@@ -29,27 +33,97 @@ if TYPE_CHECKING:
 _SPACES: Final = " \u00a0\u202f\u2009"
 _WORD: Final = "[^\\W\\d_]{1,3}\\.?"  # a short word between date and time: klo, à, kl., um
 
-_AMPM: Final = f"(?P<ap>{SPACE}?[AaPp]\\.?{SPACE}?[Mm]\\.?)"
 
-GENERAL: Final = (
-    f"^{MARKS}(?P<open>\\[)?{MARKS}"
-    "(?P<a>[0-9]{1,4})(?P<s1>[./-]|\\. )(?P<b>[0-9]{1,4})(?P<s2>[./-]|\\. )(?P<c>[0-9]{1,4})"
-    f"(?P<dd>\\.?)(?P<mid>,?{SPACE}?(?:{_WORD}{SPACE})?)"
-    "(?P<h>[0-9]{1,2})(?P<ts>[:.])(?P<mi>[0-9]{2})(?:[:.](?P<s>[0-9]{2}))?(?P<td>\\.?)"
-    f"(?:{_AMPM})?"
-    f"(?P<close>\\]{SPACE}|{SPACE}-{SPACE}|:{SPACE})"
-    "(?P<rest>.*)$"
+def _literal(text: str) -> str:
+    """``text`` as a regex, with any kind of space accepted wherever it has a space."""
+    return "".join(SPACE if ch in _SPACES else re.escape(ch) for ch in text)
+
+
+def _latin_ampm(spelling: str) -> bool | None:
+    """Whether ``spelling`` is a Latin AM/PM marker (``p. m.``): True for PM; None if it is
+    another."""
+    bare = re.sub(r"[\s.]", "", spelling).lower()
+    return {"am": False, "pm": True}.get(bare)
+
+
+_LATIN_AMPM: Final = f"[AaPp]\\.?{SPACE}?[Mm]\\.?"  # AM, pm, a.m., p. m., ...
+
+
+def _any_of(spellings: tuple[str, ...]) -> str:
+    """A regex for the Latin markers and ``spellings``, any letter case, any kind of space
+    where one has a space; common beginnings are written once (a trie), which makes the
+    regex several times quicker to compile."""
+    others = [_units(s) for s in dict.fromkeys(spellings) if _latin_ampm(s) is None]
+    return f"(?:{_LATIN_AMPM}|(?i:{_trie(others)}))"
+
+
+def _units(spelling: str) -> list[str]:
+    return [SPACE if ch in _SPACES else re.escape(ch) for ch in spelling]
+
+
+def _trie(words: list[list[str]]) -> str:
+    """One regex for ``words`` (each a list of regex units), sharing their beginnings.
+
+    >>> _trie([["a", "b"], ["a", "c"], ["a"]])
+    '(?:a(?:b|c)?)'
+    """
+    rests: dict[str, list[list[str]]] = {}
+    for word in words:
+        if word:
+            rests.setdefault(word[0], []).append(word[1:])
+    branches = [unit + _trie(rest) for unit, rest in rests.items() if rest]
+    if not branches:
+        return ""
+    ends = any(not word for word in words)
+    return f"(?:{'|'.join(branches)}){'?' if ends else ''}"
+
+
+_WIDE_AFTER: Final = _any_of(AFTER)
+_WIDE_BEFORE: Final = _any_of(BEFORE)
+
+
+def _grammar(after: str, before: str) -> str:
+    """The general header regex with ``after`` and ``before`` as the marker regexes."""
+    return (
+        f"^{MARKS}(?P<open>\\[)?{MARKS}"
+        "(?P<a>[0-9]{1,4})(?P<s1>[./-]|\\. )(?P<b>[0-9]{1,4})(?P<s2>[./-]|\\. )(?P<c>[0-9]{1,4})"
+        # A marker before the time is tried before a word, which it would also be.
+        f"(?P<dd>\\.?)(?P<mid>,?{SPACE}?)(?:(?P<bp>{before}{SPACE}?)|(?P<word>{_WORD}{SPACE}))?"
+        "(?P<h>[0-9]{1,2})(?P<ts>[:.])(?P<mi>[0-9]{2})(?:[:.](?P<s>[0-9]{2}))?(?P<td>\\.?)"
+        f"(?P<ap>{SPACE}?{after})?"
+        f"(?P<close>\\]{SPACE}|{SPACE}-{SPACE}|:{SPACE})"
+        "(?P<rest>.*)$"
+    )
+
+
+GENERAL: Final = _grammar(_WIDE_AFTER, _WIDE_BEFORE)
+"""Any header layout WhatsApp is known to write, with any CLDR locale's 12-hour marker; for
+detection and for mixed files."""
+
+_LATIN_RE: Final = re.compile(_grammar(_LATIN_AMPM, _LATIN_AMPM))
+"""``GENERAL`` with Latin markers only: quick to compile, and enough for most files."""
+_DATE_TIME: Final = re.compile(
+    f"^{MARKS}\\[?{MARKS}[0-9]{{1,4}}(?:[./-]|\\. )[0-9]{{1,4}}(?:[./-]|\\. )[0-9]{{1,4}}"
+    ".{0,30}?[0-9]{1,2}[:.][0-9]{2}"
 )
-"""Any header layout WhatsApp is known to write; for detection and for mixed files."""
+"""A date and then a time: a line ``_LATIN_RE`` misses is a header only if it has one."""
+_FIRST_MARKERS: Final = frozenset(re.sub(r"[\s.]", "", s).lower() for s in BEFORE)
 
-_GENERAL_RE: Final = re.compile(GENERAL)
-FIELDS: Final = ("a", "b", "c", "h", "mi", "s", "ap")
-"""The date and time groups of every header pattern (date fields in file order, then time)."""
+
+@cache
+def _wide_re() -> re.Pattern[str]:
+    """``GENERAL`` compiled, when a file needs it: its hundreds of markers take a while."""
+    return re.compile(GENERAL)
+
+
+MARKERS: Final = ("ap", "bp")
+"""The groups of the 12-hour marker after the time and before it."""
 
 
 @dataclass(frozen=True)
 class Layout:
-    """One file's header layout: the literal separators between the numbers."""
+    """One file's header layout: the literal separators between the numbers (``mid``: between
+    date and time, a word among them) and whether, and where, a 12-hour marker is."""
 
     bracket: bool
     sep1: str
@@ -61,9 +135,12 @@ class Layout:
     time_dot: str
     ampm: bool
     close: str
+    ampm_first: bool = False  # the marker comes before the time
+    wide: bool = False  # the marker is not a Latin AM/PM (μ.μ., 오후, 下午)
 
     def pattern(self) -> str:
-        """A regex with the groups of FIELDS and ``rest`` that only this layout matches."""
+        """A regex with the number groups, a marker group and ``rest`` that only this layout
+        matches."""
         return self.head_pattern() + "(?P<rest>.*)$"
 
     def fast_pattern(self) -> str:
@@ -75,32 +152,32 @@ class Layout:
         fixed = (self.sep1, self.sep2, self.date_dot, self.mid, self.time_sep, self.time_dot)
         return int(self.bracket) + sum(map(len, fixed)) + len(self.close)
 
-    def head_pattern(self, shape: _Shape | None = None) -> str:
-        """The header alone, without bidi marks before it (those lines go the general way).
-
-        With ``shape``, only headers of that exact width match (see ``fixed_layout``).
-        """
+    def head_pattern(self) -> str:
+        """The header alone, without bidi marks before it (those lines go the general way)."""
         seconds = f"{re.escape(self.time_sep)}(?P<s>[0-9]{{2}})"
-        if shape is not None:
-            seconds = seconds if shape.seconds else ""
-        elif self.seconds is None:
+        if self.seconds is None:
             seconds = f"(?:{seconds})?"
         elif not self.seconds:
             seconds = ""
         bracket = "\\[" if self.bracket else ""
-        a, b, c, h = shape.digits if shape else ("1,4", "1,4", "1,4", "1,2")
+        first = f"(?P<bp>{self._marker()}{SPACE}?)" if self.ampm and self.ampm_first else ""
         return (
             f"^{bracket}"
-            f"(?P<a>[0-9]{{{a}}}){_literal(self.sep1)}(?P<b>[0-9]{{{b}}}){_literal(self.sep2)}"
-            f"(?P<c>[0-9]{{{c}}}){_literal(self.date_dot)}{_literal(self.mid)}"
-            f"(?P<h>[0-9]{{{h}}}){re.escape(self.time_sep)}(?P<mi>[0-9]{{2}}){seconds}"
-            + self.tail_pattern(shape)
+            f"(?P<a>[0-9]{{1,4}}){_literal(self.sep1)}(?P<b>[0-9]{{1,4}}){_literal(self.sep2)}"
+            f"(?P<c>[0-9]{{1,4}}){_literal(self.date_dot)}{_literal(self.mid)}{first}"
+            f"(?P<h>[0-9]{{1,2}}){re.escape(self.time_sep)}(?P<mi>[0-9]{{2}}){seconds}"
+            + self.tail_pattern()
         )
 
-    def tail_pattern(self, shape: _Shape | None = None) -> str:
+    def tail_pattern(self) -> str:
         """The header after its last number: dot, AM/PM marker, closing characters."""
-        ampm = (shape.ampm if shape else _AMPM) if self.ampm else ""
+        ampm = f"(?P<ap>{SPACE}?{self._marker()})" if self.ampm and not self.ampm_first else ""
         return f"{_literal(self.time_dot)}{ampm}{_literal(self.close)}"
+
+    def _marker(self) -> str:
+        if not self.wide:
+            return _LATIN_AMPM
+        return _WIDE_BEFORE if self.ampm_first else _WIDE_AFTER
 
     def describe(self) -> str:
         """A readable sketch of the layout, for notes and errors: ``[D/D/D, H:MM:SS AM] ``."""
@@ -108,7 +185,8 @@ class Layout:
         return (
             (
                 f"{'[' if self.bracket else ''}D{self.sep1}D{self.sep2}D{self.date_dot}{self.mid}"
-                f"{time}{self.time_dot}{' AM' if self.ampm else ''}{self.close}"
+                f"{'AM ' if self.ampm and self.ampm_first else ''}{time}{self.time_dot}"
+                f"{' AM' if self.ampm and not self.ampm_first else ''}{self.close}"
             )
             .replace("\u00a0", " ")
             .replace("\u202f", " ")
@@ -117,22 +195,26 @@ class Layout:
 
 @dataclass(frozen=True)
 class _Shape:
-    """The widths of one header: digits of a, b, c and h, seconds or not, the AM/PM spelling."""
+    """The widths of one header: digits of a, b, c and h, seconds or not, marker bytes."""
 
     digits: tuple[str, str, str, str]
     seconds: bool
-    ampm: str  # a regex for the marker's exact spelling, with any letter case
+    marker_bytes: int
 
 
 def _shape_of(match: re.Match[str]) -> _Shape:
-    groups = match.groupdict()
-    marker = groups.get("ap") or ""
+    marker = _marker(match)
     a, b, c, h = (str(len(match[name])) for name in ("a", "b", "c", "h"))
     return _Shape(
         digits=(a, b, c, h),
-        seconds=groups.get("s") is not None,
-        ampm="(?P<ap>" + "".join(_AMPM_CHARS.get(ch, SPACE) for ch in marker) + ")",
+        seconds=match.groupdict().get("s") is not None,
+        marker_bytes=len(match[marker].encode()) if marker else 0,
     )
+
+
+def _marker(match: re.Match[str]) -> str | None:
+    """The group of ``match``'s 12-hour marker, if it has one."""
+    return next((name for name in MARKERS if match.groupdict().get(name)), None)
 
 
 _AMPM_CHARS: Final = {"A": "[AaPp]", "a": "[AaPp]", "P": "[AaPp]", "p": "[AaPp]"} | {
@@ -201,9 +283,10 @@ def fixed_layout(
         return None
     present = [name for name in NUMBERS if sample.groupdict().get(name) is not None]
     head = header[: max(sample.end(name) for name in present)]
+    group = _marker(sample)
     marker = None
-    if sample.groupdict().get("ap"):
-        marker = (_bytes(header, sample.start("ap")), len(sample["ap"].encode()))
+    if group is not None:
+        marker = (_bytes(header, sample.start(group)), len(sample[group].encode()))
     return FixedLayout(
         # iOS puts one LRM before the headers of media and notices: allowed, it shifts all.
         pattern=f"^{LEADING_MARK}?{_exactly(sample)}(?P<author>[^:]*): ",
@@ -223,51 +306,82 @@ def _bytes(text: str, chars: int) -> int:
 
 
 def _exactly(sample: re.Match[str]) -> str:
-    """A regex for the header of ``sample`` with other digits and AM/PM in place of its own,
+    """A regex for the header of ``sample`` with other digits and markers in place of its own,
     every other character as written (so every match has the same bytes at the same places)."""
-    marker = range(sample.start("ap"), sample.end("ap")) if sample.groupdict().get("ap") else ()
+    header = sample.string[: sample.start("author")]
+    group = _marker(sample)
+    if group is None:
+        return "".join(map(_exact_char, header))
+    start, end = sample.span(group)
+    return (
+        "".join(map(_exact_char, header[:start]))
+        + _same_width_marker(header[start:end], BEFORE if group == "bp" else AFTER)
+        + "".join(map(_exact_char, header[end:]))
+    )
 
-    def char(i: int, ch: str) -> str:
-        if ch in "0123456789":
-            return "[0-9]"
-        return _AMPM_CHARS.get(ch, re.escape(ch)) if i in marker else re.escape(ch)
 
-    return "".join(char(i, ch) for i, ch in enumerate(sample.string[: sample.start("author")]))
+def _exact_char(char: str) -> str:
+    return "[0-9]" if char in "0123456789" else re.escape(char)
 
 
-def _literal(text: str) -> str:
-    """``text`` as a regex, with any kind of space accepted wherever it has a space."""
-    return "".join(SPACE if ch in _SPACES else re.escape(ch) for ch in text)
+def _same_width_marker(marker: str, spellings: tuple[str, ...]) -> str:
+    """A regex for ``marker`` (with the spaces around it) or another marker of as many bytes:
+    a Latin one in any letter case (``PM`` for ``am``), else any of ``spellings``."""
+    core = marker.strip(_SPACES)
+    lead, trail = marker[: marker.index(core)], marker[marker.index(core) + len(core) :]
+    if _latin_ampm(core) is not None:
+        middle = "".join(_AMPM_CHARS.get(char, re.escape(char)) for char in core)
+    else:
+        width = len(core.encode())
+        same = dict.fromkeys(re.escape(s) for s in (core, *spellings) if len(s.encode()) == width)
+        middle = f"(?:{'|'.join(same)})"
+    return re.escape(lead) + middle + re.escape(trail)
 
 
 def _shape(match: re.Match[str]) -> Layout:
     def spaced(name: str) -> str:
         return re.sub(f"[{_SPACES}]", " ", match[name] or "")
 
+    marker = _marker(match)
+
     return Layout(
         bracket=match["open"] is not None,
         sep1=spaced("s1"),
         sep2=spaced("s2"),
         date_dot=match["dd"],
-        mid=spaced("mid"),
+        mid=spaced("mid") + spaced("word"),
         time_sep=match["ts"],
         seconds=match["s"] is not None,
         time_dot=match["td"],
-        ampm=match["ap"] is not None,
+        ampm=_marker(match) is not None,
         close=spaced("close"),
+        ampm_first=match["bp"] is not None,
+        wide=marker is not None and _latin_ampm(match[marker]) is None,
     )
 
 
 def general_match(line: str) -> re.Match[str] | None:
-    """The general header match of one line (for sniffing and small samples)."""
-    return _GENERAL_RE.match(line)
+    """The general header match of one line (for sniffing and small samples): by the Latin
+    grammar, unless the line may have another marker (a word before the time that is one, or
+    a date and time that the Latin grammar does not read)."""
+    match = _LATIN_RE.match(line)
+    if match is None and _DATE_TIME.match(line) is None:
+        return None
+    word = None if match is None else match["word"]
+    if match is not None and (word is None or _bare(word) not in _FIRST_MARKERS):
+        return match
+    return _wide_re().match(line)
+
+
+def _bare(marker: str) -> str:
+    return re.sub(r"[\s.]", "", marker).lower()
 
 
 def detect_layout(lines: Iterable[str], *, max_headers: int = 200) -> Layout | None:
     """The most common layout among the first ``max_headers`` header-like lines, if any."""
     counts: Counter[Layout] = Counter()
     for line in lines:
-        match = _GENERAL_RE.match(line)
+        match = general_match(line)
         if match is None:
             continue
         counts[_shape(match)] += 1

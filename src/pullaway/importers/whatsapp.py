@@ -55,6 +55,7 @@ from pullaway.importers._whatsapp_dates import (
 from pullaway.importers._whatsapp_header import (
     GENERAL,
     LEADING_MARK_BYTES,
+    MARKERS,
     NUMBERS,
     FixedLayout,
     Layout,
@@ -545,7 +546,7 @@ def _captured_match(lines: pl.LazyFrame, layout: Layout) -> pl.LazyFrame:
     found = lines.with_columns(text.str.extract_groups(layout.fast_pattern()).alias("g"))
     found = found.unnest("g")
     names = found.collect_schema().names()
-    missing = [pl.lit(None, pl.String).alias(n) for n in ("s", "ap") if n not in names]
+    missing = [pl.lit(None, pl.String).alias(n) for n in ("s", *MARKERS) if n not in names]
     return (
         found.with_columns(missing)
         .filter(pl.col("a").is_not_null())
@@ -564,7 +565,7 @@ def _header_chars(layout: Layout) -> pl.Expr:
     """Characters before the body on a line the fast pattern matched."""
     digits = [pl.col(name).str.len_bytes() for name in ("a", "b", "c", "h", "mi")]
     seconds = pl.when(pl.col("s").is_not_null()).then(len(layout.time_sep) + 2).otherwise(0)
-    marker = pl.col("ap").str.len_chars().fill_null(0)
+    marker = pl.sum_horizontal(pl.col(name).str.len_chars().fill_null(0) for name in MARKERS)
     author = pl.col("author").str.len_chars() + len(": ")
     return pl.sum_horizontal(*digits, seconds, marker, author) + layout.literal_chars()
 

@@ -70,6 +70,7 @@ def test_every_am_pm_spelling_and_space(tmp_path: Path) -> None:
 # every afternoon message came out twelve hours early.
 LOCALE_MARKERS = {
     "ko": ("2023. 12. 31. 오전 9:05 - A: x", "2023. 12. 31. 오후 9:06 - B: y"),
+    "ko, Latin": ("2023. 12. 31. AM 9:05 - A: x", "2023. 12. 31. PM 9:06 - B: y"),
     "ko, iOS": ("[2023. 12. 31. 오전 9:05:01] A: x", "[2023. 12. 31. 오후 9:06:02] B: y"),
     "zh": ("2023/12/31 上午9:05 - A: x", "2023/12/31 下午9:06 - B: y"),
     "zh_Hant": ("2023/12/31 上午9:05 - A: x", "2023/12/31 晚上9:06 - B: y"),
@@ -125,6 +126,29 @@ def test_a_big_file_with_a_marker_before_the_time_is_read_at_fixed_places(tmp_pa
     result = parse(write(tmp_path, "\n".join(lines)))
     hours = result.messages.get_column("timestamp").dt.strftime("%H").to_list()
     assert hours == ["09", "12", "21"] * 19
+
+
+def test_other_locales_headers_in_a_file_of_latin_ones_are_read_too(tmp_path: Path) -> None:
+    # The phone's language changed mid-chat: the file's layout is English, and the lines of
+    # the other locales go the general way, whose Latin grammar alone would misread them.
+    lines = [
+        "12/30/23, 9:01 PM - A: en",
+        "12/30/23, 9:02 PM - B: en",
+        "12/30/23, 9:03 PM - A: en",
+        "2023. 12. 31. 오후 9:04 - B: ko",
+        "12/31/23, 9:05 μ.μ. - A: el",
+    ]
+    result = parse(write(tmp_path, "\n".join(lines)))
+    assert_lines_accounted(result)
+    rows = result.messages.select(pl.col("timestamp").dt.strftime("%d %H:%M"), "text").rows()
+    assert rows == [
+        ("30 21:01", "en"),
+        ("30 21:02", "en"),
+        ("30 21:03", "en"),
+        ("31 21:04", "ko"),
+        ("31 21:05", "el"),
+    ]
+    assert any("2 headers use another layout" in note for note in result.notes)
 
 
 def test_a_short_word_between_date_and_time_is_still_a_word(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ import polars as pl
 from pullaway.errors import ParseError
 from pullaway.importers._ampm import AFTERNOON
 from pullaway.importers._base import DateOrder
-from pullaway.importers._whatsapp_header import MARKERS, NUMBERS, general_match
+from pullaway.importers._whatsapp_header import MARKERS, NUMBERS, bare_marker, general_match
 from pullaway.slices import by_slices
 
 ORDER_NAMES: Final[dict[str, str]] = {
@@ -58,8 +58,7 @@ def afternoon(marker: pl.Expr) -> pl.Expr:
     >>> markers.to_frame("m").select(afternoon(pl.col("m"))).to_series().to_list()
     [True, False, True, False, None]
     """
-    bare = marker.str.replace_all(r"[\s.]", "").str.to_lowercase()
-    return bare.is_in(pl.Series(sorted(AFTERNOON), dtype=pl.String).implode())
+    return bare_marker(marker).is_in(pl.Series(sorted(AFTERNOON), dtype=pl.String).implode())
 
 
 def infer_order(

@@ -30,6 +30,8 @@ from pullaway.importers._whatsapp_text import BIDI_MARKS, MARKS, SPACE
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    import polars as pl
+
 _SPACES: Final = " \u00a0\u202f\u2009"
 _WORD: Final = "[^\\W\\d_]{1,3}\\.?"  # a short word between date and time: klo, à, kl., um
 
@@ -100,14 +102,24 @@ GENERAL: Final = _grammar(_WIDE_AFTER, _WIDE_BEFORE)
 """Any header layout WhatsApp is known to write, with any CLDR locale's 12-hour marker; for
 detection and for mixed files."""
 
-_LATIN_RE: Final = re.compile(_grammar(_LATIN_AMPM, _LATIN_AMPM))
-"""``GENERAL`` with Latin markers only: quick to compile, and enough for most files."""
-_DATE_TIME: Final = re.compile(
+LATIN_GENERAL: Final = _grammar(_LATIN_AMPM, _LATIN_AMPM)
+"""``GENERAL`` with Latin markers only: quick to compile, and it reads nearly every line the
+same. Not a line whose word before the time is a marker (``FIRST_MARKERS``), which it takes
+for a word, nor one with another marker after the time (it has ``DATE_TIME``, and no match)."""
+DATE_TIME: Final = (
     f"^{MARKS}\\[?{MARKS}[0-9]{{1,4}}(?:[./-]|\\. )[0-9]{{1,4}}(?:[./-]|\\. )[0-9]{{1,4}}"
     ".{0,30}?[0-9]{1,2}[:.][0-9]{2}"
 )
-"""A date and then a time: a line ``_LATIN_RE`` misses is a header only if it has one."""
-_FIRST_MARKERS: Final = frozenset(re.sub(r"[\s.]", "", s).lower() for s in BEFORE)
+"""A date and then a time: where ``LATIN_GENERAL`` finds no header, ``GENERAL`` may."""
+FIRST_MARKERS: Final = tuple(sorted({re.sub(r"[\s.]", "", s).lower() for s in BEFORE}))
+"""The markers written before the time, as ``bare_marker`` leaves them."""
+_LATIN_RE: Final = re.compile(LATIN_GENERAL)
+_DATE_TIME_RE: Final = re.compile(DATE_TIME)
+
+
+def bare_marker(marker: pl.Expr) -> pl.Expr:
+    """A 12-hour marker as the tables hold it: without spaces or dots, in lower case."""
+    return marker.str.replace_all(r"[\s.]", "").str.to_lowercase()
 
 
 @cache
@@ -362,18 +374,18 @@ def _shape(match: re.Match[str]) -> Layout:
 
 def general_match(line: str) -> re.Match[str] | None:
     """The general header match of one line (for sniffing and small samples): by the Latin
-    grammar, unless the line may have another marker (a word before the time that is one, or
-    a date and time that the Latin grammar does not read)."""
+    grammar, unless the line may have another marker (see ``LATIN_GENERAL``)."""
     match = _LATIN_RE.match(line)
-    if match is None and _DATE_TIME.match(line) is None:
+    if match is None and _DATE_TIME_RE.match(line) is None:
         return None
     word = None if match is None else match["word"]
-    if match is not None and (word is None or _bare(word) not in _FIRST_MARKERS):
+    if match is not None and (word is None or _bare(word) not in FIRST_MARKERS):
         return match
     return _wide_re().match(line)
 
 
 def _bare(marker: str) -> str:
+    """``bare_marker`` of one marker."""
     return re.sub(r"[\s.]", "", marker).lower()
 
 

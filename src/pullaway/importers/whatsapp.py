@@ -53,12 +53,16 @@ from pullaway.importers._whatsapp_dates import (
     with_timestamps,
 )
 from pullaway.importers._whatsapp_header import (
+    DATE_TIME,
+    FIRST_MARKERS,
     GENERAL,
+    LATIN_GENERAL,
     LEADING_MARK_BYTES,
     MARKERS,
     NUMBERS,
     FixedLayout,
     Layout,
+    bare_marker,
     detect_layout,
     fixed_layout,
     general_match,
@@ -428,15 +432,40 @@ def _match_headers(lines: pl.Series, layout: Layout) -> tuple[pl.DataFrame, int,
         captured = _captured_match(left.lazy(), layout).collect()
         matched = _insert_sorted(matched, captured, key="line")
         left = left.filter(~pl.col("line").is_in(captured.get_column("line").implode()))
-    missed = left.filter(text.str.contains(GENERAL))
+    missed, others = _general_headers(left)
     if missed.height == 0:
         return matched, 0, 0
-    others = missed.select("line", text.str.extract_groups(GENERAL).alias("g")).unnest("g")
     own = text.str.replace(f"^{words.MARKS}", "").str.contains(layout.head_pattern())
     mixed = missed.filter(~own).height
     others, demoted = _split_authors(others)
     others = others.with_columns(*as_numbers(), *hints()).select(matched.columns)
     return _insert_sorted(matched, others, key="line"), mixed, demoted
+
+
+def _general_headers(left: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The lines of ``left`` the general grammar reads as headers, and its groups of them
+    (with ``line``).
+
+    The Latin grammar reads nearly all; the wide one, with every locale's markers, only those
+    it may read otherwise (see ``LATIN_GENERAL``), so most files never need it compiled.
+    """
+    text, line = pl.col("text"), pl.col("line")
+    latin = left.filter(text.str.contains(LATIN_GENERAL))
+    groups = latin.select("line", text.str.extract_groups(LATIN_GENERAL).alias("g")).unnest("g")
+    firsts = pl.Series(FIRST_MARKERS, dtype=pl.String).implode()
+    marker_word = bare_marker(pl.col("word")).is_in(firsts)
+    again = groups.filter(marker_word).get_column("line").implode()
+    missed_by_latin = ~line.is_in(latin.get_column("line").implode())
+    maybe = left.filter((missed_by_latin & text.str.contains(DATE_TIME)) | line.is_in(again))
+    if maybe.height == 0:
+        return latin, groups
+    wide = maybe.filter(text.str.contains(GENERAL))
+    wide_groups = wide.select("line", text.str.extract_groups(GENERAL).alias("g")).unnest("g")
+    kept = ~line.is_in(again)
+    return (
+        pl.concat([latin.filter(kept), wide]).sort("line"),
+        pl.concat([groups.filter(kept), wide_groups]).sort("line"),
+    )
 
 
 def _unmatched(matched: pl.DataFrame, height: int) -> pl.Series:

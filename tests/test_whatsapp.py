@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -15,6 +16,7 @@ from polars.testing import assert_frame_equal
 from conftest import FIXTURES
 from pullaway.errors import ParseError
 from pullaway.importers import DateOrder, Sample, registry, sniff
+from pullaway.importers._ampm import AFTER, AFTERNOON, BEFORE
 from pullaway.importers._whatsapp_chat import chat_name_from_file, first_seen
 from pullaway.importers._whatsapp_header import detect_layout, fixed_layout
 from pullaway.importers.whatsapp import MAX_LINE_BYTES, parse
@@ -96,6 +98,26 @@ def test_a_locales_12_hour_marker_before_or_after_the_time(
     assert times == ["2023-12-31 09:05", "2023-12-31 21:06"]
     assert result.messages.get_column("sender").to_list() == ["A", "B"]
     assert result.messages.get_column("text").to_list() == ["x", "y"]
+
+
+def test_every_marker_in_the_table_is_read_as_its_half_of_the_day(tmp_path: Path) -> None:
+    # One file with a line per spelling (437), in the place its locales write it.
+    def bare(spelling: str) -> str:
+        return re.sub(r"[\s.]", "", spelling).lower()
+
+    lines, expected = [], {}
+    for place, spellings in (("after", AFTER), ("before", BEFORE)):
+        for number, spelling in enumerate(spellings):
+            time = f"9:{number % 60:02}"
+            stamp = f"{time} {spelling}" if place == "after" else f"{spelling} {time}"
+            lines.append(f"31/12/2023, {stamp} - B: {place} {number}")
+            expected[f"{place} {number}"] = 21 if bare(spelling) in AFTERNOON else 9
+    result = parse(write(tmp_path, "\n".join(lines)))
+    assert_lines_accounted(result)
+    assert not result.skipped
+    hours = result.messages.select("text", pl.col("timestamp").dt.hour()).rows()
+    assert dict(hours) == expected
+    assert 0 < sum(hour == 21 for hour in expected.values()) < len(expected)
 
 
 def test_flexible_day_periods_by_the_side_of_noon_they_are_on(tmp_path: Path) -> None:

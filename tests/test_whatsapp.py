@@ -42,6 +42,12 @@ def write(tmp_path: Path, text: str, name: str = "chat.txt") -> Path:
     return path
 
 
+def clock_times(tmp_path: Path, lines: list[str]) -> list[str]:
+    """The messages' times of day (``HH:MM``) when ``lines`` are imported, in message order."""
+    result = parse(write(tmp_path, "\n".join(lines)))
+    return result.messages.get_column("timestamp").dt.strftime("%H:%M").to_list()
+
+
 def test_progress_is_reported_after_each_step(tmp_path: Path) -> None:
     source = write(tmp_path, "16/01/2025, 07:57 - Leo: hi\n16/01/2025, 07:58 - Maya: hey\n")
     shares = progress_shares(lambda: parse(source))
@@ -62,9 +68,8 @@ def test_every_am_pm_spelling_and_space(tmp_path: Path) -> None:
         "1/13/23, 12:07 a.m. - A: x",
         "1/13/23, 12:08 PM - A: x",
     ]
-    result = parse(write(tmp_path, "\n".join(lines)))
-    hours = result.messages.get_column("timestamp").dt.strftime("%H:%M").to_list()
-    assert sorted(hours) == ["00:07", "12:08", "19:02", "19:03", "19:04", "19:05", "19:06"]
+    hours = sorted(clock_times(tmp_path, lines))
+    assert hours == ["00:07", "12:08", "19:02", "19:03", "19:04", "19:05", "19:06"]
 
 
 # A phone writes the 12-hour marker of its locale (CLDR), before the time or after it. Before
@@ -130,8 +135,7 @@ def test_flexible_day_periods_by_the_side_of_noon_they_are_on(tmp_path: Path) ->
         "2023/12/31 下午1:10 - A: x",
         "2023/12/31 晚上11:10 - A: x",
     ]
-    result = parse(write(tmp_path, "\n".join(lines)))
-    hours = result.messages.get_column("timestamp").dt.strftime("%H:%M").to_list()
+    hours = clock_times(tmp_path, lines)
     assert hours == ["00:10", "01:10", "06:10", "12:10", "13:10", "23:10"]
 
 
@@ -175,10 +179,8 @@ def test_other_locales_headers_in_a_file_of_latin_ones_are_read_too(tmp_path: Pa
 
 def test_a_short_word_between_date_and_time_is_still_a_word(tmp_path: Path) -> None:
     # "klo" (Finnish) and "à" (French) are no markers: the time stays as written.
-    text = "13.6.2018 klo 21.25.15 - A: x\n02.05.18 à 18:00 - B: y\n"
-    result = parse(write(tmp_path, text))
-    hours = result.messages.get_column("timestamp").dt.strftime("%H:%M").to_list()
-    assert hours == ["18:00", "21:25"]
+    lines = ["13.6.2018 klo 21.25.15 - A: x", "02.05.18 à 18:00 - B: y"]
+    assert clock_times(tmp_path, lines) == ["18:00", "21:25"]
 
 
 def test_pm_with_a_24_hour_value_is_read_as_written_and_noted(tmp_path: Path) -> None:

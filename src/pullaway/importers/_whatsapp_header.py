@@ -268,6 +268,7 @@ class FixedLayout:
     numbers: tuple[tuple[str, int, int], ...]  # (field, first byte, digits) of NUMBERS present
     head_bytes: int  # bytes up to the end of the last number
     marker: tuple[int, int] | None  # first byte and bytes of the AM/PM marker, if any
+    latin_marker: bool  # the marker is a Latin AM/PM one (``p. m.``), not another locale's
     author_byte: int  # bytes before the author (after the leading mark, if any)
     year_first: bool  # the date starts with a 4-digit year
 
@@ -307,6 +308,7 @@ def fixed_layout(
         ),
         head_bytes=len(head.encode()),
         marker=marker,
+        latin_marker=group is not None and _latin_ampm(sample[group]) is not None,
         author_byte=len(header.encode()),
         year_first=len(sample["a"]) == 4,
     )

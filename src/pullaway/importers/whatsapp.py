@@ -533,7 +533,8 @@ def _sliced_match(lines: pl.LazyFrame, fixed: FixedLayout) -> pl.LazyFrame:
     numbers = {name: _number(pl.col("_head"), start, n) for name, start, n in fixed.numbers}
     pm = pl.lit(None, pl.Boolean)
     if fixed.marker is not None:
-        pm = afternoon(line.bin.slice(lead + fixed.marker[0], fixed.marker[1]).cast(pl.String))
+        marker = line.bin.slice(lead + fixed.marker[0], fixed.marker[1]).cast(pl.String)
+        pm = afternoon(marker, latin=fixed.latin_marker)
     author = lead + fixed.author_byte
     return (
         lines.with_columns(
@@ -581,7 +582,7 @@ def _captured_match(lines: pl.LazyFrame, layout: Layout) -> pl.LazyFrame:
         .filter(pl.col("a").is_not_null())
         .select(
             "line",
-            *as_numbers(),
+            *as_numbers(latin=not layout.wide),
             "author",
             body=text.str.slice(_header_chars(layout)),
             notice=pl.lit(value=False),

@@ -19,7 +19,7 @@ from pullaway.importers import DateOrder, Sample, registry, sniff
 from pullaway.importers._ampm import AFTER, AFTERNOON, BEFORE
 from pullaway.importers._whatsapp_chat import chat_name_from_file, first_seen
 from pullaway.importers._whatsapp_header import detect_layout, fixed_layout
-from pullaway.importers.whatsapp import MAX_LINE_BYTES, parse
+from pullaway.importers.whatsapp import LAYOUT_SAMPLE_LINES, MAX_LINE_BYTES, _spread_sample, parse
 from pullaway.importers.whatsapp import sniff as sniff_whatsapp
 from pullaway.testing import (
     assert_lines_accounted,
@@ -175,6 +175,24 @@ def test_other_locales_headers_in_a_file_of_latin_ones_are_read_too(tmp_path: Pa
         ("31 21:05", "el"),
     ]
     assert any("2 headers use another layout" in note for note in result.notes)
+
+
+def test_the_fixed_width_is_the_one_most_of_the_file_has(tmp_path: Path) -> None:
+    # The first days have one width, the months after another: the fast fixed-position path
+    # is chosen for the headers of most of the file, not for those at its top.
+    lines = [f"1/6/25, 7:{n % 60:02} AM - A: x" for n in range(300)]
+    lines += [f"12/16/25, 10:{n % 60:02} PM - A: y" for n in range(700)]
+    layout = detect_layout(lines)
+    assert layout is not None
+    top = fixed_layout(layout, lines[:LAYOUT_SAMPLE_LINES])
+    sample = _spread_sample(pl.Series(lines))
+    spread = fixed_layout(layout, sample, max_headers=len(sample))
+    assert top is not None
+    assert spread is not None
+    assert (top.head_bytes, spread.head_bytes) == (len("1/6/25, 7:00"), len("12/16/25, 10:00"))
+    times = clock_times(tmp_path, lines)
+    assert len(times) == len(lines)
+    assert {time[:2] for time in times} == {"07", "22"}
 
 
 def test_a_short_word_between_date_and_time_is_still_a_word(tmp_path: Path) -> None:

@@ -76,6 +76,9 @@ if TYPE_CHECKING:
 
 LAYOUT_SAMPLE_LINES: Final = 5000
 """How many lines from the top are searched for the file's header layout."""
+SPREAD_PIECES: Final = 50
+SPREAD_PIECE_LINES: Final = 8
+"""``_spread_sample`` takes this many pieces of this many lines, from the whole file."""
 SNIFF_LINES: Final = 20
 """How many non-empty lines from the top the sniffer scores."""
 EXPORT_CAP: Final = 40_000
@@ -424,7 +427,8 @@ def _match_headers(lines: pl.Series, layout: Layout) -> tuple[pl.DataFrame, int,
     """
     text = pl.col("text")
     numbered = pl.DataFrame({"text": lines}).with_row_index("line", offset=1)
-    fixed = fixed_layout(layout, lines.head(LAYOUT_SAMPLE_LINES).to_list())
+    sample = _spread_sample(lines)
+    fixed = fixed_layout(layout, sample, max_headers=len(sample))
     # Not rechunked here: _read_headers rechunks the headers once, with the rows added below.
     matched = by_slices(numbered, lambda lf: _fast_match(lf, layout, fixed), rechunk=False)
     left = numbered.filter(_unmatched(matched, numbered.height))
@@ -466,6 +470,26 @@ def _general_headers(left: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         pl.concat([latin.filter(kept), wide]).sort("line"),
         pl.concat([groups.filter(kept), wide_groups]).sort("line"),
     )
+
+
+def _spread_sample(
+    lines: pl.Series, pieces: int = SPREAD_PIECES, piece_lines: int = SPREAD_PIECE_LINES
+) -> list[str]:
+    """Short runs of lines from the whole file, evenly spaced, for ``fixed_layout``.
+
+    The headers of the first days can all have one width (``1/6/25, 7:57 AM``) while the rest
+    of the file has others (``12/16/25, 10:05 PM``): judged by its top, a file whose widths
+    vary would go the fixed way for a few headers and the slower way, plus a merge, for most.
+
+    >>> _spread_sample(pl.Series([str(n) for n in range(100)]), pieces=3, piece_lines=2)
+    ['0', '1', '49', '50', '98', '99']
+    """
+    height = lines.len()
+    if height <= pieces * piece_lines:
+        return lines.to_list()
+    last = height - piece_lines
+    starts = [round(piece * last / (pieces - 1)) for piece in range(pieces)]
+    return [line for start in starts for line in lines.slice(start, piece_lines).to_list()]
 
 
 def _unmatched(matched: pl.DataFrame, height: int) -> pl.Series:

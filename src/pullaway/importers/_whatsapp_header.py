@@ -38,14 +38,24 @@ _WORD: Final = "[^\\W\\d_]{1,3}\\.?"  # a short word between date and time: klo,
 
 def _literal(text: str) -> str:
     """``text`` as a regex, with any kind of space accepted wherever it has a space."""
-    return "".join(SPACE if ch in _SPACES else re.escape(ch) for ch in text)
+    return "".join(_units(text))
+
+
+def _units(text: str) -> list[str]:
+    """``_literal`` of each character of ``text``."""
+    return [SPACE if ch in _SPACES else re.escape(ch) for ch in text]
+
+
+def _bare(marker: str) -> str:
+    """A 12-hour marker as the tables hold it: without spaces or dots, in lower case (for
+    Polars, ``bare_marker``)."""
+    return re.sub(r"[\s.]", "", marker).lower()
 
 
 def _latin_ampm(spelling: str) -> bool | None:
     """Whether ``spelling`` is a Latin AM/PM marker (``p. m.``): True for PM; None if it is
     another."""
-    bare = re.sub(r"[\s.]", "", spelling).lower()
-    return {"am": False, "pm": True}.get(bare)
+    return {"am": False, "pm": True}.get(_bare(spelling))
 
 
 _LATIN_AMPM: Final = f"[AaPp]\\.?{SPACE}?[Mm]\\.?"  # AM, pm, a.m., p. m., ...
@@ -57,10 +67,6 @@ def _any_of(spellings: tuple[str, ...]) -> str:
     regex several times quicker to compile."""
     others = [_units(s) for s in dict.fromkeys(spellings) if _latin_ampm(s) is None]
     return f"(?:{_LATIN_AMPM}|(?i:{_trie(others)}))"
-
-
-def _units(spelling: str) -> list[str]:
-    return [SPACE if ch in _SPACES else re.escape(ch) for ch in spelling]
 
 
 def _trie(words: list[list[str]]) -> str:
@@ -111,14 +117,14 @@ DATE_TIME: Final = (
     ".{0,30}?[0-9]{1,2}[:.][0-9]{2}"
 )
 """A date and then a time: where ``LATIN_GENERAL`` finds no header, ``GENERAL`` may."""
-FIRST_MARKERS: Final = tuple(sorted({re.sub(r"[\s.]", "", s).lower() for s in BEFORE}))
+FIRST_MARKERS: Final = tuple(sorted(set(map(_bare, BEFORE))))
 """The markers written before the time, as ``bare_marker`` leaves them."""
 _LATIN_RE: Final = re.compile(LATIN_GENERAL)
 _DATE_TIME_RE: Final = re.compile(DATE_TIME)
 
 
 def bare_marker(marker: pl.Expr) -> pl.Expr:
-    """A 12-hour marker as the tables hold it: without spaces or dots, in lower case."""
+    """``_bare`` of each marker."""
     return marker.str.replace_all(r"[\s.]", "").str.to_lowercase()
 
 
@@ -384,11 +390,6 @@ def general_match(line: str) -> re.Match[str] | None:
     if match is not None and (word is None or _bare(word) not in FIRST_MARKERS):
         return match
     return _wide_re().match(line)
-
-
-def _bare(marker: str) -> str:
-    """``bare_marker`` of one marker."""
-    return re.sub(r"[\s.]", "", marker).lower()
 
 
 def detect_layout(lines: Iterable[str], *, max_headers: int = 200) -> Layout | None:

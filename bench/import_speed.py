@@ -1,15 +1,17 @@
 """Import speed: pullaway's parse and full import against chat-miner, whatstk and a bare read.
 
     .venv/bin/python bench/import_speed.py [--messages 1000000] [--repeat 3] [--skip-peers]
-        [--formats whatsapp_android,whatsapp_ios,telegram,signal,sms,messenger,instagram,csv,
-                   discord,imessage]
+        [--formats whatsapp_android,whatsapp_ios,whatsapp_us,telegram,signal,sms,messenger,
+                   instagram,csv,discord,imessage]
 
 Generates (once, cached in bench/out/) a realistic two-person export of about a million
-messages with pullaway's simulator, by default WhatsApp in the Android and the iOS layout
-(``--formats`` adds a Telegram Desktop ``result.json``, a signal-export chat folder, an SMS
-Backup & Restore XML, a Messenger or Instagram download (the thread in files of 10,000
-messages), a generic CSV, a DiscordChatExporter JSON and an iMessage chat.db with Contacts
-beside it), then times
+messages with pullaway's simulator, by default WhatsApp in the Android and the iOS layout.
+``--formats`` adds ``whatsapp_us`` (the Android layout as US phones write it, month first,
+12-hour and not zero-padded, ``1/6/25, 7:57 AM - ``, whose headers have many widths and so
+take the capturing regex rather than the fixed-position path), a Telegram Desktop
+``result.json``, a signal-export chat folder, an SMS Backup & Restore XML, a Messenger or
+Instagram download (the thread in files of 10,000 messages), a generic CSV, a
+DiscordChatExporter JSON and an iMessage chat.db with Contacts beside it. It then times
 each contender in a fresh process, side by side in one run, and prints a table. Each of
 pullaway's contenders and the bare read runs ``--repeat`` times, in turns (read, parse,
 import, read, parse, import, ...), so a busy moment on a shared machine hits them alike;
@@ -43,12 +45,11 @@ import sys
 import venv
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import cast
 
 from rich.console import Console
 from rich.table import Table
 
-from pullaway.simulate.writers import EXPORT_FORMATS, ExportFormat
+from pullaway.simulate.writers import EXPORT_FORMATS, Clock, DateOrder, ExportFormat
 
 OUT = Path(__file__).resolve().parent / "out"
 PEERS_VENV = OUT / "peers-venv"
@@ -194,6 +195,11 @@ CONTENDERS: dict[str, dict[str, tuple[str, str]]] = {
     },
 }
 PEER_NAMES = ("chat-miner", "whatstk")
+LAYOUTS: dict[str, tuple[ExportFormat, DateOrder, Clock]] = {
+    **{name: (name, "dmy", "24h") for name in EXPORT_FORMATS},
+    "whatsapp_us": ("whatsapp_android", "mdy", "12h"),
+}
+"""What ``--formats`` takes: the simulator's formats, and a US-style WhatsApp export."""
 
 
 @dataclass(frozen=True)
@@ -220,8 +226,8 @@ def median_of(runs: list[Timing | str]) -> Timing | str:
     return replace(middle, low=timings[0].seconds, high=timings[-1].seconds)
 
 
-def ensure_export(layout: ExportFormat, messages: int, seed: int) -> Path:
-    """A cached simulated export of about ``messages`` messages in ``layout``."""
+def ensure_export(layout: str, messages: int, seed: int) -> Path:
+    """A cached simulated export of about ``messages`` messages in ``layout`` (of LAYOUTS)."""
     from pullaway.simulate import simulate, write_export
 
     OUT.mkdir(parents=True, exist_ok=True)
@@ -231,7 +237,9 @@ def ensure_export(layout: ExportFormat, messages: int, seed: int) -> Path:
         return Path(done.read_text(encoding="utf-8"))
     days = 1825
     sim = simulate(seed=seed, days=days, rate=messages / days)
-    path = measured_file(write_export(sim, folder, format=layout))
+    export_format, date_order, clock = LAYOUTS[layout]
+    export = write_export(sim, folder, format=export_format, date_order=date_order, clock=clock)
+    path = measured_file(export)
     done.write_text(str(path), encoding="utf-8")
     return path
 
@@ -282,7 +290,7 @@ def main() -> None:
     parser.add_argument(
         "--formats",
         default=",".join(EXPORT_FORMATS[:2]),
-        help=f"comma-separated, of {', '.join(EXPORT_FORMATS)} (default: the two WhatsApp ones)",
+        help=f"comma-separated, of {', '.join(LAYOUTS)} (default: the first two WhatsApp ones)",
     )
     args = parser.parse_args()
 
@@ -290,9 +298,9 @@ def main() -> None:
     ours = Path(sys.executable)
     peers = None if args.skip_peers else peers_python()
     for layout in args.formats.split(","):
-        if layout not in EXPORT_FORMATS:
-            parser.error(f"unknown format {layout!r}; choose from {', '.join(EXPORT_FORMATS)}")
-        path = ensure_export(cast("ExportFormat", layout), args.messages, args.seed)
+        if layout not in LAYOUTS:
+            parser.error(f"unknown format {layout!r}; choose from {', '.join(LAYOUTS)}")
+        path = ensure_export(layout, args.messages, args.seed)
         files = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file()]
         size_mb = sum(p.stat().st_size for p in files) / 1e6
         contenders = CONTENDERS[layout.split("_")[0]]

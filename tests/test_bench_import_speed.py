@@ -3,6 +3,7 @@ writes, and each runs (in its own process, as the benchmark runs it) on a small 
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -32,3 +33,18 @@ def test_every_format_has_a_floor_that_counts_its_export(
         assert isinstance(parsed, bench.Timing), parsed
         assert isinstance(imported, bench.Timing), imported
         assert parsed.messages == imported.messages == floor.messages == sim.messages.height
+
+
+def test_the_us_whatsapp_layout_is_month_first_12_hour_and_read_whole(tmp_path: Path) -> None:
+    bench = load_bench("import_speed")
+    export_format, date_order, clock = bench.LAYOUTS["whatsapp_us"]
+    sim = simulate(seed=3, days=60, rate=4.0)
+    path = write_export(sim, tmp_path, format=export_format, date_order=date_order, clock=clock)
+    first = path.read_text(encoding="utf-8").splitlines()[1]
+    assert re.match(r"\d{1,2}/\d{1,2}/\d\d, \d{1,2}:\d\d\u202f[AP]M - ", first), first
+    contenders = bench.CONTENDERS["whatsapp"]
+    floor = bench.measure(Path(sys.executable), contenders["read+splitlines"], path)
+    parsed = bench.measure(Path(sys.executable), contenders["pullaway parse"], path)
+    assert isinstance(floor, bench.Timing), floor
+    assert isinstance(parsed, bench.Timing), parsed
+    assert parsed.messages == sim.messages.height + 1  # and the encryption notice

@@ -16,6 +16,8 @@ from polars.testing import assert_frame_equal
 from conftest import FIXTURES
 from pullaway.errors import ParseError
 from pullaway.importers import DateOrder, Sample, registry, sniff
+from pullaway.importers import _whatsapp_header as whatsapp_header
+from pullaway.importers import whatsapp as whatsapp_importer
 from pullaway.importers._ampm import AFTER, AFTERNOON, BEFORE
 from pullaway.importers._whatsapp_chat import chat_name_from_file, first_seen
 from pullaway.importers._whatsapp_header import detect_layout, fixed_layout
@@ -123,6 +125,40 @@ def test_every_marker_in_the_table_is_read_as_its_half_of_the_day(tmp_path: Path
     hours = result.messages.select("text", pl.col("timestamp").dt.hour()).rows()
     assert dict(hours) == expected
     assert 0 < sum(hour == 21 for hour in expected.values()) < len(expected)
+
+
+def test_a_spelling_of_two_meanings_takes_the_preferred_one_or_is_left_out() -> None:
+    # "ip." is Finnish's afternoon and Inari Sami's morning: read as Finnish's. "u.t." is
+    # Embu's afternoon and Greenlandic's morning: no preference, so not a marker at all.
+    spellings = {re.sub(r"[\s.]", "", s).lower() for s in (*AFTER, *BEFORE)}
+    assert "ip" in spellings
+    assert "ip" in AFTERNOON
+    assert "ut" not in spellings
+    assert "ut" not in AFTERNOON
+
+
+def test_files_of_latin_markers_never_build_the_grammar_of_every_marker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The wide grammar is slow to compile: an English 12-hour file, with a system line,
+    # continuation lines and a header of another layout, is read without it.
+    def never() -> None:
+        raise AssertionError("the grammar of every marker was built")
+
+    monkeypatch.setattr(whatsapp_header, "_wide_re", never)
+    monkeypatch.setattr(whatsapp_importer, "GENERAL", "(")  # not a regex: fails if compiled
+    lines = [
+        "1/13/23, 7:02 PM - Messages and calls are end-to-end encrypted.",
+        "1/13/23, 7:03 PM - A: first",
+        "second line",
+        "1/13/23, 7:04 p.m. - B: x",
+        "[1/13/23, 7:05:00 PM] A: another layout",
+    ]
+    result = parse(write(tmp_path, "\n".join(lines)))
+    assert_lines_accounted(result)
+    assert result.messages.height == 4
+    hours = result.messages.get_column("timestamp").dt.strftime("%H:%M").to_list()
+    assert hours == ["19:02", "19:03", "19:04", "19:05"]
 
 
 def test_flexible_day_periods_by_the_side_of_noon_they_are_on(tmp_path: Path) -> None:

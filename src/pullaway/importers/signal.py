@@ -14,8 +14,8 @@ import codecs
 import json
 import re
 import zipfile
-from collections.abc import Callable, Sequence
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path, PurePosixPath
@@ -215,21 +215,24 @@ def _sources(path: Path, *, chat: str | None, opened: ExitStack) -> list[_Source
     )
 
 
-_ZIP_UNREADABLE: Final = "cannot read the zip archive ({}); unzip it and import the chat folder"
+@contextmanager
+def _zip_read() -> Iterator[None]:
+    """ZIP_ERRORS from opening or reading the zip, as a ParseError of one line."""
+    try:
+        yield
+    except ZIP_ERRORS as exc:
+        msg = f"cannot read the zip archive ({exc}); unzip it and import the chat folder"
+        raise ParseError(msg) from exc
 
 
 def _open_zip(path: Path) -> zipfile.ZipFile:
-    try:
+    with _zip_read():
         return zipfile.ZipFile(path)
-    except ZIP_ERRORS as exc:
-        raise ParseError(_ZIP_UNREADABLE.format(exc)) from exc
 
 
 def _read_member(archive: zipfile.ZipFile, member: str) -> bytes:
-    try:
+    with _zip_read():
         return archive.read(member)
-    except ZIP_ERRORS as exc:
-        raise ParseError(_ZIP_UNREADABLE.format(exc)) from exc
 
 
 def _pick(

@@ -213,6 +213,77 @@ def test_other_locales_headers_in_a_file_of_latin_ones_are_read_too(tmp_path: Pa
     assert any("2 headers use another layout" in note for note in result.notes)
 
 
+RLM = "\u200f"
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        # As an Arabic Android phone writes it: CLDR's d‏/M‏/y with right-to-left marks, an
+        # Arabic comma, Arabic-Indic digits (mtln/chat-export#30, from a real export).
+        (f"٢٤{RLM}/٤{RLM}/٢٠٢٢، ٢:٠٧ م - ", "2022-04-24 14:07:00"),
+        (f"[٢٤{RLM}/٤{RLM}/٢٠٢٢، ٩:٠٥:١٢ ص] ", "2022-04-24 09:05:12"),
+        (f"\u200e[٢٤{RLM}/٤{RLM}/٢٠٢٢، ٩:٠٥:١٢ ص] ", "2022-04-24 09:05:12"),
+        # Eastern Arabic-Indic (Persian, Urdu) digits, and an RLM after the comma.
+        (f"۲۰۲۲/۴/۲۵،{RLM} ۲۱:۴۰ - ", "2022-04-25 21:40:00"),
+        # The same pattern with ASCII digits (Morocco, Algeria, Tunisia).
+        (f"24{RLM}/4{RLM}/2022، 9:05 م - ", "2022-04-24 21:05:00"),
+    ],
+)
+def test_headers_in_arabic_indic_digits_are_read(
+    header: str, expected: str, tmp_path: Path
+) -> None:
+    body = "وصلت الساعة ٢"
+    result = parse(write(tmp_path, f"{header}سلمى: {body}\n{header}عمر: 3"))
+    assert_lines_accounted(result)
+    when = pl.col("timestamp").dt.strftime("%Y-%m-%d %H:%M:%S")
+    rows = result.messages.select(when, "sender", "text").rows()
+    # Only the header's digits are read as numbers: the texts keep theirs.
+    assert rows == [(expected, "سلمى", body), (expected, "عمر", "3")]
+    assert sniff_whatsapp(Sample.read(write(tmp_path, f"{header}سلمى: {body}", "s.txt"))) > 0.5
+
+
+def test_a_line_in_arabic_indic_digits_inside_a_message_stays_as_written(tmp_path: Path) -> None:
+    # Header-like but without an author: part of the message before, not a copy with its
+    # digits made ASCII.
+    inside = f"١٢{RLM}/٣{RLM}/٢٠٢٢، ١:٠٠ ص كان يوما طويلا"
+    lines = [f"٢٤{RLM}/٤{RLM}/٢٠٢٢، ٢:٠٧ م - سلمى: أهلا", inside]
+    result = parse(write(tmp_path, "\n".join(lines)))
+    assert result.messages.get_column("text").to_list() == [f"أهلا\n{inside}"]
+
+
+def test_arabic_indic_headers_in_a_file_of_ascii_ones_are_read_too(tmp_path: Path) -> None:
+    lines = [f"24/04/2022, 14:0{n} - A: en" for n in range(5)]
+    lines.append(f"٢٥{RLM}/٤{RLM}/٢٠٢٢، ٩:٠٥ ص - B: ar")
+    result = parse(write(tmp_path, "\n".join(lines)))
+    assert_lines_accounted(result)
+    when = pl.col("timestamp").dt.strftime("%Y-%m-%d %H:%M")
+    assert result.messages.select(when, "text").row(-1) == ("2022-04-25 09:05", "ar")
+
+
+def test_a_big_file_in_arabic_indic_digits_is_read_at_fixed_places(tmp_path: Path) -> None:
+    digits = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+    lines = [f"{day:02}/04/2022, 10:{day:02} - A: {day}".translate(digits) for day in range(10, 29)]
+    layout = detect_layout(lines)
+    assert layout is not None
+    assert layout.stamped
+    stamped = [whatsapp_header.ascii_stamp(line) for line in lines]
+    assert fixed_layout(layout, stamped) is not None
+    result = parse(write(tmp_path, "\n".join(lines)))
+    assert result.messages.get_column("timestamp").dt.day().to_list() == list(range(10, 29))
+    # The texts are the digits as written.
+    assert result.messages.get_column("text").to_list() == [
+        str(day).translate(digits) for day in range(10, 29)
+    ]
+
+
+@pytest.mark.parametrize("year", ["1401", "2565"])
+def test_years_of_another_calendar_are_read_but_noted(year: str, tmp_path: Path) -> None:
+    result = parse(write(tmp_path, f"2/4/{year}, 9:05 - A: x\n3/4/{year}, 9:06 - B: y"))
+    assert result.messages.height == 2
+    assert any("dated outside 2009-2100" in note for note in result.notes)
+
+
 def test_the_fixed_width_is_the_one_most_of_the_file_has(tmp_path: Path) -> None:
     # The first days have one width, the months after another: the fast fixed-position path
     # is chosen for the headers of most of the file, not for those at its top.

@@ -24,13 +24,13 @@ from functools import cache
 from itertools import islice
 from typing import TYPE_CHECKING, Final
 
+import polars as pl
+
 from pullaway.importers._ampm import AFTER, BEFORE
 from pullaway.importers._whatsapp_text import BIDI_MARKS, MARKS, SPACE
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
-
-    import polars as pl
 
 _SPACES: Final = " \u00a0\u202f\u2009"
 _WORD: Final = "[^\\W\\d_]{1,3}\\.?"  # a short word between date and time: klo, à, kl., um
@@ -123,6 +123,54 @@ _LATIN_RE: Final = re.compile(LATIN_GENERAL)
 _DATE_TIME_RE: Final = re.compile(DATE_TIME)
 
 
+NATIVE_DIGITS: Final = "٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹"
+"""Arabic-Indic and Eastern Arabic-Indic (Persian, Urdu) digits, which Arabic and Persian
+phones may write in headers (``٢٤‏/٤‏/٢٠٢٢، ٢:٠٧ م - ``)."""
+_ANY_DIGIT: Final = f"[0-9{NATIVE_DIGITS}]"
+_ARABIC_COMMA: Final = "\u060c"
+STAMP: Final = (
+    f"^(?P<lead>{MARKS}\\[?{MARKS})"
+    f"(?P<stamp>{_ANY_DIGIT}{{1,4}}[^:]{{0,40}}?{_ANY_DIGIT}{{1,2}}[:.]{_ANY_DIGIT}{{2}}"
+    f"(?:[:.]{_ANY_DIGIT}{{2}})?(?:[^0-9{NATIVE_DIGITS}]|$))"
+)
+"""The date and time at the start of a line (``stamp``, up to the character after the time)
+and the bidi marks and bracket before them (``lead``)."""
+_STAMP_RE: Final = re.compile(STAMP)
+_STAMP_CHARS: Final = {
+    **dict(zip(NATIVE_DIGITS, "0123456789" * 2, strict=True)),
+    **dict.fromkeys(BIDI_MARKS, ""),
+    _ARABIC_COMMA: ",",
+}
+"""What ``ascii_stamp`` writes for each character it changes."""
+_TO_ASCII: Final = str.maketrans(_STAMP_CHARS)
+
+
+def ascii_stamp(line: str) -> str:
+    """``line`` with the date and time it starts with in ASCII digits, without bidi marks among
+    them and with a comma for an Arabic one, as the grammar reads them; the rest as it is.
+
+    Arabic locales write ``٢٤‏/٤‏/٢٠٢٢، ٢:٠٧ م - `` (CLDR's ``d‏/M‏/y`` holds right-to-left
+    marks, its date-time glue an Arabic comma), some with ASCII digits (Morocco, Algeria).
+
+    >>> ascii_stamp("\u200f٢٤\u200f/٤\u200f/٢٠٢٢، ٢:٠٧ م - ١: ٢")
+    '\u200f24/4/2022, 2:07 م - ١: ٢'
+    """
+    found = _STAMP_RE.match(line)
+    if found is None:
+        return line
+    return found["lead"] + found["stamp"].translate(_TO_ASCII) + line[found.end() :]
+
+
+def ascii_stamps(text: pl.Expr) -> pl.Expr:
+    """``ascii_stamp`` of each line; a line it leaves as it is is not copied."""
+    found = text.str.extract_groups(STAMP)
+    lead, stamp = found.struct.field("lead"), found.struct.field("stamp")
+    ascii = stamp.str.replace_many(_STAMP_CHARS)
+    rest = text.str.slice(lead.str.len_chars() + stamp.str.len_chars())
+    changed = (ascii != stamp).fill_null(value=False)
+    return pl.when(changed).then(pl.concat_str(lead, ascii, rest)).otherwise(text)
+
+
 def bare_marker(marker: pl.Expr) -> pl.Expr:
     """``_bare`` of each marker."""
     return marker.str.replace_all(r"[\s.]", "").str.to_lowercase()
@@ -155,6 +203,7 @@ class Layout:
     close: str
     ampm_first: bool = False  # the marker comes before the time
     wide: bool = False  # the marker is not a Latin AM/PM (μ.μ., 오후, 下午)
+    stamped: bool = False  # the headers are read from their ``ascii_stamp`` (٢٤‏/٤‏/٢٠٢٢، ٢:٠٧)
 
     def pattern(self) -> str:
         """A regex with the number groups, a marker group and ``rest`` that only this layout
@@ -358,7 +407,7 @@ def _same_width_marker(marker: str, spellings: tuple[str, ...]) -> str:
     return re.escape(lead) + middle + re.escape(trail)
 
 
-def _shape(match: re.Match[str]) -> Layout:
+def _shape(match: re.Match[str], *, stamped: bool = False) -> Layout:
     def spaced(name: str) -> str:
         return re.sub(f"[{_SPACES}]", " ", match[name] or "")
 
@@ -377,12 +426,21 @@ def _shape(match: re.Match[str]) -> Layout:
         close=spaced("close"),
         ampm_first=match["bp"] is not None,
         wide=marker is not None and _latin_ampm(match[marker]) is None,
+        stamped=stamped,
     )
 
 
 def general_match(line: str) -> re.Match[str] | None:
-    """The general header match of one line (for sniffing and small samples): by the Latin
-    grammar, unless the line may have another marker (see ``LATIN_GENERAL``)."""
+    """The general header match of one line (for sniffing and small samples), of the line as
+    written or else of its ``ascii_stamp``."""
+    match = _grammar_match(line)
+    if match is None and (ascii := ascii_stamp(line)) != line:
+        return _grammar_match(ascii)
+    return match
+
+
+def _grammar_match(line: str) -> re.Match[str] | None:
+    """By the Latin grammar, unless the line may have another marker (see ``LATIN_GENERAL``)."""
     match = _LATIN_RE.match(line)
     if match is None and _DATE_TIME_RE.match(line) is None:
         return None
@@ -399,7 +457,7 @@ def detect_layout(lines: Iterable[str], *, max_headers: int = 200) -> Layout | N
         match = general_match(line)
         if match is None:
             continue
-        counts[_shape(match)] += 1
+        counts[_shape(match, stamped=match.string != line)] += 1
         if sum(counts.values()) >= max_headers:
             break
     if not counts:

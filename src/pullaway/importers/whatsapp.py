@@ -62,6 +62,7 @@ from pullaway.importers._whatsapp_header import (
     NUMBERS,
     FixedLayout,
     Layout,
+    ascii_stamps,
     bare_marker,
     detect_layout,
     fixed_layout,
@@ -382,7 +383,7 @@ def _read_headers(
         )
         raise ParseError(msg, line=1)
     notes.append(f"header layout {layout.describe().strip()!r}")
-    heads, mixed, demoted = _match_headers(lines, layout)
+    heads, mixed, demoted = _match_headers(_readable(lines, layout), layout)
     heads = _rechunked(heads, _KEPT)
     if mixed:
         notes.append(f"{mixed} headers use another layout than the first ones; read them too")
@@ -398,7 +399,40 @@ def _read_headers(
     pm_24h = heads.get_column("pm_24h").sum()
     if pm_24h:
         notes.append(f"{pm_24h} headers have an hour of 13-23 with a PM marker; read as written")
+    notes.extend(_other_calendar(heads))
     return classify(heads), order
+
+
+GREGORIAN_YEARS: Final = (2009, 2100)
+"""Years a WhatsApp message can have (WhatsApp began in 2009): others suggest a phone that
+dates in another calendar (Persian ۱۴۰۱, Hijri 1443, Thai Buddhist 2565)."""
+
+
+def _other_calendar(heads: pl.DataFrame) -> list[str]:
+    """A note when headers are dated outside ``GREGORIAN_YEARS``."""
+    first, last = GREGORIAN_YEARS
+    year = pl.col("timestamp").dt.year()
+    outside = heads.select(((year < first) | (year > last)).sum()).item()
+    if not outside:
+        return []
+    return [
+        f"{outside} headers are dated outside {first}-{last}: read as Gregorian years; if the "
+        "phone writes dates in another calendar (Persian, Hijri, Thai Buddhist), those dates "
+        "are wrong"
+    ]
+
+
+def _readable(lines: pl.Series, layout: Layout) -> pl.Series:
+    """``lines`` with ``ascii_stamps`` if the file's layout needs them (the export of an Arabic
+    or Persian phone), so that its headers are read the fast way; otherwise as they are, and
+    the few lines that need them are read the general way (``_match_headers``).
+
+    Only headers are read from these lines: texts and skipped lines are quoted from ``lines``.
+    """
+    if not layout.stamped:
+        return lines
+    stamped = ascii_stamps(pl.col("text")).alias("text")
+    return by_slices(lines.to_frame("text"), lambda part: part.select(stamped)).to_series()
 
 
 _KEPT: Final = ("line", "author", "notice", "special", "wordy", "closed")
@@ -436,7 +470,7 @@ def _match_headers(lines: pl.Series, layout: Layout) -> tuple[pl.DataFrame, int,
         captured = _captured_match(left.lazy(), layout).collect()
         matched = _insert_sorted(matched, captured, key="line")
         left = left.filter(~pl.col("line").is_in(captured.get_column("line").implode()))
-    missed, others = _general_headers(left)
+    missed, others = _general_headers(left.with_columns(ascii_stamps(text).alias("text")))
     if missed.height == 0:
         return matched, 0, 0
     own = text.str.replace(f"^{words.MARKS}", "").str.contains(layout.head_pattern())

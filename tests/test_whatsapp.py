@@ -764,6 +764,33 @@ def test_timestamps_by_arithmetic_equal_polars_datetime() -> None:
     assert got.equals(expected)
 
 
+@pytest.mark.parametrize(
+    "placeholder",
+    [
+        "<Media omitted>",
+        "<メディアなし>",  # ja
+        "<미디어 파일 제외됨>",  # ko
+        "<省略多媒体文件>",  # zh
+        "<تم استبعاد الوسائط>",  # ar
+        "< Média vynechána >",  # cs, with spaces inside the brackets
+        "<media utelämnat>",  # sv
+        "<Bỏ qua Media>",  # vi
+    ],
+)
+def test_androids_media_placeholder_in_many_languages_is_media(
+    placeholder: str, tmp_path: Path
+) -> None:
+    lines = [f"13/01/2025, 08:00 - Maya: {placeholder}", "13/01/2025, 08:01 - Leo: ok"]
+    result = parse(write(tmp_path, "\n".join(lines)))
+    assert result.messages.get_column("kind").to_list() == ["media", "text"]
+
+
+def test_a_placeholders_words_without_brackets_are_a_message(tmp_path: Path) -> None:
+    # Android always writes the brackets; "без файл" ("no file") alone is something she typed.
+    result = parse(write(tmp_path, "13/01/2025, 08:00 - Maya: без файл"))
+    assert result.messages.select("kind", "text").row(0) == ("text", "без файл")
+
+
 def test_headers_holding_colon_space_are_not_read_at_fixed_positions() -> None:
     lines = ["06.08.13, 19:55:10: Habi: bist du noch wach?", "06.08.13, 19:56:02: Kerem: ja"]
     assert fixed_layout(detect_layout(lines), lines) is None

@@ -10,6 +10,7 @@ lookarounds and no backreferences.
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 # Invisible characters that WhatsApp puts around headers, names and notes (§3.2).
@@ -40,6 +41,99 @@ _GENERIC_MEDIA: Final = _alternatives(
     "medya atlanm[ıi][şs]",
     "pomini[ęe]to multimedia",
 )
+# The same in other languages, as chat-analytics' table lists them (pipeline/parse/parsers/
+# WhatsApp.ts), two spellings for many (older and newer app versions). Android puts them in
+# angle brackets, which are required here: a short phrase alone ("без файл") may be a message.
+_BRACKETED_MEDIA: Final = _alternatives(
+    *map(
+        re.escape,
+        (
+            "media weggelaat",  # af
+            "تم استبعاد الوسائط",  # ar
+            "media buraxıldı",  # az
+            "media çıxarılmışdır",
+            "без файл",  # bg
+            "মিডিয়া বাদ দেওয়া হয়েছে",  # bn
+            "fitxers multimèdia omesos",  # ca
+            "mitjans omesos",
+            "média vynechány",  # cs
+            "média vynechána",
+            "medier udeladt",  # da
+            "mediefil udeladt",
+            "αρχείο παραλήφθηκε",  # el
+            "εξαίρεση πολυμέσων",
+            "meedia välja jäetud",  # et
+            "meedia ära jäetud",
+            "رسانه حذف شد",  # fa
+            "پيوست نما/آهنگ حذف شد",
+            "media jätettiin pois",  # fi
+            "media jätetty pois",
+            "મિડિયા છોડી મૂકાયું",  # gu
+            "મીડિયા અવગણવામાં આવ્યા",
+            "मीडिया के बिना",  # hi
+            "medijski zapis izostavljen",  # hr
+            "média elhagyva",  # hu
+            "hiányzó médiafájl",
+            "media tidak disertakan",  # id
+            "media omesso",  # it
+            "המדיה לא נכללה",  # he
+            "מדיה הושמטה",
+            "メディアなし",  # ja
+            "メディアは含まれていません",
+            "файлдар қосылмаған",  # kk
+            "файл қосылған жоқ",
+            "ಮಾಧ್ಯಮ ಕೈಬಿಡಲಾಗಿದೆ",  # kn
+            "미디어 파일 제외됨",  # ko
+            "미디어 파일을 생략한 대화내용",
+            "ບໍ່ລວມມີເດຍ",  # lo
+            "medija praleista",  # lt
+            "praleistas medijos turinys",
+            "nav iekļauta multivide",  # lv
+            "bez multivides",
+            "без фајлови",  # mk
+            "без фајл",
+            "മീഡിയ ഒഴിവാക്കി",  # ml
+            "मीडिया वगळण्यात आला",  # mr
+            "मीडिया वगळले",
+            "media dikecualikan",  # ms
+            "media disingkirkan",
+            "media utelatt",  # nb
+            "uten vedlegg",
+            "ਮੀਡੀਆ ਛੱਡਿਆ",  # pa
+            "ਮੀਡੀਆ ਛਡਿਆ ਗਿਆ",
+            "pliki pominięto",  # pl
+            "conținut media omis",  # ro
+            "файл пропущен",  # ru
+            "médiá vynechané",  # sk
+            "datoteke izpuščene",  # sl
+            "medij izpuščen",
+            "media u hoq",  # sq
+            "media hequr",
+            "медији су изостављени",  # sr
+            "media utelämnat",  # sv
+            "media har utelämnats",
+            "media hazijajumuishwa",  # sw
+            "media imerukwa",
+            "கோப்புகள் விடப்பட்டன",  # ta
+            "ஊடகங்கள் நீக்கப்பட்டது",
+            "మీడియా విస్మరించబడింది",  # te
+            "మాధ్యమం విస్మరించబడింది",
+            "ไฟล์สื่อถูกลบ",  # th
+            "สื่อถูกลบ",
+            "inalis ang media",  # tl
+            "walang kalakip na media",
+            "medya dahil edilmedi",  # tr
+            "медіа пропущено",  # uk
+            "میڈیا چھوڑ دیا گیا",  # ur
+            "میڈیا ہٹا دیا گیا",
+            "fayl o‘tkazib yuborildi",  # uz
+            "bỏ qua tệp phương tiện",  # vi
+            "bỏ qua media",
+            "忽略多媒體檔",  # zh
+            "省略多媒体文件",
+        ),
+    )
+)
 # iOS writes one placeholder per type.
 _VOICE_WORDS: Final = _alternatives(
     "audio omitted", "audio omitido", "audio weggelassen", "[áa]udio ocultado", "audio omis"
@@ -68,7 +162,9 @@ _CLOSE: Final = "\\s*$"
 
 VOICE_PLACEHOLDER: Final = f"{_OPEN}<?(?:{_VOICE_WORDS})>?{_CLOSE}"
 STICKER_PLACEHOLDER: Final = f"{_OPEN}<?(?:{_STICKER_WORDS})>?{_CLOSE}"
-MEDIA_PLACEHOLDER: Final = f"{_OPEN}<?(?:{_MEDIA_WORDS})>?{_CLOSE}"
+MEDIA_PLACEHOLDER: Final = (
+    f"{_OPEN}(?:<?(?:{_MEDIA_WORDS})>?|<\\s*(?:{_BRACKETED_MEDIA})\\s*>){_CLOSE}"
+)
 
 # "Export with media": a file name instead of a placeholder (Pustur's parseAttachments forms).
 ATTACHMENT: Final = (

@@ -785,6 +785,27 @@ def test_androids_media_placeholder_in_many_languages_is_media(
     assert result.messages.get_column("kind").to_list() == ["media", "text"]
 
 
+@pytest.mark.parametrize(
+    "notice",
+    [
+        "Messages and calls are end-to-end encrypted. No one outside of this chat, not even "
+        "WhatsApp, can read or listen to them.",
+        "I messaggi e le chiamate sono crittografati end-to-end.",
+        "Berichten en oproepen worden end-to-end versleuteld.",
+        "As mensagens e chamadas são encriptadas ponto a ponto.",
+        "Сообщения и звонки защищены сквозным шифрованием.",
+        "Mesajlar ve aramalar uçtan uca şifrelidir.",
+    ],
+)
+def test_the_encryption_notice_after_the_partners_name_is_a_system_line(
+    notice: str, tmp_path: Path
+) -> None:
+    # iOS writes it as if the partner had sent it, behind an LRM: not a message of his.
+    lines = [f"[13/01/2025, 08:00:00] Leo: \u200e{notice}", "[13/01/2025, 08:01:00] Leo: hi"]
+    result = parse(write(tmp_path, "\n".join(lines)))
+    assert result.messages.select("kind", "sender").rows() == [("system", None), ("text", "Leo")]
+
+
 def test_a_placeholders_words_without_brackets_are_a_message(tmp_path: Path) -> None:
     # Android always writes the brackets; "без файл" ("no file") alone is something she typed.
     result = parse(write(tmp_path, "13/01/2025, 08:00 - Maya: без файл"))

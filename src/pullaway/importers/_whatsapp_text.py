@@ -213,10 +213,14 @@ _ENCRYPTION: Final = _alternatives(
     "messages to this (?:chat|group) and calls are now secured with end-to-end encryption",
     "messages to this (?:chat|group) are now secured with end-to-end encryption",
     "los mensajes y (?:las )?llamadas est[áa]n cifrados de extremo a extremo",
-    "as mensagens e (?:as )?(?:chamadas|liga[çc][õo]es) (?:s[ãa]o|est[ãa]o) protegidas",
+    "as mensagens e (?:as )?(?:chamadas|liga[çc][õo]es) (?:s[ãa]o|est[ãa]o) "
+    "(?:protegidas|criptografadas|encriptadas)",
     "nachrichten und anrufe sind ende-zu-ende-verschl[üu]sselt",
     "les messages et (?:les )?appels sont chiffr[ée]s de bout en bout",
     "i messaggi e le chiamate sono crittografati",
+    "berichten en oproepen worden end-to-end versleuteld",
+    "сообщения и звонки защищены сквозным шифрованием",
+    "mesajlar (?:ve aramalar )?u[çc]tan uca [şs]ifrelidir",
 )
 ENCRYPTION_NOTICE: Final = f"{_OPEN}(?:{_ENCRYPTION})"
 

@@ -136,6 +136,11 @@ STAMP: Final = (
 """The date and time at the start of a line (``stamp``, up to the character after the time)
 and the bidi marks and bracket before them (``lead``)."""
 _STAMP_RE: Final = re.compile(STAMP)
+STAMPABLE: Final = (
+    f"^{MARKS}\\[?{MARKS}{_ANY_DIGIT}.{{0,60}}?[{NATIVE_DIGITS}{BIDI_MARKS}{_ARABIC_COMMA}]"
+)
+"""Lines ``ascii_stamp`` may change: a digit at the start and something to change soon after
+(more lines than it changes, but a test without captures, much cheaper than ``STAMP``)."""
 _STAMP_CHARS: Final = {
     **dict(zip(NATIVE_DIGITS, "0123456789" * 2, strict=True)),
     **dict.fromkeys(BIDI_MARKS, ""),

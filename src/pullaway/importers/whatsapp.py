@@ -61,6 +61,7 @@ from pullaway.importers._whatsapp_header import (
     LEADING_MARK_BYTES,
     MARKERS,
     NUMBERS,
+    STAMPABLE,
     FixedLayout,
     Layout,
     ascii_stamps,
@@ -473,7 +474,7 @@ def _match_headers(lines: pl.Series, layout: Layout) -> tuple[pl.DataFrame, int,
         captured = _captured_match(left.lazy(), layout).collect()
         matched = _insert_sorted(matched, captured, key="line")
         left = left.filter(~pl.col("line").is_in(captured.get_column("line").implode()))
-    missed, others = _general_headers(left.with_columns(ascii_stamps(text).alias("text")))
+    missed, others = _general_headers(_with_ascii_stamps(left))
     if missed.height == 0:
         return matched, 0, 0
     own = text.str.replace(f"^{words.MARKS}", "").str.contains(layout.head_pattern())
@@ -481,6 +482,18 @@ def _match_headers(lines: pl.Series, layout: Layout) -> tuple[pl.DataFrame, int,
     others, demoted = _split_authors(others)
     others = others.with_columns(*as_numbers(), *hints()).select(matched.columns)
     return _insert_sorted(matched, others, key="line"), mixed, demoted
+
+
+def _with_ascii_stamps(lines: pl.DataFrame) -> pl.DataFrame:
+    """``lines`` with the ``ascii_stamp`` of each ``text``; only the few ``STAMPABLE`` ones are
+    looked at closely."""
+    text = pl.col("text")
+    rows = lines.select(text.str.contains(STAMPABLE)).to_series().arg_true()
+    if rows.len() == 0:
+        return lines
+    column = lines.get_column("text")
+    stamped = column.gather(rows).to_frame("text").select(ascii_stamps(text).alias("text"))
+    return lines.with_columns(patched(column, stamped.with_columns(pos=rows), "text"))
 
 
 def _general_headers(left: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -277,6 +277,41 @@ def test_a_big_file_in_arabic_indic_digits_is_read_at_fixed_places(tmp_path: Pat
     ]
 
 
+# Pieces of headers, Arabic and ASCII, that hypothesis strings together into lines.
+_STAMP_PIECES = (
+    *("٢٤", "24", "٤", "4", "۲۰۲۲", "2022", "١٢", "12", "٠٧", "07", "۹"),
+    *("/", f"{RLM}/", "، ", ", ", ",", " ", ":", ".", "م", "\u200e", "[", "] ", " - ", "a: b"),
+)
+_HEADERS = st.tuples(
+    st.sampled_from(["", "\u200e", "[", "\u200e["]),
+    st.sampled_from(["٢٤", "24", "4", "٤", "۲۴"]),
+    st.sampled_from(["/", f"{RLM}/", "."]),
+    st.sampled_from(["٤", "4", "١٢", "12"]),
+    st.sampled_from(["/", f"{RLM}/", "."]),
+    st.sampled_from(["٢٠٢٢", "2022", "22", "۲۰۲۲"]),
+    st.sampled_from(["، ", ", ", " ", f"،{RLM} ", ""]),
+    st.sampled_from(["٢", "2", "١٢", "12", "۲"]),
+    st.sampled_from([":", "."]),
+    st.sampled_from(["٠٧", "07", "۰۷", "0"]),
+    st.sampled_from(["", ":١٢", ":12"]),
+    st.sampled_from([" م - a: b", "] a: b", " - a: ٢", "", "5", f"{RLM} ص"]),
+).map("".join)
+_LINES = _HEADERS | st.lists(st.sampled_from(_STAMP_PIECES), max_size=16).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_LINES, min_size=1, max_size=20))
+def test_ascii_stamp_is_the_same_in_python_and_in_polars(lines: list[str]) -> None:
+    # Sniffing and small samples use the Python one, a file's lines the Polars one.
+    frame = pl.DataFrame({"text": lines})
+    both = frame.select(whatsapp_header.ascii_stamps(pl.col("text")).alias("text"))
+    assert both.get_column("text").to_list() == list(map(whatsapp_header.ascii_stamp, lines))
+    # The cheap test never misses a line the stamp changes.
+    stampable = frame.select(pl.col("text").str.contains(whatsapp_header.STAMPABLE))
+    changed = [whatsapp_header.ascii_stamp(line) != line for line in lines]
+    assert all(s or not c for s, c in zip(stampable.to_series(), changed, strict=True))
+
+
 @pytest.mark.parametrize("year", ["1401", "2565"])
 def test_years_of_another_calendar_are_read_but_noted(year: str, tmp_path: Path) -> None:
     result = parse(write(tmp_path, f"2/4/{year}, 9:05 - A: x\n3/4/{year}, 9:06 - B: y"))

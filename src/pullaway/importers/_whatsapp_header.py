@@ -123,31 +123,31 @@ _LATIN_RE: Final = re.compile(LATIN_GENERAL)
 _DATE_TIME_RE: Final = re.compile(DATE_TIME)
 
 
-NATIVE_DIGITS: Final = "٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹"
-"""Arabic-Indic and Eastern Arabic-Indic (Persian, Urdu) digits, which Arabic and Persian
-phones may write in headers (``٢٤‏/٤‏/٢٠٢٢، ٢:٠٧ م - ``)."""
-_ANY_DIGIT: Final = f"[0-9{NATIVE_DIGITS}]"
 _ARABIC_COMMA: Final = "\u060c"
 STAMP: Final = (
     f"^(?P<lead>{MARKS}\\[?{MARKS})"
-    f"(?P<stamp>{_ANY_DIGIT}{{1,4}}[^:]{{0,40}}?{_ANY_DIGIT}{{1,2}}[:.]{_ANY_DIGIT}{{2}}"
-    f"(?:[:.]{_ANY_DIGIT}{{2}})?(?:[^0-9{NATIVE_DIGITS}]|$))"
+    "(?P<stamp>\\d{1,4}[^:]{0,40}?\\d{1,2}[:.]\\d{2}(?:[:.]\\d{2})?(?:\\D|$))"
 )
 """The date and time at the start of a line (``stamp``, up to the character after the time)
-and the bidi marks and bracket before them (``lead``)."""
+and the bidi marks and bracket before them (``lead``). ``\\d`` is any script's decimal digit,
+for Python's ``re`` and Polars' regex alike."""
 _STAMP_RE: Final = re.compile(STAMP)
+_NON_ASCII_DIGIT: Final = "[\\d--0-9]"
 STAMPABLE: Final = (
-    f"^{MARKS}\\[?{MARKS}{_ANY_DIGIT}.{{0,60}}?[{NATIVE_DIGITS}{BIDI_MARKS}{_ARABIC_COMMA}]"
+    f"^{MARKS}\\[?{MARKS}(?:{_NON_ASCII_DIGIT}"
+    f"|\\d.{{0,60}}?(?:{_NON_ASCII_DIGIT}|[{BIDI_MARKS}{_ARABIC_COMMA}]))"
 )
-"""Lines ``ascii_stamp`` may change: a digit at the start and something to change soon after
-(more lines than it changes, but a test without captures, much cheaper than ``STAMP``)."""
-_STAMP_CHARS: Final = {
-    **dict(zip(NATIVE_DIGITS, "0123456789" * 2, strict=True)),
-    **dict.fromkeys(BIDI_MARKS, ""),
-    _ARABIC_COMMA: ",",
-}
-"""What ``ascii_stamp`` writes for each character it changes."""
-_TO_ASCII: Final = str.maketrans(_STAMP_CHARS)
+"""For Polars only (``--`` is a class difference in its regex): lines ``ascii_stamp`` may
+change, with a digit at the start and a character to change in it or soon after. More lines
+than it changes, but a test without captures, much cheaper than ``STAMP``."""
+_STAMP_PUNCTUATION: Final = {**dict.fromkeys(BIDI_MARKS, ""), _ARABIC_COMMA: ","}
+
+
+def _ascii_char(char: str) -> str:
+    """``char`` as ``ascii_stamp`` writes it: a digit of any script as 0-9 (``٣`` as ``3``)."""
+    if char.isdecimal():
+        return str(int(char))
+    return _STAMP_PUNCTUATION.get(char, char)
 
 
 def ascii_stamp(line: str) -> str:
@@ -155,25 +155,36 @@ def ascii_stamp(line: str) -> str:
     them and with a comma for an Arabic one, as the grammar reads them; the rest as it is.
 
     Arabic locales write ``٢٤‏/٤‏/٢٠٢٢، ٢:٠٧ م - `` (CLDR's ``d‏/M‏/y`` holds right-to-left
-    marks, its date-time glue an Arabic comma), some with ASCII digits (Morocco, Algeria).
+    marks, its date-time glue an Arabic comma), some with ASCII digits (Morocco, Algeria);
+    Persian and Urdu ones ``۲۰۲۲/۴/۲۵``; others, such as Bengali or Marathi, their own digits.
 
     >>> ascii_stamp("\u200f٢٤\u200f/٤\u200f/٢٠٢٢، ٢:٠٧ م - ١: ٢")
     '\u200f24/4/2022, 2:07 م - ١: ٢'
+    >>> ascii_stamp("৩১/১২/২৩, ৯:০৬ PM - ক: খ")
+    '31/12/23, 9:06 PM - ক: খ'
     """
     found = _STAMP_RE.match(line)
     if found is None:
         return line
-    return found["lead"] + found["stamp"].translate(_TO_ASCII) + line[found.end() :]
+    stamp = "".join(map(_ascii_char, found["stamp"]))
+    return found["lead"] + stamp + line[found.end() :]
 
 
-def ascii_stamps(text: pl.Expr) -> pl.Expr:
-    """``ascii_stamp`` of each line; a line it leaves as it is is not copied."""
-    found = text.str.extract_groups(STAMP)
-    lead, stamp = found.struct.field("lead"), found.struct.field("stamp")
-    ascii = stamp.str.replace_many(_STAMP_CHARS)
+def ascii_stamps(lines: pl.Series) -> pl.Series:
+    """``ascii_stamp`` of each line: the digits of the scripts the stamps hold are found
+    first, so the replacement table has those few instead of every script's."""
+    text = pl.col("text")
+    frame = lines.to_frame("text").with_columns(text.str.extract_groups(STAMP).alias("found"))
+    stamp = pl.col("found").struct.field("stamp")
+    digits = frame.select(stamp.str.extract_all(_NON_ASCII_DIGIT).explode().drop_nulls())
+    table = {char: _ascii_char(char) for char in digits.to_series().unique().to_list()}
+    table = {**_STAMP_PUNCTUATION, **table}
+    lead = pl.col("found").struct.field("lead")
+    ascii = stamp.str.replace_many(table)
     rest = text.str.slice(lead.str.len_chars() + stamp.str.len_chars())
     changed = (ascii != stamp).fill_null(value=False)
-    return pl.when(changed).then(pl.concat_str(lead, ascii, rest)).otherwise(text)
+    stamped = pl.when(changed).then(pl.concat_str(lead, ascii, rest)).otherwise(text)
+    return frame.select(stamped.alias(lines.name)).to_series()
 
 
 def bare_marker(marker: pl.Expr) -> pl.Expr:

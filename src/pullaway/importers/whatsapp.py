@@ -435,8 +435,7 @@ def _readable(lines: pl.Series, layout: Layout) -> pl.Series:
     """
     if not layout.stamped:
         return lines
-    stamped = ascii_stamps(pl.col("text")).alias("text")
-    return by_slices(lines.to_frame("text"), lambda part: part.select(stamped)).to_series()
+    return ascii_stamps(lines)
 
 
 _KEPT: Final = ("line", "author", "notice", "special", "wordy", "closed")
@@ -492,8 +491,8 @@ def _with_ascii_stamps(lines: pl.DataFrame) -> pl.DataFrame:
     if rows.len() == 0:
         return lines
     column = lines.get_column("text")
-    stamped = column.gather(rows).to_frame("text").select(ascii_stamps(text).alias("text"))
-    return lines.with_columns(patched(column, stamped.with_columns(pos=rows), "text"))
+    stamped = pl.DataFrame({"pos": rows, "text": ascii_stamps(column.gather(rows))})
+    return lines.with_columns(patched(column, stamped, "text"))
 
 
 def _general_headers(left: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -184,7 +184,7 @@ def test_import_timeline_episode_journal_draft(page: Page, running: Running, exp
     assert page.locator("article.mech-card").count() == 9
 
     page.goto(chat + "journal")
-    page.check("input[name=mood][value='4']", force=True)
+    choose(page, "mood", "4")
     page.fill("input[name=self_care]", "Swimming with Ana")
     page.fill("textarea[name=note]", "Kept my phone in the other room.")
     page.click(".journal-form button[type=submit]")
@@ -195,10 +195,18 @@ def test_import_timeline_episode_journal_draft(page: Page, running: Running, exp
     page.click(".draft-form button[type=submit]")
     verdict = page.locator(".result h2").inner_text()
     assert "checking" in verdict or "pleading" in verdict
-    page.check("input[name=hold][value='3d']", force=True)
+    choose(page, "hold", "3d")
     page.click(".hold-form button[type=submit]")
     held = page.locator(".held-item blockquote")
     assert held.first.inner_text() == "hello?? are you ignoring me"
+
+
+def choose(page: Page, name: str, value: str) -> None:
+    """Pick a chip as a person does, by clicking its visible label: its radio is invisible
+    (``.chip input``), and a forced click at the radio's place may land on a neighbour."""
+    radio = f"input[name={name}][value='{value}']"
+    page.click(f"label.chip:has({radio}) span")
+    assert page.is_checked(radio)
 
 
 def test_import_says_it_is_reading_while_the_upload_runs(

@@ -844,6 +844,48 @@ def test_the_encryption_notice_after_the_partners_name_is_a_system_line(
     assert result.messages.select("kind", "sender").rows() == [("system", None), ("text", "Leo")]
 
 
+@pytest.mark.parametrize(
+    ("tag", "kind"),
+    [
+        ("<attached: 00000042-PHOTO-2025-01-13-08-00-00.jpg>", "media"),
+        ("\u200e<adjunto: 00000043-AUDIO-2025-01-13-08-00-00.opus>", "voice"),  # es
+        ("<anexado: 00000044-VIDEO-2025-01-13-08-00-00.mp4>", "media"),  # pt
+        ("<Anhang: 00000045-STICKER-2025-01-13-08-00-00.webp>", "sticker"),  # de
+        ("< pièce jointe : 00000046-PHOTO-2025-01-13-08-00-00.jpg>", "media"),  # fr
+        ("<allegato: 00000047-PHOTO-2025-01-13-08-00-00.jpg>", "media"),  # it
+        ("IMG-20250113-WA0001.jpg (file allegato)", "media"),  # it, Android
+    ],
+)
+def test_attachments_of_an_export_with_media_in_the_phones_language(
+    tag: str, kind: str, tmp_path: Path
+) -> None:
+    lines = [
+        f"[13/01/2025, 08:00:00] Maya: {tag}",
+        f"[13/01/2025, 08:01:00] Maya: look {tag}",
+        f"[13/01/2025, 08:02:00] Maya: \u200elook \u200e{tag}",
+        "and a second line",
+    ]
+    result = parse(write(tmp_path, "\n".join(lines)))
+    rows = result.messages.select("kind", "text").rows()
+    if "(" in tag:  # Android writes the caption on the lines below the file's name only
+        assert rows[0] == (kind, None)
+        return
+    assert rows == [(kind, None), (kind, "look"), (kind, "look\nand a second line")]
+
+
+def test_a_tag_in_a_language_without_one_stays_a_message(tmp_path: Path) -> None:
+    result = parse(write(tmp_path, "[13/01/2025, 08:00:00] Maya: look <bijlage: 1.jpg>"))
+    assert result.messages.select("kind", "text").row(0) == ("text", "look <bijlage: 1.jpg>")
+
+
+@pytest.mark.parametrize(
+    "tombstone", ["Questo messaggio è stato eliminato", "Hai eliminato questo messaggio"]
+)
+def test_italian_tombstones_are_deleted_messages(tombstone: str, tmp_path: Path) -> None:
+    result = parse(write(tmp_path, f"13/01/2025, 08:00 - Maya: {tombstone}"))
+    assert result.messages.select("kind", "text").row(0) == ("deleted", None)
+
+
 def test_a_placeholders_words_without_brackets_are_a_message(tmp_path: Path) -> None:
     # Android always writes the brackets; "без файл" ("no file") alone is something she typed.
     result = parse(write(tmp_path, "13/01/2025, 08:00 - Maya: без файл"))

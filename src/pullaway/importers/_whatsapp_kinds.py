@@ -73,7 +73,8 @@ def _notices_with_a_colon(heads: pl.DataFrame) -> pl.DataFrame:
 def classify(heads: pl.DataFrame) -> pl.DataFrame:
     """Add ``kind`` (the Kind enum): placeholders, attachments, tombstones, calls, notices.
 
-    Only the rows flagged ``special`` are looked at, and each distinct body among them once:
+    Only the rows flagged ``special`` or ``closed`` are looked at, and each distinct body among
+    them once:
     a big chat repeats the same few placeholders ("<Media omitted>") tens of thousands of times.
     """
     heads = _notices_with_a_colon(heads)
@@ -83,9 +84,11 @@ def classify(heads: pl.DataFrame) -> pl.DataFrame:
     # gathering from those takes several times longer.
     special = (
         heads.lazy()
-        .select("body", "special", "notice")
+        .select("body", "special", "closed", "notice")
         .with_row_index("pos")
-        .filter(pl.col("special") & ~pl.col("notice"))
+        # Bodies ending with ">" too: an iOS attachment tag after a caption (which the start
+        # of the body does not show), or an edited mark.
+        .filter((pl.col("special") | pl.col("closed")) & ~pl.col("notice"))
         .select("pos", "body")
         .collect()
     )
@@ -102,7 +105,7 @@ def classify(heads: pl.DataFrame) -> pl.DataFrame:
 def _kind_of(body: pl.Expr) -> pl.Expr:
     """The kind of a special body: placeholder, attachment, tombstone, call, notice or text."""
     lrm = body.str.contains(f"^[{words.BIDI_MARKS}]")
-    attached = body.str.contains(words.ATTACHMENT)
+    attached = body.str.contains(words.ATTACHMENT) | body.str.contains(words.CAPTIONED_ATTACHMENT)
     return (
         pl.when(body.str.contains(words.VOICE_PLACEHOLDER))
         .then(pl.lit("voice"))

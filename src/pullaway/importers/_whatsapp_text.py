@@ -154,7 +154,12 @@ _MEDIA_WORDS: Final = _alternatives(
     "(?:image absente|vid[ée]o absente|gif omis|document omis)",
 )
 _FILE_ATTACHED: Final = _alternatives(
-    "file attached", "datei angeh[äa]ngt", "archivo adjunto", "arquivo anexado", "fichier joint"
+    "file attached",
+    "datei angeh[äa]ngt",
+    "archivo adjunto",
+    "arquivo anexado",
+    "fichier joint",
+    "file allegato",
 )
 
 _OPEN: Final = f"(?i)^{MARKS}\\s*"
@@ -167,10 +172,20 @@ MEDIA_PLACEHOLDER: Final = (
 )
 
 # "Export with media": a file name instead of a placeholder (Pustur's parseAttachments forms).
+# iOS tags the file in the phone's language (``<adjunto: 00000005-VIDEO-….mp4>``, French with a
+# space before the colon), after the words typed with it, if any (a caption, or a document's
+# name and pages: ``Informe.pdf • 3 pages <attached: 00001416-Informe.pdf>``).
+_ATTACHED_TAG: Final = (
+    f"{MARKS}<{MARKS}\\s*(?:attached|adjunto|anexado|anhang|pi[èe]ce jointe|allegato) ?: [^>]+>"
+)
 ATTACHMENT: Final = (
-    f"{_OPEN}(?:<attached: [^>]+>|\\S[^<>]* \\((?:{_FILE_ATTACHED})\\)"
+    f"{_OPEN}(?:{_ATTACHED_TAG}|\\S[^<>]* \\((?:{_FILE_ATTACHED})\\)"
     f"|\\S+ <{MARKS}attached>){_CLOSE}"
 )
+CAPTIONED_ATTACHMENT: Final = (
+    f"{_OPEN}(?P<caption>.*?[^\\s{BIDI_MARKS}])\\s*{_ATTACHED_TAG}{_CLOSE}"
+)
+"""An iOS attachment tag after words typed with it, which ``caption`` holds."""
 # Which attachments are voice notes or stickers, by WhatsApp's file names and types.
 VOICE_FILE: Final = "(?i)(?:PTT-|-AUDIO-|\\.opus\\b|\\.m4a\\b|\\.aac\\b)"
 STICKER_FILE: Final = "(?i)(?:STK-|-STICKER-|\\.webp\\b)"
@@ -190,6 +205,8 @@ DELETED: Final = (
         "du hast diese nachricht gel[öo]scht",
         "ce message a [ée]t[ée] supprim[ée]",
         "vous avez supprim[ée] ce message",
+        "questo messaggio [èe] stato eliminato",
+        "hai eliminato questo messaggio",
     )
     + f")\\.?{_CLOSE}"
 )

@@ -801,7 +801,15 @@ def _message_rows(heads: pl.DataFrame, joined: pl.DataFrame) -> pl.DataFrame:
         kind=heads.get_column("kind").gather(pos),
         body=heads.get_column("body").gather(pos),
     )
-    texts = pl.concat([_joined_texts(joined), _system_texts(heads, joined)])
+    captions = _captions(heads)
+    joined = joined.join(captions, on="pos", how="left")
+    texts = pl.concat(
+        [
+            _joined_texts(joined),
+            _system_texts(heads, joined),
+            captions.filter(~pl.col("pos").is_in(joined.get_column("pos").implode())),
+        ]
+    )
     texts = pl.concat([texts, _edited_bodies(heads, exclude=texts.get_column("pos"))])
     # Nulling values by kind only touches validity masks; a scatter would copy the column.
     system = pl.col("kind") == "system"
@@ -842,11 +850,27 @@ def _without_edited_mark(text: pl.Expr) -> pl.Expr:
 
 def _joined_texts(joined: pl.DataFrame) -> pl.DataFrame:
     """Messages with continuation lines: a text's first line, newline, the rest; a media
-    message's caption. (Notices are ``_system_rows``; deleted messages and calls have none.)"""
+    message's caption, on its line (``text`` of ``_captions``) and below it. (Notices are
+    ``_system_rows``; deleted messages and calls have none.)"""
     kind = pl.col("kind")
     whole = _without_edited_mark(pl.concat_str([pl.col("body"), pl.col("more")], separator="\n"))
+    caption = pl.concat_str([pl.col("text"), pl.col("more")], separator="\n", ignore_nulls=True)
     return joined.filter(kind.is_in(["text", "media", "sticker", "voice"])).select(
-        "pos", text=pl.when(kind == "text").then(whole).otherwise(pl.col("more"))
+        "pos", text=pl.when(kind == "text").then(whole).otherwise(caption)
+    )
+
+
+def _captions(heads: pl.DataFrame) -> pl.DataFrame:
+    """``pos`` and ``text``: what was typed before an attachment's tag on its line (iOS writes
+    ``look <attached: 00000042-PHOTO-….jpg>``)."""
+    media = pl.col("kind").is_in(["media", "sticker", "voice"])
+    caption = pl.col("body").str.extract(words.CAPTIONED_ATTACHMENT, 1)
+    return (
+        heads.lazy()
+        .filter(pl.col("closed") & media)
+        .select("pos", text=caption)
+        .drop_nulls("text")
+        .collect()
     )
 
 

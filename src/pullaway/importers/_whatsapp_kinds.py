@@ -89,9 +89,12 @@ def classify(heads: pl.DataFrame) -> pl.DataFrame:
         # Bodies ending with ">" too: an iOS attachment tag after a caption (which the start
         # of the body does not show), or an edited mark.
         .filter((pl.col("special") | pl.col("closed")) & ~pl.col("notice"))
-        .select("pos", "body")
+        .select("pos", "body", "special")
         .collect()
     )
+    # Of those, the tagged ones only: a chat's many edited messages need no other test.
+    tagged = pl.col("body").str.contains(words.ATTACHED_AT_END)
+    special = special.filter(pl.col("special") | tagged).select("pos", "body")
     if special.height == 0:
         return heads
     bodies = special.get_column("body").unique()

@@ -182,6 +182,8 @@ ATTACHMENT: Final = (
     f"{_OPEN}(?:{_ATTACHED_TAG}|\\S[^<>]* \\((?:{_FILE_ATTACHED})\\)"
     f"|\\S+ <{MARKS}attached>){_CLOSE}"
 )
+ATTACHED_AT_END: Final = f"(?i){_ATTACHED_TAG}{_CLOSE}"
+"""A body that ends with an iOS attachment tag (a test from the end, for Polars)."""
 CAPTIONED_ATTACHMENT: Final = (
     f"{_OPEN}(?P<caption>.*?[^\\s{BIDI_MARKS}])\\s*{_ATTACHED_TAG}{_CLOSE}"
 )

@@ -879,6 +879,23 @@ def test_a_tag_in_a_language_without_one_stays_a_message(tmp_path: Path) -> None
 
 
 @pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        ("\u200eimmagine omessa", "media"),
+        ("\u200evideo omesso", "media"),
+        ("\u200edocumento omesso", "media"),
+        ("\u200eaudio omesso", "voice"),
+        ("\u200esticker non incluso", "sticker"),
+        ("\u200eChiamata vocale persa", "call"),
+        ("\u200eVideochiamata persa", "call"),
+    ],
+)
+def test_italian_iphone_placeholders_and_calls(body: str, kind: str, tmp_path: Path) -> None:
+    result = parse(write(tmp_path, f"[13/01/2025, 08:00:00] Maya: {body}"))
+    assert result.messages.select("kind", "text").row(0) == (kind, None)
+
+
+@pytest.mark.parametrize(
     "tombstone", ["Questo messaggio è stato eliminato", "Hai eliminato questo messaggio"]
 )
 def test_italian_tombstones_are_deleted_messages(tombstone: str, tmp_path: Path) -> None:

@@ -136,7 +136,12 @@ _BRACKETED_MEDIA: Final = _alternatives(
 )
 # iOS writes one placeholder per type.
 _VOICE_WORDS: Final = _alternatives(
-    "audio omitted", "audio omitido", "audio weggelassen", "[áa]udio ocultado", "audio omis"
+    "audio omitted",
+    "audio omitido",
+    "audio weggelassen",
+    "[áa]udio ocultado",
+    "audio omis",
+    "audio omesso",
 )
 _STICKER_WORDS: Final = _alternatives(
     "sticker omitted",
@@ -144,6 +149,8 @@ _STICKER_WORDS: Final = _alternatives(
     "sticker weggelassen",
     "figurinha omitida",
     "autocollant omis",
+    "sticker non incluso",
+    "sticker omesso",
 )
 _MEDIA_WORDS: Final = _alternatives(
     _GENERIC_MEDIA,
@@ -152,6 +159,7 @@ _MEDIA_WORDS: Final = _alternatives(
     "(?:bild|video|gif|dokument) weggelassen",
     "(?:imagem ocultada|v[íi]deo ocultado|documento ocultado|gif omitido)",
     "(?:image absente|vid[ée]o absente|gif omis|document omis)",
+    "(?:immagine omessa|video omesso|documento omesso)",
 )
 _FILE_ATTACHED: Final = _alternatives(
     "file attached",
@@ -222,6 +230,8 @@ CALL: Final = (
         "chamada de (?:voz|v[íi]deo) perdida",
         "verpasster (?:sprach|video)anruf",
         "appel (?:vocal|vid[ée]o) manqu[ée]",
+        "chiamata vocale persa",
+        "videochiamata persa",
     )
     + ")(?:,.*)?$"
 )

@@ -427,9 +427,9 @@ def _other_calendar(heads: pl.DataFrame) -> list[str]:
 
 
 def _readable(lines: pl.Series, layout: Layout) -> pl.Series:
-    """``lines`` with ``ascii_stamps`` if the file's layout needs them (the export of an Arabic
-    or Persian phone), so that its headers are read the fast way; otherwise as they are, and
-    the few lines that need them are read the general way (``_match_headers``).
+    """``lines`` with ``ascii_stamps`` if the file's layout needs them (a phone that writes
+    Arabic, Persian or other digits), so that its headers are read the fast way; otherwise as
+    they are, and the few lines that need them are read the general way (``_match_headers``).
 
     Only headers are read from these lines: texts and skipped lines are quoted from ``lines``.
     """
@@ -807,7 +807,9 @@ def _message_rows(heads: pl.DataFrame, joined: pl.DataFrame) -> pl.DataFrame:
         [
             _joined_texts(joined),
             _system_texts(heads, joined),
-            captions.filter(~pl.col("pos").is_in(joined.get_column("pos").implode())),
+            captions.filter(~pl.col("pos").is_in(joined.get_column("pos").implode())).rename(
+                {"caption": "text"}
+            ),
         ]
     )
     texts = pl.concat([texts, _edited_bodies(heads, exclude=texts.get_column("pos"))])
@@ -850,26 +852,26 @@ def _without_edited_mark(text: pl.Expr) -> pl.Expr:
 
 def _joined_texts(joined: pl.DataFrame) -> pl.DataFrame:
     """Messages with continuation lines: a text's first line, newline, the rest; a media
-    message's caption, on its line (``text`` of ``_captions``) and below it. (Notices are
+    message's caption, on its line (``_captions``) and below it. (Notices are
     ``_system_rows``; deleted messages and calls have none.)"""
     kind = pl.col("kind")
     whole = _without_edited_mark(pl.concat_str([pl.col("body"), pl.col("more")], separator="\n"))
-    caption = pl.concat_str([pl.col("text"), pl.col("more")], separator="\n", ignore_nulls=True)
+    caption = pl.concat_str([pl.col("caption"), pl.col("more")], separator="\n", ignore_nulls=True)
     return joined.filter(kind.is_in(["text", "media", "sticker", "voice"])).select(
         "pos", text=pl.when(kind == "text").then(whole).otherwise(caption)
     )
 
 
 def _captions(heads: pl.DataFrame) -> pl.DataFrame:
-    """``pos`` and ``text``: what was typed before an attachment's tag on its line (iOS writes
+    """``pos`` and ``caption``: what was typed before an attachment's tag on its line (iOS writes
     ``look <attached: 00000042-PHOTO-….jpg>``)."""
     media = pl.col("kind").is_in(["media", "sticker", "voice"])
     caption = pl.col("body").str.extract(words.CAPTIONED_ATTACHMENT, 1)
     return (
         heads.lazy()
         .filter(pl.col("closed") & media)
-        .select("pos", text=caption)
-        .drop_nulls("text")
+        .select("pos", caption=caption)
+        .drop_nulls("caption")
         .collect()
     )
 

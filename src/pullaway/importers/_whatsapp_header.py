@@ -28,6 +28,7 @@ import polars as pl
 
 from pullaway.importers._ampm import AFTER, BEFORE
 from pullaway.importers._whatsapp_text import BIDI_MARKS, MARKS, SPACE
+from pullaway.slices import by_slices
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -171,20 +172,40 @@ def ascii_stamp(line: str) -> str:
 
 
 def ascii_stamps(lines: pl.Series) -> pl.Series:
-    """``ascii_stamp`` of each line: the digits of the scripts the stamps hold are found
-    first, so the replacement table has those few instead of every script's."""
-    text = pl.col("text")
-    frame = lines.to_frame("text").with_columns(text.str.extract_groups(STAMP).alias("found"))
-    stamp = pl.col("found").struct.field("stamp")
-    digits = frame.select(stamp.str.extract_all(_NON_ASCII_DIGIT).explode().drop_nulls())
-    table = {char: _ascii_char(char) for char in digits.to_series().unique().to_list()}
-    table = {**_STAMP_PUNCTUATION, **table}
-    lead = pl.col("found").struct.field("lead")
+    """``ascii_stamp`` of each line, on every core; a line it leaves as it is is not copied."""
+
+    def split(part: pl.LazyFrame) -> pl.LazyFrame:
+        return part.with_columns(pl.col("text").str.extract_groups(STAMP).alias("g")).unnest("g")
+
+    found = by_slices(lines.to_frame("text"), split)
+    table = _stamp_table(found.get_column("stamp"))
+    text, lead, stamp = pl.col("text"), pl.col("lead"), pl.col("stamp")
     ascii = stamp.str.replace_many(table)
     rest = text.str.slice(lead.str.len_chars() + stamp.str.len_chars())
     changed = (ascii != stamp).fill_null(value=False)
     stamped = pl.when(changed).then(pl.concat_str(lead, ascii, rest)).otherwise(text)
-    return frame.select(stamped.alias(lines.name)).to_series()
+    return by_slices(found, lambda part: part.select(stamped.alias(lines.name))).to_series()
+
+
+STAMP_TABLE_SAMPLE: Final = 1000
+"""Stamps whose digits make the first replacement table of ``_stamp_table``."""
+
+
+def _stamp_table(stamps: pl.Series) -> dict[str, str]:
+    """What ``ascii_stamp`` writes for each character it changes in ``stamps``: the marks, the
+    Arabic comma and the digits of the scripts the stamps use. Those digits are taken from the
+    first stamps, then from any others that hold digits of yet another script (a test without
+    captures), instead of from every stamp or of every script's digits."""
+    table = {**_STAMP_PUNCTUATION, **_digits_of(stamps.head(STAMP_TABLE_SAMPLE))}
+    known = "".join(char for char in table if char.isdecimal())
+    others = stamps.filter(stamps.str.contains(f"[\\d--[0-9{known}]]").fill_null(value=False))
+    return {**table, **_digits_of(others)}
+
+
+def _digits_of(stamps: pl.Series) -> dict[str, str]:
+    """``_ascii_char`` of each digit other than 0-9 in ``stamps``."""
+    chars = set("".join(stamps.drop_nulls().to_list()))
+    return {char: _ascii_char(char) for char in chars if char.isdecimal() and not char.isascii()}
 
 
 def bare_marker(marker: pl.Expr) -> pl.Expr:

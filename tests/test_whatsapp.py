@@ -246,6 +246,18 @@ def test_headers_in_other_scripts_digits_are_read(
     assert sniff_whatsapp(Sample.read(write(tmp_path, f"{header}سلمى: {body}", "s.txt"))) > 0.5
 
 
+def test_digits_of_a_script_first_seen_late_in_the_file_are_read_too(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The table of digits comes from the first stamps, then from those with other digits.
+    monkeypatch.setattr(whatsapp_header, "STAMP_TABLE_SAMPLE", 2)
+    lines = [f"٢٤{RLM}/٤{RLM}/٢٠٢٢، ٢:٠{n} م - A: x" for n in range(3)]
+    lines.append("৩১/১২/২৩, ৯:০৬ PM - B: y")
+    stamped = whatsapp_header.ascii_stamps(pl.Series(lines)).to_list()
+    assert stamped[-1] == "31/12/23, 9:06 PM - B: y"
+    assert stamped == [whatsapp_header.ascii_stamp(line) for line in lines]
+
+
 def test_a_line_in_arabic_indic_digits_inside_a_message_stays_as_written(tmp_path: Path) -> None:
     # Header-like but without an author: part of the message before, not a copy with its
     # digits made ASCII.

@@ -10,6 +10,7 @@ the flexible day periods (``B``), those. Where the pattern puts the marker first
 its spellings go to BEFORE, else to AFTER. A spelling means the afternoon when its hours are
 from noon on. One that means morning in one locale and afternoon in another takes the meaning
 of the language PREFERRED names, or is left out (UT: Embu's afternoon, Greenlandic's morning).
+HISTORICAL adds older phones' spellings that CLDR no longer has.
 """
 
 from __future__ import annotations
@@ -28,6 +29,12 @@ _WIDTHS = ("abbreviated", "wide")
 PREFERRED = {"ip": "fi"}
 """Whose meaning a spelling of two meanings takes: Finnish's afternoon "ip." (5 million
 speakers) over Inari Sami's morning (a few hundred)."""
+
+
+HISTORICAL = {"de": (("vorm.", False), ("nachm.", True))}
+"""Spellings CLDR no longer has, by language, which exports of older phones still hold (German
+``9:05 vorm.``, ``9:06 nachm.``). Without ``nachm.``, a file's morning headers (``vorm.`` is
+Swiss German's too) were read and its afternoon ones joined to the message before."""
 
 
 def normalized(spelling: str) -> str:
@@ -51,6 +58,10 @@ def markers() -> tuple[set[str], set[str], dict[str, set[bool]]]:
             (before if first else after).add(spelling)
             by_meaning = meanings.setdefault(normalized(spelling), {})
             by_meaning.setdefault(afternoon, set()).add(locale.language)
+    for language, spellings in HISTORICAL.items():
+        for spelling, afternoon in spellings:
+            after.add(spelling)
+            meanings.setdefault(normalized(spelling), {}).setdefault(afternoon, set()).add(language)
     return before, after, {bare: _settled(bare, found) for bare, found in meanings.items()}
 
 

@@ -92,6 +92,8 @@ LOCALE_MARKERS = {
     "sv": ("2023-12-31 9:05 fm - A: x", "2023-12-31 9:06 em - B: y"),
     "fi": ("31.12.2023 klo 9.05 ap. - A: x", "31.12.2023 klo 9.06 ip. - B: y"),
     "sq": ("31.12.23, 9:05 e paradites - A: x", "31.12.23, 9:06 e pasdites - B: y"),
+    # Older German phones; CLDR has vorm. (Swiss German's) but no longer nachm.
+    "de, older": ("31.12.23, 9:05 vorm. - A: x", "31.12.23, 9:06 nachm. - B: y"),
 }
 
 

@@ -380,6 +380,19 @@ def test_body_lines_that_look_like_dates_stay_in_the_message(tmp_path: Path) -> 
     assert result.messages.height == 2
     assert result.messages.get_column("text")[0].count("\n") == 3
     assert any("no author and no known system text" in note for note in result.notes)
+    # A date and a time that no header has (a date-time typed in a message) are counted too.
+    unread = [note for note in result.notes if "not as a header does" in note]
+    assert unread == [
+        "2 lines start with a date and a time but not as a header does (line 2: "
+        "'2016-04-29 10:30:00 the old booking'); kept as part of the message before"
+    ]
+
+
+def test_a_header_with_an_unknown_marker_is_not_joined_silently(tmp_path: Path) -> None:
+    lines = ["24.04.22, 9:05 - A: x", "24.04.22, 9:06 nachmittags - B: y"]
+    result = parse(write(tmp_path, "\n".join(lines)))
+    assert result.messages.get_column("text").to_list() == ["x\n" + lines[1]]
+    assert any("(line 2: '24.04.22, 9:06 nachmittags - B: y')" in note for note in result.notes)
 
 
 def test_empty_lines_inside_a_message_are_kept_and_trailing_ones_dropped(tmp_path: Path) -> None:

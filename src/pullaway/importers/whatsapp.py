@@ -385,8 +385,9 @@ def _read_headers(
         )
         raise ParseError(msg, line=1)
     notes.append(f"header layout {layout.describe().strip()!r}")
-    heads, mixed, demoted = _match_headers(_readable(lines, layout), layout)
+    heads, mixed, demoted, unread = _match_headers(_readable(lines, layout), layout)
     heads = _rechunked(heads, _KEPT)
+    notes.extend(_unread_note(unread, lines))
     if mixed:
         notes.append(f"{mixed} headers use another layout than the first ones; read them too")
     if demoted:
@@ -450,7 +451,7 @@ def _rechunked(heads: pl.DataFrame, columns: tuple[str, ...]) -> pl.DataFrame:
     return heads.with_columns(heads.get_column(name).rechunk() for name in columns)
 
 
-def _match_headers(lines: pl.Series, layout: Layout) -> tuple[pl.DataFrame, int, int]:
+def _match_headers(lines: pl.Series, layout: Layout) -> tuple[pl.DataFrame, int, int, pl.Series]:
     """Header rows: ``line``, the header columns of ``_whatsapp_dates`` (numbers as integers),
     ``author``, ``body`` (a notice's text, for system lines), ``notice`` and the ``hints``.
 
@@ -459,8 +460,9 @@ def _match_headers(lines: pl.Series, layout: Layout) -> tuple[pl.DataFrame, int,
     line. Lines of the layout in another form get the layout's capturing regex. Lines it misses
     (system lines, ``Name:.``, lines behind a bidi mark, other layouts) are tried with the
     general grammar. Returns the headers, how many have another layout than the file's own,
-    and how many header-like lines were demoted to continuation lines (no author and no known
-    system text).
+    how many header-like lines were demoted to continuation lines (no author and no known
+    system text), and the numbers of the lines that start with a date and a time but that no
+    grammar reads (``_general_headers``).
     """
     text = pl.col("text")
     numbered = pl.DataFrame({"text": lines}).with_row_index("line", offset=1)
@@ -473,14 +475,34 @@ def _match_headers(lines: pl.Series, layout: Layout) -> tuple[pl.DataFrame, int,
         captured = _captured_match(left.lazy(), layout).collect()
         matched = _insert_sorted(matched, captured, key="line")
         left = left.filter(~pl.col("line").is_in(captured.get_column("line").implode()))
-    missed, others = _general_headers(_with_ascii_stamps(left))
+    missed, others, unread = _general_headers(_with_ascii_stamps(left))
     if missed.height == 0:
-        return matched, 0, 0
+        return matched, 0, 0, unread
     own = text.str.replace(f"^{words.MARKS}", "").str.contains(layout.head_pattern())
     mixed = missed.filter(~own).height
     others, demoted = _split_authors(others)
     others = others.with_columns(*as_numbers(), *hints()).select(matched.columns)
-    return _insert_sorted(matched, others, key="line"), mixed, demoted
+    return _insert_sorted(matched, others, key="line"), mixed, demoted, unread
+
+
+def _unread_note(unread: pl.Series, lines: pl.Series) -> list[str]:
+    """A note on the lines that start with a date and a time but not as any header does (a
+    marker no table has, say): they stay part of the message before, so say how many, and
+    quote the first as written."""
+    if unread.len() == 0:
+        return []
+    first = unread[0]
+    quoted = lines[first - 1][:UNREAD_QUOTE_CHARS]
+    count = unread.len()
+    lines_start = "1 line starts" if count == 1 else f"{count} lines start"
+    return [
+        f"{lines_start} with a date and a time but not as a header does (line {first}: "
+        f"{quoted!r}); kept as part of the message before"
+    ]
+
+
+UNREAD_QUOTE_CHARS: Final = 60
+"""How much of a line ``_unread_note`` quotes."""
 
 
 def _with_ascii_stamps(lines: pl.DataFrame) -> pl.DataFrame:
@@ -495,9 +517,10 @@ def _with_ascii_stamps(lines: pl.DataFrame) -> pl.DataFrame:
     return lines.with_columns(patched(column, stamped, "text"))
 
 
-def _general_headers(left: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The lines of ``left`` the general grammar reads as headers, and its groups of them
-    (with ``line``).
+def _general_headers(left: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.Series]:
+    """The lines of ``left`` the general grammar reads as headers, its groups of them (with
+    ``line``), and the numbers of the lines it does not read that start with a date and a
+    time (``DATE_TIME``).
 
     The Latin grammar reads nearly all; the wide one, with every locale's markers, only those
     it may read otherwise (see ``LATIN_GENERAL``), so most files never need it compiled.
@@ -511,13 +534,16 @@ def _general_headers(left: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     missed_by_latin = ~line.is_in(latin.get_column("line").implode())
     maybe = left.filter((missed_by_latin & text.str.contains(DATE_TIME)) | line.is_in(again))
     if maybe.height == 0:
-        return latin, groups
-    wide = maybe.filter(text.str.contains(GENERAL))
+        return latin, groups, pl.Series("line", [], dtype=pl.UInt32)
+    read_wide = text.str.contains(GENERAL)
+    unread = maybe.filter(~read_wide & ~line.is_in(again)).get_column("line")
+    wide = maybe.filter(read_wide)
     wide_groups = wide.select("line", text.str.extract_groups(GENERAL).alias("g")).unnest("g")
     kept = ~line.is_in(again)
     return (
         pl.concat([latin.filter(kept), wide]).sort("line"),
         pl.concat([groups.filter(kept), wide_groups]).sort("line"),
+        unread,
     )
 
 

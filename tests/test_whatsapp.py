@@ -519,6 +519,17 @@ def test_chat_keyword_overrides_the_name() -> None:
         ("Discussion WhatsApp avec Hugo.txt", "Hugo"),
         ("Chat WhatsApp con Giulia.txt", "Giulia"),
         ("Чат WhatsApp с Машей.txt", "Машей"),
+        ("WhatsApp-chat met Sanne.txt", "Sanne"),
+        ("Czat WhatsApp z Kasią.zip", "Kasią"),
+        ("دردشة واتساب مع سلمى.txt", "سلمى"),
+        # The name first or in the middle.
+        ("Ayşe ile WhatsApp Sohbeti.txt", "Ayşe"),
+        ("WhatsApp-keskustelu henkilön Aino kanssa.txt", "Aino"),
+        ("지민님과의 WhatsApp 대화.txt", "지민"),
+        ("WhatsApp 与 小明 的对话.txt", "小明"),
+        ("Biseda me Era në WhatsApp (2).txt", "Era"),
+        # As macOS keeps it: a decomposed accent.
+        ("Conversație WhatsApp cu Ioana.txt".replace("ț", "t\u0326"), "Ioana"),
         ("chat.txt", None),
     ],
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
@@ -13,32 +14,43 @@ from pullaway.slices import distinct
 if TYPE_CHECKING:
     import polars as pl
 
-_PREFIX_RE: Final = re.compile(
-    "^(?:" + "|".join(re.escape(p).replace("\\ ", "[ _]") for p in words.CHAT_NAME_PREFIXES) + ")",
-    re.IGNORECASE,
-)
 _COPY_SUFFIX: Final = re.compile(r"\s*\(\d+\)$")
 
 
+def _file_name_re(template: str) -> re.Pattern[str]:
+    """A regex for file names of ``template`` (``{}`` the name); a space in it may be an
+    underscore, as in zip names (``Conversa_do_WhatsApp_com_Ana``)."""
+    before, after = (re.escape(part).replace("\\ ", "[ _]") for part in template.split("{}"))
+    return re.compile(f"^{before}(?P<name>.+?){after}$", re.IGNORECASE)
+
+
+_FILE_NAME_RES: Final = tuple(map(_file_name_re, words.CHAT_FILE_NAMES))
+
+
 def chat_name_from_file(name: str) -> str | None:
-    """The partner's or group's name in a WhatsApp export's file name, if it has one.
+    """The partner's or group's name in a WhatsApp export's file name, in any language the
+    app writes it in, if it has one. macOS keeps file names decomposed (``i`` and a combining
+    accent): they are composed first.
 
     >>> chat_name_from_file("WhatsApp Chat with Dani (1).txt")
     'Dani'
     >>> chat_name_from_file("Conversa_do_WhatsApp_com_Ana_Sousa.zip")
     'Ana Sousa'
+    >>> chat_name_from_file("Ayşe ile WhatsApp Sohbeti.txt")
+    'Ayşe'
     >>> chat_name_from_file("_chat.txt") is None
     True
     """
+    name = unicodedata.normalize("NFC", name)
     stem = _COPY_SUFFIX.sub("", re.sub(r"\.(?:txt|zip)$", "", name, flags=re.IGNORECASE))
     stem = _COPY_SUFFIX.sub("", stem)
-    match = _PREFIX_RE.match(stem)
+    match = next((m for m in (r.match(stem) for r in _FILE_NAME_RES) if m), None)
     if match is None:
         return None
-    rest = stem[match.end() :]
-    if "_" in match.group(0):
-        rest = rest.replace("_", " ")
-    return rest.strip() or None
+    found = match["name"]
+    if "_" in match.group(0).replace(found, ""):
+        found = found.replace("_", " ")
+    return found.strip() or None
 
 
 FIRST_ROWS: Final = 4096

@@ -330,15 +330,67 @@ EDITED_SUFFIX: Final = (
     + ")>$"
 )
 
-# File names of exports: the prefix gives the partner's (or group's) name (§3.1).
-CHAT_NAME_PREFIXES: Final = (
-    "WhatsApp Chat with ",
-    "WhatsApp Chat - ",
-    "Chat de WhatsApp con ",
-    "Conversa do WhatsApp com ",
-    "Conversa no WhatsApp com ",
-    "WhatsApp Chat mit ",
-    "Discussion WhatsApp avec ",
-    "Chat WhatsApp con ",
-    "Чат WhatsApp с ",
+# File names of exports, by the phone's language ("{}" is the partner's or group's name;
+# §3.1): WhatsApp's own strings, as an app that reads its export mails lists them
+# (kappa-mm's chatmatter LanguageTags), and the iOS zip's "WhatsApp Chat - {}".
+CHAT_FILE_NAMES: Final = (
+    "WhatsApp Chat with {}",
+    "WhatsApp Chat - {}",
+    "WhatsApp Gesprek met {}",  # af
+    "دردشة واتساب مع {}",  # ar
+    "{} ilə WhatsApp Söhbəti",  # az
+    "WhatsApp Чат с {}",  # bg
+    "{} এর সাথে WhatsApp চ্যাট",  # bn
+    "Xat de WhatsApp amb {}",  # ca
+    "Chat WhatsApp s uživatelem {}",  # cs
+    "WhatsApp chat med {}",  # da
+    "WhatsApp Chat mit {}",  # de
+    "Συνομιλία WhatsApp με {}",  # el
+    "Chat de WhatsApp con {}",  # es
+    "WhatsApp'i vestlus kontaktiga {}",  # et
+    "گفتگوی WhatsApp با {}",  # fa
+    "WhatsApp-keskustelu henkilön {} kanssa",  # fi
+    "Discussion WhatsApp avec {}",  # fr
+    "{} સાથેની WhatsApp વાત",  # gu
+    "צ'אט WhatsApp עם {}",  # he
+    "{} के साथ WhatsApp चैट",  # hi
+    "WhatsApp razgovor s {}",  # hr
+    "WhatsApp csevegés vele: {}",  # hu
+    "Chat WhatsApp dengan {}",  # id
+    "Chat WhatsApp con {}",  # it
+    "{}とのWhatsAppチャット",  # ja
+    "WhatsApp чат: {}",  # kk
+    "{} ಜೊತೆ WhatsApp ಸಂಭಾಷಣೆ",  # kn
+    "{}님과의 WhatsApp 대화",  # ko
+    "WhatsApp pokalbis su {}",  # lt
+    "WhatsApp sarakste ar {}",  # lv
+    "WhatsApp разговор со {}",  # mk
+    "{} മായുള്ള WhatsApp ചാറ്റുകൾ",  # ml
+    "{} सोबतच्या WhatsApp गप्पा",  # mr
+    "Sembang WhatsApp dengan {}",  # ms
+    "WhatsApp-samtale med {}",  # nb
+    "WhatsApp-chat met {}",  # nl
+    "{} ਨਾਲ WhatsApp ਗੱਲਬਾਤ",  # pa
+    "Czat WhatsApp z {}",  # pl
+    "Conversa no WhatsApp com {}",  # pt
+    "Conversa do WhatsApp com {}",  # pt-BR
+    "Conversație WhatsApp cu {}",  # ro
+    "Чат WhatsApp с {}",  # ru
+    "WhatsApp chat s používateľom {}",  # sk
+    "WhatsApp klepet z {}",  # sl
+    "Biseda me {} në WhatsApp",  # sq
+    "WhatsApp Ћаскање са {}",  # sr
+    "WhatsApp-chatt med {}",  # sv
+    "Soga za WhatsApp na {}",  # sw
+    "{} உடன் WhatsApp உரையாடல்",  # ta
+    "{} తో WhatsApp సంభాషణ",  # te
+    "แชท WhatsApp กับ {}",  # th
+    "WhatsApp Chat kay {}",  # tl
+    "{} ile WhatsApp Sohbeti",  # tr
+    "Бесіда WhatsApp з {}",  # uk
+    "{} کے ساتھ WhatsApp بات چیت",  # ur
+    "{} bilan WhatsApp chati",  # uz
+    "Trò chuyện WhatsApp với {}",  # vi
+    "WhatsApp 与 {} 的对话",  # zh-CN
+    "WhatsApp 與 {} 的對話",  # zh-TW, zh-HK
 )

@@ -911,6 +911,28 @@ def test_attachments_of_an_export_with_media_in_the_phones_language(
     assert rows == [(kind, None), (kind, "look"), (kind, "look\nand a second line")]
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        "IMG-20250113-WA0001.jpg (bestand bijgevoegd)",  # nl
+        "IMG-20250113-WA0001.jpg (załączony plik)",  # pl
+        "IMG-20250113-WA0001.jpg (파일 첨부됨)",  # ko
+        "IMG-20250113-WA0001.jpg (文件附件)",  # zh
+        "IMG-20250113-WA0001.jpg (archivo adjuntado)",  # es, another version
+        "فایل پیوست شد IMG-20250113-WA0001.jpg",  # fa: before the name, no brackets
+        "IMG-20250113-WA0001.jpg இணைக்கப்பட்டது",  # ta: after it, no brackets
+    ],
+)
+def test_androids_attached_file_in_many_languages_is_media(body: str, tmp_path: Path) -> None:
+    result = parse(write(tmp_path, f"13/01/2025, 08:00 - Maya: {body}"))
+    assert result.messages.select("kind", "text").row(0) == ("media", None)
+
+
+def test_tamils_connected_after_a_word_that_is_no_file_is_a_message(tmp_path: Path) -> None:
+    result = parse(write(tmp_path, "13/01/2025, 08:00 - Maya: wifi இணைக்கப்பட்டது"))
+    assert result.messages.get_column("kind").to_list() == ["text"]
+
+
 def test_a_tag_in_a_language_without_one_stays_a_message(tmp_path: Path) -> None:
     result = parse(write(tmp_path, "[13/01/2025, 08:00:00] Maya: look <bijlage: 1.jpg>"))
     assert result.messages.select("kind", "text").row(0) == ("text", "look <bijlage: 1.jpg>")

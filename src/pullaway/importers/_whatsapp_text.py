@@ -168,7 +168,69 @@ _FILE_ATTACHED: Final = _alternatives(
     "arquivo anexado",
     "fichier joint",
     "file allegato",
+    # The app's other languages, as the export-mail reader of CHAT_FILE_NAMES lists them.
+    *map(
+        re.escape,
+        (
+            "lêer aangeheg",  # af
+            "الملف مرفق",  # ar
+            "fayl əlavə olunub",  # az
+            "прикачен файл",  # bg
+            "ফাইল সংযুক্ত হয়েছে",  # bn
+            "arxiu adjunt",  # ca
+            "soubor byl přiložen",  # cs
+            "fil vedhæftet",  # da
+            "συνημμένο αρχείο",  # el
+            "archivo adjuntado",  # es
+            "fail lisatud",  # et
+            "liitetiedosto",  # fi
+            "ફાઇલ જોડાયેલ",  # gu
+            "קובץ מצורף",  # he
+            "फाइल अटैच कर दी गई है",  # hi
+            "datoteka u privitku",  # hr
+            "fájl csatolva",  # hu
+            "file terlampir",  # id
+            "添付ファイル有り",  # ja
+            "қосымша файл",  # kk
+            "ಕಡತ ಸೇರಿಸಲಾಯಿತು",  # kn
+            "파일 첨부됨",  # ko
+            "byla prisegta",  # lt
+            "pievienots fails",  # lv
+            "прикачен фајл",  # mk
+            "ഫയൽ ചേർത്തു",  # ml
+            "फाइल संलग्न",  # mr
+            "fail dilampirkan",  # ms
+            "vedlagt fil",  # nb
+            "bestand bijgevoegd",  # nl
+            "ਫਾਈਲ ਅਟੈਚ ਕੀਤੀ",  # pa
+            "załączony plik",  # pl
+            "ficheiro anexado",  # pt
+            "fișier atașat",  # ro
+            "файл добавлен",  # ru
+            "súbor pripojený",  # sk
+            "priložena datoteka",  # sl
+            "skedë e ngjitur",  # sq
+            "прикачена датотека",  # sr
+            "bifogad fil",  # sv
+            "faili limeambatanishwa",  # sw
+            "ఫైల్ జోడించబడినది",  # te
+            "ไฟล์ที่แนบ",  # th
+            "nakalakip na file",  # tl
+            "dosya ekli",  # tr
+            "файл додано",  # uk
+            "پیوستہ فائل",  # ur
+            "fayl biriktirildi",  # uz
+            "tệp đính kèm",  # vi
+            "文件附件",  # zh-CN
+            "附件檔案",  # zh-TW
+        ),
+    ),
 )
+# Two languages write it without brackets, Persian before the file's name and Tamil after
+# it: the name must then look like a file's (``IMG-20250113-WA0001.jpg``), for a message may
+# end with Tamil's "connected" too.
+_FILE_NAME: Final = "[^\\s<>]+\\.\\w{2,5}"
+_FILE_ATTACHED_BARE: Final = f"فایل پیوست شد {_FILE_NAME}|{_FILE_NAME} இணைக்கப்பட்டது"
 
 _OPEN: Final = f"(?i)^{MARKS}\\s*"
 _CLOSE: Final = "\\s*$"
@@ -187,7 +249,7 @@ _ATTACHED_TAG: Final = (
     f"{MARKS}<{MARKS}\\s*(?:attached|adjunto|anexado|anhang|pi[èe]ce jointe|allegato) ?: [^>]+>"
 )
 ATTACHMENT: Final = (
-    f"{_OPEN}(?:{_ATTACHED_TAG}|\\S[^<>]* \\((?:{_FILE_ATTACHED})\\)"
+    f"{_OPEN}(?:{_ATTACHED_TAG}|\\S[^<>]* \\((?:{_FILE_ATTACHED})\\)|{_FILE_ATTACHED_BARE}"
     f"|\\S+ <{MARKS}attached>){_CLOSE}"
 )
 ATTACHED_AT_END: Final = f"(?i){_ATTACHED_TAG}{_CLOSE}"

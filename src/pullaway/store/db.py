@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Final, Self
 
 import platformdirs
 import polars as pl
+from anyascii import anyascii
 from sqlite_utils import Database
 
 from pullaway.errors import (
@@ -211,16 +212,25 @@ def default_store_path() -> Path:
 
 
 def slugify(name: str, *, max_length: int = 32) -> str:
-    """A short ASCII id for a chat name; "chat" when nothing of the name is left.
+    """A short ASCII id for a chat name: its letters and digits, of any script, spelled in
+    Latin letters (``anyascii``), the rest dropped; "chat" when nothing of the name is left.
 
     >>> slugify("Alex ❤️ (work)")
     'alex-work'
-    >>> slugify("Зоя")
+    >>> slugify("Зоя"), slugify("小明"), slugify("지민"), slugify("José María")
+    ('zoya', 'xiaoming', 'jimin', 'jose-maria')
+    >>> slugify("❤️")
     'chat'
     """
-    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+    spelled = "".join(map(_latin_letters, unicodedata.normalize("NFC", name)))
+    slug = re.sub(r"[^a-z0-9]+", "-", spelled.lower()).strip("-")
     return slug[:max_length].rstrip("-") or "chat"
+
+
+def _latin_letters(char: str) -> str:
+    """A letter or digit of any script in Latin letters; anything else (emoji, punctuation),
+    which ``anyascii`` would spell as a word (``:heart:``), a space."""
+    return anyascii(char) if unicodedata.category(char)[0] in "LMN" else " "
 
 
 class Store:

@@ -172,7 +172,7 @@ def ascii_stamp(line: str) -> str:
 
 
 def ascii_stamps(lines: pl.Series) -> pl.Series:
-    """``ascii_stamp`` of each line, on every core; a line it leaves as it is is not copied."""
+    """``ascii_stamp`` of each line, on every core."""
 
     def split(part: pl.LazyFrame) -> pl.LazyFrame:
         return part.with_columns(pl.col("text").str.extract_groups(STAMP).alias("g")).unnest("g")
@@ -459,7 +459,7 @@ def _shape(match: re.Match[str], *, stamped: bool = False) -> Layout:
         time_sep=match["ts"],
         seconds=match["s"] is not None,
         time_dot=match["td"],
-        ampm=_marker(match) is not None,
+        ampm=marker is not None,
         close=spaced("close"),
         ampm_first=match["bp"] is not None,
         wide=marker is not None and _latin_ampm(match[marker]) is None,

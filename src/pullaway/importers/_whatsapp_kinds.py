@@ -73,9 +73,9 @@ def _notices_with_a_colon(heads: pl.DataFrame) -> pl.DataFrame:
 def classify(heads: pl.DataFrame) -> pl.DataFrame:
     """Add ``kind`` (the Kind enum): placeholders, attachments, tombstones, calls, notices.
 
-    Only the rows flagged ``special`` or ``closed`` are looked at, and each distinct body among
-    them once:
-    a big chat repeats the same few placeholders ("<Media omitted>") tens of thousands of times.
+    Only the rows flagged ``special``, or ``closed`` and ending with an attachment tag, are
+    looked at, and each distinct body among them once: a big chat repeats the same few
+    placeholders ("<Media omitted>") tens of thousands of times.
     """
     heads = _notices_with_a_colon(heads)
     kind = pl.when(pl.col("notice")).then(pl.lit("system", dtype=Kind))

@@ -24,6 +24,11 @@ def _alternatives(*phrases: str) -> str:
     return "|".join(phrases)
 
 
+def _literals(*phrases: str) -> str:
+    """``_alternatives`` of phrases taken as written, not as regexes."""
+    return _alternatives(*map(re.escape, phrases))
+
+
 # Android writes one generic placeholder per language ("export without media").
 _GENERIC_MEDIA: Final = _alternatives(
     "media omitted",
@@ -44,95 +49,90 @@ _GENERIC_MEDIA: Final = _alternatives(
 # The same in other languages, as chat-analytics' table lists them (pipeline/parse/parsers/
 # WhatsApp.ts), two spellings for many (older and newer app versions). Android puts them in
 # angle brackets, which are required here: a short phrase alone ("без файл") may be a message.
-_BRACKETED_MEDIA: Final = _alternatives(
-    *map(
-        re.escape,
-        (
-            "media weggelaat",  # af
-            "تم استبعاد الوسائط",  # ar
-            "media buraxıldı",  # az
-            "media çıxarılmışdır",
-            "без файл",  # bg
-            "মিডিয়া বাদ দেওয়া হয়েছে",  # bn
-            "fitxers multimèdia omesos",  # ca
-            "mitjans omesos",
-            "média vynechány",  # cs
-            "média vynechána",
-            "medier udeladt",  # da
-            "mediefil udeladt",
-            "αρχείο παραλήφθηκε",  # el
-            "εξαίρεση πολυμέσων",
-            "meedia välja jäetud",  # et
-            "meedia ära jäetud",
-            "رسانه حذف شد",  # fa
-            "پيوست نما/آهنگ حذف شد",
-            "media jätettiin pois",  # fi
-            "media jätetty pois",
-            "મિડિયા છોડી મૂકાયું",  # gu
-            "મીડિયા અવગણવામાં આવ્યા",
-            "मीडिया के बिना",  # hi
-            "medijski zapis izostavljen",  # hr
-            "média elhagyva",  # hu
-            "hiányzó médiafájl",
-            "media tidak disertakan",  # id
-            "media omesso",  # it
-            "המדיה לא נכללה",  # he
-            "מדיה הושמטה",
-            "メディアなし",  # ja
-            "メディアは含まれていません",
-            "файлдар қосылмаған",  # kk
-            "файл қосылған жоқ",
-            "ಮಾಧ್ಯಮ ಕೈಬಿಡಲಾಗಿದೆ",  # kn
-            "미디어 파일 제외됨",  # ko
-            "미디어 파일을 생략한 대화내용",
-            "ບໍ່ລວມມີເດຍ",  # lo
-            "medija praleista",  # lt
-            "praleistas medijos turinys",
-            "nav iekļauta multivide",  # lv
-            "bez multivides",
-            "без фајлови",  # mk
-            "без фајл",
-            "മീഡിയ ഒഴിവാക്കി",  # ml
-            "मीडिया वगळण्यात आला",  # mr
-            "मीडिया वगळले",
-            "media dikecualikan",  # ms
-            "media disingkirkan",
-            "media utelatt",  # nb
-            "uten vedlegg",
-            "ਮੀਡੀਆ ਛੱਡਿਆ",  # pa
-            "ਮੀਡੀਆ ਛਡਿਆ ਗਿਆ",
-            "pliki pominięto",  # pl
-            "conținut media omis",  # ro
-            "файл пропущен",  # ru
-            "médiá vynechané",  # sk
-            "datoteke izpuščene",  # sl
-            "medij izpuščen",
-            "media u hoq",  # sq
-            "media hequr",
-            "медији су изостављени",  # sr
-            "media utelämnat",  # sv
-            "media har utelämnats",
-            "media hazijajumuishwa",  # sw
-            "media imerukwa",
-            "கோப்புகள் விடப்பட்டன",  # ta
-            "ஊடகங்கள் நீக்கப்பட்டது",
-            "మీడియా విస్మరించబడింది",  # te
-            "మాధ్యమం విస్మరించబడింది",
-            "ไฟล์สื่อถูกลบ",  # th
-            "สื่อถูกลบ",
-            "inalis ang media",  # tl
-            "walang kalakip na media",
-            "medya dahil edilmedi",  # tr
-            "медіа пропущено",  # uk
-            "میڈیا چھوڑ دیا گیا",  # ur
-            "میڈیا ہٹا دیا گیا",
-            "fayl o‘tkazib yuborildi",  # uz
-            "bỏ qua tệp phương tiện",  # vi
-            "bỏ qua media",
-            "忽略多媒體檔",  # zh
-            "省略多媒体文件",
-        ),
-    )
+_BRACKETED_MEDIA: Final = _literals(
+    "media weggelaat",  # af
+    "تم استبعاد الوسائط",  # ar
+    "media buraxıldı",  # az
+    "media çıxarılmışdır",
+    "без файл",  # bg
+    "মিডিয়া বাদ দেওয়া হয়েছে",  # bn
+    "fitxers multimèdia omesos",  # ca
+    "mitjans omesos",
+    "média vynechány",  # cs
+    "média vynechána",
+    "medier udeladt",  # da
+    "mediefil udeladt",
+    "αρχείο παραλήφθηκε",  # el
+    "εξαίρεση πολυμέσων",
+    "meedia välja jäetud",  # et
+    "meedia ära jäetud",
+    "رسانه حذف شد",  # fa
+    "پيوست نما/آهنگ حذف شد",
+    "media jätettiin pois",  # fi
+    "media jätetty pois",
+    "મિડિયા છોડી મૂકાયું",  # gu
+    "મીડિયા અવગણવામાં આવ્યા",
+    "मीडिया के बिना",  # hi
+    "medijski zapis izostavljen",  # hr
+    "média elhagyva",  # hu
+    "hiányzó médiafájl",
+    "media tidak disertakan",  # id
+    "media omesso",  # it
+    "המדיה לא נכללה",  # he
+    "מדיה הושמטה",
+    "メディアなし",  # ja
+    "メディアは含まれていません",
+    "файлдар қосылмаған",  # kk
+    "файл қосылған жоқ",
+    "ಮಾಧ್ಯಮ ಕೈಬಿಡಲಾಗಿದೆ",  # kn
+    "미디어 파일 제외됨",  # ko
+    "미디어 파일을 생략한 대화내용",
+    "ບໍ່ລວມມີເດຍ",  # lo
+    "medija praleista",  # lt
+    "praleistas medijos turinys",
+    "nav iekļauta multivide",  # lv
+    "bez multivides",
+    "без фајлови",  # mk
+    "без фајл",
+    "മീഡിയ ഒഴിവാക്കി",  # ml
+    "मीडिया वगळण्यात आला",  # mr
+    "मीडिया वगळले",
+    "media dikecualikan",  # ms
+    "media disingkirkan",
+    "media utelatt",  # nb
+    "uten vedlegg",
+    "ਮੀਡੀਆ ਛੱਡਿਆ",  # pa
+    "ਮੀਡੀਆ ਛਡਿਆ ਗਿਆ",
+    "pliki pominięto",  # pl
+    "conținut media omis",  # ro
+    "файл пропущен",  # ru
+    "médiá vynechané",  # sk
+    "datoteke izpuščene",  # sl
+    "medij izpuščen",
+    "media u hoq",  # sq
+    "media hequr",
+    "медији су изостављени",  # sr
+    "media utelämnat",  # sv
+    "media har utelämnats",
+    "media hazijajumuishwa",  # sw
+    "media imerukwa",
+    "கோப்புகள் விடப்பட்டன",  # ta
+    "ஊடகங்கள் நீக்கப்பட்டது",
+    "మీడియా విస్మరించబడింది",  # te
+    "మాధ్యమం విస్మరించబడింది",
+    "ไฟล์สื่อถูกลบ",  # th
+    "สื่อถูกลบ",
+    "inalis ang media",  # tl
+    "walang kalakip na media",
+    "medya dahil edilmedi",  # tr
+    "медіа пропущено",  # uk
+    "میڈیا چھوڑ دیا گیا",  # ur
+    "میڈیا ہٹا دیا گیا",
+    "fayl o‘tkazib yuborildi",  # uz
+    "bỏ qua tệp phương tiện",  # vi
+    "bỏ qua media",
+    "忽略多媒體檔",  # zh
+    "省略多媒体文件",
 )
 # iOS writes one placeholder per type.
 _VOICE_WORDS: Final = _alternatives(
@@ -169,61 +169,58 @@ _FILE_ATTACHED: Final = _alternatives(
     "fichier joint",
     "file allegato",
     # The app's other languages, as the export-mail reader of CHAT_FILE_NAMES lists them.
-    *map(
-        re.escape,
-        (
-            "lêer aangeheg",  # af
-            "الملف مرفق",  # ar
-            "fayl əlavə olunub",  # az
-            "прикачен файл",  # bg
-            "ফাইল সংযুক্ত হয়েছে",  # bn
-            "arxiu adjunt",  # ca
-            "soubor byl přiložen",  # cs
-            "fil vedhæftet",  # da
-            "συνημμένο αρχείο",  # el
-            "archivo adjuntado",  # es
-            "fail lisatud",  # et
-            "liitetiedosto",  # fi
-            "ફાઇલ જોડાયેલ",  # gu
-            "קובץ מצורף",  # he
-            "फाइल अटैच कर दी गई है",  # hi
-            "datoteka u privitku",  # hr
-            "fájl csatolva",  # hu
-            "file terlampir",  # id
-            "添付ファイル有り",  # ja
-            "қосымша файл",  # kk
-            "ಕಡತ ಸೇರಿಸಲಾಯಿತು",  # kn
-            "파일 첨부됨",  # ko
-            "byla prisegta",  # lt
-            "pievienots fails",  # lv
-            "прикачен фајл",  # mk
-            "ഫയൽ ചേർത്തു",  # ml
-            "फाइल संलग्न",  # mr
-            "fail dilampirkan",  # ms
-            "vedlagt fil",  # nb
-            "bestand bijgevoegd",  # nl
-            "ਫਾਈਲ ਅਟੈਚ ਕੀਤੀ",  # pa
-            "załączony plik",  # pl
-            "ficheiro anexado",  # pt
-            "fișier atașat",  # ro
-            "файл добавлен",  # ru
-            "súbor pripojený",  # sk
-            "priložena datoteka",  # sl
-            "skedë e ngjitur",  # sq
-            "прикачена датотека",  # sr
-            "bifogad fil",  # sv
-            "faili limeambatanishwa",  # sw
-            "ఫైల్ జోడించబడినది",  # te
-            "ไฟล์ที่แนบ",  # th
-            "nakalakip na file",  # tl
-            "dosya ekli",  # tr
-            "файл додано",  # uk
-            "پیوستہ فائل",  # ur
-            "fayl biriktirildi",  # uz
-            "tệp đính kèm",  # vi
-            "文件附件",  # zh-CN
-            "附件檔案",  # zh-TW
-        ),
+    _literals(
+        "lêer aangeheg",  # af
+        "الملف مرفق",  # ar
+        "fayl əlavə olunub",  # az
+        "прикачен файл",  # bg
+        "ফাইল সংযুক্ত হয়েছে",  # bn
+        "arxiu adjunt",  # ca
+        "soubor byl přiložen",  # cs
+        "fil vedhæftet",  # da
+        "συνημμένο αρχείο",  # el
+        "archivo adjuntado",  # es
+        "fail lisatud",  # et
+        "liitetiedosto",  # fi
+        "ફાઇલ જોડાયેલ",  # gu
+        "קובץ מצורף",  # he
+        "फाइल अटैच कर दी गई है",  # hi
+        "datoteka u privitku",  # hr
+        "fájl csatolva",  # hu
+        "file terlampir",  # id
+        "添付ファイル有り",  # ja
+        "қосымша файл",  # kk
+        "ಕಡತ ಸೇರಿಸಲಾಯಿತು",  # kn
+        "파일 첨부됨",  # ko
+        "byla prisegta",  # lt
+        "pievienots fails",  # lv
+        "прикачен фајл",  # mk
+        "ഫയൽ ചേർത്തു",  # ml
+        "फाइल संलग्न",  # mr
+        "fail dilampirkan",  # ms
+        "vedlagt fil",  # nb
+        "bestand bijgevoegd",  # nl
+        "ਫਾਈਲ ਅਟੈਚ ਕੀਤੀ",  # pa
+        "załączony plik",  # pl
+        "ficheiro anexado",  # pt
+        "fișier atașat",  # ro
+        "файл добавлен",  # ru
+        "súbor pripojený",  # sk
+        "priložena datoteka",  # sl
+        "skedë e ngjitur",  # sq
+        "прикачена датотека",  # sr
+        "bifogad fil",  # sv
+        "faili limeambatanishwa",  # sw
+        "ఫైల్ జోడించబడినది",  # te
+        "ไฟล์ที่แนบ",  # th
+        "nakalakip na file",  # tl
+        "dosya ekli",  # tr
+        "файл додано",  # uk
+        "پیوستہ فائل",  # ur
+        "fayl biriktirildi",  # uz
+        "tệp đính kèm",  # vi
+        "文件附件",  # zh-CN
+        "附件檔案",  # zh-TW
     ),
 )
 # Two languages write it without brackets, Persian before the file's name and Tamil after

@@ -485,24 +485,24 @@ def _match_headers(lines: pl.Series, layout: Layout) -> tuple[pl.DataFrame, int,
     return _insert_sorted(matched, others, key="line"), mixed, demoted, unread
 
 
+UNREAD_QUOTE_CHARS: Final = 60
+"""How much of a line ``_unread_note`` quotes."""
+
+
 def _unread_note(unread: pl.Series, lines: pl.Series) -> list[str]:
     """A note on the lines that start with a date and a time but not as any header does (a
     marker no table has, say): they stay part of the message before, so say how many, and
     quote the first as written."""
-    if unread.len() == 0:
+    count = unread.len()
+    if count == 0:
         return []
     first = unread[0]
     quoted = lines[first - 1][:UNREAD_QUOTE_CHARS]
-    count = unread.len()
     lines_start = "1 line starts" if count == 1 else f"{count} lines start"
     return [
         f"{lines_start} with a date and a time but not as a header does (line {first}: "
         f"{quoted!r}); kept as part of the message before"
     ]
-
-
-UNREAD_QUOTE_CHARS: Final = 60
-"""How much of a line ``_unread_note`` quotes."""
 
 
 def _with_ascii_stamps(lines: pl.DataFrame) -> pl.DataFrame:
@@ -536,10 +536,10 @@ def _general_headers(left: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl
     if maybe.height == 0:
         return latin, groups, pl.Series("line", [], dtype=pl.UInt32)
     read_wide = text.str.contains(GENERAL)
-    unread = maybe.filter(~read_wide & ~line.is_in(again)).get_column("line")
+    kept = ~line.is_in(again)
+    unread = maybe.filter(~read_wide & kept).get_column("line")
     wide = maybe.filter(read_wide)
     wide_groups = wide.select("line", text.str.extract_groups(GENERAL).alias("g")).unnest("g")
-    kept = ~line.is_in(again)
     return (
         pl.concat([latin.filter(kept), wide]).sort("line"),
         pl.concat([groups.filter(kept), wide_groups]).sort("line"),

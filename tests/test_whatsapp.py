@@ -473,6 +473,54 @@ def test_date_order_by_sequence_and_by_changes(tmp_path: Path) -> None:
     assert any("go backwards 0 times read as day/month/year" in n for n in result.notes)
 
 
+def test_a_two_digit_year_first_is_read_as_the_year(tmp_path: Path) -> None:
+    # Korean phones write "yy. M. d."; day first, 23. 12. 31. would be 23 December 2031.
+    days = ["23. 12. 30.", "23. 12. 31.", "24. 1. 2.", "24. 1. 5.", "24. 1. 13."]
+    text = "".join(f"{day} 오후 9:0{n} - {'AB'[n % 2]}: {n}\n" for n, day in enumerate(days))
+    result = parse(write(tmp_path, text))
+    dates = result.messages.get_column("timestamp").dt.strftime("%Y-%m-%d %H:%M").to_list()
+    assert dates == [
+        "2023-12-30 21:00",
+        "2023-12-31 21:01",
+        "2024-01-02 21:02",
+        "2024-01-05 21:03",
+        "2024-01-13 21:04",
+    ]
+    assert any(
+        "date order year/month/day: the third field changes as a day does (4 times" in note
+        and "(line 1 has 23/12/30)" in note
+        for note in result.notes
+    )
+
+
+def test_a_first_field_above_31_is_a_two_digit_year(tmp_path: Path) -> None:
+    text = "32/1/5, 10:00 - A: x\n32/1/5, 10:01 - B: y\n"
+    result = parse(write(tmp_path, text))
+    assert result.messages.get_column("timestamp")[0] == datetime(2032, 1, 5, 10, 0)
+    assert any(
+        "a first field above 31, a two-digit year (line 1 has 32/1/5)" in n for n in result.notes
+    )
+
+
+@pytest.mark.parametrize(
+    "dates",
+    [
+        # Day first, every day from the 9th on: the year (third) changes less than the day.
+        ["10/11/23", "12/11/23", "15/11/23", "19/11/23", "23/11/23", "28/12/23"],
+        # Month first in the autumn: the third field, the year, changes once.
+        ["9/30/23", "10/2/23", "10/15/23", "11/1/23", "12/24/23", "12/31/23", "9/2/24"],
+        # Too few changes to tell: the third field changes twice.
+        ["23/12/30", "23/12/31", "24/1/1"],
+    ],
+)
+def test_dates_that_merely_could_start_with_a_year_keep_the_other_rules(
+    tmp_path: Path, dates: list[str]
+) -> None:
+    text = "".join(f"{day}, 10:0{n} - {'AB'[n % 2]}: {n}\n" for n, day in enumerate(dates))
+    notes = parse(write(tmp_path, text)).notes
+    assert not any("date order year/month/day" in note for note in notes)
+
+
 def test_date_order_keyword_overrides_inference(tmp_path: Path) -> None:
     path = FOLDER / "ambiguous.txt"
     result = parse(path, date_order="mdy")

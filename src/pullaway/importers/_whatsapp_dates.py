@@ -26,6 +26,12 @@ ORDER_NAMES: Final[dict[str, str]] = {
     "ymd": "year/month/day",
 }
 
+GREGORIAN_YEARS: Final = (2009, 2100)
+"""Years a WhatsApp message can have (WhatsApp began in 2009): others suggest a phone that
+dates in another calendar (Persian ۱۴۰۱, Hijri 1443, Thai Buddhist 2565)."""
+YEAR_FIRST_MIN_CHANGES: Final = 3
+"""``_two_digit_year_first`` needs the third field to change at least this many times."""
+
 
 @dataclass(frozen=True)
 class OrderChoice:
@@ -84,7 +90,8 @@ def infer_order(
     if short.height == 0:
         return OrderChoice("ymd", "every date starts with a 4-digit year")
     return (
-        _by_values(short, lines)
+        _two_digit_year_first(short, lines)
+        or _by_values(short, lines)
         or _by_sequence(short)
         or _by_changes(short)
         or _undecided(short, lines)
@@ -102,6 +109,43 @@ def _written(lines: pl.Series, line: int) -> str:
     if match is None:  # cannot happen for a header line; say something useful anyway
         return f"line {line}"
     return f"{match['a']}/{match['b']}/{match['c']}"
+
+
+def _two_digit_year_first(short: pl.DataFrame, lines: pl.Series) -> OrderChoice | None:
+    """Year/month/day for dates that start with a two-digit year (``23. 12. 31.``, as Korean,
+    Basque and Nepali phones write them), which the other rules would read day first: the
+    years would then jump back and forth from message to message.
+
+    Chosen when every date reads as one since WhatsApp began under year/month/day and either
+    a first field is above 31 or the third field changes as a day does: at least
+    ``YEAR_FIRST_MIN_CHANGES`` times, and more than twice as often as the first. A day/month/
+    year file's third field is its year, which changes far less often than its day.
+    """
+    a, b, c = pl.col("a"), pl.col("b"), pl.col("c")
+    if short.select(a.min()).item() < GREGORIAN_YEARS[0] % 100:
+        return None  # the common case, told cheaply: a first field that cannot be such a year
+    fits = a.is_between(0, 99) & b.is_between(1, 12) & c.is_between(1, 31)
+    facts = short.select(
+        fits=fits.all(),
+        above=(a > 31).sum(),
+        first=a.ne(a.shift()).sum(),
+        third=c.ne(c.shift()).sum(),
+    ).row(0, named=True)
+    if not facts["fits"]:
+        return None
+    if facts["above"]:
+        example = _example(short, a > 31, lines)
+        return OrderChoice("ymd", f"a first field above 31, a two-digit year ({example})")
+    first, third = facts["first"], facts["third"]
+    if third < YEAR_FIRST_MIN_CHANGES or third <= 2 * first:
+        return None
+    line = short.get_column("line")[0]
+    example = f"line {line} has {_written(lines, line)}"
+    return OrderChoice(
+        "ymd",
+        f"the third field changes as a day does ({third} times between messages, the first "
+        f"{first} times), so the first is a two-digit year ({example})",
+    )
 
 
 def _by_values(short: pl.DataFrame, lines: pl.Series) -> OrderChoice | None:

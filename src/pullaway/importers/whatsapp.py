@@ -45,6 +45,7 @@ from pullaway.importers._lines import (
 )
 from pullaway.importers._whatsapp_chat import chat_meta
 from pullaway.importers._whatsapp_dates import (
+    GREGORIAN_YEARS,
     ORDER_NAMES,
     OrderChoice,
     afternoon,
@@ -404,11 +405,6 @@ def _read_headers(
         notes.append(f"{pm_24h} headers have an hour of 13-23 with a PM marker; read as written")
     notes.extend(_other_calendar(heads))
     return classify(heads), order
-
-
-GREGORIAN_YEARS: Final = (2009, 2100)
-"""Years a WhatsApp message can have (WhatsApp began in 2009): others suggest a phone that
-dates in another calendar (Persian ۱۴۰۱, Hijri 1443, Thai Buddhist 2565)."""
 
 
 def _other_calendar(heads: pl.DataFrame) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import polars as pl
@@ -329,11 +329,32 @@ def test_ascii_stamp_is_the_same_in_python_and_in_polars(lines: list[str]) -> No
     assert all(s or not c for s, c in zip(stampable.to_series(), changed, strict=True))
 
 
-@pytest.mark.parametrize("year", ["1401", "2565"])
+@pytest.mark.parametrize("year", ["1401", "1443"])
 def test_years_of_another_calendar_are_read_but_noted(year: str, tmp_path: Path) -> None:
     result = parse(write(tmp_path, f"2/4/{year}, 9:05 - A: x\n3/4/{year}, 9:06 - B: y"))
     assert result.messages.height == 2
     assert any("dated outside 2009-2100" in note for note in result.notes)
+
+
+def test_thai_buddhist_years_are_made_gregorian(tmp_path: Path) -> None:
+    # Thai phones date in the Buddhist era, 543 years ahead: 65 and 2567 are 2022 and 2024.
+    # 29/2/2567 exists because 2024 is a leap year (2567 would not be).
+    text = "24/4/65, 14:05 - A: x\n25/4/65, 9:15 - B: y\n29/2/2567, 10:00 - A: z\n"
+    result = parse(write(tmp_path, text))
+    assert result.messages.get_column("timestamp").to_list() == [
+        datetime(2022, 4, 24, 14, 5),
+        datetime(2022, 4, 25, 9, 15),
+        datetime(2024, 2, 29, 10, 0),
+    ]
+    assert any("3 headers are dated in the Thai Buddhist era" in n for n in result.notes)
+    assert not any("outside" in note for note in result.notes)
+
+
+def test_two_digit_years_up_to_next_year_are_gregorian(tmp_path: Path) -> None:
+    next_year = date.today().year % 100 + 1
+    text = f"24/4/23, 14:05 - A: x\n25/4/{next_year}, 9:15 - B: y\n"
+    years = parse(write(tmp_path, text)).messages.get_column("timestamp").dt.year().to_list()
+    assert years == [2023, 2000 + next_year]
 
 
 def test_the_fixed_width_is_the_one_most_of_the_file_has(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ numbers; ``as_numbers`` turns captured strings into the same columns.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Final
 
 import polars as pl
@@ -209,17 +210,49 @@ def _undecided(short: pl.DataFrame, lines: pl.Series) -> OrderChoice:
 
 
 def date_parts(order: DateOrder) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
-    """Year, month and day expressions for headers, given the order of non-4-digit dates."""
+    """Year, month and day expressions for headers, given the order of non-4-digit dates.
+
+    A two-digit year is 20xx; a ``buddhist_era`` year is made Gregorian.
+    """
     a, b, c = pl.col("a"), pl.col("b"), pl.col("c")
     year_first = pl.col("year_first")
     if order == "ymd":
-        year, month, day = a, b, c
+        month, day = b, c
     else:
-        year = pl.when(year_first).then(a).otherwise(c)
         month = pl.when(year_first).then(b).otherwise(b if order == "dmy" else a)
         day = pl.when(year_first).then(c).otherwise(a if order == "dmy" else b)
-    year = pl.when(year < 100).then(year + 2000).otherwise(year)
-    return year, month, day
+    written = written_year(order)
+    buddhist = buddhist_era(written)
+    century = pl.when(buddhist).then(2500).otherwise(2000)
+    year = pl.when(written < 100).then(written + century).otherwise(written)
+    return pl.when(buddhist).then(year - BUDDHIST_ERA).otherwise(year), month, day
+
+
+def written_year(order: DateOrder) -> pl.Expr:
+    """The year of each header as written (two or four digits), given the date order."""
+    if order == "ymd":
+        return pl.col("a")
+    return pl.when(pl.col("year_first")).then(pl.col("a")).otherwise(pl.col("c"))
+
+
+BUDDHIST_ERA: Final = 543
+"""How many years the Buddhist era is ahead: Thai phones date in it, 2567 is 2024."""
+
+
+def buddhist_era(written: pl.Expr, *, this_year: int | None = None) -> pl.Expr:
+    """Whether a year as written is one of the Thai Buddhist era: four digits in
+    ``GREGORIAN_YEARS`` moved by ``BUDDHIST_ERA`` (2552-2643), which no Gregorian message
+    has, or two digits that as 20xx would be after next year but as 25xx are since 2552
+    (``24/4/65`` is 24 April 2565, in 2022).
+
+    >>> years = pl.Series([2565, 65, 23, 2023])
+    >>> years.to_frame("y").select(buddhist_era(pl.col("y"), this_year=2026)).to_series().to_list()
+    [True, True, False, False]
+    """
+    first, last = (year + BUDDHIST_ERA for year in GREGORIAN_YEARS)
+    now = date.today().year if this_year is None else this_year
+    two_digits_from = max(first % 100, now - 2000 + 2)
+    return written.is_between(first, last) | written.is_between(two_digits_from, 99)
 
 
 def is_pm() -> pl.Expr:

@@ -50,9 +50,11 @@ from pullaway.importers._whatsapp_dates import (
     OrderChoice,
     afternoon,
     as_numbers,
+    buddhist_era,
     infer_order,
     utc_offsets,
     with_timestamps,
+    written_year,
 )
 from pullaway.importers._whatsapp_header import (
     DATE_TIME,
@@ -398,29 +400,36 @@ def _read_headers(
         )
     order = infer_order(heads, lines, date_order=date_order)
     notes.append(order.note())
+    buddhist = heads.select(buddhist_era(written_year(order.order)).sum()).item()
     # The number fields are in ``timestamp`` now; dropping them frees memory for what follows.
     heads = with_timestamps(heads, order.order).drop(*NUMBERS, "year_first", "pm")
     pm_24h = heads.get_column("pm_24h").sum()
     if pm_24h:
         notes.append(f"{pm_24h} headers have an hour of 13-23 with a PM marker; read as written")
-    notes.extend(_other_calendar(heads))
+    notes.extend(_other_calendar(heads, buddhist))
     return classify(heads), order
 
 
-def _other_calendar(heads: pl.DataFrame) -> list[str]:
-    """A note when headers are dated outside ``GREGORIAN_YEARS``."""
+def _other_calendar(heads: pl.DataFrame, buddhist: int) -> list[str]:
+    """Notes on the ``buddhist`` headers (Thai Buddhist-era years, made Gregorian) and on those
+    dated outside ``GREGORIAN_YEARS``."""
+    notes = []
+    if buddhist:
+        notes.append(
+            f"{buddhist} headers are dated in the Thai Buddhist era (2567, or 67, for 2024): "
+            "read as the Gregorian years they are"
+        )
     first, last = GREGORIAN_YEARS
     # Times compared, not years: finding the year of a million timestamps takes a while.
     start, end = datetime(first, 1, 1), datetime(last + 1, 1, 1)
     time = pl.col("timestamp")
     outside = heads.select(((time < start) | (time >= end)).sum()).item()
-    if not outside:
-        return []
-    return [
-        f"{outside} headers are dated outside {first}-{last}: read as Gregorian years; if the "
-        "phone writes dates in another calendar (Persian, Hijri, Thai Buddhist), those dates "
-        "are wrong"
-    ]
+    if outside:
+        notes.append(
+            f"{outside} headers are dated outside {first}-{last}: read as Gregorian years; if "
+            "the phone writes dates in another calendar (Persian, Hijri), those dates are wrong"
+        )
+    return notes
 
 
 def _readable(lines: pl.Series, layout: Layout) -> pl.Series:

@@ -1032,6 +1032,78 @@ def test_italian_tombstones_are_deleted_messages(tombstone: str, tmp_path: Path)
     assert result.messages.select("kind", "text").row(0) == ("deleted", None)
 
 
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        ("\u200e이미지 생략됨", "media"),  # ko
+        ("\u200eオーディオ", "text"),  # ja, not a placeholder
+        ("\u200e音声は含まれていません", "voice"),  # ja
+        ("\u200eнаклейку не додано", "sticker"),  # uk
+        ("\u200eGIF weggelaten", "media"),  # nl
+        ("\u200eKarta kontaktu vynechaná", "media"),  # sk
+        ("\u200eInforme.pdf • 3 páginas documento omitido", "media"),  # es, after the name
+        ("\u200eRaport.pdf • 2 strony dokument pominięty", "media"),  # pl, after the name
+        ("\u200eКод безпеки з контактом Лев змінився. Торкніться, щоб дізнатися більше.", "system"),
+        (
+            "\u200eLev ile aranızdaki güvenlik kodu değişti. Daha fazla bilgi için dokunun.",
+            "system",
+        ),
+        ("\u200eالرسائل والمكالمات مشفرة تمامًا بين الطرفين، بحيث لا يستطيع أحد", "system"),
+    ],
+)
+def test_iphone_placeholders_and_notices_in_whatsapps_other_languages(
+    body: str, kind: str, tmp_path: Path
+) -> None:
+    # whats_json's lists of the iOS app's own strings; iOS writes them behind an LRM.
+    lines = [f"[13/01/2025, 08:00:00] Leo: {body}", "[13/01/2025, 08:01:00] Leo: hi"]
+    result = parse(write(tmp_path, "\n".join(lines)))
+    assert result.messages.get_column("kind").to_list() == [kind, "text"]
+
+
+def test_the_other_languages_words_inside_a_message_stay_text(tmp_path: Path) -> None:
+    # Not behind a mark, not the whole body: something she typed.
+    lines = ["[13/01/2025, 08:00:00] Maya: 이미지 생략됨 아니야", "[13/01/2025, 08:01:00] Leo: ok"]
+    result = parse(write(tmp_path, "\n".join(lines)))
+    assert result.messages.get_column("kind").to_list() == ["text", "text"]
+
+
+def test_an_english_iphones_document_and_security_code_notice(tmp_path: Path) -> None:
+    # As whats_json's iPhone exports write them: the file's name before "document omitted",
+    # and the security code notice after the partner's name, here without an LRM.
+    lines = [
+        "[3/27/22, 21:50:09] Dmitry: Some file.txt document omitted",
+        "[3/27/22, 21:50:25] Dmitry: Resume.pdf • 2 pages document omitted",
+        "[4/28/22, 20:17:30] Elon: Your security code with Elon changed. Tap to learn more.",
+        "[4/28/22, 20:18:00] Elon: the document omitted a page",
+    ]
+    result = parse(write(tmp_path, "\n".join(lines)))
+    assert result.messages.select("kind", "sender").rows() == [
+        ("media", "Dmitry"),
+        ("media", "Dmitry"),
+        ("system", None),
+        ("text", "Elon"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "notice",
+    [
+        # rwhatsapp#28's real Persian export, without the zero-width non-joiners.
+        "پیامها و تماسها سرتاسر رمزگذاری شدهاند. هیچ شخصی خارج از گفتگو حتی خود واتساپ هم "
+        "نمیتواند آنها را بخواند یا بشنود. برای کسب اطلاعات بیشتر، اینجا را بزنید.",
+        "پیام\u200cها و تماس\u200cها سرتاسر رمزگذاری شده\u200cاند.",
+        "Ваш код безопасности с контактом Лев изменился. Нажмите, чтобы узнать больше.",
+        "Wiadomości i połączenia są w pełni zaszyfrowane.",
+    ],
+)
+def test_androids_notices_in_other_languages_are_system_lines(notice: str, tmp_path: Path) -> None:
+    # Before, an author-less line the notices' keywords did not know was joined to the
+    # message before it (or skipped at the top of the file).
+    lines = ["۲۰۲۱/۵/۳۰، ۱۸:۴۴ - آرش: سلام", f"۲۰۲۱/۵/۳۰، ۱۸:۴۵ - {notice}"]
+    result = parse(write(tmp_path, "\n".join(lines)))
+    assert result.messages.select("kind", "text").rows() == [("text", "سلام"), ("system", notice)]
+
+
 def test_a_placeholders_words_without_brackets_are_a_message(tmp_path: Path) -> None:
     # Android always writes the brackets; "без файл" ("no file") alone is something she typed.
     result = parse(write(tmp_path, "13/01/2025, 08:00 - Maya: без файл"))

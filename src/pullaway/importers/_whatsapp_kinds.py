@@ -13,6 +13,8 @@ import polars as pl
 from pullaway.importers import _whatsapp_text as words
 from pullaway.model import Kind
 
+_MARKED: Final = f"^[{words.BIDI_MARKS}]"
+"""A body that starts with a bidi mark, as iOS writes placeholders and notices."""
 _SPECIAL: Final = "|".join(
     f"(?:{p.removeprefix('(?i)')})"
     for p in (
@@ -22,7 +24,8 @@ _SPECIAL: Final = "|".join(
         words.ATTACHMENT,
         words.DELETED,
         words.ENCRYPTION_NOTICE,
-        f"^[{words.BIDI_MARKS}]",
+        words.SECURITY_CODE_NOTICE,
+        _MARKED,
     )
 )
 
@@ -98,7 +101,9 @@ def classify(heads: pl.DataFrame) -> pl.DataFrame:
     if special.height == 0:
         return heads
     bodies = special.get_column("body").unique()
-    kinds = pl.DataFrame({"body": bodies}).with_columns(kind=_kind_of(pl.col("body")))
+    kinds = _other_languages(
+        pl.DataFrame({"body": bodies}).with_columns(kind=_kind_of(pl.col("body")))
+    )
     special = special.with_columns(
         kind=pl.col("body").replace_strict(kinds.get_column("body"), kinds.get_column("kind"))
     )
@@ -107,7 +112,7 @@ def classify(heads: pl.DataFrame) -> pl.DataFrame:
 
 def _kind_of(body: pl.Expr) -> pl.Expr:
     """The kind of a special body: placeholder, attachment, tombstone, call, notice or text."""
-    lrm = body.str.contains(f"^[{words.BIDI_MARKS}]")
+    lrm = body.str.contains(_MARKED)
     attached = body.str.contains(words.ATTACHMENT) | body.str.contains(words.CAPTIONED_ATTACHMENT)
     return (
         pl.when(body.str.contains(words.VOICE_PLACEHOLDER))
@@ -128,7 +133,40 @@ def _kind_of(body: pl.Expr) -> pl.Expr:
         .then(pl.lit("call"))
         .when(body.str.contains(words.ENCRYPTION_NOTICE))
         .then(pl.lit("system"))
+        .when(body.str.contains(words.SECURITY_CODE_NOTICE))
+        .then(pl.lit("system"))
         .when(lrm & body.str.contains(words.SYSTEM_NOTICE))
+        .then(pl.lit("system"))
+        .otherwise(pl.lit("text"))
+        .cast(Kind)
+    )
+
+
+def _other_languages(kinds: pl.DataFrame) -> pl.DataFrame:
+    """``kinds`` with the bodies ``_kind_of`` leaves as text that start with a bidi mark, as iOS
+    writes its placeholders and notices, read in WhatsApp's other languages. Their patterns
+    are large, so they are compiled only when such a body is left."""
+    left = (pl.col("kind") == "text") & pl.col("body").str.contains(_MARKED)
+    if not kinds.select(left.any()).item():
+        return kinds
+    return kinds.with_columns(
+        kind=pl.when(left).then(_other_kind_of(pl.col("body"))).otherwise(pl.col("kind"))
+    )
+
+
+def _other_kind_of(body: pl.Expr) -> pl.Expr:
+    """``_kind_of`` for iOS's placeholders and notices in WhatsApp's other languages."""
+    notice = body.str.contains(words.OTHER_ENCRYPTION_NOTICE) | body.str.contains(
+        words.OTHER_SECURITY_CODE_NOTICE
+    )
+    return (
+        pl.when(body.str.contains(words.OTHER_VOICE_PLACEHOLDER))
+        .then(pl.lit("voice"))
+        .when(body.str.contains(words.OTHER_STICKER_PLACEHOLDER))
+        .then(pl.lit("sticker"))
+        .when(body.str.contains(words.OTHER_MEDIA_PLACEHOLDER))
+        .then(pl.lit("media"))
+        .when(notice)
         .then(pl.lit("system"))
         .otherwise(pl.lit("text"))
         .cast(Kind)

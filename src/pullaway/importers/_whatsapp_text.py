@@ -134,7 +134,9 @@ _BRACKETED_MEDIA: Final = _literals(
     "忽略多媒體檔",  # zh
     "省略多媒体文件",
 )
-# iOS writes one placeholder per type.
+# iOS writes one placeholder per type. Beyond English, Spanish, Portuguese, German, French and
+# Italian, the app's other languages as whats_json (starkdmi/whats_json, lib/src/patterns.dart)
+# lists them from the iOS app's Localizable.strings.
 _VOICE_WORDS: Final = _alternatives(
     "audio omitted",
     "audio omitido",
@@ -142,6 +144,43 @@ _VOICE_WORDS: Final = _alternatives(
     "[áa]udio ocultado",
     "audio omis",
     "audio omesso",
+)
+_OTHER_VOICE_WORDS: Final = _literals(
+    "لم يتم إدراج المقاطع الصوتية",  # ar
+    "অডিও বাদ দেওয়া হয়েছে",  # bn
+    "àudio omès",  # ca
+    "zvukový soubor vynechán",  # cs
+    "lyd udeladt",  # da
+    "ήχος παραλείφθηκε",  # el
+    "صدا حذف شد",  # fa
+    "äänitiedostoa ei sisällytetä",  # fi
+    "comhad fuaime ar lár",  # ga
+    "ઓડિયો ફાઇલ શામેલ કરી નથી",  # gu
+    "קטע קול הושמט",  # he
+    "ऑडियो हटाई गयी",  # hi
+    "zvuk izostavljen",  # hr
+    "hang kihagyása",  # hu
+    "audio tidak disertakan",  # id
+    "音声は含まれていません",  # ja
+    "오디오 생략됨",  # ko
+    "ऑडिओ वगळला",  # mr
+    "audio tidak dimasukkan",  # ms
+    "lyd utelatt",  # nb
+    "audio weggelaten",  # nl
+    "audio pominięte",  # pl
+    "ficheiro de áudio não revelado",  # pt-PT
+    "fără audio",  # ro
+    "аудиофайл отсутствует",  # ru
+    "zvuk vynechaný",  # sk
+    "ljud utelslutet",  # sv (as the app spells it)
+    "ไม่มีไฟล์เสียง",  # th
+    "ses dahil edilmedi",  # tr
+    "аудіо відсутнє",  # uk
+    "آڈیو نظرانداز",  # ur
+    "bỏ qua tệp âm thanh",  # vi
+    "音频已忽略",  # zh-CN
+    "音訊已略去",  # zh-HK
+    "音訊已省略",  # zh-TW
 )
 _STICKER_WORDS: Final = _alternatives(
     "sticker omitted",
@@ -152,14 +191,247 @@ _STICKER_WORDS: Final = _alternatives(
     "sticker non incluso",
     "sticker omesso",
 )
+_OTHER_STICKER_WORDS: Final = _literals(
+    "تم حذف الملصقات",  # ar
+    "স্টিকার বাদ দেওয়া হয়েছে",  # bn
+    "adhesiu omès",  # ca
+    "nálepka vynechána",  # cs
+    "klistermærke udeladt",  # da
+    "αυτοκόλλητο παραλήφθηκε",  # el
+    "استیکر حذف شد",  # fa
+    "tarraa ei sisällytetty",  # fi
+    "sticker omis",  # fr
+    "fágadh an greamán ar lár",  # ga
+    "સ્ટીકર પડતું મુકાયું",  # gu
+    "סטיקר הושמט",  # he
+    "स्टिकर छोड़ा गया",  # hi
+    "naljepnica izostavljena",  # hr
+    "matrica kihagyva",  # hu
+    "stiker tidak disertakan",  # id
+    "スタンプは含まれていません",  # ja
+    "스티커 제외됨",  # ko
+    "स्टिकर वगळले",  # mr
+    "pelekat tidak disertakan",  # ms
+    "klistremerke utelatt",  # nb
+    "sticker weggelaten",  # nl
+    "pominięto naklejkę",  # pl
+    "sticker não revelado",  # pt-PT
+    "стикер не добавлен",  # ru
+    "nálepka vynechaná",  # sk
+    "sticker utesluten",  # sv
+    "ไม่มีสติกเกอร์",  # th
+    "çıkartma dahil edilmedi",  # tr
+    "наклейку не додано",  # uk
+    "اسٹیکر نظرانداز",  # ur
+    "đã bỏ sticker",  # vi
+    "贴图已省略",  # zh-CN
+    "貼圖已略去",  # zh-HK
+    "貼圖已忽略",  # zh-TW
+)
+# iOS's "document omitted" follows the file's name (``Report.pdf • 3 pages document omitted``).
+_DOCUMENT_WORDS: Final = _alternatives(
+    "document omitted",
+    "documento omitido",
+    "dokument weggelassen",
+    "documento ocultado",
+    "document omis",
+    "documento omesso",
+)
+_OTHER_DOCUMENT_WORDS: Final = _literals(
+    "لم يتم إدراج المستند",  # ar
+    "ডকুমেন্ট বাদ দেওয়া হয়েছে",  # bn
+    "document omès",  # ca
+    "dokument vynechán",  # cs
+    "dokument udeladt",  # da
+    "έγγραφο παραλείφθηκε",  # el
+    "سند حذف شد",  # fa
+    "dokumenttia ei sisällytetä",  # fi
+    "document manquant",  # fr
+    "cáipéis ligthe ar lár",  # ga
+    "ડોક્યુમેન્ટ સામેલ કર્યું નહિ",  # gu
+    "מסמך הושמט",  # he
+    "डॉक्यूमेंट छोड़ा गया",  # hi
+    "dokument izostavljen",  # hr
+    "dokumentum kihagyva",  # hu
+    "dokumen tidak disertakan",  # id
+    "ドキュメントは含まれていません",  # ja
+    "문서 생략됨",  # ko
+    "डॉक्युमेंट वगळले",  # mr
+    "dokumen tidak dimasukkan",  # ms
+    "utelatt dokument",  # nb
+    "document weggelaten",  # nl
+    "dokument pominięty",  # pl
+    "documento não revelado",  # pt-PT
+    "документ отсутствует",  # ru
+    "dokument vynechaný",  # sk
+    "dokument uteslutet",  # sv
+    "ละเว้นเอกสาร",  # th
+    "belge dahil edilmedi",  # tr
+    "документ пропущено",  # uk
+    "دستاویز نظرانداز",  # ur
+    "đã bỏ qua tài liệu",  # vi
+    "文档已省略",  # zh-CN
+    "文件已略去",  # zh-HK
+    "文件已忽略",  # zh-TW
+)
 _MEDIA_WORDS: Final = _alternatives(
     _GENERIC_MEDIA,
-    "(?:image|video|gif|document|contact card) omitted",
-    "(?:imagen omitida|video omitido|gif omitido|documento omitido)",
-    "(?:bild|video|gif|dokument) weggelassen",
-    "(?:imagem ocultada|v[íi]deo ocultado|documento ocultado|gif omitido)",
-    "(?:image absente|vid[ée]o absente|gif omis|document omis)",
-    "(?:immagine omessa|video omesso|documento omesso)",
+    _DOCUMENT_WORDS,
+    "(?:image|video|gif|contact card) omitted",
+    "(?:imagen omitida|video omitido|gif omitido)",
+    "(?:bild|video|gif) weggelassen",
+    "(?:imagem ocultada|v[íi]deo ocultado|gif omitido)",
+    "(?:image absente|vid[ée]o absente|gif omis)",
+    "(?:immagine omessa|video omesso)",
+)
+# Image, video, GIF and contact card, in that order, per language.
+_OTHER_MEDIA_WORDS: Final = _literals(
+    "لم يتم إدراج الصورة",  # ar
+    "لم يتم إدراج الفيديوهات",
+    "لم يتم إدراج صورة gif",
+    "لم يتم إدراج بطاقة جهة اتصال",
+    "ইমেজ বাদ দেওয়া হয়েছে",  # bn
+    "ভিডিও বাদ দেওয়া হয়েছে",
+    "জিআইএফ বাদ দেওয়া হয়েছে",
+    "পরিচিতির কার্ড বাদ দেওয়া হয়েছে",
+    "imatge omesa",  # ca
+    "vídeo omès",
+    "gif omès",
+    "targeta de contacte omesa",
+    "obrázek vynechán",  # cs
+    "video vynecháno",
+    "gif vynechán",
+    "vizitka vynechána",
+    "billede udeladt",  # da
+    "video udeladt",
+    "gif udeladt",
+    "kontaktkort udeladt",
+    "kontaktkarte ausgelassen",  # de
+    "εικόνα παραλείφθηκε",  # el
+    "βίντεο παραλείφθηκε",
+    "παράληψη gif",
+    "η κάρτα επαφής παραλήφθηκε",
+    "tarjeta de contacto omitida",  # es
+    "تصویر حذف شد",  # fa
+    "ویدیو حذف شد",
+    "gif حذف شد",
+    "برگ مخاطب حذف شد",
+    "ei kuvaa",  # fi
+    "videota ei sisällytetä",
+    "gif-animaatio jätetty pois",
+    "yhteystietokortti jätettiin pois",
+    "gif retiré",  # fr
+    "fiche contact manquante",
+    "íomhá ligthe ar lár",  # ga
+    "físeán ligthe ar lár",
+    "gif ligthe ar lár",
+    "cárta teagmhála ar lár",
+    "છબી પડતી મૂકાઈ",  # gu
+    "વિડિયો પડતી મુકાઈ",
+    "gif પડતી મૂકાઈ",
+    "સંપર્કનું કાર્ડ પડતું મૂકાયું",
+    "התמונה הושמטה",  # he
+    "סרטון הווידאו הושמט",
+    "gif הושמט",
+    "כרטיס איש קשר הושמט",
+    "फ़ोटो हटाई गई",  # hi
+    "वीडियो छोड़ा गया",
+    "gif छोड़ा गया",
+    "कॉन्टैक्ट कार्ड छोड़ा गया",
+    "slika izostavljena",  # hr
+    "video izostavljen",
+    "gif izostavljen",
+    "posjetnica izostavljena",
+    "kép küldése sikertelen",  # hu
+    "videó kihagyva",
+    "gif fájl kihagyása",
+    "névjegykártya kihagyva",
+    "gambar tidak disertakan",  # id
+    "video tidak disertakan",
+    "gif tidak disertakan",
+    "kartu kontak tidak disertakan",
+    "gif esclusa",  # it
+    "scheda contatto omessa",
+    "画像は含まれていません",  # ja
+    "ビデオは含まれていません",
+    "gifは含まれていません",
+    "連絡先カードを省略",
+    "이미지 생략됨",  # ko
+    "비디오 생략됨",
+    "gif 생략됨",
+    "연락처 카드 생략됨",
+    "इमेज वगळली",  # mr
+    "व्हिडीओ वगळला",
+    "gif वगळले",
+    "संपर्क कार्ड वगळले",
+    "imej tidak dimasukkan",  # ms
+    "video tidak dimasukkan",
+    "gif tidak dimasukkan",
+    "kad kenalan tidak dimasukkan",
+    "bilde ikke inkludert",  # nb
+    "video utelatt",
+    "gif utelatt",
+    "kontaktkort sløyfet",
+    "afbeelding weggelaten",  # nl
+    "video weggelaten",
+    "gif weggelaten",
+    "visitekaartje weggelaten",
+    "obraz pominięty",  # pl
+    "wideo pominięte",
+    "plik gif pominięty",
+    "pominięta wizytówka kontaktu",
+    "cartão do contato omitido",  # pt-BR
+    "imagem não revelada",  # pt-PT
+    "vídeo não revelado",
+    "gif não revelada",
+    "contacto não revelado",
+    "imagine omisă",  # ro
+    "clip video omis",
+    "carte de vizită contact omisă",
+    "изображение отсутствует",  # ru
+    "видео отсутствует",
+    "gif отсутствует",
+    "карточка контакта отсутствует",
+    "obrázok vynechaný",  # sk
+    "video vynechané",
+    "gif vynechaný",
+    "karta kontaktu vynechaná",
+    "bild utesluten",  # sv
+    "video utesluten",
+    "gif utesluten",
+    "kontaktkort uteslutet",
+    "ไม่มีรูปภาพ",  # th
+    "วิดีโอถูกลบ",
+    "ละเว้น gif",
+    "บัตรรายชื่อที่ละเว้น",
+    "görüntü dahil edilmedi",  # tr
+    "video dahil edilmedi",
+    "gif dahil edilmedi",
+    "kişi kartı dahil edilmedi",
+    "зображення відсутнє",  # uk
+    "відео відсутнє",
+    "gif-анімацію пропущено",
+    "картка контакту відсутня",
+    "تصویر نکال دی گئی ہے",  # ur
+    "ویڈیو نظرانداز",
+    "gif نظرانداز",
+    "رابطہ کارڈ نظر انداز",
+    "đã bỏ qua hình ảnh",  # vi
+    "đã bỏ video",
+    "đã bỏ qua ảnh gif",
+    "bỏ qua thẻ liên lạc",
+    "照片已忽略",  # zh-CN
+    "视频已忽略",
+    "gif 动态图已被忽略",
+    "联系人卡片已忽略",
+    "圖片已略去",  # zh-HK
+    "影片已略去",
+    "gif 已略去",
+    "聯絡人卡片已略去",
+    "圖像已省略",  # zh-TW
+    "影片已省略",
+    "gif 圖片已被省略",
+    "聯絡人卡片已省略",
 )
 _FILE_ATTACHED: Final = _alternatives(
     "file attached",
@@ -234,9 +506,19 @@ _CLOSE: Final = "\\s*$"
 
 VOICE_PLACEHOLDER: Final = f"{_OPEN}<?(?:{_VOICE_WORDS})>?{_CLOSE}"
 STICKER_PLACEHOLDER: Final = f"{_OPEN}<?(?:{_STICKER_WORDS})>?{_CLOSE}"
+_AFTER_A_FILE_NAME: Final = "[^<>]*\\.\\w{2,5}[^<>]*\\s"
 MEDIA_PLACEHOLDER: Final = (
-    f"{_OPEN}(?:<?(?:{_MEDIA_WORDS})>?|<\\s*(?:{_BRACKETED_MEDIA})\\s*>){_CLOSE}"
+    f"{_OPEN}(?:<?(?:{_MEDIA_WORDS})>?|<\\s*(?:{_BRACKETED_MEDIA})\\s*>"
+    f"|{_AFTER_A_FILE_NAME}(?:{_DOCUMENT_WORDS})){_CLOSE}"
 )
+OTHER_VOICE_PLACEHOLDER: Final = f"{_OPEN}<?(?:{_OTHER_VOICE_WORDS})>?{_CLOSE}"
+OTHER_STICKER_PLACEHOLDER: Final = f"{_OPEN}<?(?:{_OTHER_STICKER_WORDS})>?{_CLOSE}"
+OTHER_MEDIA_PLACEHOLDER: Final = (
+    f"{_OPEN}(?:<?(?:{_OTHER_MEDIA_WORDS}|{_OTHER_DOCUMENT_WORDS})>?"
+    f"|{_AFTER_A_FILE_NAME}(?:{_OTHER_DOCUMENT_WORDS})){_CLOSE}"
+)
+"""iOS's placeholders in its other languages: large, so compiled and tried only for bodies
+that the common ones leave as text (see ``_whatsapp_kinds.classify``)."""
 
 # "Export with media": a file name instead of a placeholder (Pustur's parseAttachments forms).
 # iOS tags the file in the phone's language (``<adjunto: 00000005-VIDEO-….mp4>``, French with a
@@ -310,7 +592,131 @@ _ENCRYPTION: Final = _alternatives(
     "сообщения и звонки защищены сквозным шифрованием",
     "mesajlar (?:ve aramalar )?u[çc]tan uca [şs]ifrelidir",
 )
+_OTHER_ENCRYPTION: Final = _alternatives(
+    # Persian, with or without the zero-width non-joiners of پیام‌ها (rwhatsapp#28 has none).
+    "پیام\u200c?ها و تماس\u200c?ها سرتاسر رمزگذاری شده\u200c?اند",
+    # Its first sentence in WhatsApp's other languages, as whats_json (starkdmi/whats_json,
+    # lib/src/patterns.dart) lists them from the apps' own strings (iOS key _i3PG, Android
+    # settings_security_info), then the older notice ("Your messages and calls are secured ...").
+    _literals(
+        "الرسائل والمكالمات مشفرة تمامًا بين الطرفين",  # ar
+        "মেসেজ এবং কল এন্ড-টু-এন্ড এনক্রিপ্টেড থাকে",  # bn
+        "els missatges i les trucades estan xifrats d'extrem a extrem",  # ca
+        "zprávy a hovory jsou opatřeny koncovým šifrováním",  # cs
+        "beskeder og opkald er end-to-end-krypterede",  # da
+        "τα μηνύματα και οι κλήσεις κρυπτογραφούνται πλήρως",  # el
+        "viestit ja puhelut salataan täysin",  # fi
+        "déantar criptiúchán ó cheann go ceann ar theachtaireachtaí agus ar ghlaonna",  # ga
+        "મેસેજ અને કૉલ શરૂથી અંત સુધી સુરક્ષિત છે",  # gu
+        "ההודעות והשיחות מוצפנות מקצה-לקצה",  # he
+        "मैसेजेस और कॉल्स एंड-टू-एंड एन्क्रिप्टेड हैं",  # hi
+        "poruke i pozivi zaštićeni su potpunom enkripcijom",  # hr
+        "az üzenetek és hívások végpontok közötti titkosítással vannak védve",  # hu
+        "pesan dan panggilan terenkripsi secara end-to-end",  # id
+        "メッセージと通話はエンドツーエンド暗号化されています",  # ja
+        "메시지 및 전화는 종단간 암호화되어 안전합니다",  # ko
+        "मेसेजेस आणि कॉल्स एन्ड-टू-एन्ड एन्क्रिप्शनने सुरक्षित केलेले असतात",  # mr
+        "mesej dan panggilan disulitkan hujung ke hujung",  # ms
+        "meldinger og samtaler er ende-til-ende-krypterte",  # nb
+        "berichten en gesprekken worden end-to-end versleuteld",  # nl
+        "wiadomości i połączenia są w pełni zaszyfrowane",  # pl
+        "mesajele și apelurile sunt criptate integral",  # ro
+        "správy a hovory sú zabezpečené šifrovaním počas celého spojenia",  # sk
+        "meddelanden och samtal är komplett krypterade",  # sv
+        "ข้อความและการโทรได้รับการเข้ารหัสจากต้นทางถึงปลายทาง",  # th
+        "повідомлення й дзвінки захищено наскрізним шифруванням",  # uk
+        "میسجز اور کالز اینڈ ٹو اینڈ اینکرپشن کے ذریعے محفوظ ہیں",  # ur
+        "tin nhắn và cuộc gọi được mã hóa đầu cuối",  # vi
+        "訊息和通話經端對端加密",  # zh-HK
+        "訊息已受端對端加密保護",  # zh-TW
+        "消息和通话都进行端到端加密",  # zh-CN
+        # The older notice.
+        "your messages and calls are secured with end-to-end encryption",
+        "إن الرسائل التي ترسلها والمكالمات التي تجريها ضمن واتساب محمية",  # ar
+        "deine nachrichten und anrufe werden automatisch mit ende-zu-ende-verschlüsselung",  # de
+        "tus mensajes y llamadas ahora están protegidos con cifrado de extremo a extremo",  # es
+        "vos messages et vos appels sont protégés avec le chiffrement de bout en bout",  # fr
+        "ההודעות שהנך שולח/ת והשיחות הקוליות שהנך מבצע/ת מאובטחות",  # he
+        "आपके द्वारा भेजे हुए सन्देश और कॉल्स शुरू से अंत तक एन्क्रिप्शन से सुरक्षित",  # hi
+        "pesan-pesan dan panggilan anda diamankan dengan enkripsi end-to-end",  # id
+        "i tuoi messaggi e le tue chiamate sono protetti con la crittografia end-to-end",  # it
+        "メッセージと通話は、エンドツーエンドの暗号化によって保護されています",  # ja
+        "uw oproepen en berichten zijn beveiligd met end-to-end encryptie",  # nl
+        "twoje wiadomości oraz połączenia są zabezpieczone przez pełne szyfrowanie",  # pl
+        "suas chamadas e mensagens estão seguras com criptografia de ponta-a-ponta",  # pt-BR
+        "quando é possível, as mensagens que enviar e as chamadas que efetuar são completamente "
+        "encriptadas",  # pt-PT
+        "ваши сообщения и звонки защищены сквозным шифрованием",  # ru
+        "mesajlarınız artık uçtan uca şifreleme ile korunmaktadır",  # tr
+        "ваші повідомлення та дзвінки захищено наскрізним шифруванням",  # uk
+        "những tin nhắn và những cuộc gọi đã được bảo mật với mã hoá đầu-cuối",  # vi
+        "您发送的信息和通话都会进行端对端的加密",  # zh-CN
+        "您傳送的訊息和通話都會進行端對端的加密",  # zh-TW
+    ),
+)
 ENCRYPTION_NOTICE: Final = f"{_OPEN}(?:{_ENCRYPTION})"
+OTHER_ENCRYPTION_NOTICE: Final = f"{_OPEN}(?:{_OTHER_ENCRYPTION})"
+
+# "Your security code with Leo changed.", as whats_json lists it from the iOS app's strings
+# (keys G)W)p and 7<vSf): the words before and after the contact's name, per language. A
+# notice WhatsApp writes after the partner's name on iOS and without an author on Android.
+# The languages of the other notices first; the rest, as the other placeholders, apart.
+_SECURITY_CODE_WORDS: Final = (
+    ("your security code with ", " changed"),
+    ("deine sicherheitsnummer für ", " hat sich geändert"),  # de
+    ("cambió tu código de seguridad con ", ""),  # es
+    ("votre code de sécurité avec ", " a changé"),  # fr
+    ("il tuo codice di sicurezza con ", " è cambiato"),  # it
+    ("seu código de segurança com ", " mudou"),  # pt-BR
+    ("o seu código de segurança partilhado com ", " mudou"),  # pt-PT
+)
+_OTHER_SECURITY_CODE_WORDS: Final = (
+    ("تغيّر رمز أمانك المُستخدَم مع ", ""),  # ar
+    ("", "-এর সাথে আপনার নিরাপত্তা কোড পরিবর্তিত হয়েছে"),  # bn
+    ("el teu codi de seguretat amb ", " ha canviat"),  # ca
+    ("bezpečnostní kód mezi vámi a uživatelem ", " byl změněn"),  # cs
+    ("din sikkerhedskode for ", " har ændret sig"),  # da
+    ("ο κωδικός ασφαλείας σας με ", " άλλαξε"),  # el
+    ("کد امنیتی شما با ", " تغییر کرد"),  # fa
+    ("turvanumerosi muuttui henkilön ", " kanssa"),  # fi
+    ("athraíodh an cód slándála atá agat le ", ""),  # ga
+    ("", " સાથેનો તમારો સુરક્ષા કોડ બદલાઈ ગયો"),  # gu
+    ("קוד האבטחה עם ", " שונה"),  # he
+    ("", " के लिए आपका सुरक्षा कोड बदल गया है"),  # hi
+    ("vaš sigurnosni kôd za kontakt ", " promijenio se"),  # hr
+    ("", " biztonsági kódja megváltozott"),  # hu
+    ("kode keamanan anda dengan ", " telah berubah"),  # id
+    ("", "とのセキュリティコードが変更されました"),  # ja
+    ("", "님과의 보안 코드가 변경되었습니다"),  # ko
+    ("तुमचा ", " संबंधित सुरक्षा कोड बदलला आहे"),  # mr
+    ("kod keselamatan anda dengan ", " telah berubah"),  # ms
+    ("sikkerhetskoden med ", " ble endret"),  # nb
+    ("uw beveiligingscode voor ", " is gewijzigd"),  # nl
+    ("twój kod zabezpieczeń z użytkownikiem ", " zmienił się"),  # pl
+    ("codul dvs. de securitate cu ", " s-a schimbat"),  # ro
+    ("ваш код безопасности с контактом ", " изменился"),  # ru
+    ("bezpečnostný kód, ktorý zdieľate s používateľom ", ", bol zmenený"),  # sk
+    ("รหัสความปลอดภัยของคุณกับ ", " มีการเปลี่ยนแปลง"),  # th
+    ("", " ile aranızdaki güvenlik kodu değişti"),  # tr
+    ("код безпеки з контактом ", " змінився"),  # uk
+    ("", " کے ساتھ آپ کا سیکیورٹی کوڈ تبدیل ہوگیا ہے"),  # ur
+    ("mã bảo mật của bạn với ", " đã thay đổi"),  # vi
+    ("您和 ", " 的安全代码已更改"),  # zh-CN
+    ("您與", "之間的安全代碼已變更"),  # zh-HK
+    ("您與 ", " 的安全碼已變更"),  # zh-TW
+)
+
+
+def _around_a_name(words: tuple[tuple[str, str], ...]) -> str:
+    return _alternatives(*(f"{re.escape(before)}.+{re.escape(after)}" for before, after in words))
+
+
+_SECURITY_CODE: Final = _around_a_name(_SECURITY_CODE_WORDS)
+_OTHER_SECURITY_CODE: Final = _around_a_name(_OTHER_SECURITY_CODE_WORDS)
+SECURITY_CODE_NOTICE: Final = f"{_OPEN}(?:{_SECURITY_CODE})"
+"""The whole notice at the start of a body: a message no person types, so it is a notice
+with or without the bidi mark iOS writes before notices."""
+OTHER_SECURITY_CODE_NOTICE: Final = f"{_OPEN}(?:{_OTHER_SECURITY_CODE})"
 
 # Group and chat events, written without an author (Android) or after the chat's name with a
 # leading U+200E (iOS). Keywords rather than whole sentences: names sit in the middle.
@@ -318,6 +724,7 @@ SYSTEM_NOTICE: Final = (
     "(?i)(?:"
     + _alternatives(
         _ENCRYPTION,
+        _SECURITY_CODE,
         # English
         "created (?:group|this group)",
         "you were added",
@@ -375,6 +782,9 @@ SYSTEM_NOTICE: Final = (
     )
     + ")"
 )
+OTHER_NOTICE: Final = f"(?i)(?:{_OTHER_ENCRYPTION}|{_OTHER_SECURITY_CODE})"
+"""The notices of ``SYSTEM_NOTICE`` in WhatsApp's other languages (the encryption and security
+code ones): tried only on what ``SYSTEM_NOTICE`` does not find, so most files never compile it."""
 
 # "<This message was edited>" and its translations, at the very end of a body.
 EDITED_SUFFIX: Final = (

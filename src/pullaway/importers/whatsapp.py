@@ -151,7 +151,9 @@ def _looks_like_signal(sample: Sample, lines: list[str], first: re.Match[str]) -
 def _plausible(match: re.Match[str]) -> bool:
     """A header whose rest is ``Author: …`` or a known system notice."""
     rest = match["rest"]
-    return ": " in rest or re.search(words.SYSTEM_NOTICE, rest) is not None
+    return ": " in rest or any(
+        re.search(notice, rest) is not None for notice in (words.SYSTEM_NOTICE, words.OTHER_NOTICE)
+    )
 
 
 def parse(
@@ -722,10 +724,21 @@ def _split_authors(heads: pl.DataFrame) -> tuple[pl.DataFrame, int]:
         body=pl.coalesce(named.struct.field("dot"), pl.col("rest")),
         notice=pl.col("rest").str.contains(words.SYSTEM_NOTICE),
     )
+    bare = _other_notices(bare)
     keep = bare.filter(pl.col("author").is_not_null() | pl.col("notice"))
     with_colon = heads.filter(pl.col("body").is_not_null())
     demoted = bare.height - keep.height
     return with_colon.merge_sorted(keep.select(heads.columns), key="line"), demoted
+
+
+def _other_notices(bare: pl.DataFrame) -> pl.DataFrame:
+    """``bare`` with ``notice`` also for the author-less lines that are a notice in one of
+    WhatsApp's other languages (``OTHER_NOTICE``, compiled only when such lines are left)."""
+    left = pl.col("author").is_null() & ~pl.col("notice")
+    if not bare.select(left.any()).item():
+        return bare
+    other = left & pl.col("rest").str.contains(words.OTHER_NOTICE)
+    return bare.with_columns(notice=pl.col("notice") | other)
 
 
 def _assemble(

@@ -336,6 +336,33 @@ def test_years_of_another_calendar_are_read_but_noted(year: str, tmp_path: Path)
     assert any("dated outside 2009-2100" in note for note in result.notes)
 
 
+@pytest.mark.parametrize(
+    ("line", "stamped"),
+    [
+        ("[3/27/R4, 21:41:35] A: x", "[3/27/2022, 21:41:35] A: x"),  # an iPhone's Japanese calendar
+        ("[4/30/H31, 10:15:00] A: x", "[4/30/2019, 10:15:00] A: x"),
+        ("R4/3/27 21:41 - A: x", "2022/3/27 21:41 - A: x"),  # the era first (Japanese)
+        ("[3/27/2565 BE, 21:41:35] A: x", "[3/27/2565, 21:41:35] A: x"),  # Buddhist calendar
+        ("[3/27/22, 21:41:35] A: R4 BE", "[3/27/22, 21:41:35] A: R4 BE"),  # the text: as it is
+    ],
+)
+def test_calendar_eras_are_written_out_alike_in_python_and_in_polars(
+    line: str, stamped: str
+) -> None:
+    assert whatsapp_header.ascii_stamp(line) == stamped
+    assert whatsapp_header.ascii_stamps(pl.Series([line])).to_list() == [stamped]
+    changed = stamped != line
+    assert pl.Series([line]).str.contains(whatsapp_header.STAMPABLE).item() or not changed
+
+
+def test_a_big_japanese_calendar_export_is_read_whole(tmp_path: Path) -> None:
+    # Enough headers for the file's own (stamped) layout: every line's start is rewritten once.
+    lines = [f"[1/{day}/R6, 21:{day:02}:00] {'AB'[day % 2]}: {day}" for day in range(1, 29)] * 20
+    result = parse(write(tmp_path, "\n".join(lines)))
+    assert result.messages.height == len(lines)
+    assert result.messages.get_column("timestamp").dt.year().unique().to_list() == [2024]
+
+
 def test_thai_buddhist_years_are_made_gregorian(tmp_path: Path) -> None:
     # Thai phones date in the Buddhist era, 543 years ahead: 65 and 2567 are 2022 and 2024.
     # 29/2/2567 exists because 2024 is a leap year (2567 would not be).
@@ -346,7 +373,7 @@ def test_thai_buddhist_years_are_made_gregorian(tmp_path: Path) -> None:
         datetime(2022, 4, 25, 9, 15),
         datetime(2024, 2, 29, 10, 0),
     ]
-    assert any("3 headers are dated in the Thai Buddhist era" in n for n in result.notes)
+    assert any("3 headers are dated in the Buddhist era" in n for n in result.notes)
     assert not any("outside" in note for note in result.notes)
 
 

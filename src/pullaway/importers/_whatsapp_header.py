@@ -127,7 +127,7 @@ _DATE_TIME_RE: Final = re.compile(DATE_TIME)
 _ARABIC_COMMA: Final = "\u060c"
 STAMP: Final = (
     f"^(?P<lead>{MARKS}\\[?{MARKS})"
-    "(?P<stamp>\\d{1,4}[^:]{0,40}?\\d{1,2}[:.]\\d{2}(?:[:.]\\d{2})?(?:\\D|$))"
+    "(?P<stamp>(?:[RH]\\d{1,2}|\\d{1,4})[^:]{0,40}?\\d{1,2}[:.]\\d{2}(?:[:.]\\d{2})?(?:\\D|$))"
 )
 """The date and time at the start of a line (``stamp``, up to the character after the time)
 and the bidi marks and bracket before them (``lead``). ``\\d`` is any script's decimal digit,
@@ -135,13 +135,22 @@ for Python's ``re`` and Polars' regex alike."""
 _STAMP_RE: Final = re.compile(STAMP)
 _NON_ASCII_DIGIT: Final = "[\\d--0-9]"
 STAMPABLE: Final = (
-    f"^{MARKS}\\[?{MARKS}(?:{_NON_ASCII_DIGIT}"
-    f"|\\d.{{0,60}}?(?:{_NON_ASCII_DIGIT}|[{BIDI_MARKS}{_ARABIC_COMMA}]))"
+    f"^{MARKS}\\[?{MARKS}(?:{_NON_ASCII_DIGIT}|[RH]\\d"
+    f"|\\d.{{0,60}}?(?:{_NON_ASCII_DIGIT}|[{BIDI_MARKS}{_ARABIC_COMMA}]|/[RH]\\d|\\d ?BE\\b))"
 )
 """For Polars only (``--`` is a class difference in its regex): lines ``ascii_stamp`` may
 change, with a digit at the start and a character to change in it or soon after. More lines
 than it changes, but a test without captures, much cheaper than ``STAMP``."""
 _STAMP_PUNCTUATION: Final = {**dict.fromkeys(BIDI_MARKS, ""), _ARABIC_COMMA: ","}
+JAPANESE_ERAS: Final = {"R": 2018, "H": 1988}
+"""The year before each era's first (Reiwa began in 2019, Heisei in 1989): an iPhone set to the
+Japanese calendar writes ``3/27/R4`` for 27 March 2022."""
+_ERA_YEAR: Final = "\\b(?P<era>[RH])(?P<era_year>\\d{1,2})\\b"
+_ERA_YEAR_RE: Final = re.compile(_ERA_YEAR)
+_BUDDHIST_SUFFIX: Final = "([0-9]{4}) ?BE\\b"
+"""An iPhone set to the Buddhist calendar writes its era after the year (``3/27/2565 BE``);
+the year itself is made Gregorian later, as a Thai phone's is (``buddhist_era``)."""
+_BUDDHIST_SUFFIX_RE: Final = re.compile(_BUDDHIST_SUFFIX)
 
 
 def _ascii_char(char: str) -> str:
@@ -167,8 +176,31 @@ def ascii_stamp(line: str) -> str:
     found = _STAMP_RE.match(line)
     if found is None:
         return line
-    stamp = "".join(map(_ascii_char, found["stamp"]))
+    stamp = _without_eras("".join(map(_ascii_char, found["stamp"])))
     return found["lead"] + stamp + line[found.end() :]
+
+
+def _without_eras(stamp: str) -> str:
+    """``stamp`` with a Japanese era's year as the Gregorian one and without a Buddhist era's
+    ``BE``; ``_eras_written_out`` does the same in Polars.
+
+    >>> _without_eras("3/27/R4, 21:41:35]"), _without_eras("3/27/2565 BE, 21:41:35]")
+    ('3/27/2022, 21:41:35]', '3/27/2565, 21:41:35]')
+    """
+    stamp = _BUDDHIST_SUFFIX_RE.sub(r"\1", stamp)
+    return _ERA_YEAR_RE.sub(
+        lambda era: str(JAPANESE_ERAS[era["era"]] + int(era["era_year"])), stamp
+    )
+
+
+def _eras_written_out(stamp: pl.Expr) -> pl.Expr:
+    """``_without_eras`` of each stamp."""
+    era = stamp.str.extract_groups(_ERA_YEAR)
+    start = era.struct.field("era").replace_strict(
+        JAPANESE_ERAS, default=None, return_dtype=pl.Int32
+    )
+    year = (start + era.struct.field("era_year").cast(pl.Int32)).cast(pl.String)
+    return stamp.str.replace(_ERA_YEAR, year).str.replace(_BUDDHIST_SUFFIX, "${1}")
 
 
 def ascii_stamps(lines: pl.Series) -> pl.Series:
@@ -180,7 +212,7 @@ def ascii_stamps(lines: pl.Series) -> pl.Series:
     found = by_slices(lines.to_frame("text"), split)
     table = _stamp_table(found.get_column("stamp"))
     text, lead, stamp = pl.col("text"), pl.col("lead"), pl.col("stamp")
-    ascii = stamp.str.replace_many(table)
+    ascii = _eras_written_out(stamp.str.replace_many(table))
     rest = text.str.slice(lead.str.len_chars() + stamp.str.len_chars())
     changed = (ascii != stamp).fill_null(value=False)
     stamped = pl.when(changed).then(pl.concat_str(lead, ascii, rest)).otherwise(text)

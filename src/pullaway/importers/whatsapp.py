@@ -418,8 +418,8 @@ def _other_calendar(heads: pl.DataFrame, buddhist: int) -> list[str]:
     notes = []
     if buddhist:
         notes.append(
-            f"{buddhist} headers are dated in the Thai Buddhist era (2567, or 67, for 2024): "
-            "read as the Gregorian years they are"
+            f"{buddhist} headers are dated in the Buddhist era (Thai phones' calendar: 2567, "
+            "or 67, for 2024): read as the Gregorian years they are"
         )
     first, last = GREGORIAN_YEARS
     # Times compared, not years: finding the year of a million timestamps takes a while.

@@ -209,10 +209,11 @@ def _undecided(short: pl.DataFrame, lines: pl.Series) -> OrderChoice:
     raise ParseError(msg, line=first["line"])
 
 
-def date_parts(order: DateOrder) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+def date_parts(order: DateOrder, *, buddhist: bool = True) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     """Year, month and day expressions for headers, given the order of non-4-digit dates.
 
-    A two-digit year is 20xx; a ``buddhist_era`` year is made Gregorian.
+    A two-digit year is 20xx; a ``buddhist_era`` year is made Gregorian, unless ``buddhist``
+    is false (no header has one: the test is then left out).
     """
     a, b, c = pl.col("a"), pl.col("b"), pl.col("c")
     year_first = pl.col("year_first")
@@ -222,10 +223,12 @@ def date_parts(order: DateOrder) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
         month = pl.when(year_first).then(b).otherwise(b if order == "dmy" else a)
         day = pl.when(year_first).then(c).otherwise(a if order == "dmy" else b)
     written = written_year(order)
-    buddhist = buddhist_era(written)
-    century = pl.when(buddhist).then(2500).otherwise(2000)
+    if not buddhist:
+        return pl.when(written < 100).then(written + 2000).otherwise(written), month, day
+    era = buddhist_era(written)
+    century = pl.when(era).then(2500).otherwise(2000)
     year = pl.when(written < 100).then(written + century).otherwise(written)
-    return pl.when(buddhist).then(year - BUDDHIST_ERA).otherwise(year), month, day
+    return pl.when(era).then(year - BUDDHIST_ERA).otherwise(year), month, day
 
 
 def written_year(order: DateOrder) -> pl.Expr:
@@ -284,15 +287,19 @@ def days_in_month(year: pl.Expr, month: pl.Expr) -> pl.Expr:
     )
 
 
-def with_timestamps(heads: pl.DataFrame, order: DateOrder) -> pl.DataFrame:
+def with_timestamps(
+    heads: pl.DataFrame, order: DateOrder, *, buddhist: bool = True
+) -> pl.DataFrame:
     """Add ``timestamp`` (null where the date or time is impossible) and ``pm_24h``."""
     fields = heads.select(*NUMBERS, "year_first", "pm")  # not the text columns: less to copy
-    added = by_slices(fields, lambda lf: _timestamps(lf, order).select("timestamp", "pm_24h"))
+    added = by_slices(
+        fields, lambda lf: _timestamps(lf, order, buddhist=buddhist).select("timestamp", "pm_24h")
+    )
     return heads.hstack(added)
 
 
-def _timestamps(heads: pl.LazyFrame, order: DateOrder) -> pl.LazyFrame:
-    year, month, day = date_parts(order)
+def _timestamps(heads: pl.LazyFrame, order: DateOrder, *, buddhist: bool) -> pl.LazyFrame:
+    year, month, day = date_parts(order, buddhist=buddhist)
     minute = pl.col("mi")
     second = pl.col("s").fill_null(0)
     parts = heads.with_columns(

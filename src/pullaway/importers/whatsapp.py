@@ -404,7 +404,8 @@ def _read_headers(
     notes.append(order.note())
     buddhist = heads.select(buddhist_era(written_year(order.order)).sum()).item()
     # The number fields are in ``timestamp`` now; dropping them frees memory for what follows.
-    heads = with_timestamps(heads, order.order).drop(*NUMBERS, "year_first", "pm")
+    heads = with_timestamps(heads, order.order, buddhist=buddhist > 0)
+    heads = heads.drop(*NUMBERS, "year_first", "pm")
     pm_24h = heads.get_column("pm_24h").sum()
     if pm_24h:
         notes.append(f"{pm_24h} headers have an hour of 13-23 with a PM marker; read as written")

@@ -344,9 +344,13 @@ def test_years_of_another_calendar_are_read_but_noted(year: str, tmp_path: Path)
         ("R4/3/27 21:41 - A: x", "2022/3/27 21:41 - A: x"),  # the era first (Japanese)
         ("[3/27/2565 BE, 21:41:35] A: x", "[3/27/2565, 21:41:35] A: x"),  # Buddhist calendar
         ("[3/27/22, 21:41:35] A: R4 BE", "[3/27/22, 21:41:35] A: R4 BE"),  # the text: as it is
+        ("[14:56:01, 3/18/22] A: x", "[3/18/22, 14:56:01] A: x"),  # Vietnamese: time first
+        ("14:56, 18/3/2022 - A: x", "18/3/2022, 14:56 - A: x"),
+        ("9:05 SA, 18/3/22 - A: x", "18/3/22, 9:05 SA - A: x"),
+        ("10:30, 3/4 of us - A: x", "10:30, 3/4 of us - A: x"),  # no date: as it is
     ],
 )
-def test_calendar_eras_are_written_out_alike_in_python_and_in_polars(
+def test_calendar_eras_and_time_first_are_rewritten_alike_in_python_and_in_polars(
     line: str, stamped: str
 ) -> None:
     assert whatsapp_header.ascii_stamp(line) == stamped
@@ -1129,6 +1133,61 @@ def test_androids_notices_in_other_languages_are_system_lines(notice: str, tmp_p
     lines = ["۲۰۲۱/۵/۳۰، ۱۸:۴۴ - آرش: سلام", f"۲۰۲۱/۵/۳۰، ۱۸:۴۵ - {notice}"]
     result = parse(write(tmp_path, "\n".join(lines)))
     assert result.messages.select("kind", "text").rows() == [("text", "سلام"), ("system", notice)]
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        # As whats_json's real Android exports write them: the whole body, no mark.
+        ("Missed voice call", "call"),
+        ("Missed video call", "call"),
+        ("Пропущенный аудиозвонок", "call"),
+        ("Данное сообщение удалено", "deleted"),
+        ("Вы удалили данное сообщение", "deleted"),
+        ("null", "media"),  # a view-once photo
+        # iOS: behind a mark, with a final "."
+        ("\u200eTa wiadomość", "text"),
+        ("\u200eTa wiadomość została usunięta.", "deleted"),
+        ("\u200eCuộc gọi nhỡ", "call"),
+        # Not the whole body: a message.
+        ("Missed voice call again?", "text"),
+        ("null and void", "text"),
+    ],
+)
+def test_tombstones_missed_calls_and_view_once_as_android_writes_them(
+    body: str, kind: str, tmp_path: Path
+) -> None:
+    result = parse(
+        write(tmp_path, f"27.03.2022, 13:44 - Dmitry: {body}\n27.03.2022, 13:45 - Dmitry: ok")
+    )
+    assert result.messages.get_column("kind").to_list() == [kind, "text"]
+
+
+def test_androids_message_timer_notice_is_a_system_line(tmp_path: Path) -> None:
+    # whats_json's real group export: before, these were joined to the notice before them.
+    lines = [
+        '11/01/2023, 16:13 - You changed the subject to "Trip"',
+        "11/01/2023, 16:14 - You updated the message timer. New messages will disappear from "
+        "this chat 24 hours after they're sent. Tap to change.",
+        "13/01/2023, 16:15 - Dmitry: hi",
+    ]
+    result = parse(write(tmp_path, "\n".join(lines)))
+    assert result.messages.get_column("kind").to_list() == ["system", "system", "text"]
+
+
+def test_an_iphones_attachment_tag_in_any_language_is_media(tmp_path: Path) -> None:
+    # Indonesian (whats_json's real export), and any other: the file's eight-digit number.
+    lines = [
+        "[27/03/2022, 21:41:35] Alif: <terlampir: 00000148-VIDEO-2022-03-27-21-44-16.mp4>",
+        "[27/03/2022, 21:42:35] Alif: lihat <terlampir: 00000149-PHOTO-2022-03-27-21-44-16.jpg>",
+        "[27/03/2022, 21:43:35] Alif: <catatan: 123>",
+    ]
+    result = parse(write(tmp_path, "\n".join(lines)))
+    assert result.messages.select("kind", "text").rows() == [
+        ("media", None),
+        ("media", "lihat"),
+        ("text", "<catatan: 123>"),
+    ]
 
 
 def test_a_placeholders_words_without_brackets_are_a_message(tmp_path: Path) -> None:

@@ -134,8 +134,18 @@ and the bidi marks and bracket before them (``lead``). ``\\d`` is any script's d
 for Python's ``re`` and Polars' regex alike."""
 _STAMP_RE: Final = re.compile(STAMP)
 _NON_ASCII_DIGIT: Final = "[\\d--0-9]"
+TIME_FIRST: Final = (
+    f"^(?P<lead>{MARKS}\\[?{MARKS})"
+    "(?P<time>\\d{1,2}[:.]\\d{2}(?:[:.]\\d{2})?(?: [^\\s,\\d]{1,5})?),? "
+    "(?P<date>\\d{1,4}[./-]\\d{1,2}[./-]\\d{1,4})(?P<after>\\]|\\s-\\s)"
+)
+"""A header with the time before the date, as Vietnamese phones write it (CLDR's ``{0}, {1}``):
+``[14:56:01, 3/18/22] `` (a real iPhone export in whats_json's tests)."""
+_TIME_FIRST_RE: Final = re.compile(TIME_FIRST)
+_DATE_FIRST: Final = ("\\g<lead>\\g<date>, \\g<time>\\g<after>", "${lead}${date}, ${time}${after}")
+"""The same header with the date first, for Python's ``re`` and for Polars."""
 STAMPABLE: Final = (
-    f"^{MARKS}\\[?{MARKS}(?:{_NON_ASCII_DIGIT}|[RH]\\d"
+    f"^{MARKS}\\[?{MARKS}(?:{_NON_ASCII_DIGIT}|[RH]\\d|\\d{{1,2}}[:.]\\d{{2}}[^/]{{0,12}}/"
     f"|\\d.{{0,60}}?(?:{_NON_ASCII_DIGIT}|[{BIDI_MARKS}{_ARABIC_COMMA}]|/[RH]\\d|\\d ?BE\\b))"
 )
 """For Polars only (``--`` is a class difference in its regex): lines ``ascii_stamp`` may
@@ -173,6 +183,7 @@ def ascii_stamp(line: str) -> str:
     >>> ascii_stamp("৩১/১২/২৩, ৯:০৬ PM - ক: খ")
     '31/12/23, 9:06 PM - ক: খ'
     """
+    line = _TIME_FIRST_RE.sub(_DATE_FIRST[0], line, count=1)
     found = _STAMP_RE.match(line)
     if found is None:
         return line
@@ -209,7 +220,8 @@ def ascii_stamps(lines: pl.Series) -> pl.Series:
     def split(part: pl.LazyFrame) -> pl.LazyFrame:
         return part.with_columns(pl.col("text").str.extract_groups(STAMP).alias("g")).unnest("g")
 
-    found = by_slices(lines.to_frame("text"), split)
+    date_first = pl.col("text").str.replace(TIME_FIRST, _DATE_FIRST[1])
+    found = by_slices(lines.to_frame("text"), lambda part: split(part.with_columns(date_first)))
     table = _stamp_table(found.get_column("stamp"))
     text, lead, stamp = pl.col("text"), pl.col("lead"), pl.col("stamp")
     ascii = _eras_written_out(stamp.str.replace_many(table))

@@ -525,8 +525,11 @@ that the common ones leave as text (see ``_whatsapp_kinds.classify``)."""
 # space before the colon), after the words typed with it, if any (a caption, or a document's
 # name and pages: ``Informe.pdf • 3 pages <attached: 00001416-Informe.pdf>``).
 _ATTACHED_TAG: Final = (
-    f"{MARKS}<{MARKS}\\s*(?:attached|adjunto|anexado|anhang|pi[èe]ce jointe|allegato) ?: [^>]+>"
+    f"{MARKS}<{MARKS}\\s*(?:(?:attached|adjunto|anexado|anhang|pi[èe]ce jointe|allegato) ?: [^>]+"
+    "|[^:<>]{1,30} ?: [0-9]{8}-[^>]+)>"
 )
+"""iOS's tag in the languages above, or in any other around the file's name that iOS numbers
+with eight digits (``<terlampir: 00000148-VIDEO-2022-03-27-21-44-16.mp4>``)."""
 ATTACHMENT: Final = (
     f"{_OPEN}(?:{_ATTACHED_TAG}|\\S[^<>]* \\((?:{_FILE_ATTACHED})\\)|{_FILE_ATTACHED_BARE}"
     f"|\\S+ <{MARKS}attached>){_CLOSE}"
@@ -576,6 +579,243 @@ CALL: Final = (
     )
     + ")(?:,.*)?$"
 )
+
+# Tombstones and missed calls as Android writes them, the whole body with no mark: WhatsApp's
+# own strings as whats_json lists them (iOS keys qBly], GHe7G, A),w/ and PnA`x; Android
+# revoked_msg_incoming, revoked_msg_outgoing, missed_voice_call and video_missed_call). Matched
+# exactly (a hash lookup per message), so they cost no regular expression; iOS writes them
+# behind a mark and often with a final ".", which ``_whatsapp_kinds`` strips first.
+DELETED_BODIES: Final = (
+    "This message was deleted",
+    "You deleted this message",
+    "הודעה זו נמחקה",  # he
+    "מחקת את ההודעה הזו",
+    "מחקת הודעה זו",
+    "Данное сообщение удалено",  # ru
+    "Вы удалили данное сообщение",
+    "Вы удалили это сообщение",
+    "Ce message a été supprimé",  # fr
+    "Vous avez supprimé ce message",
+    "Questo messaggio è stato eliminato",  # it
+    "Hai eliminato questo messaggio",
+    "Esta mensagem foi apagada",  # pt
+    "Mensagem apagada",
+    "Apagou esta mensagem",
+    "Você apagou esta mensagem",
+    "Se eliminó este mensaje",  # es
+    "Este mensaje fue eliminado",
+    "Eliminaste este mensaje",
+    "Αυτό το μήνυμα διαγράφηκε",  # el
+    "Διαγράψατε αυτό το μήνυμα",
+    "Διαγράψατε το μήνυμα",
+    "Це повідомлення було видалено",  # uk
+    "Ви видалили це повідомлення",
+    "Diese Nachricht wurde gelöscht",  # de
+    "Du hast diese Nachricht gelöscht",
+    "تم حذف هذه الرسالة",  # ar
+    "لقد حذَفت هذه الرسالة",
+    "أنت حذفت هذه الرسالة",
+    "এই মেসেজটি বাদ দেওয়া হয়েছে",  # bn
+    "আপনি এই মেসেজটি বাদ দিয়েছেন",
+    "এই বার্তাটি মুছে ফেলা হয়েছে",
+    "আপনি এই বার্তাটি মুছে ফেলেছেন",
+    "此訊息已刪除",  # zh-HK, zh-TW
+    "您已刪除此訊息",
+    "这条消息已被删除",  # zh-CN
+    "您已删除这条消息",
+    "信息已删除",
+    "您删除这个信息",
+    "Tin nhắn này đã bị xóa",  # vi
+    "Tin nhắn này đã bị xoá",
+    "Bạn đã xóa tin nhắn này",
+    "Bạn đã xoá tin nhắn này",
+    "یہ میسج حذف کر دیا گیا ہے",  # ur
+    "آپ نے یہ میسج حذف کر دیا ہے",
+    "یہ پیغام حذف کیا گیا",
+    "آپ نے اس پیغام کو حذف کیا",
+    "Bu mesaj silindi",  # tr
+    "Bu mesajı sildiniz",
+    "ข้อความนี้ถูกลบแล้ว",  # th
+    "ข้อความนี้ได้ถูกลบ",
+    "คุณได้ลบข้อความนี้",
+    "คุณลบข้อความนี้",
+    "Det här meddelandet raderades",  # sv
+    "Detta meddelande raderades",
+    "Du har tagit bort meddelandet",
+    "Du raderade det här meddelandet",
+    "Du raderade detta meddelande",
+    "Táto správa bola odstránená",  # sk
+    "Túto správu ste odstránili",
+    "Ta wiadomość została usunięta",  # pl
+    "Usunąłeś(-ęłaś) tę wiadomość",
+    "Usunąłeś(aś) tę wiadomość",
+    "Acest mesaj a fost șters",  # ro
+    "Ați șters acest mesaj",
+    "Dit bericht is verwijderd",  # nl
+    "U hebt dit bericht verwijderd",
+    "Denne meldingen ble slettet",  # nb
+    "Du slettet denne meldingen",
+    "Mesej ini telah dipadam",  # ms
+    "Anda telah memadamkan mesej ini",
+    "हा मेसेज हटवण्यात आला",  # mr
+    "तुम्ही हा मेसेज हटवला",
+    "이 메시지는 삭제되었습니다",  # ko
+    "삭제한 메시지입니다",
+    "이 메시지를 삭제했습니다",
+    "このメッセージは削除されました",  # ja
+    "このメッセージを削除しました",
+    "Ez az üzenet törlésre került",  # hu
+    "Ezt az üzenetet törölted",
+    "Törölted ezt az üzenetet",
+    "Pesan ini dihapus",  # id
+    "Pesan ini telah dihapus",
+    "Anda menghapus pesan ini",
+    "Anda telah menghapus pesan ini",
+    "Ova je poruka izbrisana",  # hr
+    "Ova poruka je izbrisana",
+    "Izbrisali ste ovu poruku",
+    "यह मैसेज डिलीट कर दिया गया है",  # hi
+    "आपने यह मैसेज डिलीट किया",
+    "यह संदेश मिटाया गया",
+    "आपने यह संदेश मिटाया",
+    "આ મેસેજ ડિલીટ કરાયો",  # gu
+    "તમે આ મેસેજ ડિલીટ કર્યો",
+    "Scriosadh an teachtaireacht seo",  # ga
+    "Scrios tú an teachtaireacht seo",
+    "Tämä viesti poistettiin",  # fi
+    "Poistit tämän viestin",
+    "این پیام حذف شده است",  # fa
+    "این پیام حذف شد",
+    "شما این پیام را حذف کردید",
+    "Denne besked er blevet slettet",  # da
+    "Denne besked blev slettet",
+    "Du har slettet denne besked",
+    "Du slettede denne besked",
+    "Tato zpráva byla smazána",  # cs
+    "Tato zpráva byla odstraněna",
+    "Tuto zprávu jste smazal/a",
+    "Tuto zprávu jste odstranil/a",
+    "Aquest missatge s'ha suprimit",  # ca
+    "Aquest missatge està esborrat",
+    "Has suprimit aquest missatge",
+    "Has esborrat aquest missatge",
+    "Itong mensahe ay binura na",  # tl
+    "Binura mo itong mensahe",
+    "Šī ziņa tika izdzēsta",  # lv
+    "Jūs izdzēsāt šo ziņu",
+    "Бұл хат жойылды",  # kk
+    "Сіз бұл хатты жойдыңыз",
+    "Ushbu xabar o‘chirildi",  # uz
+    "Siz ushbu xabarni o‘chirdingiz",
+    "To sporočilo je bilo izbrisano",  # sl
+    "To sporočilo ste izbrisali",
+    "Ujumbe huu ulifutwa",  # sw
+    "Umefuta ujumbe huu",
+    "Ši žinutė buvo ištrinta",  # lt
+    "Jūs ištrynėte šią žinutę",
+    "See sõnum on kustutatud",  # et
+    "Kustutasid selle sõnumi",
+    "Съобщението беше изтрито",  # bg
+    "Изтрихте това съобщение",
+    "Hierdie boodskap was uitgevee",  # af
+    "Jy het boodskap uitgevee",
+    "Bu ismarıc silindi",  # az
+    "Siz bu ismarıcı sildiniz",
+    "Оваа порака беше избришана",  # mk
+    "Ја избриша оваа порака",
+    "Ова порука је обрисана",  # sr
+    "Обрисао/ла си ову поруку",
+)
+CALL_BODIES: Final = (
+    "Missed voice call",
+    "Missed video call",
+    "שיחה קולית שלא נענתה",  # he
+    "שיחת וידאו שלא נענתה",
+    "Пропущенный аудиозвонок",  # ru
+    "Пропущенный видеозвонок",
+    "Appel vocal manqué",  # fr
+    "Appel vidéo manqué",
+    "Chiamata vocale persa",  # it
+    "Videochiamata persa",
+    "Chamada de voz perdida",  # pt
+    "Videochamada perdida",
+    "Chamada de vídeo perdida",
+    "Llamada perdida",  # es
+    "Llamada de voz perdida",
+    "Videollamada perdida",
+    "Αναπάντητη φωνητική κλήση",  # el
+    "Αναπάντητη βιντεοκλήση",
+    "Пропущений аудіодзвінок",  # uk
+    "Пропущений відеодзвінок",
+    "Verpasster Sprachanruf",  # de
+    "Verpasster Videoanruf",
+    "مكالمة صوتية فائتة",  # ar
+    "مكالمة فيديو فائتة",
+    "ভয়েস কল মিস করেছেন",  # bn
+    "ভিডিও কল মিস করেছেন",
+    "未接語音通話",  # zh-HK, zh-TW
+    "未接視像通話",
+    "未接语音通话",  # zh-CN
+    "未接视频通话",
+    "Cuộc gọi nhỡ",  # vi
+    "Cuộc gọi nhỡ video",
+    "مسڈ وائس کال",  # ur
+    "مسڈ ویڈیو کال",
+    "Cevapsız sesli arama",  # tr
+    "Cevapsız görüntülü arama",
+    "สายที่ไม่ได้รับ",  # th
+    "วิดีโอคอลที่ไม่ได้รับ",
+    "Missat röstsamtal",  # sv
+    "Missat videosamtal",
+    "Zmeškaný hovor",  # sk
+    "Zmeškaný videohovor",
+    "Nieodebrane poł. głosowe",  # pl
+    "Nieodebrane poł. wideo",
+    "Apel vocal ratat",  # ro
+    "Apel video ratat",
+    "Gemist spraakgesprek",  # nl
+    "Gemist videogesprek",
+    "Tapt taleanrop",  # nb
+    "Tapt videoanrop",
+    "Panggilan suara terlepas",  # ms
+    "Panggilan video terlepas",
+    "मिस्ड व्हॉइस कॉल",  # mr
+    "मिस्ड व्हिडिओ कॉल",
+    "부재중 전화",  # ko
+    "부재중 영상통화",
+    "音声通話不在着信",  # ja
+    "ビデオ通話不在着信",
+    "Nem fogadott hanghívás",  # hu
+    "Nem fogadott videohívás",
+    "Panggilan suara tak terjawab",  # id
+    "Panggilan video tak terjawab",
+    "Propušteni glasovni poziv",  # hr
+    "Propušteni videopoziv",
+    "वॉइस कॉल मिस हुई",  # hi
+    "मिस्ड वॉइस कॉल",
+    "मिस्ड वीडियो कॉल",
+    "છૂટી ગયેલો વોઇસ કૉલ",  # gu
+    "છૂટી ગયેલ વિડિયો કૉલ",
+    "Glao Gutha Caillte",  # ga
+    "Físghlao caillte",
+    "Vastaamaton äänipuhelu",  # fi
+    "Vastaamaton videopuhelu",
+    "تماس صوتی پاسخ داده نشده",  # fa
+    "تماس تصویری بی\u200cپاسخ",
+    "تماس تصویری بیپاسخ",
+    "تماس تصویری پاسخ داده نشده",
+    "Ubesvaret taleopkald",  # da
+    "Ubesvaret videoopkald",
+    "Zmeškaný hlasový hovor",  # cs
+    "Trucada de veu perduda",  # ca
+    "Videotrucada perduda",
+)
+NULL_BODY: Final = "null"
+"""What Android writes for a view-once photo or video it cannot export (seen in whats_json's
+real Android exports, where the next message says so): media, not a message reading "null"."""
+EXACT_BODIES: Final = frozenset((*DELETED_BODIES, *CALL_BODIES, NULL_BODY))
+"""The bodies the message hints look up as they are (``_whatsapp_kinds.hints``)."""
+
 
 # The notice every chat starts with, in each supported language (anchored: it opens the body).
 _ENCRYPTION: Final = _alternatives(
@@ -737,6 +977,8 @@ SYSTEM_NOTICE: Final = (
         "is a contact",
         "disappearing messages",
         "turned (?:on|off) disappearing",
+        "updated the message timer",
+        "uses? a default (?:message )?timer",
         "now an admin",
         "blocked this contact",
         "unblocked this contact",

@@ -112,17 +112,27 @@ def classify(heads: pl.DataFrame) -> pl.DataFrame:
     return heads.with_columns(patched(heads.get_column("kind"), special, "kind"))
 
 
+def _by_placeholder(
+    body: pl.Expr, voice: str, sticker: str, media: str
+) -> pl.expr.whenthen.ChainedThen:
+    """The start of a kind expression: voice, sticker, media by their placeholder patterns."""
+    return (
+        pl.when(body.str.contains(voice))
+        .then(pl.lit("voice"))
+        .when(body.str.contains(sticker))
+        .then(pl.lit("sticker"))
+        .when(body.str.contains(media))
+        .then(pl.lit("media"))
+    )
+
+
 def _kind_of(body: pl.Expr) -> pl.Expr:
     """The kind of a special body: placeholder, attachment, tombstone, call, notice or text."""
     lrm = body.str.contains(_MARKED)
     attached = body.str.contains(words.ATTACHMENT) | body.str.contains(words.CAPTIONED_ATTACHMENT)
+    placeholders = (words.VOICE_PLACEHOLDER, words.STICKER_PLACEHOLDER, words.MEDIA_PLACEHOLDER)
     return (
-        pl.when(body.str.contains(words.VOICE_PLACEHOLDER))
-        .then(pl.lit("voice"))
-        .when(body.str.contains(words.STICKER_PLACEHOLDER))
-        .then(pl.lit("sticker"))
-        .when(body.str.contains(words.MEDIA_PLACEHOLDER))
-        .then(pl.lit("media"))
+        _by_placeholder(body, *placeholders)
         .when(attached & body.str.contains(words.VOICE_FILE))
         .then(pl.lit("voice"))
         .when(attached & body.str.contains(words.STICKER_FILE))
@@ -173,13 +183,13 @@ def _other_kind_of(body: pl.Expr) -> pl.Expr:
     notice = body.str.contains(words.OTHER_ENCRYPTION_NOTICE) | body.str.contains(
         words.OTHER_SECURITY_CODE_NOTICE
     )
+    placeholders = (
+        words.OTHER_VOICE_PLACEHOLDER,
+        words.OTHER_STICKER_PLACEHOLDER,
+        words.OTHER_MEDIA_PLACEHOLDER,
+    )
     return (
-        pl.when(body.str.contains(words.OTHER_VOICE_PLACEHOLDER))
-        .then(pl.lit("voice"))
-        .when(body.str.contains(words.OTHER_STICKER_PLACEHOLDER))
-        .then(pl.lit("sticker"))
-        .when(body.str.contains(words.OTHER_MEDIA_PLACEHOLDER))
-        .then(pl.lit("media"))
+        _by_placeholder(body, *placeholders)
         .when(notice)
         .then(pl.lit("system"))
         .otherwise(pl.lit("text"))

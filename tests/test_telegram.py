@@ -100,6 +100,25 @@ def test_date_without_local_time_uses_the_timezone(tmp_path: Path) -> None:
     assert (str(row["timestamp"]), row["utc_offset"]) == ("2024-07-01 08:00:00", -14400)
 
 
+def test_service_records_as_newer_telegram_desktops_write_them(tmp_path: Path) -> None:
+    # Seen in real and example exports: a conference call, a custom action with only its words,
+    # and proximity alerts, which name "from" and "to" instead of an actor.
+    base = {"type": "service", "date": "2024-01-02T03:04:05"}
+    records = [
+        {**base, "id": 1, "actor": "Ana", "action": "conference_call", "duration_seconds": 60},
+        {**base, "id": 2, "actor": "Ana", "information_text": "Ana joined the chat"},
+        {**base, "id": 3, "action": "proximity_reached", "from": "Ana", "to": "Leo"},
+    ]
+    source = tmp_path / "result.json"
+    source.write_text(json.dumps({"name": "G", "type": "private_group", "messages": records}))
+    rows = parse(source).messages.select("kind", "sender", "text").rows()
+    assert rows == [
+        ("call", "Ana", None),
+        ("system", "Ana", "service: Ana joined the chat"),
+        ("system", "Ana", "proximity_reached"),
+    ]
+
+
 def test_bad_dates_are_skipped_not_fatal(tmp_path: Path) -> None:
     records = [
         {"id": 1, "type": "message", "date": "2024-13-40T99:00:00", "from": "A", "text": "x"},

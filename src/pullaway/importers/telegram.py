@@ -51,7 +51,7 @@ SAME_TIME_SHARE = 0.5
 SAME_TIME_MIN_MESSAGES = 20
 
 _VOICE_MEDIA: Final = frozenset({"voice_message", "video_message"})
-_CALL_ACTIONS: Final = frozenset({"phone_call", "group_call"})
+_CALL_ACTIONS: Final = frozenset({"phone_call", "group_call", "conference_call"})
 _MEDIA_KEYS: Final = frozenset(
     {
         "photo",
@@ -423,7 +423,8 @@ def _row(record: object) -> _Row | str:
 def _read(record: dict[str, Any]) -> tuple[KindName, str | None, str | None]:
     """(kind, sender, text) of one message or service record."""
     if record.get("type") == "service":
-        actor = _person(record, "actor")
+        # "proximity_reached" names its people "from" and "to", not "actor".
+        actor = _person(record, "from" if "from" in record and "actor" not in record else "actor")
         if _string_or_none(record.get("action")) in _CALL_ACTIONS:
             return "call", actor, None
         return "system", actor, _describe_service(record)
@@ -498,7 +499,8 @@ def _describe_service(record: dict[str, Any]) -> str:
     """
     action = str(record.get("action") or "service")
     details = []
-    for key in ("title", "game_title", "new_title", "message"):
+    # A custom action has no "action", only its words in "information_text".
+    for key in ("title", "game_title", "new_title", "message", "information_text"):
         if isinstance(record.get(key), str) and record[key]:
             details.append(str(record[key]))
     members = record.get("members")

@@ -180,8 +180,12 @@ def test_timezone_follows_daylight_saving_time() -> None:
 
 def test_without_timezone_the_machine_zone_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TZ", "America/Sao_Paulo")
-    row = registry()["messenger"].parse(THREAD).messages.row(0, named=True)
-    assert row["utc_offset"] == -3 * 3600
+    result = registry()["messenger"].parse(THREAD)
+    assert result.messages.row(0, named=True)["utc_offset"] == -3 * 3600
+    # As the SMS and iMessage importers do, the import says which zone it used.
+    assert any("this computer's time zone (America/Sao_Paulo)" in n for n in result.notes)
+    chosen = registry()["messenger"].parse(THREAD, timezone="Europe/Berlin")
+    assert not any("time zone" in note for note in chosen.notes)
 
 
 def test_unknown_timezone_is_a_parse_error() -> None:
@@ -330,6 +334,36 @@ def test_html_download_asks_for_json(tmp_path: Path) -> None:
     page.write_text("<!DOCTYPE html><html><head><title>Lucas</title></head></html>")
     with pytest.raises(ParseError, match="HTML page, not JSON"):
         registry()["instagram"].parse(page)
+
+
+def test_an_instagram_thread_with_messengers_keys_is_instagram(tmp_path: Path) -> None:
+    # Instagram's 2025 downloads write is_unsent_image_by_messenger_kid_parent too, which
+    # made a thread sharing stories read as Messenger's (a public download's first records).
+    record = {
+        "sender_name": "Lucas",
+        "timestamp_ms": 1735689600000,
+        "share": {"link": "https://www.instagram.com/stories/lucas/3512/"},
+        "is_unsent_image_by_messenger_kid_parent": False,
+    }
+    waving = {
+        "sender_name": "Lucas",
+        "timestamp_ms": 1735689700000,
+        "content": "Lucas is waving at you!",
+    }
+    thread = tmp_path / "lucas_1"
+    thread.mkdir()
+    (thread / "message_1.json").write_text(
+        json.dumps(
+            {
+                "participants": [{"name": "Lucas"}, {"name": "Maya"}],
+                "messages": [waving, record],
+                "title": "Lucas",
+            }
+        )
+    )
+    assert sniff(thread / "message_1.json").name == "instagram"
+    kinds = registry()["instagram"].parse(thread, timezone="UTC").messages.get_column("kind")
+    assert kinds.to_list() == ["media", "system"]
 
 
 def test_damaged_zip_is_a_parse_error(tmp_path: Path) -> None:

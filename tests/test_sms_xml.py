@@ -65,10 +65,32 @@ def test_unknown_chat_names_the_contacts_found() -> None:
 def test_mms_text_media_smil_and_group() -> None:
     result = parse(FOLDER / "mms_parts_group.xml", timezone=DEFAULT_ZONE)
     rows = {r["source_line"]: r for r in result.messages.to_dicts()}
-    assert (rows[2]["kind"], rows[2]["text"]) == ("text", "the old photo booth pics 😂")
+    # A photo with words: media, the words as its caption (as WhatsApp's and Messenger's are).
+    assert (rows[2]["kind"], rows[2]["text"]) == ("media", "the old photo booth pics 😂")
     assert (rows[3]["kind"], rows[3]["text"], rows[3]["sender"]) == ("media", None, "Me")
     assert rows[5]["text"].endswith("last night, \nand it carries on in a second part.")
     assert [(s.line, s.reason) for s in result.skipped] == [(4, "group MMS")]
+
+
+def test_an_rcs_group_and_a_stale_count_are_said(tmp_path: Path) -> None:
+    # Google Messages' RCS groups have an address of their own (sms-backup-reader-2's test
+    # backup): a group, not a contact. The root's count is checked against the records.
+    source = tmp_path / "sms.xml"
+    source.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<smses count="3">\n'
+        '<sms protocol="0" address="+15551234567" date="1717880400000" type="1" '
+        'body="hi" contact_name="Jake" />\n'
+        '<mms date="1717880460000" msg_box="1" address="group_8@rcs.google.com" m_type="132">'
+        '<parts><part seq="0" ct="text/plain" text="hello all" /></parts></mms>\n'
+        "</smses>\n",
+        encoding="utf-8",
+    )
+    result = parse(source, timezone=DEFAULT_ZONE)
+    assert result.messages.get_column("text").to_list() == ["hi"]
+    assert [(s.line, s.reason) for s in result.skipped] == [(2, "group MMS")]
+    assert "the backup says it holds 3 records, but 2 are in the file: it may be cut short" in (
+        result.notes
+    )
 
 
 def test_undelivered_messages_are_skipped_with_a_reason() -> None:

@@ -302,6 +302,21 @@ def machine_timezone() -> str | None:
     return None
 
 
+def timezone_note(timezone: str | None) -> str:
+    """The note on where a source's UTC instants were made wall-clock times: "" when
+    ``timezone`` was given (checked), else this computer's zone, named if it can be."""
+    if timezone:
+        check_timezone(timezone)
+        return ""
+    zone = machine_timezone()
+    if zone is None:
+        return (
+            "could not name this computer's time zone: its UTC offsets were used; "
+            "pass a time zone (--timezone) to change"
+        )
+    return f"times converted to this computer's time zone ({zone}); pass --timezone to change"
+
+
 def wall_clock_zone(timezone: str | None) -> str | None:
     """The IANA zone ``local_wall_clock`` uses: ``timezone`` (checked), else this computer's
     (None when it cannot be named)."""

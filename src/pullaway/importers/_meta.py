@@ -41,6 +41,7 @@ from pullaway.importers._json import (
     load_json,
     load_json_lazily,
     local_wall_clock,
+    timezone_note,
     wall_clock_zone,
 )
 from pullaway.model import Kind, KindName, validate_messages, with_message_ids
@@ -62,7 +63,8 @@ _OWNER_FILES: Final = ("profile_information.json", "personal_information.json")
 _AUTOFILL_FILE: Final = "autofill_information.json"
 _MEDIA_KEYS: Final = ("photos", "videos", "gifs", "files")
 
-# Hints that tell the two platforms apart (same JSON shape), with their weights.
+# Hints that tell the two platforms apart (same JSON shape), with their weights; none of the
+# keys both write (Instagram's downloads too have is_unsent_image_by_messenger_kid_parent).
 _INSTAGRAM_HINTS: Final = {
     "your_instagram_activity": 3,
     "followers_and_following/": 3,
@@ -70,6 +72,8 @@ _INSTAGRAM_HINTS: Final = {
     "ig.me/": 2,
     "cdninstagram": 2,
     '"liked a message"': 2,
+    "instagram.com/stories/": 2,
+    "instagram.com/reel": 2,
     "instagram.com": 1,
     '"instagram user"': 1,
 }
@@ -78,7 +82,6 @@ _MESSENGER_HINTS: Final = {
     "your_activity_across_facebook": 3,
     "profile_information/": 3,
     "friends_and_followers/": 2,
-    "is_unsent_image_by_messenger_kid_parent": 2,
     "messenger.com": 2,
     "fbcdn": 2,
     "facebook.com": 1,
@@ -120,6 +123,7 @@ _SYSTEM: Final = re.compile(
             r"^Say hi to your new Facebook friend",
             r"^You can now message and call each other",
             r" waved at you",
+            r" is waving at you!?$",
             r"^Le gustó un mensaje$",
             r"^Reaccionó .{1,24} a tu mensaje",
             r" se unió al grupo\.$",
@@ -244,7 +248,8 @@ def _read_threads(
         )
         for t in chosen
     )
-    notes = tuple(note for thread in chosen for note in _missing_file_notes(thread))
+    notes: tuple[str, ...] = (timezone_note(timezone),)
+    notes += tuple(note for thread in chosen for note in _missing_file_notes(thread))
     if rows.reactions:
         notes += (f"reactions read as part of their messages, not as messages: {rows.reactions}",)
     return ImportResult(
@@ -253,7 +258,7 @@ def _read_threads(
         chats=metas,
         units=rows.index,
         unit="record",
-        notes=notes,
+        notes=tuple(note for note in notes if note),
         zone=wall_clock_zone(timezone),
         zone_chosen=timezone is not None,
     )

@@ -52,9 +52,8 @@ from pullaway.importers._contacts import (
     read_contacts,
 )
 from pullaway.importers._json import (
-    check_timezone,
     local_wall_clock,
-    machine_timezone,
+    timezone_note,
     wall_clock_zone,
 )
 from pullaway.importers._sqlite import (
@@ -182,7 +181,7 @@ def parse(
     computer's zone. ``date_order`` and ``encoding`` do not apply.
     """
     del date_order, encoding
-    zone_note = _zone_note(timezone)
+    zone_note = timezone_note(timezone)
     with at_file(path), _private_database(path) as source:
         contacts = read_contacts(contacts_files(path, source.near))
         with at_file(source.shown):
@@ -329,19 +328,6 @@ def _encrypted(manifest: Path) -> bool:
     except (OSError, *_PLIST_ERRORS):
         return False  # no readable manifest: the database itself says what it is
     return isinstance(info, dict) and info.get("IsEncrypted") is True
-
-
-def _zone_note(timezone: str | None) -> str:
-    if timezone:
-        check_timezone(timezone)
-        return ""
-    zone = machine_timezone()
-    if zone is None:
-        return (
-            "could not name this computer's time zone: its UTC offsets were used; "
-            "pass a time zone (--timezone) to change"
-        )
-    return f"times converted to this computer's time zone ({zone}); pass --timezone to change"
 
 
 # --- the private copy -------------------------------------------------------------------------

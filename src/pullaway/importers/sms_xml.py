@@ -51,6 +51,9 @@ ME: Final = OWNER_SENDER
 CHUNK_BYTES: Final = 1 << 20
 NEVER_DELIVERED: Final = "never delivered"
 GROUP_MMS: Final = "group MMS"
+_RCS_GROUP: Final = re.compile(r"group[_-]?\w*@rcs\.", re.IGNORECASE)
+"""Google Messages' address for an RCS group chat (``group_8@rcs.google.com``): a group, as
+MMS to several numbers ``a~b`` are, not a contact."""
 _UNKNOWN_NAMES: Final = frozenset({"", "null", "(unknown)", "unknown"})
 # SMS `type` and MMS `msg_box`: 1 inbox, 2 sent; 3 draft, 4 outbox, 5 failed, 6 queued.
 _RECEIVED, _SENT = "1", "2"
@@ -89,13 +92,15 @@ def parse(
         reader = _RecordReader()
         try:
             with _open_raw(path) as (raw, size):
-                _read_records(_repaired_chunks(raw, reader.repairs, size=size), reader.add)
+                declared = _read_records(
+                    _repaired_chunks(raw, reader.repairs, size=size), reader.add
+                )
         except ZIP_ERRORS as exc:
             msg = f"cannot read the backup ({exc}); unzip it or copy the backup again"
             raise ParseError(msg) from exc
         frame, skipped, chats, considered = _finish(reader, zone=zone, chat=chat)
     frame = frame.with_columns(source_file=pl.lit(str(path)))
-    notes = [zone_note, *reader.repairs.notes()]
+    notes = [zone_note, *reader.repairs.notes(), _count_note(declared, reader.count)]
     if considered < reader.count:
         other = reader.count - considered
         notes.append(f"not read: {counted(other, 'record')} of other conversations (not chosen)")
@@ -108,6 +113,20 @@ def parse(
         notes=tuple(n for n in notes if n),
         zone=zone,
         zone_chosen=timezone is not None,
+    )
+
+
+def _count_note(declared: int | None, found: int) -> str:
+    """A note when the backup's ``count`` is not the number of records in it: a file cut
+    short and closed again, or records added or removed after the backup was made.
+
+    >>> _count_note(8614, 10)
+    'the backup says it holds 8614 records, but 10 are in the file: it may be cut short'
+    """
+    if declared is None or declared == found:
+        return ""
+    return f"the backup says it holds {declared} records, but {found} are in the file" + (
+        ": it may be cut short" if found < declared else ""
     )
 
 
@@ -335,9 +354,10 @@ def _xml_allowed(point: int) -> bool:
 _Add = Callable[[int, str, dict[str, str], list[dict[str, str]]], None]
 
 
-def _read_records(chunks: Iterator[bytes], add: _Add) -> None:
+def _read_records(chunks: Iterator[bytes], add: _Add) -> int | None:
     """Call ``add(index, tag, attributes, parts)`` for each ``<sms>``/``<mms>`` under
     ``<smses>`` (1-based index; ``parts`` are the attributes of an MMS's ``<part>`` elements).
+    Returns the number of records the root's ``count`` says the backup holds, if it says.
 
     expat calls back with each element's attributes as it meets them, so no element tree is
     built: a record is a dict and its parts, let go of once ``add`` has read them.
@@ -346,13 +366,16 @@ def _read_records(chunks: Iterator[bytes], add: _Add) -> None:
     parser = expat.ParserCreate(namespace_separator="}")
     depth = 0
     index = 0
+    declared: int | None = None
     record: tuple[str, dict[str, str], list[dict[str, str]]] | None = None
 
     def start(tag: str, attributes: dict[str, str]) -> None:
-        nonlocal depth, record
+        nonlocal depth, record, declared
         depth += 1
         if depth == 1:
             _check_root(tag)
+            count = attributes.get("count", "")
+            declared = int(count) if count.isascii() and count.isdigit() else None
         elif depth == 2 and tag in ("sms", "mms"):
             record = (tag, attributes, [])
         elif record is not None and tag == "part":
@@ -386,6 +409,7 @@ def _read_records(chunks: Iterator[bytes], add: _Add) -> None:
             "if it was cut short (interrupted copy or upload), make a new backup"
         )
         raise ParseError(msg, line=exc.lineno) from exc
+    return declared
 
 
 def _check_start(chunk: bytes) -> None:
@@ -432,7 +456,7 @@ class _RecordReader:
         else:
             box = attrs.get("msg_box", "")
             body, has_media = _mms_content(parts)
-            kind = "text" if body else ("media" if has_media else "")
+            kind = "media" if has_media else ("text" if body else "")
         address = _value(attrs.get("address")) or ""
         reason = _skip_reason(box, address, kind, attrs.get("date", ""), tag)
         if reason:
@@ -479,6 +503,8 @@ def _skip_reason(box: str, address: str, kind: str, date: str, tag: str) -> str:
     if box not in (_RECEIVED, _SENT):
         return f"unknown message box {box!r}"
     if "~" in address and len({_address_key(a) for a in address.split("~")}) > 1:
+        return GROUP_MMS
+    if _RCS_GROUP.match(address):
         return GROUP_MMS
     if not address:
         return "no address"

@@ -798,6 +798,30 @@ def test_a_file_of_one_huge_line_is_refused_in_one_line(tmp_path: Path) -> None:
         parse(path)
 
 
+def test_headers_without_any_author_are_a_parse_error_not_an_empty_import(
+    tmp_path: Path,
+) -> None:
+    # A public file with the authors taken out: before, 0 messages and a note on date order.
+    text = "13.12.2024, 13:43 - hello all\n13.12.2024, 16:40 -  good evening\n"
+    with pytest.raises(ParseError, match=r"chat\.txt:1: no message read: all 2 lines were skipped"):
+        parse(write(tmp_path, text, "chat.txt"))
+
+
+@pytest.mark.parametrize(
+    "notice",
+    [
+        # Real Android exports: Hebrew without the hyphen the app's strings have, and 2017's
+        # English wording.
+        "ההודעות והשיחות מוצפנות מקצה לקצה ורק האנשים בצ'אט הזה יכולים לקרוא אותן.",
+        "Messages you send to this group are now secured with end-to-end encryption.",
+    ],
+)
+def test_more_real_wordings_of_the_encryption_notice(notice: str, tmp_path: Path) -> None:
+    lines = [f"28.12.2020, 18:42 - {notice}", "28.12.2020, 18:45 - Ofir: hi"]
+    result = parse(write(tmp_path, "\n".join(lines)))
+    assert result.messages.get_column("kind").to_list() == ["system", "text"]
+
+
 def test_text_without_headers_is_a_parse_error(tmp_path: Path) -> None:
     with pytest.raises(ParseError, match=r"notes\.txt:1: no WhatsApp message header"):
         parse(write(tmp_path, "dear diary\ntoday\n", "notes.txt"))

@@ -821,7 +821,8 @@ EXACT_BODIES: Final = frozenset((*DELETED_BODIES, *CALL_BODIES, NULL_BODY))
 _ENCRYPTION: Final = _alternatives(
     "messages and calls are end-to-end encrypted",
     "messages to this (?:chat|group) and calls are now secured with end-to-end encryption",
-    "messages to this (?:chat|group) are now secured with end-to-end encryption",
+    "messages (?:to this|you send to this) (?:chat|group) are now secured with end-to-end "
+    "encryption",
     "los mensajes y (?:las )?llamadas est[áa]n cifrados de extremo a extremo",
     "as mensagens e (?:as )?(?:chamadas|liga[çc][õo]es) (?:s[ãa]o|est[ãa]o) "
     "(?:protegidas|criptografadas|encriptadas)",
@@ -833,6 +834,8 @@ _ENCRYPTION: Final = _alternatives(
     "mesajlar (?:ve aramalar )?u[çc]tan uca [şs]ifrelidir",
 )
 _OTHER_ENCRYPTION: Final = _alternatives(
+    # Hebrew: "מקצה-לקצה" in the app's strings, "מקצה לקצה" in a real Android export.
+    "ההודעות והשיחות מוצפנות מקצה[- ]לקצה",
     # Persian, with or without the zero-width non-joiners of پیام‌ها (rwhatsapp#28 has none).
     "پیام\u200c?ها و تماس\u200c?ها سرتاسر رمزگذاری شده\u200c?اند",
     # Its first sentence in WhatsApp's other languages, as whats_json (starkdmi/whats_json,
@@ -848,7 +851,6 @@ _OTHER_ENCRYPTION: Final = _alternatives(
         "viestit ja puhelut salataan täysin",  # fi
         "déantar criptiúchán ó cheann go ceann ar theachtaireachtaí agus ar ghlaonna",  # ga
         "મેસેજ અને કૉલ શરૂથી અંત સુધી સુરક્ષિત છે",  # gu
-        "ההודעות והשיחות מוצפנות מקצה-לקצה",  # he
         "मैसेजेस और कॉल्स एंड-टू-एंड एन्क्रिप्टेड हैं",  # hi
         "poruke i pozivi zaštićeni su potpunom enkripcijom",  # hr
         "az üzenetek és hívások végpontok közötti titkosítással vannak védve",  # hu

@@ -183,6 +183,7 @@ def parse(
         units = lines.len()
         frame, skipped, notes = _messages(lines, too_long, date_order=date_order, timezone=timezone)
         del lines
+        _check_not_empty(frame, skipped)
         report_progress(_ROWS_BUILT, 1)
         result = _result(frame, skipped, notes, source, chat=chat, units=units)
     report_progress(1, 1)
@@ -340,6 +341,19 @@ def _long_line(cut: LongLine) -> str:
     return f"a line of {megabytes(cut.size)}, longer than any WhatsApp message can be"
 
 
+def _check_not_empty(frame: pl.DataFrame, skipped: list[Skipped]) -> None:
+    """Refuse a file whose header-like lines all were skipped (no author, impossible dates):
+    an import of no messages would look like success."""
+    if frame.height or not skipped:
+        return
+    first = skipped[0]
+    msg = (
+        f"no message read: all {len(skipped)} lines were skipped, the first because: "
+        f"{first.reason}; a WhatsApp message line reads like '31/12/23, 21:05 - Name: text'"
+    )
+    raise ParseError(msg, line=first.line)
+
+
 def _check_not_only_long_lines(lines: pl.Series, cut: list[LongLine]) -> None:
     """Refuse a file of nothing but over-long lines (a gigabyte of one line, say)."""
     if cut and lines.str.strip_chars().str.len_bytes().sum() == 0:
@@ -398,7 +412,7 @@ def _read_headers(
     if demoted:
         notes.append(
             f"{demoted} lines look like headers but have no author and no known system text; "
-            "kept as continuation lines of the message before"
+            "kept as part of the message before them (skipped where none comes before)"
         )
     order = infer_order(heads, lines, date_order=date_order)
     notes.append(order.note())

@@ -166,6 +166,28 @@ def test_a_zip_whose_directory_is_damaged_is_a_parse_error(tmp_path: Path) -> No
         parse(archive)
 
 
+def test_attachment_names_with_brackets_and_a_bad_dates_whole_message(tmp_path: Path) -> None:
+    # signal-export keeps brackets in media paths (IMG_(1).jpg is common); before, the link
+    # stopped at the first ")" and left ".jpg)" as the text.
+    chat = tmp_path / "Mia"
+    chat.mkdir()
+    (chat / "chat.md").write_text(
+        "[2024-02-09 21:14:03] Mia: ![IMG_(1).jpg](./media/IMG_(1).jpg)\n"
+        "[2024-02-09 21:15:03] Mia: [report (final).pdf](./media/report%20(final).pdf)\n"
+        "[2024-02-09 21:16:03] Mia: felt cute ![IMG_(2).jpg](./media/IMG_(2).jpg)\n"
+        "[2024-13-40 99:99:99] Mia: lost\n"
+        "and its second line\n"
+        "[2024-02-09 21:17:03] Me: ok\n",
+        encoding="utf-8",
+    )
+    result = parse(chat)
+    rows = result.messages.select("kind", "text").rows()
+    assert rows == [("media", None), ("media", None), ("text", "felt cute"), ("text", "ok")]
+    # The skipped message is quoted whole, its second line with it.
+    assert [(s.line, s.reason) for s in result.skipped] == [(4, "unparseable date")]
+    assert result.skipped[0].text.endswith("Mia: lost ⏎ and its second line")
+
+
 def test_bare_data_json(tmp_path: Path) -> None:
     source = tmp_path / "data.json"
     shutil.copy(FOLDER / "Alex Morgan" / "data.json", source)

@@ -798,13 +798,23 @@ def test_a_file_of_one_huge_line_is_refused_in_one_line(tmp_path: Path) -> None:
         parse(path)
 
 
-def test_headers_without_any_author_are_a_parse_error_not_an_empty_import(
+def test_headers_without_any_author_are_an_import_error_not_an_empty_chat(
     tmp_path: Path,
 ) -> None:
-    # A public file with the authors taken out: before, 0 messages and a note on date order.
+    # A public file with the authors taken out: every line is skipped, which the import
+    # refuses (ingest's check for every format) rather than adding an empty chat.
+    from pullaway.errors import UnknownFormatError
+    from pullaway.ingest import import_file
+    from pullaway.store import Store
+
     text = "13.12.2024, 13:43 - hello all\n13.12.2024, 16:40 -  good evening\n"
-    with pytest.raises(ParseError, match=r"chat\.txt:1: no message read: all 2 lines were skipped"):
-        parse(write(tmp_path, text, "chat.txt"))
+    path = write(tmp_path, text, "chat.txt")
+    assert parse(path).messages.height == 0
+    store = Store.open(tmp_path / "store.db")
+    with pytest.raises(UnknownFormatError, match="not a chat export pullaway can read"):
+        import_file(store, path)  # no line reads as a message header, so no format fits
+    with pytest.raises(ParseError, match=r"no messages found as whatsapp \(2 lines skipped"):
+        import_file(store, path, format_name="whatsapp")
 
 
 @pytest.mark.parametrize(

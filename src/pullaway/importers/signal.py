@@ -62,7 +62,9 @@ _OTHER_BRACKET_DATE = re.compile(r"^\u200e?\[\d{1,4}[./]\d{1,2}[./]\d{1,4}")
 _WHATSAPP_MARKS = ("\u200e", "end-to-end encrypted", "<attached:", "omitted>", "<Media omitted>")
 _REACTIONS = re.compile(r"(?m)^\(- .*? -\)")
 _STICKER = re.compile(r"(?m)^\(\( (.*) \)\)$|\[[^\]\n]*\]\(\.\./exported_stickers/[^)\n]*\)")
-_ATTACHMENT = re.compile(r"!?\[([^\]\n]*)\]\(((?:\./|media/)[^)\n]*)\)")
+_ATTACHMENT = re.compile(r"!?\[([^\]\n]*)\]\(((?:\./|media/)(?:[^()\n]|\([^()\n]*\))*)\)")
+"""A Markdown link to the media folder; the path may hold brackets (``IMG_(1).jpg``): signal-export
+only writes spaces as ``%20``."""
 _CALL = re.compile(r"^(?:Incoming|Outgoing|Missed) (?:(?:voice|video) )?call(?: \([^)\n]*\))?$")
 
 
@@ -509,9 +511,12 @@ def _to_frame(
         timestamp=pl.col("date").str.strptime(pl.Datetime("us"), ISO_FORMAT, strict=False)
     )
     bad = table.filter(pl.col("timestamp").is_null())
+    # The whole message is quoted, its continuation lines too: they are skipped with it.
     skipped = [
-        Skipped.of(line, "unparseable date", date)
-        for line, date in bad.select("source_line", "date").iter_rows()
+        Skipped.of(line, "unparseable date", f"[{date}] {sender}: {text or ''}")
+        for line, date, sender, text in bad.select(
+            "source_line", "date", "sender", "text"
+        ).iter_rows()
     ]
     frame = table.filter(pl.col("timestamp").is_not_null()).select(
         chat=pl.lit(chat),

@@ -183,7 +183,6 @@ def parse(
         units = lines.len()
         frame, skipped, notes = _messages(lines, too_long, date_order=date_order, timezone=timezone)
         del lines
-        _check_not_empty(frame, skipped)
         report_progress(_ROWS_BUILT, 1)
         result = _result(frame, skipped, notes, source, chat=chat, units=units)
     report_progress(1, 1)
@@ -339,19 +338,6 @@ def _messages(
 
 def _long_line(cut: LongLine) -> str:
     return f"a line of {megabytes(cut.size)}, longer than any WhatsApp message can be"
-
-
-def _check_not_empty(frame: pl.DataFrame, skipped: list[Skipped]) -> None:
-    """Refuse a file whose header-like lines all were skipped (no author, impossible dates):
-    an import of no messages would look like success."""
-    if frame.height or not skipped:
-        return
-    first = skipped[0]
-    msg = (
-        f"no message read: all {len(skipped)} lines were skipped, the first because: "
-        f"{first.reason}; a WhatsApp message line reads like '31/12/23, 21:05 - Name: text'"
-    )
-    raise ParseError(msg, line=first.line)
 
 
 def _check_not_only_long_lines(lines: pl.Series, cut: list[LongLine]) -> None:

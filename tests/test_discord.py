@@ -64,6 +64,7 @@ def dm_with(messages: list[dict[str, Any]], **channel: Any) -> dict[str, Any]:
     """The DM fixture's document with other messages (and channel fields)."""
     document = copy.deepcopy(SEED)
     document["messages"] = messages
+    document["messageCount"] = len(messages)  # as the exporter writes it
     document["channel"].update(channel)
     return document
 
@@ -267,6 +268,14 @@ def test_a_record_without_names_keeps_the_name_found_elsewhere(tmp_path: Path) -
     result = parse(write(tmp_path, dm_with(messages)))
     assert result.messages["sender"].to_list() == ["Noor", "Noor"]
     assert not result.notes
+
+
+def test_a_message_count_other_than_the_files_is_noted(tmp_path: Path) -> None:
+    # A file edited or cut by hand and closed again (seen in a public example export).
+    document = dm_with([record(NOOR, "one"), record(NOOR, "two")])
+    document["messageCount"] = 35
+    result = parse(write(tmp_path, document))
+    assert "Lumi: the export says it holds 35 messages, but 2 are in the file" in result.notes
 
 
 def test_a_missing_nickname_falls_back_to_the_username(tmp_path: Path) -> None:

@@ -208,6 +208,11 @@ class _Export:
     def add(self, channel: _Channel, *, where: str, zone: str | None) -> None:
         """Read one file's channel; its records are numbered after those read before, and
         let go of once read, the file's bytes with them, before the table is made."""
+        if channel.declared is not None and channel.declared != len(channel.records):
+            self.notes.append(
+                f"{channel.name}: the export says it holds {channel.declared} messages, but "
+                f"{len(channel.records)} are in the file"
+            )
         rows = _Rows(total=len(channel.records), index=self.units)
         rows.add(channel.records)
         let_go(channel.records)
@@ -237,6 +242,7 @@ class _Channel:
     direct: bool
     records: list[Any] | RawRecords
     key: str | None = None  # the channel's id, kept when it is renamed
+    declared: int | None = None  # the export's messageCount, if it has one
 
 
 def _export_members(container: Container) -> list[str]:
@@ -288,7 +294,10 @@ def _load_channel(data: bytes, *, where: str) -> _Channel:
     if not isinstance(channel, dict):
         msg = f"'channel' is {_json_kind(channel)}, expected an object with a name"
         raise ParseError(msg, path=where, line=1)
-    return _channel_of(channel, guild if isinstance(guild, dict) else {}, records)
+    found = _channel_of(channel, guild if isinstance(guild, dict) else {}, records)
+    count = document.get("messageCount")
+    declared = count if isinstance(count, int) and not isinstance(count, bool) else None
+    return replace(found, declared=declared)
 
 
 def _refuse_other_formats(data: bytes, *, where: str) -> None:

@@ -93,6 +93,32 @@ def test_an_rcs_group_and_a_stale_count_are_said(tmp_path: Path) -> None:
     )
 
 
+def test_a_backups_copies_of_one_message_are_skipped_not_counted_twice(tmp_path: Path) -> None:
+    # A public backup holds some records twice: the same SMS at the same millisecond. Photo MMS
+    # sent together share a second (MMS dates have no milliseconds), so they all stay.
+    sms = (
+        '<sms protocol="0" address="+15551234567" date="1717880400123" type="1" '
+        'body="see you" contact_name="Jake" />\n'
+    )
+    photo = (
+        '<mms date="1717880460" msg_box="1" address="+15551234567" m_type="132">'
+        '<parts><part seq="0" ct="image/jpeg" /></parts></mms>\n'
+    )
+    source = tmp_path / "sms.xml"
+    source.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<smses count="5">\n'
+        + sms * 2
+        + photo * 3
+        + "</smses>\n",
+        encoding="utf-8",
+    )
+    result = parse(source, timezone=DEFAULT_ZONE)
+    assert result.messages.get_column("kind").to_list() == ["text", "media", "media", "media"]
+    assert [(s.line, s.reason) for s in result.skipped] == [
+        (2, "the same message as record 1 (the backup holds it twice)")
+    ]
+
+
 def test_undelivered_messages_are_skipped_with_a_reason() -> None:
     result = parse(FOLDER / "drafts_failed.xml", timezone="Europe/London")
     assert [(s.line, s.reason) for s in result.skipped] == [

@@ -586,6 +586,8 @@ def _finish(
         for (index, reason, raw, _), owner in zip(reader.skipped, skipped_chats, strict=True)
         if wanted is None or owner is None or owner == wanted
     ]
+    records, copies = _without_copies(records)
+    skipped = sorted(skipped + copies, key=lambda one: one.line)
     frame = _to_messages(records, zone=zone)
     # The contact's number is their id: a chat of one number has it (see ChatMeta).
     numbers = dict(one_to_one(names.filter(pl.col("chat") != ME).select("chat", "key").iter_rows()))
@@ -600,6 +602,29 @@ def _finish(
         for row in frame.group_by("chat", maintain_order=True).agg().to_dicts()
     )
     return frame, skipped, chats, records.height + len(skipped)
+
+
+def _without_copies(records: pl.DataFrame) -> tuple[pl.DataFrame, list[Skipped]]:
+    """``records`` without the copies a backup can hold of one message (seen in a public
+    backup): the same contact, direction, kind and text at the same millisecond. Only times
+    with milliseconds count: an MMS is dated to the second, and several photos sent at once
+    share one."""
+    same = ["key", "date_ms", "sent", "kind", "text"]
+    timed = pl.col("date_ms") % 1000 != 0
+    first = pl.col("source_line").min().over(same)
+    copies = records.with_columns(first=first).filter(
+        timed & (pl.col("source_line") != pl.col("first"))
+    )
+    if copies.height == 0:
+        return records, []
+    skipped = [
+        Skipped.of(
+            line, f"the same message as record {original} (the backup holds it twice)", text or ""
+        )
+        for line, original, text in copies.select("source_line", "first", "text").iter_rows()
+    ]
+    kept = records.filter(~pl.col("source_line").is_in(copies.get_column("source_line").implode()))
+    return kept, skipped
 
 
 def _chat_names(records: pl.DataFrame) -> pl.DataFrame:

@@ -178,6 +178,22 @@ def test_another_chat_of_a_stored_chats_name_is_stored_apart(tmp_path: Path) -> 
     assert (again.chat_id, again.added) == (apart.chat_id, 0)
 
 
+def test_pullaway_chats_explains_a_numbered_namesake(tmp_path: Path) -> None:
+    """`pullaway chats` shows "Lumi (2)" beside "Lumi": it says what the number means and
+    which merge makes them one, as the import's note did."""
+    runner = CliRunner()
+    store = ["--store", str(tmp_path / "x.db")]
+    old = write(tmp_path / "old", "dm.json", dm(slice(0, 6)))
+    other = write(tmp_path / "other", "dm.json", dm(slice(6, None), channel_id="2222"))
+    for path in (old, other):
+        assert runner.invoke(app, [*store, "import", str(path)]).exit_code == 0
+    shown = runner.invoke(app, [*store, "chats"], terminal_width=200).output
+    assert "Lumi (2) is another discord chat than Lumi (another account or number); if both" in (
+        " ".join(shown.split())
+    )
+    assert "pullaway merge lumi-2 lumi" in " ".join(shown.split())
+
+
 def test_another_chat_of_one_name_is_merged_when_she_says_it_is_one_persons(
     tmp_path: Path,
 ) -> None:

@@ -6,6 +6,7 @@ text (``plain``), never interpreted as markup, with control characters shown, no
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Final
 
@@ -205,15 +206,38 @@ def chats(console: Console, rows: list[ChatRow], store_path: Path) -> None:
     unwrapped = Measurement.get(console, console.options.update_width(1 << 16), table).maximum
     if unwrapped <= console.width:
         console.print(table)
-        return
-    console.print(plain(f"Chats in {store_path}"))
+    else:
+        console.print(plain(f"Chats in {store_path}"))
+        for row in rows:
+            console.print(plain(f"{row.chat_id}  {row.name} ({row.format})", style="bold"))
+            period = f"{_day(row.first)} to {_day(row.last)}" if row.first else "no dates"
+            line = f"  {counted(row.messages, 'message')}, {period}; you: {_you(row)}"
+            console.print(plain(f"{line}, them: {row.them or '?'}"))
+            for format, name in row.merged:
+                console.print(plain(f"  + merged: {name} ({format})"))
+    for line in _namesakes(rows):
+        console.print(plain(line))
+
+
+_NUMBERED: Final = re.compile(r"(.+) \((\d+)\)")
+"""A chat the store named ``Leo (2)``: another conversation with a name already taken."""
+
+
+def _namesakes(rows: list[ChatRow]) -> list[str]:
+    """A line per chat named after another of its app (``Leo (2)`` beside ``Leo``): another
+    account or number of one name, which a merge makes one conversation if it is his."""
+    by_name = {(row.format, row.name): row for row in rows}
+    lines = []
     for row in rows:
-        console.print(plain(f"{row.chat_id}  {row.name} ({row.format})", style="bold"))
-        period = f"{_day(row.first)} to {_day(row.last)}" if row.first else "no dates"
-        line = f"  {counted(row.messages, 'message')}, {period}; you: {_you(row)}"
-        console.print(plain(f"{line}, them: {row.them or '?'}"))
-        for format, name in row.merged:
-            console.print(plain(f"  + merged: {name} ({format})"))
+        numbered = _NUMBERED.fullmatch(row.name)
+        first = by_name.get((row.format, numbered[1])) if numbered else None
+        if first is not None:
+            lines.append(
+                f"{row.name} is another {row.format} chat than {first.name} (another account or "
+                f"number); if both are his, merge them: pullaway merge {row.chat_id} "
+                f"{first.chat_id}"
+            )
+    return lines
 
 
 def _you(row: ChatRow) -> str:

@@ -119,6 +119,26 @@ def test_service_records_as_newer_telegram_desktops_write_them(tmp_path: Path) -
     ]
 
 
+@pytest.mark.parametrize(
+    ("chat_type", "senders", "me"),
+    [
+        ("bot_chat", ["Helper Bot", "Ben"], "Ben"),  # the chat is named after the bot
+        ("saved_messages", ["Ben", "Ben"], "Ben"),  # every message is the owner's
+        ("saved_messages", ["Ben", "Ana"], None),
+    ],
+)
+def test_me_is_guessed_in_bot_chats_and_saved_messages(
+    chat_type: str, senders: list[str], me: str | None, tmp_path: Path
+) -> None:
+    records = [
+        {"id": n, "type": "message", "date": f"2024-01-02T03:04:0{n}", "from": who, "text": "x"}
+        for n, who in enumerate(senders)
+    ]
+    source = tmp_path / "result.json"
+    source.write_text(json.dumps({"name": "Helper Bot", "type": chat_type, "messages": records}))
+    assert parse(source).chats[0].me_guess == me
+
+
 def test_bad_dates_are_skipped_not_fatal(tmp_path: Path) -> None:
     records = [
         {"id": 1, "type": "message", "date": "2024-13-40T99:00:00", "from": "A", "text": "x"},

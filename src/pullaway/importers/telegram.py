@@ -590,10 +590,15 @@ def _me_guess(
         return found, "the name the exporting account (personal_information) writes under"
     if export.owner_name:
         return export.owner_name, "name of the exporting account (personal_information)"
-    if chat.type == "personal_chat":
-        others = [p for p in participants if p != chat.name and p != DELETED_ACCOUNT]
+    people = [p for p in participants if p != DELETED_ACCOUNT]
+    if chat.type in ("personal_chat", "bot_chat"):
+        others = [p for p in people if p != chat.name]
         if len(others) == 1:
-            return others[0], "the sender who is not the chat's name (personal chat)"
+            return others[
+                0
+            ], f"the sender who is not the chat's name ({chat.type.replace('_', ' ')})"
+    if chat.type == "saved_messages" and len(people) == 1:
+        return people[0], "the only sender of saved messages"
     return None, ""
 
 

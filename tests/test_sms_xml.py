@@ -119,6 +119,29 @@ def test_a_backups_copies_of_one_message_are_skipped_not_counted_twice(tmp_path:
     ]
 
 
+def test_one_number_saved_under_two_names_is_one_chat_with_a_note(tmp_path: Path) -> None:
+    # A public backup: 09001234567 as "Cute Chic" and +339001234567 as "MMA" (one number, by
+    # its last ten digits). Before, "MMA" vanished without a word.
+    source = tmp_path / "sms.xml"
+    source.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<smses count="3">\n'
+        '<sms protocol="0" address="09001234567" date="1717880400123" type="1" body="a" '
+        'contact_name="Cute Chic" />\n'
+        '<sms protocol="0" address="09001234567" date="1717880401123" type="1" body="b" '
+        'contact_name="Cute Chic" />\n'
+        '<sms protocol="0" address="+339001234567" date="1717880402123" type="1" body="c" '
+        'contact_name="MMA" />\n'
+        "</smses>\n",
+        encoding="utf-8",
+    )
+    result = parse(source, timezone=DEFAULT_ZONE)
+    assert set(result.messages.get_column("chat")) == {"Cute Chic"}
+    assert (
+        "Cute Chic's messages are also saved under the name MMA; all are read as Cute Chic's"
+        in (result.notes)
+    )
+
+
 def test_undelivered_messages_are_skipped_with_a_reason() -> None:
     result = parse(FOLDER / "drafts_failed.xml", timezone="Europe/London")
     assert [(s.line, s.reason) for s in result.skipped] == [

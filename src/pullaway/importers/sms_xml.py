@@ -98,9 +98,9 @@ def parse(
         except ZIP_ERRORS as exc:
             msg = f"cannot read the backup ({exc}); unzip it or copy the backup again"
             raise ParseError(msg) from exc
-        frame, skipped, chats, considered = _finish(reader, zone=zone, chat=chat)
+        frame, skipped, chats, considered, name_notes = _finish(reader, zone=zone, chat=chat)
     frame = frame.with_columns(source_file=pl.lit(str(path)))
-    notes = [zone_note, *reader.repairs.notes(), _count_note(declared, reader.count)]
+    notes = [zone_note, *reader.repairs.notes(), _count_note(declared, reader.count), *name_notes]
     if considered < reader.count:
         other = reader.count - considered
         notes.append(f"not read: {counted(other, 'record')} of other conversations (not chosen)")
@@ -551,7 +551,7 @@ def _address_key_expr(column: str) -> pl.Expr:
 
 def _finish(
     reader: _RecordReader, *, zone: str, chat: str | None
-) -> tuple[pl.DataFrame, list[Skipped], tuple[ChatMeta, ...], int]:
+) -> tuple[pl.DataFrame, list[Skipped], tuple[ChatMeta, ...], int, list[str]]:
     records = pl.DataFrame(
         {
             "source_line": reader.index,
@@ -573,6 +573,7 @@ def _finish(
         },
     ).with_columns(key=_address_key_expr("address"))
     names = _chat_names(records)
+    everyone = records
     records = records.join(names, on="key", how="left")
     chat_of_key = dict(names.select("key", "chat").iter_rows())
     skipped_chats = [
@@ -581,6 +582,8 @@ def _finish(
     wanted = None if chat is None else _chosen_chat(names, chat)
     if wanted is not None:
         records = records.filter(pl.col("chat") == wanted)
+    chosen = names if wanted is None else names.filter(pl.col("chat") == wanted)
+    name_notes = _other_names_notes(everyone, chosen)
     skipped = [
         Skipped.of(index, reason, raw)
         for (index, reason, raw, _), owner in zip(reader.skipped, skipped_chats, strict=True)
@@ -601,7 +604,7 @@ def _finish(
         )
         for row in frame.group_by("chat", maintain_order=True).agg().to_dicts()
     )
-    return frame, skipped, chats, records.height + len(skipped)
+    return frame, skipped, chats, records.height + len(skipped), name_notes
 
 
 def _without_copies(records: pl.DataFrame) -> tuple[pl.DataFrame, list[Skipped]]:
@@ -625,6 +628,28 @@ def _without_copies(records: pl.DataFrame) -> tuple[pl.DataFrame, list[Skipped]]
     ]
     kept = records.filter(~pl.col("source_line").is_in(copies.get_column("source_line").implode()))
     return kept, skipped
+
+
+def _other_names_notes(records: pl.DataFrame, names: pl.DataFrame) -> list[str]:
+    """A note per contact saved under several names (``+33 9…`` as "MMA" and "Cute Chic", one
+    number by its last ten digits): the chat takes the most used one (``_chat_names``).
+
+    >>> records = pl.DataFrame({"key": ["1", "1", "1"], "contact": ["Mia", "Mia", "M."]})
+    >>> _other_names_notes(records, pl.DataFrame({"key": ["1"], "chat": ["Mia"]}))
+    ["Mia's messages are also saved under the name M.; all are read as Mia's"]
+    """
+    others = (
+        records.filter(pl.col("contact").is_not_null())
+        .join(names, on="key")
+        .filter(pl.col("contact") != pl.col("chat"))
+        .group_by("chat", maintain_order=True)
+        .agg(pl.col("contact").unique(maintain_order=True))
+    )
+    return [
+        f"{chat}'s messages are also saved under the name{'s' if len(also) > 1 else ''} "
+        f"{', '.join(also)}; all are read as {chat}'s"
+        for chat, also in others.iter_rows()
+    ]
 
 
 def _chat_names(records: pl.DataFrame) -> pl.DataFrame:

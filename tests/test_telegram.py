@@ -139,6 +139,22 @@ def test_me_is_guessed_in_bot_chats_and_saved_messages(
     assert parse(source).chats[0].me_guess == me
 
 
+def test_two_chats_of_one_name_are_numbered_as_the_store_numbers_them(tmp_path: Path) -> None:
+    # "Anna" and "Anna (2)", as the store names another chat of one name (it was "Anna (1)").
+    def chat(chat_id: int) -> dict[str, object]:
+        record = {"id": 1, "type": "message", "date": "2024-01-02T03:04:05", "from": "Anna"}
+        return {
+            "name": "Anna",
+            "type": "personal_chat",
+            "id": chat_id,
+            "messages": [{**record, "text": str(chat_id)}],
+        }
+
+    source = tmp_path / "result.json"
+    source.write_text(json.dumps({"chats": {"list": [chat(1), chat(2)]}}))
+    assert [c.name for c in parse(source).chats] == ["Anna", "Anna (2)"]
+
+
 def test_bad_dates_are_skipped_not_fatal(tmp_path: Path) -> None:
     records = [
         {"id": 1, "type": "message", "date": "2024-13-40T99:00:00", "from": "A", "text": "x"},

@@ -317,20 +317,23 @@ class ChatMeta:
 
 
 def numbered(names: list[str]) -> list[str]:
-    """``names`` with a number after each that another has too, in order, so that each names
-    one chat (two Telegram contacts, or two Messenger threads, called Anna).
+    """``names`` with a number after the second and later of each that another has too, in
+    order, so that each names one chat (two Telegram contacts, or two Messenger threads,
+    called Anna): as the store and the Discord importer number another chat of one name.
 
-    >>> numbered(["Anna", "Bo", "Anna"])
-    ['Anna (1)', 'Bo', 'Anna (2)']
+    >>> numbered(["Anna", "Bo", "Anna", "Anna", "Anna (3)"])
+    ['Anna', 'Bo', 'Anna (2)', 'Anna (4)', 'Anna (3)']
     """
-    totals = Counter(names)
-    seen: Counter[str] = Counter()
+    used = set(names)
+    seen: set[str] = set()
     unique = []
     for name in names:
-        if totals[name] > 1:
-            seen[name] += 1
-            name = f"{name} ({seen[name]})"
-        unique.append(name)
+        chosen, number = name, 1
+        while chosen in seen or (chosen != name and chosen in used):
+            number += 1
+            chosen = f"{name} ({number})"
+        seen.add(chosen)
+        unique.append(chosen)
     return unique
 
 

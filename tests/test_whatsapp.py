@@ -359,6 +359,13 @@ def test_calendar_eras_and_time_first_are_rewritten_alike_in_python_and_in_polar
     assert pl.Series([line]).str.contains(whatsapp_header.STAMPABLE).item() or not changed
 
 
+def test_a_time_first_export_says_so_in_its_layout_note(tmp_path: Path) -> None:
+    lines = [f"[21:{n:02}:00, 3/{n}/22] {'AB'[n % 2]}: {n}" for n in range(13, 29)]
+    result = parse(write(tmp_path, "\n".join(lines)))
+    assert result.messages.height == len(lines)
+    assert "header layout '[D/D/D, H:MM:SS] (time first, read date first)'" in result.notes
+
+
 def test_a_big_japanese_calendar_export_is_read_whole(tmp_path: Path) -> None:
     # Enough headers for the file's own (stamped) layout: every line's start is rewritten once.
     lines = [f"[1/{day}/R6, 21:{day:02}:00] {'AB'[day % 2]}: {day}" for day in range(1, 29)] * 20

@@ -214,17 +214,24 @@ def _eras_written_out(stamp: pl.Expr) -> pl.Expr:
     return stamp.str.replace(_ERA_YEAR, year).str.replace(_BUDDHIST_SUFFIX, "${1}")
 
 
-def ascii_stamps(lines: pl.Series) -> pl.Series:
-    """``ascii_stamp`` of each line, on every core."""
+def ascii_stamps(lines: pl.Series, *, time_first: bool = True) -> pl.Series:
+    """``ascii_stamp`` of each line, on every core. Each rewrite costs a pass over every line,
+    so it is left out where it cannot apply: putting the date first unless ``time_first`` (a
+    file's layout says whether its headers are), writing eras out unless a stamp holds an R,
+    an H or a B (``Reiwa 4``, ``Heisei 31``, ``2565 BE``)."""
 
     def split(part: pl.LazyFrame) -> pl.LazyFrame:
+        if time_first:
+            part = part.with_columns(pl.col("text").str.replace(TIME_FIRST, _DATE_FIRST[1]))
         return part.with_columns(pl.col("text").str.extract_groups(STAMP).alias("g")).unnest("g")
 
-    date_first = pl.col("text").str.replace(TIME_FIRST, _DATE_FIRST[1])
-    found = by_slices(lines.to_frame("text"), lambda part: split(part.with_columns(date_first)))
-    table = _stamp_table(found.get_column("stamp"))
+    found = by_slices(lines.to_frame("text"), split)
+    stamps = found.get_column("stamp")
+    table = _stamp_table(stamps)
     text, lead, stamp = pl.col("text"), pl.col("lead"), pl.col("stamp")
-    ascii = _eras_written_out(stamp.str.replace_many(table))
+    ascii = stamp.str.replace_many(table)
+    if stamps.str.contains("[RHB]").any():
+        ascii = _eras_written_out(ascii)
     rest = text.str.slice(lead.str.len_chars() + stamp.str.len_chars())
     changed = (ascii != stamp).fill_null(value=False)
     stamped = pl.when(changed).then(pl.concat_str(lead, ascii, rest)).otherwise(text)
@@ -285,6 +292,7 @@ class Layout:
     ampm_first: bool = False  # the marker comes before the time
     wide: bool = False  # the marker is not a Latin AM/PM (μ.μ., 오후, 下午)
     stamped: bool = False  # the headers are read from their ``ascii_stamp`` (٢٤‏/٤‏/٢٠٢٢، ٢:٠٧)
+    time_first: bool = False  # the time is written before the date (``[14:56:01, 3/18/22]``)
 
     def pattern(self) -> str:
         """A regex with the number groups, a marker group and ``rest`` that only this layout
@@ -330,7 +338,7 @@ class Layout:
     def describe(self) -> str:
         """A readable sketch of the layout, for notes and errors: ``[D/D/D, H:MM:SS AM] ``."""
         time = f"H{self.time_sep}MM" + (f"{self.time_sep}SS" if self.seconds else "")
-        return (
+        sketch = (
             (
                 f"{'[' if self.bracket else ''}D{self.sep1}D{self.sep2}D{self.date_dot}{self.mid}"
                 f"{'AM ' if self.ampm and self.ampm_first else ''}{time}{self.time_dot}"
@@ -339,6 +347,7 @@ class Layout:
             .replace("\u00a0", " ")
             .replace("\u202f", " ")
         )
+        return f"{sketch.rstrip()} (time first, read date first)" if self.time_first else sketch
 
 
 @dataclass(frozen=True)
@@ -488,7 +497,7 @@ def _same_width_marker(marker: str, spellings: tuple[str, ...]) -> str:
     return re.escape(lead) + middle + re.escape(trail)
 
 
-def _shape(match: re.Match[str], *, stamped: bool = False) -> Layout:
+def _shape(match: re.Match[str], *, stamped: bool = False, time_first: bool = False) -> Layout:
     def spaced(name: str) -> str:
         return re.sub(f"[{_SPACES}]", " ", match[name] or "")
 
@@ -508,6 +517,7 @@ def _shape(match: re.Match[str], *, stamped: bool = False) -> Layout:
         ampm_first=match["bp"] is not None,
         wide=marker is not None and _latin_ampm(match[marker]) is None,
         stamped=stamped,
+        time_first=time_first,
     )
 
 
@@ -538,7 +548,8 @@ def detect_layout(lines: Iterable[str], *, max_headers: int = 200) -> Layout | N
         match = general_match(line)
         if match is None:
             continue
-        counts[_shape(match, stamped=match.string != line)] += 1
+        stamped, time_first = match.string != line, _TIME_FIRST_RE.match(line) is not None
+        counts[_shape(match, stamped=stamped, time_first=time_first)] += 1
         if sum(counts.values()) >= max_headers:
             break
     if not counts:

@@ -298,6 +298,7 @@ def test_a_big_file_in_arabic_indic_digits_is_read_at_fixed_places(tmp_path: Pat
 _STAMP_PIECES = (
     *("٢٤", "24", "٤", "4", "۲۰۲۲", "2022", "١٢", "12", "٠٧", "07", "۹"),
     *("/", f"{RLM}/", "، ", ", ", ",", " ", ":", ".", "م", "\u200e", "[", "] ", " - ", "a: b"),
+    *("R4", "H31", "R", " BE", "BE", "B", "14:56:01, ", "9:05 SA, "),  # eras, time first
 )
 _HEADERS = st.tuples(
     st.sampled_from(["", "\u200e", "[", "\u200e["]),
@@ -305,7 +306,7 @@ _HEADERS = st.tuples(
     st.sampled_from(["/", f"{RLM}/", "."]),
     st.sampled_from(["٤", "4", "١٢", "12"]),
     st.sampled_from(["/", f"{RLM}/", "."]),
-    st.sampled_from(["٢٠٢٢", "2022", "22", "۲۰۲۲"]),
+    st.sampled_from(["٢٠٢٢", "2022", "22", "۲۰۲۲", "R4", "2565 BE", "٢٥٦٥ BE"]),
     st.sampled_from(["، ", ", ", " ", f"،{RLM} ", ""]),
     st.sampled_from(["٢", "2", "١٢", "12", "۲"]),
     st.sampled_from([":", "."]),
@@ -313,7 +314,18 @@ _HEADERS = st.tuples(
     st.sampled_from(["", ":١٢", ":12"]),
     st.sampled_from([" م - a: b", "] a: b", " - a: ٢", "", "5", f"{RLM} ص"]),
 ).map("".join)
-_LINES = _HEADERS | st.lists(st.sampled_from(_STAMP_PIECES), max_size=16).map("".join)
+_TIME_FIRST_HEADERS = st.tuples(
+    st.sampled_from(["", "[", "\u200e["]),
+    st.sampled_from(["14:56:01", "9:05 SA", "٢:٠٧", "21.40"]),
+    st.sampled_from([", ", " "]),
+    st.sampled_from(["3/18/22", "18.3.2022", "R4/3/18", "٢٤/٤/٢٠٢٢"]),
+    st.sampled_from(["] a: b", " - a: b", " a: b", ""]),
+).map("".join)
+_LINES = (
+    _HEADERS
+    | _TIME_FIRST_HEADERS
+    | st.lists(st.sampled_from(_STAMP_PIECES), max_size=16).map("".join)
+)
 
 
 @settings(max_examples=300, deadline=None)

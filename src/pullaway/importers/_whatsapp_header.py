@@ -145,7 +145,8 @@ _TIME_FIRST_RE: Final = re.compile(TIME_FIRST)
 _DATE_FIRST: Final = ("\\g<lead>\\g<date>, \\g<time>\\g<after>", "${lead}${date}, ${time}${after}")
 """The same header with the date first, for Python's ``re`` and for Polars."""
 STAMPABLE: Final = (
-    f"^{MARKS}\\[?{MARKS}(?:{_NON_ASCII_DIGIT}|[RH]\\d|\\d{{1,2}}[:.]\\d{{2}}[^/]{{0,12}}/"
+    f"^{MARKS}\\[?{MARKS}(?:{_NON_ASCII_DIGIT}|[RH]\\d"
+    "|\\d{1,2}[:.]\\d{2}(?:[:.]\\d{2})?(?: [^\\s,\\d]{1,5})?,? \\d{1,4}[./-]"
     f"|\\d.{{0,60}}?(?:{_NON_ASCII_DIGIT}|[{BIDI_MARKS}{_ARABIC_COMMA}]|/[RH]\\d|\\d ?BE\\b))"
 )
 """For Polars only (``--`` is a class difference in its regex): lines ``ascii_stamp`` may

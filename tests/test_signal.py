@@ -188,6 +188,18 @@ def test_attachment_names_with_brackets_and_a_bad_dates_whole_message(tmp_path: 
     assert result.skipped[0].text.endswith("Mia: lost ⏎ and its second line")
 
 
+def test_a_line_in_brackets_and_dashes_without_a_name_is_not_a_reaction(tmp_path: Path) -> None:
+    chat = tmp_path / "Mia"
+    chat.mkdir()
+    (chat / "chat.md").write_text(
+        "[2024-02-09 21:14:03] Mia: (- not a reaction -)\nthe actual message\n"
+        "[2024-02-09 21:15:03] Me: hi\n(- Mia: ❤️ -)\n",
+        encoding="utf-8",
+    )
+    texts = parse(chat).messages.get_column("text").to_list()
+    assert texts == ["(- not a reaction -)\nthe actual message", "hi"]
+
+
 def test_bare_data_json(tmp_path: Path) -> None:
     source = tmp_path / "data.json"
     shutil.copy(FOLDER / "Alex Morgan" / "data.json", source)

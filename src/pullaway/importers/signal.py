@@ -60,7 +60,9 @@ _HEADER = re.compile(
 )
 _OTHER_BRACKET_DATE = re.compile(r"^\u200e?\[\d{1,4}[./]\d{1,2}[./]\d{1,4}")
 _WHATSAPP_MARKS = ("\u200e", "end-to-end encrypted", "<attached:", "omitted>", "<Media omitted>")
-_REACTIONS = re.compile(r"(?m)^\(- .*? -\)")
+_REACTIONS = re.compile(r"(?m)^\(- [^\n]*?: [^\n]*? -\)")
+"""signal-export's reactions line, ``(- Alex: ❤️, Me: 👍 -)``: names and emoji, so a line of
+hers in brackets and dashes without a name (``(- not a reaction -)``) stays text."""
 _STICKER = re.compile(r"(?m)^\(\( (.*) \)\)$|\[[^\]\n]*\]\(\.\./exported_stickers/[^)\n]*\)")
 _ATTACHMENT = re.compile(r"!?\[([^\]\n]*)\]\(((?:\./|media/)(?:[^()\n]|\([^()\n]*\))*)\)")
 """A Markdown link to the media folder; the path may hold brackets (``IMG_(1).jpg``): signal-export

@@ -34,14 +34,14 @@ def hints() -> list[pl.Expr]:
     """Per-row hints computed with the header match, on every core, so later steps filter cheaply.
 
     ``special``: the body may be a placeholder, tombstone, call or notice (see classify): by
-    the common languages' patterns, or as one of ``EXACT_BODIES``.
+    the common languages' patterns, or as a body in ``EXACT_KINDS``.
     ``wordy``: an "author" of four or more words may be a notice holding ": "
     (see _notices_with_a_colon).
     ``closed``: the body ends with ">", as the edited mark does (see EDITED_SUFFIX).
     """
     body = pl.col("body")
     wordy = pl.col("author").str.count_matches(" ", literal=True) >= 3
-    exact = body.is_in(pl.Series(sorted(words.EXACT_BODIES), dtype=pl.String).implode())
+    exact = body.is_in(pl.Series(sorted(words.EXACT_KINDS), dtype=pl.String).implode())
     return [
         (body.str.contains(f"(?i){_SPECIAL}") | exact).fill_null(value=False).alias("special"),
         wordy.fill_null(value=False).alias("wordy"),
@@ -155,7 +155,7 @@ def _kind_of(body: pl.Expr) -> pl.Expr:
 
 
 def _other_languages(kinds: pl.DataFrame) -> pl.DataFrame:
-    """``kinds`` with the bodies ``_kind_of`` leaves as text that are ``EXACT_BODIES`` or start
+    """``kinds`` with the bodies ``_kind_of`` leaves as text that are in ``EXACT_KINDS`` or start
     with a bidi mark, as iOS writes its placeholders and notices, read in WhatsApp's other
     languages. Those patterns are large, so they are compiled only when such a body is left."""
     body, text = pl.col("body"), pl.col("kind") == "text"
@@ -170,12 +170,10 @@ def _other_languages(kinds: pl.DataFrame) -> pl.DataFrame:
 
 
 def _exact(body: pl.Expr) -> pl.Expr:
-    """The kind of a body that is one of ``EXACT_BODIES`` once the marks before it and a final
+    """The kind ``EXACT_KINDS`` gives a body once the marks before it and a final
     "." are taken off (as iOS writes them); null for others."""
     bare = body.str.strip_chars_start(words.BIDI_MARKS).str.strip_chars_end(". ")
-    kinds = [("deleted", words.DELETED_BODIES), ("call", words.CALL_BODIES)]
-    table = {text: kind for kind, texts in kinds for text in texts} | {words.NULL_BODY: "media"}
-    return bare.replace_strict(table, default=None, return_dtype=pl.String)
+    return bare.replace_strict(words.EXACT_KINDS, default=None, return_dtype=pl.String)
 
 
 def _other_kind_of(body: pl.Expr) -> pl.Expr:

@@ -813,8 +813,12 @@ CALL_BODIES: Final = (
 NULL_BODY: Final = "null"
 """What Android writes for a view-once photo or video it cannot export (seen in whats_json's
 real Android exports, where the next message says so): media, not a message reading "null"."""
-EXACT_BODIES: Final = frozenset((*DELETED_BODIES, *CALL_BODIES, NULL_BODY))
-"""The bodies the message hints look up as they are (``_whatsapp_kinds.hints``)."""
+EXACT_KINDS: Final = {
+    **dict.fromkeys(DELETED_BODIES, "deleted"),
+    **dict.fromkeys(CALL_BODIES, "call"),
+    NULL_BODY: "media",
+}
+"""The kind of each body looked up as it is (``_whatsapp_kinds.hints`` and ``_exact``)."""
 
 
 # The notice every chat starts with, in each supported language (anchored: it opens the body).

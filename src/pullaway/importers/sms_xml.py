@@ -122,6 +122,8 @@ def _count_note(declared: int | None, found: int) -> str:
 
     >>> _count_note(8614, 10)
     'the backup says it holds 8614 records, but 10 are in the file: it may be cut short'
+    >>> _count_note(2, 9), _count_note(9, 9), _count_note(None, 9)
+    ('the backup says it holds 2 records, but 9 are in the file', '', '')
     """
     if declared is None or declared == found:
         return ""
@@ -573,7 +575,6 @@ def _finish(
         },
     ).with_columns(key=_address_key_expr("address"))
     names = _chat_names(records)
-    everyone = records
     records = records.join(names, on="key", how="left")
     chat_of_key = dict(names.select("key", "chat").iter_rows())
     skipped_chats = [
@@ -582,8 +583,7 @@ def _finish(
     wanted = None if chat is None else _chosen_chat(names, chat)
     if wanted is not None:
         records = records.filter(pl.col("chat") == wanted)
-    chosen = names if wanted is None else names.filter(pl.col("chat") == wanted)
-    name_notes = _other_names_notes(everyone, chosen)
+    name_notes = _other_names_notes(records)
     skipped = [
         Skipped.of(index, reason, raw)
         for (index, reason, raw, _), owner in zip(reader.skipped, skipped_chats, strict=True)
@@ -630,18 +630,17 @@ def _without_copies(records: pl.DataFrame) -> tuple[pl.DataFrame, list[Skipped]]
     return kept, skipped
 
 
-def _other_names_notes(records: pl.DataFrame, names: pl.DataFrame) -> list[str]:
-    """A note per contact saved under several names (``+33 9…`` as "MMA" and "Cute Chic", one
-    number by its last ten digits): the chat takes the most used one (``_chat_names``).
+def _other_names_notes(records: pl.DataFrame) -> list[str]:
+    """A note per chat whose contact is saved under other names too (``+33 9…`` as "MMA" and
+    "Cute Chic", one number by its last ten digits): ``records`` with their ``chat``, which
+    takes the most used name (``_chat_names``).
 
-    >>> records = pl.DataFrame({"key": ["1", "1", "1"], "contact": ["Mia", "Mia", "M."]})
-    >>> _other_names_notes(records, pl.DataFrame({"key": ["1"], "chat": ["Mia"]}))
+    >>> records = pl.DataFrame({"chat": ["Mia"] * 3, "contact": ["Mia", "Mia", "M."]})
+    >>> _other_names_notes(records)
     ["Mia's messages are also saved under the name M.; all are read as Mia's"]
     """
     others = (
-        records.filter(pl.col("contact").is_not_null())
-        .join(names, on="key")
-        .filter(pl.col("contact") != pl.col("chat"))
+        records.filter(pl.col("contact").is_not_null() & (pl.col("contact") != pl.col("chat")))
         .group_by("chat", maintain_order=True)
         .agg(pl.col("contact").unique(maintain_order=True))
     )

@@ -321,9 +321,17 @@ _TIME_FIRST_HEADERS = st.tuples(
     st.sampled_from(["3/18/22", "18.3.2022", "R4/3/18", "٢٤/٤/٢٠٢٢"]),
     st.sampled_from(["] a: b", " - a: b", " a: b", ""]),
 ).map("".join)
+_TIME_IN_BRACKETS_HEADERS = st.tuples(
+    st.sampled_from(["", "[", "\u200e["]),
+    st.sampled_from(["24/3/20", "24.3.20", "٢٤/٣/٢٠", "R6/3/20", "24/3/20,"]),
+    st.sampled_from([" (", "(", " "]),
+    st.sampled_from(["21:40", "21:40:05", "9.05", "٢١:٤٠"]),
+    st.sampled_from([")] a: b", ") - a: b", ") a: b", "] a: b", ")"]),
+).map("".join)
 _LINES = (
     _HEADERS
     | _TIME_FIRST_HEADERS
+    | _TIME_IN_BRACKETS_HEADERS
     | st.lists(st.sampled_from(_STAMP_PIECES), max_size=16).map("".join)
 )
 
@@ -360,9 +368,13 @@ def test_years_of_another_calendar_are_read_but_noted(year: str, tmp_path: Path)
         ("14:56, 18/3/2022 - A: x", "18/3/2022, 14:56 - A: x"),
         ("9:05 SA, 18/3/22 - A: x", "18/3/22, 9:05 SA - A: x"),
         ("10:30, 3/4 of us - A: x", "10:30, 3/4 of us - A: x"),  # no date: as it is
+        ("24/3/20 (21:40) - A: x", "24/3/20, 21:40 - A: x"),  # Basque: time in brackets
+        ("[24/3/20 (21:40:05)] A: x", "[24/3/20, 21:40:05] A: x"),
+        ("[24/3/20, 21:40:05] A: (21:40) x", "[24/3/20, 21:40:05] A: (21:40) x"),
+        ("24/3/20 (21:40 or so) - A: x", "24/3/20 (21:40 or so) - A: x"),  # not a header's
     ],
 )
-def test_calendar_eras_and_time_first_are_rewritten_alike_in_python_and_in_polars(
+def test_calendar_eras_and_date_time_order_are_rewritten_alike_in_python_and_polars(
     line: str, stamped: str
 ) -> None:
     assert whatsapp_header.ascii_stamp(line) == stamped
@@ -376,6 +388,18 @@ def test_a_time_first_export_says_so_in_its_layout_note(tmp_path: Path) -> None:
     result = parse(write(tmp_path, "\n".join(lines)))
     assert result.messages.height == len(lines)
     assert "header layout '[D/D/D, H:MM:SS] (time first, read date first)'" in result.notes
+
+
+def test_an_export_with_the_time_in_brackets_says_so_in_its_layout_note(tmp_path: Path) -> None:
+    # Basque iPhones join date and time as CLDR's "{1} ({0})" says, years first.
+    lines = [f"[24/3/{n} ({n}:40:00)] {'AB'[n % 2]}: {n}" for n in range(10, 24)]
+    result = parse(write(tmp_path, "\n".join(lines)))
+    assert result.messages.get_column("timestamp").to_list() == [
+        datetime(2024, 3, n, n, 40) for n in range(10, 24)
+    ]
+    assert "header layout '[D/D/D, H:MM:SS] (time in brackets, read without them)'" in (
+        result.notes
+    )
 
 
 def test_a_big_japanese_calendar_export_is_read_whole(tmp_path: Path) -> None:

@@ -141,13 +141,52 @@ TIME_FIRST: Final = (
 )
 """A header with the time before the date, as Vietnamese phones write it (CLDR's ``{0}, {1}``):
 ``[14:56:01, 3/18/22] `` (a real iPhone export in whats_json's tests)."""
-_TIME_FIRST_RE: Final = re.compile(TIME_FIRST)
+TIME_IN_BRACKETS: Final = (
+    f"^(?P<lead>{MARKS}\\[?{MARKS})"
+    "(?P<date>\\d{1,4}[./-]\\d{1,2}[./-]\\d{1,4}) \\("
+    "(?P<time>\\d{1,2}[:.]\\d{2}(?:[:.]\\d{2})?)\\)(?P<after>\\]|\\s-\\s)"
+)
+"""A header with the time in brackets after the date, as Basque phones write it (CLDR's
+``{1} ({0})``): ``23/12/31 (21:40) - ``."""
 _DATE_FIRST: Final = ("\\g<lead>\\g<date>, \\g<time>\\g<after>", "${lead}${date}, ${time}${after}")
-"""The same header with the date first, for Python's ``re`` and for Polars."""
+"""Either header as ``date, time``, for Python's ``re`` and for Polars."""
+
+
+@dataclass(frozen=True)
+class Reorder:
+    """Date and time put together in a way the grammar does not read, rewritten as it does
+    (``_DATE_FIRST``) before a header is read: ``name`` says how, for the layout's note."""
+
+    name: str
+    pattern: str
+
+    @property
+    def compiled(self) -> re.Pattern[str]:
+        return _compiled(self.pattern)
+
+
+REORDERS: Final = (
+    Reorder("time first, read date first", TIME_FIRST),
+    Reorder("time in brackets, read without them", TIME_IN_BRACKETS),
+)
+"""The rewrites ``ascii_stamp`` tries; a file's layout names the one its headers need."""
+
+
+@cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def reorder_of(line: str) -> Reorder | None:
+    """The rewrite ``line``'s header needs, if any."""
+    return next((r for r in REORDERS if r.compiled.match(line) is not None), None)
+
+
 STAMPABLE: Final = (
     f"^{MARKS}\\[?{MARKS}(?:{_NON_ASCII_DIGIT}|[RH]\\d"
     "|\\d{1,2}[:.]\\d{2}(?:[:.]\\d{2})?(?: [^\\s,\\d]{1,5})?,? \\d{1,4}[./-]"
-    f"|\\d.{{0,60}}?(?:{_NON_ASCII_DIGIT}|[{BIDI_MARKS}{_ARABIC_COMMA}]|/[RH]\\d|\\d ?BE\\b))"
+    "|\\d{1,4}[./-]\\d{1,2}[./-]\\d{1,4} \\(\\d"
+    f"|\\d.{{0,60}}?(?:{_NON_ASCII_DIGIT}|[{BIDI_MARKS}{_ARABIC_COMMA}]|\\b[RH]\\d|\\d ?BE\\b))"
 )
 """For Polars only (``--`` is a class difference in its regex): lines ``ascii_stamp`` may
 change, with a digit at the start and a character to change in it or soon after. More lines
@@ -184,7 +223,9 @@ def ascii_stamp(line: str) -> str:
     >>> ascii_stamp("৩১/১২/২৩, ৯:০৬ PM - ক: খ")
     '31/12/23, 9:06 PM - ক: খ'
     """
-    line = _TIME_FIRST_RE.sub(_DATE_FIRST[0], line, count=1)
+    reorder = reorder_of(line)
+    if reorder is not None:
+        line = reorder.compiled.sub(_DATE_FIRST[0], line, count=1)
     found = _STAMP_RE.match(line)
     if found is None:
         return line
@@ -215,15 +256,15 @@ def _eras_written_out(stamp: pl.Expr) -> pl.Expr:
     return stamp.str.replace(_ERA_YEAR, year).str.replace(_BUDDHIST_SUFFIX, "${1}")
 
 
-def ascii_stamps(lines: pl.Series, *, time_first: bool = True) -> pl.Series:
+def ascii_stamps(lines: pl.Series, *, reorders: tuple[Reorder, ...] = REORDERS) -> pl.Series:
     """``ascii_stamp`` of each line, on every core. Each rewrite costs a pass over every line,
-    so it is left out where it cannot apply: putting the date first unless ``time_first`` (a
-    file's layout says whether its headers are), writing eras out unless a stamp holds an R,
-    an H or a B (``Reiwa 4``, ``Heisei 31``, ``2565 BE``)."""
+    so it is left out where it cannot apply: writing date and time as ``date, time`` but for
+    ``reorders`` (a file's layout says which its headers need), writing eras out unless a
+    stamp holds an R, an H or a B (``Reiwa 4``, ``Heisei 31``, ``2565 BE``)."""
 
     def split(part: pl.LazyFrame) -> pl.LazyFrame:
-        if time_first:
-            part = part.with_columns(pl.col("text").str.replace(TIME_FIRST, _DATE_FIRST[1]))
+        for reorder in reorders:
+            part = part.with_columns(pl.col("text").str.replace(reorder.pattern, _DATE_FIRST[1]))
         return part.with_columns(pl.col("text").str.extract_groups(STAMP).alias("g")).unnest("g")
 
     found = by_slices(lines.to_frame("text"), split)
@@ -293,7 +334,7 @@ class Layout:
     ampm_first: bool = False  # the marker comes before the time
     wide: bool = False  # the marker is not a Latin AM/PM (μ.μ., 오후, 下午)
     stamped: bool = False  # the headers are read from their ``ascii_stamp`` (٢٤‏/٤‏/٢٠٢٢، ٢:٠٧)
-    time_first: bool = False  # the time is written before the date (``[14:56:01, 3/18/22]``)
+    reorder: Reorder | None = None  # date and time written otherwise (``[14:56:01, 3/18/22]``)
 
     def pattern(self) -> str:
         """A regex with the number groups, a marker group and ``rest`` that only this layout
@@ -348,7 +389,7 @@ class Layout:
             .replace("\u00a0", " ")
             .replace("\u202f", " ")
         )
-        return f"{sketch.rstrip()} (time first, read date first)" if self.time_first else sketch
+        return f"{sketch.rstrip()} ({self.reorder.name})" if self.reorder else sketch
 
 
 @dataclass(frozen=True)
@@ -498,7 +539,9 @@ def _same_width_marker(marker: str, spellings: tuple[str, ...]) -> str:
     return re.escape(lead) + middle + re.escape(trail)
 
 
-def _shape(match: re.Match[str], *, stamped: bool = False, time_first: bool = False) -> Layout:
+def _shape(
+    match: re.Match[str], *, stamped: bool = False, reorder: Reorder | None = None
+) -> Layout:
     def spaced(name: str) -> str:
         return re.sub(f"[{_SPACES}]", " ", match[name] or "")
 
@@ -518,7 +561,7 @@ def _shape(match: re.Match[str], *, stamped: bool = False, time_first: bool = Fa
         ampm_first=match["bp"] is not None,
         wide=marker is not None and _latin_ampm(match[marker]) is None,
         stamped=stamped,
-        time_first=time_first,
+        reorder=reorder,
     )
 
 
@@ -549,8 +592,8 @@ def detect_layout(lines: Iterable[str], *, max_headers: int = 200) -> Layout | N
         match = general_match(line)
         if match is None:
             continue
-        stamped, time_first = match.string != line, _TIME_FIRST_RE.match(line) is not None
-        counts[_shape(match, stamped=stamped, time_first=time_first)] += 1
+        stamped = match.string != line
+        counts[_shape(match, stamped=stamped, reorder=reorder_of(line))] += 1
         if sum(counts.values()) >= max_headers:
             break
     if not counts:

@@ -444,7 +444,7 @@ def _readable(lines: pl.Series, layout: Layout) -> pl.Series:
     """
     if not layout.stamped:
         return lines
-    return ascii_stamps(lines, time_first=layout.time_first)
+    return ascii_stamps(lines, reorders=(layout.reorder,) if layout.reorder else ())
 
 
 _KEPT: Final = ("line", "author", "notice", "special", "wordy", "closed")

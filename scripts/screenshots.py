@@ -78,6 +78,7 @@ def main() -> None:
                 browser = pw.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
                 page = browser.new_page(viewport=DESKTOP)
                 page.goto(url + "import")
+                page.click(".more-ways summary")  # the options open, to show them
                 shoot(page, out, "import")
                 page.set_input_files("#files", str(export))
                 page.click("#upload-form button[type=submit]")

@@ -8,6 +8,7 @@ secret gate; and no listener on any other interface.
 from __future__ import annotations
 
 import contextlib
+import shutil
 import socket
 import subprocess
 import sys
@@ -20,6 +21,7 @@ from urllib.parse import urlsplit
 import polars as pl
 import pytest
 
+from conftest import FIXTURES
 from pullaway.simulate import simulate
 from pullaway.testing import CHROMIUM, CHROMIUM_ARGS
 
@@ -410,6 +412,27 @@ def test_a_file_on_this_computer_is_imported_by_its_path(
     page.click("#upload-form button[type=submit]")
     page.wait_for_selector(".import-result")
     assert "from sms-backup.xml (sms_xml)" in page.inner_text(".import-result")
+
+
+def test_an_ambiguous_export_is_read_with_the_date_order_the_page_asks_for(
+    page: Page, running: Running, workdir: Path
+) -> None:
+    export = workdir / "ambiguous" / "WhatsApp Chat with Daniel.txt"
+    export.parent.mkdir()
+    shutil.copy(FIXTURES / "whatsapp" / "ambiguous.txt", export)
+    page.goto(running.server.url + "import")
+    page.set_input_files("#files", str(export))
+    page.click("#upload-form button[type=submit]")
+    page.wait_for_selector(".error-box")
+    assert "choose the Date order" in page.inner_text(".error-box")
+    assert page.locator("#date-order").is_visible()  # the options are open where it points
+    page.select_option("#date-order", "mdy")
+    page.set_input_files("#files", str(export))
+    page.click("#upload-form button[type=submit]")
+    page.wait_for_selector(".import-result")
+    page.click(".import-result summary:has-text('How the file was read')")
+    notes = page.inner_text(".import-result details")
+    assert "date order month/day/year: chosen under More options" in notes
 
 
 def test_import_says_it_is_reading_a_path(page: Page, running: Running) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import json
+import re
 import time
 import warnings
 from datetime import UTC, date, datetime, timedelta
@@ -11,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 import pytest
 
-from conftest import FIXTURES
+from conftest import FIXTURES, ROOT
 from pullaway.analysis.result import (
     Analysis,
     ChatSummary,
@@ -31,6 +33,7 @@ from pullaway.ingest import import_file
 from pullaway.model import MESSAGE_SCHEMA, with_message_ids
 from pullaway.store.db import Store
 from pullaway.web.app import create_app
+from pullaway.web.import_form import in_app_words
 from pullaway.web.security import csrf_token
 from pullaway.web.settings_form import settings_object
 
@@ -974,3 +977,82 @@ def test_the_import_page_takes_a_time_zone(
     bad = client.post(BASE + "/import.json", data=form | {"timezone": "Mars/Olympus"}, files=files)
     assert bad.status_code == 400
     assert bad.json()["error"].startswith("unknown time zone 'Mars/Olympus'")
+
+
+def test_the_import_page_takes_the_date_order_and_its_errors_name_the_field(
+    client: TestClient,
+) -> None:
+    ambiguous = (FIXTURES / "whatsapp" / "ambiguous.txt").read_bytes()
+    files = {"files": ("WhatsApp Chat with Daniel.txt", ambiguous, "text/plain")}
+    form = {"csrf": csrf_token(SECRET)}
+    refused = client.post(BASE + "/import.json", data=form, files=files).json()
+    (error,) = refused["errors"]
+    assert (
+        "choose the Date order (day/month/year or month/day/year) under More options"
+        in (error["error"])
+    )
+    assert "--" not in error["error"]
+    html = client.post(BASE + "/import", data=form, files=files).text
+    assert '<details class="more-ways" open>' in html  # where the error points
+    read = client.post(BASE + "/import.json", data=form | {"date_order": "mdy"}, files=files)
+    (chat,) = read.json()["imports"]
+    assert "date order month/day/year: chosen under More options" in chat["file_notes"]
+    again = client.post(BASE + "/import", data=form | {"date_order": "mdy"}, files=files).text
+    assert '<option value="mdy" selected>' in again
+    bad = client.post(BASE + "/import.json", data=form | {"date_order": "dym"}, files=files)
+    assert bad.status_code == 400
+    assert bad.json()["error"] == "unknown date order 'dym'; expected one of dmy, mdy, ymd"
+
+
+def test_the_import_page_takes_an_encoding_and_a_format(client: TestClient) -> None:
+    text = "timestamp,sender,text\n2024-01-10 10:00,Zoë,hé\n2024-01-10 10:05,Leo,ça va\n"
+    files = {"files": ("chat.csv", text.encode("cp1252"), "text/csv")}
+    form = {"csrf": csrf_token(SECRET)}
+    (error,) = client.post(BASE + "/import.json", data=form, files=files).json()["errors"]
+    assert "try the Text encoding cp1252 under More options" in error["error"]
+    read = client.post(BASE + "/import.json", data=form | {"encoding": "cp1252"}, files=files)
+    (chat,) = read.json()["imports"]
+    assert [s["name"] for s in chat["senders"]] == ["Leo", "Zoë"]
+    wrong = form | {"encoding": "cp1252", "format": "telegram"}
+    (error,) = client.post(BASE + "/import.json", data=wrong, files=files).json()["errors"]
+    assert "--" not in error["error"]
+    unknown = client.post(BASE + "/import.json", data=form | {"format": "fax"}, files=files)
+    assert unknown.status_code == 400
+    assert unknown.json()["error"].startswith("no format named 'fax'; expected one of csv, ")
+
+
+SRC = ROOT / "src" / "pullaway"
+_CLI_OPTIONS = re.compile(r"--(?:date-order|encoding|timezone|format(?! Json))\b")
+"""The command line's import options (DiscordChatExporter's own ``--format Json`` aside)."""
+
+
+def test_every_import_message_naming_an_option_is_worded_for_the_page() -> None:
+    # Errors and notes the import page shows name its fields, not the command line's options.
+    sources = [*(SRC / "importers").glob("*.py"), *(SRC / n for n in ("ingest.py", "errors.py"))]
+    sources.append(SRC / "store" / "db.py")
+    found = [
+        text for source in sources for text in _string_literals(source) if _CLI_OPTIONS.search(text)
+    ]
+    assert len(found) >= 10
+    assert [text for text in found if _CLI_OPTIONS.search(in_app_words(text))] == []
+
+
+def _string_literals(source: Path) -> list[str]:
+    """Every string in ``source``'s code (not its docstrings), an f-string's fields written
+    as ``{}``."""
+    tree = ast.parse(source.read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+    }
+    texts = []
+    for node in ast.walk(tree):
+        if id(node) in docstrings:
+            continue
+        if isinstance(node, ast.JoinedStr):
+            parts = [p.value if isinstance(p, ast.Constant) else "{}" for p in node.values]
+            texts.append("".join(map(str, parts)))
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            texts.append(node.value)
+    return texts

@@ -29,12 +29,20 @@ from starlette.staticfiles import StaticFiles
 from pullaway.analysis.signals import LANGUAGES
 from pullaway.errors import ChatNotFoundError, PullawayError
 from pullaway.importers._contacts import CONTACTS_FILES
-from pullaway.importers._json import check_timezone, machine_timezone
+from pullaway.importers._json import machine_timezone
 from pullaway.importers._sqlite import COMPANIONS
 from pullaway.report import views
 from pullaway.store.db import Store
 from pullaway.web import companion
 from pullaway.web.cache import AnalysisCache, AnalyzeChat, analyze_stored_chat
+from pullaway.web.import_form import (
+    DATE_ORDERS,
+    ENCODINGS,
+    ImportOptions,
+    format_choices,
+    in_app_words,
+    read_import_options,
+)
 from pullaway.web.security import SecretGate, csrf_token, origin_ok, token_ok
 from pullaway.web.settings_form import parse_settings_form, settings_fields
 from pullaway.wording import arrows, counted
@@ -376,11 +384,15 @@ def _add_pages(app: FastAPI, state: AppState) -> None:
         data: dict[str, Any] = {"title": "Import a chat", "imports": [], "errors": []}
         data["zones"] = _zone_names()
         data["computer_zone"] = machine_timezone() or ""
+        data |= {"date_orders": DATE_ORDERS, "encodings": ENCODINGS, "formats": format_choices()}
+        data["options"] = dict.fromkeys(("path", *_OPTION_FIELDS), "") | {"open": False}
         if request.method == "POST":
             form = await request.form(max_files=MAX_UPLOAD_FILES)
             uploads = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
             local = _text_field(form.get("path"))
-            zone = _chosen_zone(_text_field(form.get("timezone")))
+            fields = {name: _text_field(form.get(name)) for name in _OPTION_FIELDS}
+            options = read_import_options(fields)
+            data["options"] = fields | {"path": local, "open": options.chosen() or bool(local)}
             if not uploads and not local:
                 msg = (
                     "no file received: choose or drop one or more chat exports, or give the "
@@ -393,10 +405,10 @@ def _add_pages(app: FastAPI, state: AppState) -> None:
                 if id(upload) in taken:
                     continue
                 beside = companions.get(upload.filename or "", [])
-                found = await _import_upload(state, upload, data["errors"], beside, zone=zone)
+                found = await _import_upload(state, upload, data["errors"], beside, options)
                 data["imports"] += found
             if local:
-                data["imports"] += _import_local(state, local, data["errors"], zone=zone)
+                data["imports"] += _import_local(state, local, data["errors"], options)
         return data
 
     async def chat_home(request: Request) -> Response:
@@ -725,9 +737,8 @@ def _text_field(value: object) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def _chosen_zone(name: str) -> str | None:
-    """The time zone given on the import page (None: this computer's), checked."""
-    return check_timezone(name) if name else None
+_OPTION_FIELDS: tuple[str, ...] = ("timezone", "date_order", "encoding", "format")
+"""The import form's option fields (``read_import_options``)."""
 
 
 @lru_cache(maxsize=1)
@@ -737,7 +748,7 @@ def _zone_names() -> tuple[str, ...]:
 
 
 def _import_local(
-    state: AppState, raw: str, errors: list[dict[str, str]], *, zone: str | None
+    state: AppState, raw: str, errors: list[dict[str, str]], options: ImportOptions
 ) -> list[dict[str, Any]]:
     """Import a file or folder on this computer, given by its path (an iPhone backup folder,
     a large export, ``~/Library/Messages/chat.db`` in place): read where it is, no copy."""
@@ -748,9 +759,9 @@ def _import_local(
         errors.append({"file": raw, "error": "no such file or folder on this computer"})
         return []
     try:
-        done = import_file(state.store, path, timezone=zone)
+        done = import_file(state.store, path, **options.as_kwargs())
     except PullawayError as exc:
-        errors.append({"file": path.name or raw, "error": str(exc)})
+        errors.append({"file": path.name or raw, "error": in_app_words(str(exc))})
         return []
     return _imported_views(state, path.name or raw, done)
 
@@ -769,8 +780,7 @@ async def _import_upload(
     upload: UploadFile,
     errors: list[dict[str, str]],
     companions: list[_Companion] | None = None,
-    *,
-    zone: str | None = None,
+    options: ImportOptions | None = None,
 ) -> list[dict[str, Any]]:
     """Save one upload (and its ``companions``, each under the name it is paired with) to a
     private temp dir, sniff, parse and store it; report what happened."""
@@ -785,9 +795,11 @@ async def _import_upload(
             await _save(companion.upload, companion.beside(path))
         try:
             shown = Path(_shown_name(upload, name))
-            done = import_file(state.store, path, shown_as=shown, timezone=zone)
+            kwargs = (options or ImportOptions()).as_kwargs()
+            done = import_file(state.store, path, shown_as=shown, **kwargs)
         except PullawayError as exc:
-            errors.append({"file": name, "error": str(exc).replace(str(folder) + "/", "")})
+            error = in_app_words(str(exc).replace(str(folder) + "/", ""))
+            errors.append({"file": name, "error": error})
             return []
         return _imported_views(state, name, done)
     finally:
@@ -863,8 +875,8 @@ def _chat_import_view(
         "senders": [{"name": n, "messages": c} for n, c in senders],
         "guess": guess,
         "me": row.me,
-        "chat_notes": list(ci.notes),
-        "file_notes": list(done.result.notes),
+        "chat_notes": [in_app_words(note) for note in ci.notes],
+        "file_notes": [in_app_words(note) for note in done.result.notes],
         "merge_candidates": [
             {"chat_id": other.chat_id, "name": other.name, "format": other.format}
             for other in map(state.store.chat, ci.merge_candidates)

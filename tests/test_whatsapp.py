@@ -1144,7 +1144,7 @@ def test_italian_tombstones_are_deleted_messages(tombstone: str, tmp_path: Path)
     ("body", "kind"),
     [
         ("\u200e이미지 생략됨", "media"),  # ko
-        ("\u200eオーディオ", "text"),  # ja, not a placeholder
+        ("\u200eオーディオ", "system"),  # ja, not a placeholder: an unknown notice
         ("\u200e音声は含まれていません", "voice"),  # ja
         ("\u200eнаклейку не додано", "sticker"),  # uk
         ("\u200eGIF weggelaten", "media"),  # nl
@@ -1166,6 +1166,27 @@ def test_iphone_placeholders_and_notices_in_whatsapps_other_languages(
     lines = [f"[13/01/2025, 08:00:00] Leo: {body}", "[13/01/2025, 08:01:00] Leo: hi"]
     result = parse(write(tmp_path, "\n".join(lines)))
     assert result.messages.get_column("kind").to_list() == [kind, "text"]
+
+
+def test_an_unknown_notice_behind_the_iphone_mark_is_not_his_message(tmp_path: Path) -> None:
+    # iOS writes a 1:1 chat's notices after the other person's name, behind an LRM: a notice
+    # in a language without a table here (Catalan: she blocked him) must not read as his.
+    lines = [
+        "[24/03/2024, 21:40:05] Leo: hola",
+        "[25/03/2024, 08:00:00] Leo: \u200eHas bloquejat aquest contacte. Toca per "
+        "desbloquejar-lo.",
+        "[26/03/2024, 09:00:00] Leo: \u200eHas desbloquejat aquest contacte.",
+        "[26/03/2024, 09:05:00] Maya: \u200fho sento",  # another mark: hers, as typed
+    ]
+    result = parse(write(tmp_path, "\n".join(lines)))
+    messages = result.messages
+    assert messages.get_column("kind").to_list() == ["text", "system", "system", "text"]
+    assert messages.get_column("sender").to_list() == ["Leo", None, None, "Maya"]
+    assert (
+        "2 messages start with the mark iPhones write before notices and placeholders, but are "
+        "none pullaway knows (line 2: 'Has bloquejat aquest contacte. Toca per "
+        "desbloquejar-lo.'): read as system lines, not as messages of the person named"
+    ) in result.notes
 
 
 def test_the_other_languages_words_inside_a_message_stay_text(tmp_path: Path) -> None:
@@ -1223,7 +1244,7 @@ def test_androids_notices_in_other_languages_are_system_lines(notice: str, tmp_p
         ("Вы удалили данное сообщение", "deleted"),
         ("null", "media"),  # a view-once photo
         # iOS: behind a mark, with a final "."
-        ("\u200eTa wiadomość", "text"),
+        ("\u200eTa wiadomość", "system"),  # not a tombstone: an unknown notice
         ("\u200eTa wiadomość została usunięta.", "deleted"),
         ("\u200eCuộc gọi nhỡ", "call"),
         # Not the whole body: a message.

@@ -240,9 +240,10 @@ def _without_eras(stamp: str) -> str:
     >>> _without_eras("3/27/R4, 21:41:35]"), _without_eras("3/27/2565 BE, 21:41:35]")
     ('3/27/2022, 21:41:35]', '3/27/2565, 21:41:35]')
     """
-    stamp = _BUDDHIST_SUFFIX_RE.sub(r"\1", stamp)
+    # The first of each only, as in Polars: a date has one year.
+    stamp = _BUDDHIST_SUFFIX_RE.sub(r"\1", stamp, count=1)
     return _ERA_YEAR_RE.sub(
-        lambda era: str(JAPANESE_ERAS[era["era"]] + int(era["era_year"])), stamp
+        lambda era: str(JAPANESE_ERAS[era["era"]] + int(era["era_year"])), stamp, count=1
     )
 
 

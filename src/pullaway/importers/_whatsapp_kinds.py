@@ -15,6 +15,11 @@ from pullaway.model import Kind
 
 _MARKED: Final = f"^[{words.BIDI_MARKS}]"
 """A body that starts with a bidi mark, as iOS writes placeholders and notices."""
+_IOS_MARK: Final = "\u200e"
+"""The mark (LEFT-TO-RIGHT MARK) iOS writes before every placeholder and notice it puts in a
+chat's text, in any language; people's own messages do not start with it."""
+UNKNOWN_QUOTE_CHARS: Final = 60
+"""How much of the first unknown notice ``_unknown_note`` quotes."""
 _SPECIAL: Final = "|".join(
     f"(?:{p.removeprefix('(?i)')})"
     for p in (
@@ -75,12 +80,16 @@ def _notices_with_a_colon(heads: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def classify(heads: pl.DataFrame) -> pl.DataFrame:
+def classify(heads: pl.DataFrame, notes: list[str] | None = None) -> pl.DataFrame:
     """Add ``kind`` (the Kind enum): placeholders, attachments, tombstones, calls, notices.
 
     Only the rows flagged ``special``, or ``closed`` and ending with an attachment tag, are
     looked at, and each distinct body among them once: a big chat repeats the same few
     placeholders ("<Media omitted>") tens of thousands of times.
+
+    A body that starts with iOS's mark but is no placeholder or notice of any language known
+    here (a notice of a newer WhatsApp, say "You blocked this contact" in Catalan) is a system
+    line too, not a message of the chat's other person: ``notes`` gets how many and the first.
     """
     heads = _notices_with_a_colon(heads)
     kind = pl.when(pl.col("notice")).then(pl.lit("system", dtype=Kind))
@@ -106,10 +115,35 @@ def classify(heads: pl.DataFrame) -> pl.DataFrame:
     kinds = _other_languages(
         pl.DataFrame({"body": bodies}).with_columns(kind=_kind_of(pl.col("body")))
     )
+    unknown = kinds.filter(_unknown_notice(pl.col("body"), pl.col("kind")))
+    kinds = kinds.with_columns(
+        kind=pl.when(pl.col("body").is_in(unknown.get_column("body").implode()))
+        .then(pl.lit("system", dtype=Kind))
+        .otherwise("kind")
+    )
     special = special.with_columns(
         kind=pl.col("body").replace_strict(kinds.get_column("body"), kinds.get_column("kind"))
     )
+    if unknown.height and notes is not None:
+        notes.append(_unknown_note(heads, special, unknown.get_column("body")))
     return heads.with_columns(patched(heads.get_column("kind"), special, "kind"))
+
+
+def _unknown_notice(body: pl.Expr, kind: pl.Expr) -> pl.Expr:
+    """Bodies ``_kind_of`` leaves as text that start with iOS's mark."""
+    return (kind == "text") & body.str.starts_with(_IOS_MARK)
+
+
+def _unknown_note(heads: pl.DataFrame, special: pl.DataFrame, bodies: pl.Series) -> str:
+    """How many rows have one of the unknown notice ``bodies``, quoting the first."""
+    rows = special.filter(pl.col("body").is_in(bodies.implode())).get_column("pos")
+    first = heads.row(rows[0], named=True)
+    quoted = first["body"].lstrip(words.BIDI_MARKS)[:UNKNOWN_QUOTE_CHARS]
+    return (
+        f"{rows.len()} messages start with the mark iPhones write before notices and "
+        f"placeholders, but are none pullaway knows (line {first['line']}: {quoted!r}): "
+        "read as system lines, not as messages of the person named"
+    )
 
 
 def _by_placeholder(

@@ -410,7 +410,7 @@ def _read_headers(
     if pm_24h:
         notes.append(f"{pm_24h} headers have an hour of 13-23 with a PM marker; read as written")
     notes.extend(_other_calendar(heads, buddhist))
-    return classify(heads), order
+    return classify(heads, notes), order
 
 
 def _other_calendar(heads: pl.DataFrame, buddhist: int) -> list[str]:

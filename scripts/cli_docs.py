@@ -40,7 +40,7 @@ the terminal.
 
 What pullaway did to the store file on opening it is said on stderr too, so `--json` output
 stays clean: `note: … was readable by others (mode 644); made it owner-only (600)`, and
-`note: upgraded … for this version of pullaway (0007_app_keys)` (the migrations it applied)
+`note: upgraded … for this version of pullaway (0008_skipped_chats)` (the migrations it applied)
 the first time a newer pullaway opens an older store.
 
 `pullaway import --json` prints
@@ -50,12 +50,19 @@ the first time a newer pullaway opens an older store.
             "messages": 7, "added": 7, "total": 7, "skipped": 0, "skipped_examples": [],
             "already_imported": false, "format": "whatsapp", "file": "chat.txt", "notes": [],
             "merge_candidates": []}],
+ "files": [{"file": "chat.txt", "format": "whatsapp", "units": 8, "unit": "line", "skipped": 0,
+            "skipped_elsewhere": 0, "skipped_elsewhere_examples": []}],
  "errors": [{"path": "notes.json", "error": "notes.json: not a chat export pullaway can read …"}]}
 ```
 
-with one entry in `chats` per chat a file touched (a file can hold several) and one in `errors`
-per file that could not be read. `skipped_examples` holds the first skipped lines or records:
-`{"line": int, "reason": str, "text": str}`. `merge_candidates` lists the ids of stored chats
+with one entry in `chats` per chat a file touched (a file can hold several), one in `files` per
+file read, and one in `errors` per file that could not be read. `skipped_examples` holds the
+first skipped lines or records of that chat: `{"line": int, "reason": str, "text": str}`. In a
+file of several chats, each skipped record is counted in the chat it belongs to; those in none
+of the chats read (an SMS backup's group messages, a record the importer cannot place) are the
+file's `skipped_elsewhere`, with the first in `skipped_elsewhere_examples` (`chat` naming
+where they were, when known, else null); the text output lists them under the file as
+"N records skipped outside the chats read". `merge_candidates` lists the ids of stored chats
 that hold part of a new chat's messages (his number's chat, once Contacts named him), each
 with a `note` giving the `pullaway merge` that makes them one.
 

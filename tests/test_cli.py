@@ -424,6 +424,7 @@ def test_the_documented_import_json_has_the_real_keys(run, tmp_path: Path) -> No
     assert code == 1
     assert set(real) == set(documented)
     assert set(real["chats"][0]) == set(documented["chats"][0])
+    assert set(real["files"][0]) == set(documented["files"][0])
     assert set(real["errors"][0]) == set(documented["errors"][0])
 
 
@@ -549,3 +550,36 @@ def test_delete_yes_json_and_a_fresh_import_afterwards(tmp_path: Path) -> None:
     missing = runner.invoke(app, ["--store", str(store), "delete", "nobody", "--yes"])
     assert missing.exit_code == 1
     assert missing.stderr.startswith("error: no chat 'nobody'")
+
+
+def test_each_chat_of_a_file_counts_only_its_own_skipped_records(run) -> None:  # type: ignore[no-untyped-def]
+    # An iPhone's chat.db: the two reactions are in the group, none in the one-to-one chat.
+    database = FIXTURES / "imessage" / "group_named.db"
+    code, out, _ = run("import", str(database), "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert {c["name"]: c["skipped"] for c in data["chats"]} == {
+        "Weekend crew": 2,
+        "alex@example.com": 0,
+    }
+    assert data["files"][0]["skipped"] == 2
+    assert data["files"][0]["skipped_elsewhere"] == 0
+
+
+def test_skipped_records_in_none_of_the_chats_are_the_files(run) -> None:  # type: ignore[no-untyped-def]
+    # SMS Backup & Restore: a group MMS is not read, and belongs to no chat that is.
+    backup = FIXTURES / "sms_xml" / "mms_parts_group.xml"
+    code, out, _ = run("import", str(backup), "--json")
+    assert code == 0
+    (chat,), (file,) = json.loads(out)["chats"], json.loads(out)["files"]
+    assert (chat["name"], chat["skipped"]) == ("Jake", 0)
+    assert file["skipped_elsewhere"] == 1
+    (example,) = file["skipped_elsewhere_examples"]
+    assert (example["line"], example["reason"]) == (4, "group MMS")
+    code, out, _ = run("import", str(backup))
+    assert code == 0
+    assert (
+        "Jake [jake]: 0 new of 4 messages (this file was imported before); 0 records skipped"
+        in (" ".join(out.split()))
+    )
+    assert "1 record skipped outside the chats read" in out

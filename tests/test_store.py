@@ -280,7 +280,10 @@ def test_a_newer_overlapping_export_adds_only_what_is_new(store: Store) -> None:
 
 def test_two_chats_in_one_file(store: Store) -> None:
     alex, sam = conversation(30, seed=6, chat="Alex"), conversation(20, seed=7, chat="Sam Lee")
-    skipped = tuple(Skipped(i, "unknown record", f"x{i}") for i in range(7))
+    # Each skipped record is counted in its own chat; one the importer could not place, in
+    # neither (the file's, see FileImport).
+    owners = ["Alex"] * 6 + ["Sam Lee"] * 2 + [None]
+    skipped = tuple(Skipped(i, "unknown record", f"x{i}", chat) for i, chat in enumerate(owners))
     result = result_of(
         pl.concat([alex, sam]),
         chats=(ChatMeta("Alex", me_guess="Maya"), ChatMeta("Sam Lee", me_guess="Maya")),
@@ -291,8 +294,12 @@ def test_two_chats_in_one_file(store: Store) -> None:
         ("alex", "Alex", 30, 30),
         ("sam-lee", "Sam Lee", 20, 20),
     ]
-    assert imported[0].skipped == 7
+    assert [c.skipped for c in imported] == [6, 2]
     assert imported[0].skipped_examples == skipped[:5]
+    assert imported[1].skipped_examples == skipped[6:8]
+    assert store.skipped("alex") == list(skipped[:6])
+    assert store.skipped("sam-lee") == list(skipped[6:8])
+    assert result.skipped_elsewhere() == [skipped[8]]
     assert_frame_equal(store.messages("sam-lee"), sam.sort(ORDER))
     assert [c.chat_id for c in store.chats()] == ["alex", "sam-lee"]
     assert store.chat("alex").me_guess == "Maya"

@@ -29,11 +29,12 @@ from typer.testing import CliRunner
 
 from conftest import FIXTURES, fixed_cases
 from pullaway.cli import app
-from pullaway.importers import ImportResult, registry
+from pullaway.importers import ImportResult, Skipped, registry
 from pullaway.ingest import import_file
 from pullaway.model import KINDS, MESSAGE_SCHEMA, validate_messages, with_message_ids
 from pullaway.store import Store, known_migrations
 from pullaway.store.migrations import _first_scheme_ids
+from test_store import conversation
 
 V1 = FIXTURES / "store" / "v1.db"
 V1_FILES = FIXTURES / "store" / "v1"
@@ -274,3 +275,28 @@ def test_aliases_from_before_their_reason_are_merges(tmp_path: Path) -> None:
         again = import_file(store, sms, chat="Mia Chen").chats[0]
     assert (again.chat_id, again.added) == ("jake", 0)
     assert "this export's chat 'Mia Chen' was merged into 'Jake': read as more of it" in again.notes
+
+
+def test_skipped_records_from_before_their_chats_are_listed_in_every_chat(tmp_path: Path) -> None:
+    """``0008_skipped_chats``: a file of several chats imported before skipped records were
+    placed lists all its records under each of its chats, as then; one imported afterwards
+    lists each under its own."""
+    alex, sam = conversation(6, seed=1, chat="Alex"), conversation(4, seed=2, chat="Sam")
+    skipped = (Skipped(1, "unknown record", "x", "Alex"), Skipped(2, "unknown record", "y"))
+    result = ImportResult(messages=pl.concat([alex, sam]), skipped=skipped, unit="record")
+    path = tmp_path / "old.db"
+    with Store.open(path) as store:
+        store.add_import(result, source=tmp_path / "a.json", file_hash="a", format="telegram")
+    with sqlite3.connect(path) as conn:
+        conn.execute("ALTER TABLE skipped DROP COLUMN chat")
+        conn.execute("ALTER TABLE imports DROP COLUMN name")
+        conn.execute("DELETE FROM _sqlite_migrations WHERE name = '0008_skipped_chats'")
+    conn.close()
+    with Store.open(path) as store:
+        upgraded = f"upgraded {path} for this version of pullaway (0008_skipped_chats)"
+        assert store.notes == (upgraded,)
+        unplaced = [Skipped(s.line, s.reason, s.text) for s in skipped]
+        assert store.skipped("alex") == store.skipped("sam") == unplaced
+        store.add_import(result, source=tmp_path / "b.json", file_hash="b", format="telegram")
+        assert store.skipped("alex") == [*unplaced, skipped[0]]
+        assert store.skipped("sam") == unplaced

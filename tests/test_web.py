@@ -1056,3 +1056,15 @@ def _string_literals(source: Path) -> list[str]:
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
             texts.append(node.value)
     return texts
+
+
+def test_the_import_page_says_what_was_skipped_outside_the_chats_read(client: TestClient) -> None:
+    backup = (FIXTURES / "sms_xml" / "mms_parts_group.xml").read_bytes()
+    files = {"files": ("sms.xml", backup, "application/xml")}
+    form = {"csrf": csrf_token(SECRET)}
+    (chat,) = client.post(BASE + "/import.json", data=form, files=files).json()["imports"]
+    assert chat["skipped"] == 0  # the group MMS is not Jake's
+    assert (
+        "1 record skipped outside the chats read, such as record 4 (in "
+        "+15551234567~+15559876543~+15550001111): group MMS: "
+    ) in chat["file_notes"][-1]

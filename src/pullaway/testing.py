@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
-    from pullaway.importers import ImportResult
+    from pullaway.importers import ImportResult, Skipped
 
 GOLDEN_COLUMNS = ("chat", "timestamp", "utc_offset", "sender", "kind", "text", "source_line")
 
@@ -30,8 +30,15 @@ def result_to_golden(result: ImportResult) -> dict[str, Any]:
             for c in result.chats
         ],
         "messages": rows.to_dicts(),
-        "skipped": [{"line": s.line, "reason": s.reason, "text": s.text} for s in result.skipped],
+        "skipped": [_skipped_golden(s) for s in result.skipped],
     }
+
+
+def _skipped_golden(skipped: Skipped) -> dict[str, Any]:
+    """A skipped record as a golden file pins it: its chat only where the importer placed it
+    (in a file of several chats)."""
+    found = {"line": skipped.line, "reason": skipped.reason, "text": skipped.text}
+    return found if skipped.chat is None else found | {"chat": skipped.chat}
 
 
 def write_golden(path: Path, result: ImportResult) -> None:

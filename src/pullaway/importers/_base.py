@@ -285,15 +285,44 @@ def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
 
 @dataclass(frozen=True)
 class Skipped:
-    """One input line or record that did not become a message, and why."""
+    """One input line or record that did not become a message, and why; ``chat``: the name
+    (as the messages' ``chat`` column gives it) of the chat it belongs to, where the file
+    holds several and the importer knows which (None: not known, or no chat read here)."""
 
     line: int
     reason: str
     text: str
+    chat: str | None = None
 
     @classmethod
-    def of(cls, line: int, reason: str, raw: str) -> Skipped:
-        return cls(line, reason, excerpt(raw))
+    def of(cls, line: int, reason: str, raw: str, *, chat: str | None = None) -> Skipped:
+        return cls(line, reason, excerpt(raw), chat)
+
+
+def skipped_by_chat(
+    skipped: Iterable[Skipped], chats: list[str]
+) -> tuple[dict[str, list[Skipped]], list[Skipped]]:
+    """Each of ``chats``' skipped records, and the others: those of a chat not among them (a
+    group left out, a chat none of whose records was read) and, in a file of several chats,
+    those the importer could not place. In a file of one chat, every unplaced one is its own.
+
+    >>> found = [Skipped(1, "x", "a", "Ana"), Skipped(2, "y", "b"), Skipped(3, "z", "c", "Bo")]
+    >>> own, others = skipped_by_chat(found, ["Ana", "Cy"])
+    >>> {name: [s.line for s in records] for name, records in own.items()}, [s.line for s in others]
+    ({'Ana': [1], 'Cy': []}, [2, 3])
+    >>> [s.line for s in skipped_by_chat(found[1:2], ["Ana"])[0]["Ana"]]
+    [2]
+    """
+    own: dict[str, list[Skipped]] = {name: [] for name in chats}
+    others: list[Skipped] = []
+    only = chats[0] if len(chats) == 1 else None
+    for record in skipped:
+        name = only if record.chat is None else record.chat
+        if name is not None and name in own:
+            own[name].append(record)
+        else:
+            others.append(record)
+    return own, others
 
 
 @dataclass(frozen=True)
@@ -371,6 +400,16 @@ class ImportResult:
     notes: tuple[str, ...] = field(default=())
     zone: str | None = None
     zone_chosen: bool = False
+
+    def chat_names(self) -> list[str]:
+        """Its chats: those ``chats`` describes, then any other the messages name."""
+        names = [meta.name for meta in self.chats]
+        named = self.messages.get_column("chat").unique(maintain_order=True).drop_nulls()
+        return names + [name for name in named.to_list() if name not in names]
+
+    def skipped_elsewhere(self) -> list[Skipped]:
+        """The skipped records that belong to none of its chats (``skipped_by_chat``)."""
+        return skipped_by_chat(self.skipped, self.chat_names())[1]
 
 
 class ParseFunction(Protocol):

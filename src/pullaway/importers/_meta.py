@@ -535,7 +535,7 @@ class _Rows:
     _names: dict[str, str] = field(default_factory=dict)  # sender_name -> repaired
 
     def add_thread(self, position: int, thread: _Thread, container: Container) -> None:
-        before = len(self.line)
+        before, skipped_before = len(self.line), len(self.skipped)
         starts = []  # the record index before each file's first record
         for one in thread.files:
             location = container.location(one.member)
@@ -548,6 +548,9 @@ class _Rows:
         added = len(self.line) - before
         self.chat.extend([thread.name] * added)
         self.position.extend([position] * added)
+        # Placed here, not in the loop every record goes through.
+        for at in range(skipped_before, len(self.skipped)):
+            self.skipped[at] = replace(self.skipped[at], chat=thread.name)
 
     def _add_records(self, records: list[Any] | RawRecords) -> None:
         """A row per record of one file, or a skip; the loop every record goes through, so

@@ -387,8 +387,11 @@ def _to_messages(
         ),
     )
     report_progress(_ROWS_PARSED, 1)
-    failed = parsed.filter(pl.col("reason") != "").select("source_line", "reason")
-    skipped = [Skipped.of(line, reason, table.raw(line)) for line, reason in failed.iter_rows()]
+    failed = parsed.filter(pl.col("reason") != "").select("source_line", "reason", "chat")
+    skipped = [
+        Skipped.of(line, reason, table.raw(line), chat=chat)
+        for line, reason, chat in failed.iter_rows()
+    ]
     kept = parsed.filter(pl.col("reason") == "")
     uses_epoch = zone is None and kept.height > 0 and bool(kept["is_epoch"].any())
     messages = _frame(kept)

@@ -717,10 +717,11 @@ class _Database:
 
     def _add(self, read: _Read, rowid: int, row: _Row) -> None:
         raw = _string(row.text) or ""
-        if row.associated_message_type in _REACTIONS:
-            read.skipped.append(Skipped.of(rowid, REACTION, raw or "(a tapback)"))
-            return
         chat = None if row.chat_id is None else self.chats.get(row.chat_id)
+        name = None if chat is None else chat.name
+        if row.associated_message_type in _REACTIONS:
+            read.skipped.append(Skipped.of(rowid, REACTION, raw or "(a tapback)", chat=name))
+            return
         utc_us = _instant_us(row.date)
         sender = ME if row.is_from_me else self.handles.get(row.handle_id)
         if chat is not None and sender is None and not chat.group:  # the one other person
@@ -735,7 +736,7 @@ class _Database:
         elif sender is None and not row.item_type:
             reason = "no sender"
         if reason or chat is None or utc_us is None:
-            read.skipped.append(Skipped.of(rowid, reason, raw))
+            read.skipped.append(Skipped.of(rowid, reason, raw, chat=name))
             return
         if row.item_type:
             other = self.handles.get(row.other_handle, "someone")
@@ -744,7 +745,7 @@ class _Database:
             return
         kind, text, unreadable = _content(row, raw)
         if kind is None:
-            read.skipped.append(Skipped.of(rowid, "empty message", raw))
+            read.skipped.append(Skipped.of(rowid, "empty message", raw, chat=name))
             return
         if unreadable:
             read.unreadable.append(rowid)

@@ -16,7 +16,7 @@ import re
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any, Final, TypeVar
@@ -150,7 +150,12 @@ def parse(
     frames = [p.frame for p in parts if p.frame.height]
     frame = pl.concat(frames) if frames else empty_messages()
     frame = _finish(frame, zone=zone)
-    skipped = tuple(s for p in parts for s in p.skipped)
+    # Each file's lines are numbered from 1: a skipped one is placed in its chat.
+    skipped = tuple(
+        replace(one, chat=source.chat)
+        for source, part in zip(sources, parts, strict=True)
+        for one in part.skipped
+    )
     return ImportResult(
         messages=validate_messages(frame),
         skipped=skipped,

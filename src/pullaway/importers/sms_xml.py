@@ -585,7 +585,7 @@ def _finish(
         records = records.filter(pl.col("chat") == wanted)
     name_notes = _other_names_notes(records)
     skipped = [
-        Skipped.of(index, reason, raw)
+        Skipped.of(index, reason, raw, chat=owner)
         for (index, reason, raw, _), owner in zip(reader.skipped, skipped_chats, strict=True)
         if wanted is None or owner is None or owner == wanted
     ]
@@ -620,11 +620,12 @@ def _without_copies(records: pl.DataFrame) -> tuple[pl.DataFrame, list[Skipped]]
     )
     if copies.height == 0:
         return records, []
+    reason = "the same message as record {} (the backup holds it twice)"
     skipped = [
-        Skipped.of(
-            line, f"the same message as record {original} (the backup holds it twice)", text or ""
-        )
-        for line, original, text in copies.select("source_line", "first", "text").iter_rows()
+        Skipped.of(line, reason.format(original), text or "", chat=chat)
+        for line, original, text, chat in copies.select(
+            "source_line", "first", "text", "chat"
+        ).iter_rows()
     ]
     kept = records.filter(~pl.col("source_line").is_in(copies.get_column("source_line").implode()))
     return kept, skipped

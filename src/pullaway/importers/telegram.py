@@ -352,7 +352,7 @@ class _Rows:
             self.index += 1
             row = _row(record)
             if isinstance(row, str):
-                self.skipped.append(Skipped.of(self.index, row, _dump(record)))
+                self.skipped.append(Skipped.of(self.index, row, _dump(record), chat=chat.name))
                 continue
             rows.append(row)
             lines.append(self.index)
@@ -555,9 +555,10 @@ def _to_frame(rows: _Rows, *, timezone: str | None) -> tuple[pl.DataFrame, list[
             utc_offset=pl.col("utc_offset").fill_null(offset),
         )
     unreadable = frame.filter(pl.col("_local").is_null())
+    reason = "cannot read the date (expected 2024-01-31T18:05:00)"
     skipped = [
-        Skipped.of(line, "cannot read the date (expected 2024-01-31T18:05:00)", str(raw))
-        for line, raw in zip(unreadable["source_line"], unreadable["_date"], strict=True)
+        Skipped.of(line, reason, str(raw), chat=chat)
+        for line, raw, chat in unreadable.select("source_line", "_date", "chat").iter_rows()
     ]
     frame = (
         frame.filter(pl.col("_local").is_not_null())

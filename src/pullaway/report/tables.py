@@ -109,15 +109,49 @@ def _chat_import_json(item: ChatImport, done: FileImport, store: Store) -> dict[
     }
 
 
+def _file_import_json(done: FileImport) -> dict[str, Any]:
+    result = done.result
+    elsewhere = result.skipped_elsewhere()
+    return {
+        "file": str(done.path),
+        "format": done.importer,
+        "units": result.units,
+        "unit": result.unit,
+        "skipped": len(result.skipped),
+        "skipped_elsewhere": len(elsewhere),
+        "skipped_elsewhere_examples": [
+            {"line": s.line, "reason": s.reason, "text": s.text, "chat": s.chat}
+            for s in elsewhere[:SKIPPED_EXAMPLES]
+        ],
+    }
+
+
 def import_json(
     done: list[FileImport], store: Store, *, errors: Sequence[tuple[Path, str]] = ()
 ) -> dict[str, Any]:
-    """The ``import --json`` shape: one entry per chat touched by any of the files, and one
-    per file that could not be read (``errors``: its path and the error line)."""
+    """The ``import --json`` shape: one entry per chat touched by any of the files, one per
+    file read (what it held, and its skipped records that are in none of those chats), and
+    one per file that could not be read (``errors``: its path and the error line)."""
     return {
         "chats": [_chat_import_json(c, d, store) for d in done for c in d.chats],
+        "files": [_file_import_json(d) for d in done],
         "errors": [{"path": str(path), "error": error} for path, error in errors],
     }
+
+
+def skipped_elsewhere_note(done: FileImport) -> str | None:
+    """A sentence on the file's skipped records that are in none of the chats it gave (a
+    group left out, a record the importer could not place), with the first; None if none."""
+    result = done.result
+    elsewhere = result.skipped_elsewhere()
+    if not elsewhere:
+        return None
+    first = elsewhere[0]
+    where = f" (in {first.chat})" if first.chat else ""
+    return (
+        f"{counted(len(elsewhere), result.unit)} skipped outside the chats read, such as "
+        f"{result.unit} {first.line}{where}: {first.reason}: {first.text}"
+    )
 
 
 def not_imported(failed: int, files: int) -> str:
@@ -132,6 +166,20 @@ def imports(console: Console, done: list[FileImport], store: Store) -> None:
             console.print(plain(f"  note: {note}", style="dim"))
         for chat in item.chats:
             _one_chat_import(console, chat, store, unit=item.result.unit)
+        _skipped_elsewhere(console, item)
+
+
+def _skipped_elsewhere(console: Console, done: FileImport) -> None:
+    """The file's skipped records that are in none of its chats, with the first examples."""
+    elsewhere, unit = done.result.skipped_elsewhere(), done.result.unit
+    if not elsewhere:
+        return
+    console.print(plain(f"  {counted(len(elsewhere), unit)} skipped outside the chats read"))
+    for example in elsewhere[:SKIPPED_EXAMPLES]:
+        where = f" (in {example.chat})" if example.chat else ""
+        console.print(
+            plain(f"    skipped {unit} {example.line}{where}: {example.reason}: {example.text}")
+        )
 
 
 def _one_chat_import(console: Console, chat: ChatImport, store: Store, *, unit: str) -> None:

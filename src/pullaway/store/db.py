@@ -38,7 +38,7 @@ from pullaway.errors import (
     StoreError,
     StoreVersionError,
 )
-from pullaway.importers._base import ImportResult, Skipped
+from pullaway.importers._base import ImportResult, Skipped, skipped_by_chat
 from pullaway.model import OWNER_SENDER, empty_messages, validate_messages, with_message_ids
 from pullaway.renames import (
     MIN_SHARED,
@@ -324,6 +324,7 @@ class Store:
         names = _chat_names(result, frame)
         guesses = {meta.name: meta for meta in result.chats}
         by_chat = _split_by_chat(frame, names)
+        skipped, _ = skipped_by_chat(result.skipped, names)
         now = self._now_us()
         taken = set(names)  # stored chats a renamed chat of this file may not go into
         with self._write():
@@ -351,7 +352,7 @@ class Store:
                         known_file=known_file,
                         source=source,
                         now=now,
-                        skipped=result.skipped,
+                        skipped=tuple(skipped[name]),
                         zone=_Zone(result.zone, chosen=result.zone_chosen),
                     )
                 )
@@ -416,9 +417,9 @@ class Store:
         chosen = _chosen_me(chat, who, counts)
         self._write_blocks(chat.id, new)
         self._conn.execute(
-            "INSERT INTO imports (chat, file, source, imported_at, messages, added)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (chat.id, file_id, str(source), now, part.height, new.height),
+            "INSERT INTO imports (chat, file, source, imported_at, messages, added, name)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (chat.id, file_id, str(source), now, part.height, new.height, name),
         )
         self._conn.execute(
             "UPDATE chats SET me = ?, me_guess = coalesce(?, me_guess), them = ? WHERE id = ?",
@@ -868,8 +869,8 @@ class Store:
         )
         file_id = _lastrowid(cursor)
         self._conn.executemany(
-            "INSERT INTO skipped (file, line, reason, text) VALUES (?, ?, ?, ?)",
-            ((file_id, s.line, s.reason, s.text) for s in result.skipped),
+            "INSERT INTO skipped (file, line, reason, text, chat) VALUES (?, ?, ?, ?, ?)",
+            ((file_id, s.line, s.reason, s.text, s.chat) for s in result.skipped),
         )
         return file_id, False
 
@@ -1233,16 +1234,20 @@ class Store:
         return _frame(rows, _IMPORTS_SCHEMA).with_columns(_utc("imported_at"))
 
     def skipped(self, chat_id: str, *, limit: int = 100) -> list[Skipped]:
-        """Records of the chat's files that did not become messages, first ``limit`` of them."""
+        """The chat's records that did not become messages, first ``limit`` of them: those
+        of its files placed in it (``skipped_by_chat``), and all of a file imported before
+        records were placed (``0008_skipped_chats``)."""
         with self._read():
             chat = self._chat(chat_id)
             rows = self._conn.execute(
-                "SELECT s.line, s.reason, s.text FROM skipped s WHERE s.file IN"
-                " (SELECT file FROM imports WHERE chat = ?) ORDER BY s.file, s.line, s.rowid"
-                " LIMIT ?",
+                "SELECT s.line, s.reason, s.text, s.chat FROM skipped s"
+                " WHERE EXISTS (SELECT 1 FROM imports i WHERE i.file = s.file AND i.chat = ?"
+                "   AND (i.name IS NULL OR i.name = s.chat OR (s.chat IS NULL AND NOT EXISTS"
+                "     (SELECT 1 FROM imports o WHERE o.file = s.file AND o.chat != i.chat))))"
+                " ORDER BY s.file, s.line, s.rowid LIMIT ?",
                 (chat.id, limit),
             ).fetchall()
-        return [Skipped(line, reason, text) for line, reason, text in rows]
+        return [Skipped(*row) for row in rows]
 
     # -- the space companion ---------------------------------------------------------------
 
@@ -1598,14 +1603,10 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> list[str]:
 
 def _chat_names(result: ImportResult, frame: pl.DataFrame) -> list[str]:
     """Chats of an import: those the importer described, then any others the messages name."""
-    names = [meta.name for meta in result.chats]
-    for name in frame["chat"].unique(maintain_order=True).to_list():
-        if name is None:
-            msg = "message frame has rows without a chat name (an importer bug)"
-            raise SchemaError(msg)
-        if name not in names:
-            names.append(name)
-    return names
+    if frame.get_column("chat").has_nulls():
+        msg = "message frame has rows without a chat name (an importer bug)"
+        raise SchemaError(msg)
+    return result.chat_names()
 
 
 def _split_by_chat(frame: pl.DataFrame, names: list[str]) -> dict[str, pl.DataFrame]:

@@ -289,3 +289,13 @@ def known_migrations() -> list[str]:
     '0001_initial'
     """
     return [migration.name for migration in MIGRATIONS.pending(Database(memory=True))]
+
+
+@MIGRATIONS(name="0008_skipped_chats")
+def skipped_chats(db: Database) -> None:
+    """``skipped.chat``: the chat of the file a skipped record belongs to, by its name in the
+    file, where the importer knows it (NULL: not known, or a file of one chat);
+    ``imports.name``: the chat's name in the file. A file of several chats then lists each
+    record under its own chat only. Both are NULL for what was imported before."""
+    db.execute("ALTER TABLE skipped ADD COLUMN chat TEXT")
+    db.execute("ALTER TABLE imports ADD COLUMN name TEXT")

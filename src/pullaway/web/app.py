@@ -32,6 +32,7 @@ from pullaway.importers._contacts import CONTACTS_FILES
 from pullaway.importers._json import machine_timezone
 from pullaway.importers._sqlite import COMPANIONS
 from pullaway.report import views
+from pullaway.report.tables import skipped_elsewhere_note
 from pullaway.store.db import Store
 from pullaway.web import companion
 from pullaway.web.cache import AnalysisCache, AnalyzeChat, analyze_stored_chat
@@ -876,12 +877,18 @@ def _chat_import_view(
         "guess": guess,
         "me": row.me,
         "chat_notes": [in_app_words(note) for note in ci.notes],
-        "file_notes": [in_app_words(note) for note in done.result.notes],
+        "file_notes": [in_app_words(note) for note in _file_notes(done)],
         "merge_candidates": [
             {"chat_id": other.chat_id, "name": other.name, "format": other.format}
             for other in map(state.store.chat, ci.merge_candidates)
         ],
     }
+
+
+def _file_notes(done: FileImport) -> list[str]:
+    """How the file was read, and its skipped records in none of its chats, if any."""
+    elsewhere = skipped_elsewhere_note(done)
+    return [*done.result.notes, *([elsewhere] if elsewhere else [])]
 
 
 def _shown_name(upload: UploadFile, saved_as: str) -> str:

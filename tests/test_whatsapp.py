@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import polars as pl
@@ -299,6 +299,7 @@ _STAMP_PIECES = (
     *("٢٤", "24", "٤", "4", "۲۰۲۲", "2022", "١٢", "12", "٠٧", "07", "۹"),
     *("/", f"{RLM}/", "، ", ", ", ",", " ", ":", ".", "م", "\u200e", "[", "] ", " - ", "a: b"),
     *("R4", "H31", "R", " BE", "BE", "B", "14:56:01, ", "9:05 SA, "),  # eras, time first
+    *(" AH", "AP", " \u0647\u0640", "\u0647", "A"),  # Islamic and Persian eras
 )
 _HEADERS = st.tuples(
     st.sampled_from(["", "\u200e", "[", "\u200e["]),
@@ -306,7 +307,9 @@ _HEADERS = st.tuples(
     st.sampled_from(["/", f"{RLM}/", "."]),
     st.sampled_from(["٤", "4", "١٢", "12"]),
     st.sampled_from(["/", f"{RLM}/", "."]),
-    st.sampled_from(["٢٠٢٢", "2022", "22", "۲۰۲۲", "R4", "2565 BE", "٢٥٦٥ BE"]),
+    st.sampled_from(
+        ["٢٠٢٢", "2022", "22", "۲۰۲۲", "R4", "2565 BE", "٢٥٦٥ BE", "1445 AH", "١٤٤٥ هـ"]
+    ),
     st.sampled_from(["، ", ", ", " ", f"،{RLM} ", ""]),
     st.sampled_from(["٢", "2", "١٢", "12", "۲"]),
     st.sampled_from([":", "."]),
@@ -349,11 +352,41 @@ def test_ascii_stamp_is_the_same_in_python_and_in_polars(lines: list[str]) -> No
     assert all(s or not c for s, c in zip(stampable.to_series(), changed, strict=True))
 
 
-@pytest.mark.parametrize("year", ["1401", "1443"])
-def test_years_of_another_calendar_are_read_but_noted(year: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("year", "calendar", "first"),
+    [
+        ("1401", "Persian (Solar Hijri)", date(2022, 6, 23)),  # 2 Tir 1401
+        ("1443", "Islamic (Umm al-Qura)", date(2021, 11, 7)),  # 2 Rabi' al-Thani 1443
+    ],
+)
+def test_dates_of_another_calendar_are_made_gregorian(
+    year: str, calendar: str, first: date, tmp_path: Path
+) -> None:
+    # Day first here: an iPhone in another region's format, set to that calendar.
     result = parse(write(tmp_path, f"2/4/{year}, 9:05 - A: x\n3/4/{year}, 9:06 - B: y"))
+    days = result.messages.get_column("timestamp").dt.date().to_list()
+    assert days == [first, first + timedelta(days=1)]
+    assert any(f"2 headers in the {calendar} calendar" in note for note in result.notes)
+    assert not any("outside" in note for note in result.notes)
+
+
+def test_a_date_another_calendar_does_not_have_is_skipped(tmp_path: Path) -> None:
+    # Esfand 30 exists only in a Persian leap year: 1403 is one, 1402 is not.
+    text = "[1402/12/29, 9:05:00] A: x\n[1402/12/30, 9:06:00] B: y\n[1403/12/30, 9:07:00] A: z\n"
+    result = parse(write(tmp_path, text))
+    assert result.messages.get_column("timestamp").to_list() == [
+        datetime(2024, 3, 19, 9, 5),
+        datetime(2025, 3, 20, 9, 7),
+    ]
+    assert [(s.line, s.reason.split(" (")[0]) for s in result.skipped] == [
+        (2, "impossible date or time read as year/month/day")
+    ]
+
+
+def test_years_no_phone_dates_in_are_read_but_noted(tmp_path: Path) -> None:
+    result = parse(write(tmp_path, "2/4/1999, 9:05 - A: x\n3/4/1999, 9:06 - B: y"))
     assert result.messages.height == 2
-    assert any("dated outside 2009-2100" in note for note in result.notes)
+    assert any("2 headers are dated outside 2009-2100" in note for note in result.notes)
 
 
 @pytest.mark.parametrize(
@@ -363,6 +396,12 @@ def test_years_of_another_calendar_are_read_but_noted(year: str, tmp_path: Path)
         ("[4/30/H31, 10:15:00] A: x", "[4/30/2019, 10:15:00] A: x"),
         ("R4/3/27 21:41 - A: x", "2022/3/27 21:41 - A: x"),  # the era first (Japanese)
         ("[3/27/2565 BE, 21:41:35] A: x", "[3/27/2565, 21:41:35] A: x"),  # Buddhist calendar
+        ("[6/15/1445 AH, 10:30:15 AM] A: x", "[6/15/1445, 10:30:15 AM] A: x"),  # Islamic
+        ("[3/15/1402 AP, 21:40:05] A: x", "[3/15/1402, 21:40:05] A: x"),  # Persian
+        (
+            "[١٥\u200f/٦\u200f/١٤٤٥ هـ، ١٠:٣٠:١٥ ص] سلمى: مرحبا",
+            "[15/6/1445, 10:30:15 ص] سلمى: مرحبا",
+        ),
         ("[3/27/22, 21:41:35] A: R4 BE", "[3/27/22, 21:41:35] A: R4 BE"),  # the text: as it is
         ("[14:56:01, 3/18/22] A: x", "[3/18/22, 14:56:01] A: x"),  # Vietnamese: time first
         ("14:56, 18/3/2022 - A: x", "18/3/2022, 14:56 - A: x"),

@@ -9,6 +9,7 @@ numbers; ``as_numbers`` turns captured strings into the same columns.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Final
@@ -20,6 +21,7 @@ from pullaway.importers._ampm import AFTERNOON
 from pullaway.importers._base import DateOrder
 from pullaway.importers._whatsapp_header import MARKERS, NUMBERS, bare_marker, general_match
 from pullaway.slices import by_slices
+from pullaway.wording import counted
 
 ORDER_NAMES: Final[dict[str, str]] = {
     "dmy": "day/month/year",
@@ -28,8 +30,9 @@ ORDER_NAMES: Final[dict[str, str]] = {
 }
 
 GREGORIAN_YEARS: Final = (2009, 2100)
-"""Years a WhatsApp message can have (WhatsApp began in 2009): others suggest a phone that
-dates in another calendar (Persian ۱۴۰۱, Hijri 1443, Thai Buddhist 2565)."""
+"""Years a WhatsApp message can have (WhatsApp began in 2009): others are a phone that dates
+in another calendar (Thai Buddhist 2565, Persian ۱۴۰۱, Islamic 1443: see ``CALENDARS``), or
+a date the phone got wrong."""
 YEAR_FIRST_MIN_CHANGES: Final = 3
 """``_two_digit_year_first`` needs the third field to change at least this many times."""
 
@@ -256,6 +259,117 @@ def buddhist_era(written: pl.Expr, *, this_year: int | None = None) -> pl.Expr:
     now = date.today().year if this_year is None else this_year
     two_digits_from = max(first % 100, now - 2000 + 2)
     return written.is_between(first, last) | written.is_between(two_digits_from, 99)
+
+
+PERSIAN_YEARS: Final = (1380, 1429)
+"""Solar Hijri years of 2001-2051. An iPhone in Iran or Afghanistan dates in the Persian
+calendar unless told otherwise: ``[۱۴۰۲/۳/۱۵،‏ ۲۱:۴۰:۰۵]`` is 5 June 2023."""
+HIJRI_YEARS: Final = (1430, 1480)
+"""Islamic years of 2008-2058. An iPhone in Saudi Arabia dates in the Umm al-Qura calendar
+unless told otherwise: ``[١٥‏/٦‏/١٤٤٥ هـ، ١٠:٣٠:١٥ ص]`` is 28 December 2023."""
+
+
+# The calendars' libraries are imported when a file needs them: jdatetime takes 20 ms.
+def _from_persian(year: int, month: int, day: int) -> date:
+    import jdatetime
+
+    found: date = jdatetime.date(year, month, day).togregorian()
+    return found
+
+
+def _from_hijri(year: int, month: int, day: int) -> date:
+    import hijridate
+
+    return hijridate.Hijri(year, month, day).to_gregorian()
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """A calendar an iPhone can date in whose years no Gregorian message has, and how to make
+    its dates Gregorian (raising ValueError for a date it does not have)."""
+
+    name: str
+    years: tuple[int, int]
+    to_gregorian: Callable[[int, int, int], date]
+    caveat: str = ""
+
+
+CALENDARS: Final = (
+    Calendar("Persian (Solar Hijri)", PERSIAN_YEARS, _from_persian),
+    Calendar(
+        "Islamic (Umm al-Qura)",
+        HIJRI_YEARS,
+        _from_hijri,
+        caveat="; a phone set to another Islamic calendar may date a message a day or two apart",
+    ),
+)
+"""The calendars ``in_other_calendars`` reads (the Buddhist era is ``buddhist_era``)."""
+
+
+def in_other_calendars(heads: pl.DataFrame, order: DateOrder) -> tuple[pl.DataFrame, list[str]]:
+    """``heads`` with each date in one of ``CALENDARS`` (by its year) written as the Gregorian
+    date it is, and a note per calendar found. Such a file has a few thousand distinct dates
+    at most: each is converted once, by the calendar's library, then scattered into the
+    fields as a year-first date. A date the calendar does not have (month 13) becomes an
+    impossible one, so it is skipped as any other is."""
+    written = written_year(order)
+    which = pl.lit(None, pl.Int8)
+    for index, calendar in reversed(list(enumerate(CALENDARS))):
+        which = (
+            pl.when(written.is_between(*calendar.years))
+            .then(pl.lit(index, pl.Int8))
+            .otherwise(which)
+        )
+    if not heads.select(which.is_not_null().any()).item():
+        return heads, []
+    year, month, day = date_parts(order, buddhist=False)
+    found = (
+        heads.select(calendar=which, y=year, m=month, d=day, line="line")
+        .with_row_index("pos")
+        .filter(pl.col("calendar").is_not_null())
+    )
+    dates = found.select("calendar", "y", "m", "d").unique()
+    table = pl.DataFrame(
+        [(*key, *_gregorian(*key)) for key in dates.iter_rows()],
+        schema={**dates.schema, "a": pl.Int32, "b": pl.Int32, "c": pl.Int32},
+        orient="row",
+    )
+    patch = found.join(table, on=["calendar", "y", "m", "d"], how="left")
+    fields = {name: heads.get_column(name).scatter(patch["pos"], patch[name]) for name in "abc"}
+    first_day = heads.get_column("year_first").scatter(patch["pos"], True)
+    notes = [
+        _calendar_note(CALENDARS[i], patch.filter(pl.col("calendar") == i))
+        for i in range(len(CALENDARS))
+    ]
+    return heads.with_columns(**fields, year_first=first_day), [n for n in notes if n]
+
+
+def _gregorian(calendar: int, year: int, month: int, day: int) -> tuple[int, int, int]:
+    """The Gregorian date of a date of ``CALENDARS[calendar]``; month 0 if it has no such date."""
+    try:
+        found = CALENDARS[calendar].to_gregorian(year, month, day)
+    except (ValueError, OverflowError):
+        return year, 0, 0
+    return found.year, found.month, found.day
+
+
+def _calendar_note(calendar: Calendar, rows: pl.DataFrame) -> str:
+    """How many headers are dated in ``calendar``, with the first as an example."""
+    if rows.height == 0:
+        return ""
+    first = rows.row(0, named=True)
+    written = f"{first['y']}/{first['m']}/{first['d']}"
+    read = (
+        "a date it does not have"
+        if first["b"] == 0
+        else f"{first['a']}-{first['b']:02}-{first['c']:02}"
+    )
+    headers = counted(rows.height, "header")
+    return (
+        f"{headers} in the {calendar.name} calendar, as an iPhone set to it dates them (line "
+        f"{first['line']}: {written}, year/month/day, is {read}): read as the Gregorian dates "
+        f"they are{calendar.caveat}"
+    )
 
 
 def is_pm() -> pl.Expr:

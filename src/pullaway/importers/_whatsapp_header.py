@@ -134,6 +134,9 @@ and the bidi marks and bracket before them (``lead``). ``\\d`` is any script's d
 for Python's ``re`` and Polars' regex alike."""
 _STAMP_RE: Final = re.compile(STAMP)
 _NON_ASCII_DIGIT: Final = "[\\d--0-9]"
+_ERAS: Final = "(?:BE|AP|AH|\u0647\u0640)\\b"
+"""The eras an iPhone writes after a year: Buddhist, Persian (Anno Persico), Islamic (Anno
+Hegirae, and its Arabic abbreviation هـ)."""
 TIME_FIRST: Final = (
     f"^(?P<lead>{MARKS}\\[?{MARKS})"
     "(?P<time>\\d{1,2}[:.]\\d{2}(?:[:.]\\d{2})?(?: [^\\s,\\d]{1,5})?),? "
@@ -186,7 +189,7 @@ STAMPABLE: Final = (
     f"^{MARKS}\\[?{MARKS}(?:{_NON_ASCII_DIGIT}|[RH]\\d"
     "|\\d{1,2}[:.]\\d{2}(?:[:.]\\d{2})?(?: [^\\s,\\d]{1,5})?,? \\d{1,4}[./-]"
     "|\\d{1,4}[./-]\\d{1,2}[./-]\\d{1,4} \\(\\d"
-    f"|\\d.{{0,60}}?(?:{_NON_ASCII_DIGIT}|[{BIDI_MARKS}{_ARABIC_COMMA}]|\\b[RH]\\d|\\d ?BE\\b))"
+    f"|\\d.{{0,60}}?(?:{_NON_ASCII_DIGIT}|[{BIDI_MARKS}{_ARABIC_COMMA}]|\\b[RH]\\d|\\d ?{_ERAS}))"
 )
 """For Polars only (``--`` is a class difference in its regex): lines ``ascii_stamp`` may
 change, with a digit at the start and a character to change in it or soon after. More lines
@@ -197,10 +200,14 @@ JAPANESE_ERAS: Final = {"R": 2018, "H": 1988}
 Japanese calendar writes ``3/27/R4`` for 27 March 2022."""
 _ERA_YEAR: Final = "\\b(?P<era>[RH])(?P<era_year>\\d{1,2})\\b"
 _ERA_YEAR_RE: Final = re.compile(_ERA_YEAR)
-_BUDDHIST_SUFFIX: Final = "([0-9]{4}) ?BE\\b"
-"""An iPhone set to the Buddhist calendar writes its era after the year (``3/27/2565 BE``);
-the year itself is made Gregorian later, as a Thai phone's is (``buddhist_era``)."""
-_BUDDHIST_SUFFIX_RE: Final = re.compile(_BUDDHIST_SUFFIX)
+_ERA_SUFFIX: Final = f"([0-9]{{4}}) ?{_ERAS}"
+"""An iPhone set to another calendar may write its era after the year: Buddhist
+(``3/27/2565 BE``), Persian (``3/15/1402 AP``), Islamic (``6/15/1445 AH``, in Arabic
+``١٥‏/٦‏/١٤٤٥ هـ``). It is dropped here; the year is made Gregorian later, as a Thai phone's
+is (``_whatsapp_dates``)."""
+_ERA_SUFFIX_RE: Final = re.compile(_ERA_SUFFIX)
+_ERA_IN_STAMP: Final = f"[RH]\\d|\\d ?{_ERAS}"
+"""A stamp with an era to write out (``_eras_written_out``), in any script's digits."""
 
 
 def _ascii_char(char: str) -> str:
@@ -234,14 +241,14 @@ def ascii_stamp(line: str) -> str:
 
 
 def _without_eras(stamp: str) -> str:
-    """``stamp`` with a Japanese era's year as the Gregorian one and without a Buddhist era's
-    ``BE``; ``_eras_written_out`` does the same in Polars.
+    """``stamp`` with a Japanese era's year as the Gregorian one and without the era after a
+    year (``BE``, ``AP``, ``AH``, ``هـ``); ``_eras_written_out`` does the same in Polars.
 
     >>> _without_eras("3/27/R4, 21:41:35]"), _without_eras("3/27/2565 BE, 21:41:35]")
     ('3/27/2022, 21:41:35]', '3/27/2565, 21:41:35]')
     """
     # The first of each only, as in Polars: a date has one year.
-    stamp = _BUDDHIST_SUFFIX_RE.sub(r"\1", stamp, count=1)
+    stamp = _ERA_SUFFIX_RE.sub(r"\1", stamp, count=1)
     return _ERA_YEAR_RE.sub(
         lambda era: str(JAPANESE_ERAS[era["era"]] + int(era["era_year"])), stamp, count=1
     )
@@ -254,7 +261,7 @@ def _eras_written_out(stamp: pl.Expr) -> pl.Expr:
         JAPANESE_ERAS, default=None, return_dtype=pl.Int32
     )
     year = (start + era.struct.field("era_year").cast(pl.Int32)).cast(pl.String)
-    return stamp.str.replace(_ERA_YEAR, year).str.replace(_BUDDHIST_SUFFIX, "${1}")
+    return stamp.str.replace(_ERA_YEAR, year).str.replace(_ERA_SUFFIX, "${1}")
 
 
 def ascii_stamps(lines: pl.Series, *, reorders: tuple[Reorder, ...] = REORDERS) -> pl.Series:
@@ -273,7 +280,7 @@ def ascii_stamps(lines: pl.Series, *, reorders: tuple[Reorder, ...] = REORDERS) 
     table = _stamp_table(stamps)
     text, lead, stamp = pl.col("text"), pl.col("lead"), pl.col("stamp")
     ascii = stamp.str.replace_many(table)
-    if stamps.str.contains("[RHB]").any():
+    if stamps.str.contains(_ERA_IN_STAMP).any():
         ascii = _eras_written_out(ascii)
     rest = text.str.slice(lead.str.len_chars() + stamp.str.len_chars())
     changed = (ascii != stamp).fill_null(value=False)

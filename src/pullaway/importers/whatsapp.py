@@ -51,6 +51,7 @@ from pullaway.importers._whatsapp_dates import (
     afternoon,
     as_numbers,
     buddhist_era,
+    in_other_calendars,
     infer_order,
     utc_offsets,
     with_timestamps,
@@ -402,6 +403,8 @@ def _read_headers(
         )
     order = infer_order(heads, lines, date_order=date_order)
     notes.append(order.note())
+    heads, calendar_notes = in_other_calendars(heads, order.order)
+    notes.extend(calendar_notes)
     buddhist = heads.select(buddhist_era(written_year(order.order)).sum()).item()
     # The number fields are in ``timestamp`` now; dropping them frees memory for what follows.
     heads = with_timestamps(heads, order.order, buddhist=buddhist > 0)
@@ -430,7 +433,7 @@ def _other_calendar(heads: pl.DataFrame, buddhist: int) -> list[str]:
     if outside:
         notes.append(
             f"{outside} headers are dated outside {first}-{last}: read as Gregorian years; if "
-            "the phone writes dates in another calendar (Persian, Hijri), those dates are wrong"
+            "the phone writes dates in a calendar pullaway does not read, those dates are wrong"
         )
     return notes
 

@@ -1222,7 +1222,9 @@ class Store:
         return blocks.from_block_rows(rows, chat.name)
 
     def imports(self, chat_id: str) -> pl.DataFrame:
-        """Every import into the chat, oldest first, with what it read and added."""
+        """Every import into the chat, oldest first, with what it read and added; ``units``
+        and ``skipped`` are the whole file's (of all its chats: see ``skipped`` for the
+        chat's own)."""
         with self._read():
             chat = self._chat(chat_id)
             rows = self._conn.execute(

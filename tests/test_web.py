@@ -1068,3 +1068,19 @@ def test_the_import_page_says_what_was_skipped_outside_the_chats_read(client: Te
         "1 record skipped outside the chats read, such as record 4 (in "
         "+15551234567~+15559876543~+15550001111): group MMS: "
     ) in chat["file_notes"][-1]
+
+
+def test_the_import_page_reads_one_chat_of_many(client: TestClient) -> None:
+    export = (FIXTURES / "telegram" / "full_export.json").read_bytes()
+    files = {"files": ("result.json", export, "application/json")}
+    form = {"csrf": csrf_token(SECRET)}
+    every = client.post(BASE + "/import.json", data=form, files=files).json()["imports"]
+    assert len(every) > 1
+    name = every[0]["name"]
+    (one,) = client.post(BASE + "/import.json", data=form | {"chat": name}, files=files).json()[
+        "imports"
+    ]
+    assert one["name"] == name
+    missing = client.post(BASE + "/import.json", data=form | {"chat": "Nobody"}, files=files)
+    (error,) = missing.json()["errors"]
+    assert "no chat named 'Nobody'; chats in this export: " in error["error"]

@@ -738,7 +738,7 @@ def _text_field(value: object) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-_OPTION_FIELDS: tuple[str, ...] = ("timezone", "date_order", "encoding", "format")
+_OPTION_FIELDS: tuple[str, ...] = ("chat", "timezone", "date_order", "encoding", "format")
 """The import form's option fields (``read_import_options``)."""
 
 

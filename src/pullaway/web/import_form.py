@@ -1,4 +1,5 @@
-"""The import page's options (time zone, date order, text encoding, format) and its wording.
+"""The import page's options (chat, time zone, date order, text encoding, format) and its
+wording.
 
 The importers' errors and notes name the command line's options ("pass --date-order dmy or
 --date-order mdy"); the page, which has form fields for the same options, says those instead
@@ -31,10 +32,11 @@ MORE_OPTIONS: Final = "More options"
 
 @dataclass(frozen=True)
 class ImportOptions:
-    """What the import form asked for beyond the files: None is the default (the computer's
-    zone, the order the dates show, UTF-8 or a byte-order mark's encoding, the sniffed
-    format). Field names are ``ingest.import_file``'s keywords."""
+    """What the import form asked for beyond the files: None is the default (every chat of
+    the file, the computer's zone, the order the dates show, UTF-8 or a byte-order mark's
+    encoding, the sniffed format). Field names are ``ingest.import_file``'s keywords."""
 
+    chat: str | None = None
     timezone: str | None = None
     date_order: DateOrder | None = None
     encoding: str | None = None
@@ -54,8 +56,9 @@ def read_import_options(form: dict[str, str]) -> ImportOptions:
     import itself would give, before any file is saved.
 
     >>> read_import_options({"timezone": "", "date_order": "dmy", "encoding": " cp1252 "})
-    ImportOptions(timezone=None, date_order='dmy', encoding='cp1252', format_name=None)
+    ImportOptions(chat=None, timezone=None, date_order='dmy', encoding='cp1252', format_name=None)
     """
+    chat = form.get("chat", "").strip()
     zone = form.get("timezone", "").strip()
     order = form.get("date_order", "").strip()
     encoding = form.get("encoding", "").strip()
@@ -67,6 +70,7 @@ def read_import_options(form: dict[str, str]) -> ImportOptions:
         msg = f"no format named {format_name!r}; expected one of {', '.join(sorted(registry()))}"
         raise ParseError(msg)
     return ImportOptions(
+        chat=chat or None,
         timezone=check_timezone(zone) if zone else None,
         date_order=cast("DateOrder", order) if order else None,
         encoding=encoding or None,

@@ -1216,11 +1216,13 @@ def test_an_unknown_notice_behind_the_iphone_mark_is_not_his_message(tmp_path: P
         "desbloquejar-lo.",
         "[26/03/2024, 09:00:00] Leo: \u200eHas desbloquejat aquest contacte.",
         "[26/03/2024, 09:05:00] Maya: \u200fho sento",  # another mark: hers, as typed
+        # A message iOS could not decrypt yet: his all the same.
+        "[26/03/2024, 09:06:00] Leo: \u200eWaiting for this message. This may take a while.",
     ]
     result = parse(write(tmp_path, "\n".join(lines)))
     messages = result.messages
-    assert messages.get_column("kind").to_list() == ["text", "system", "system", "text"]
-    assert messages.get_column("sender").to_list() == ["Leo", None, None, "Maya"]
+    assert messages.get_column("kind").to_list() == ["text", "system", "system", "text", "text"]
+    assert messages.get_column("sender").to_list() == ["Leo", None, None, "Maya", "Leo"]
     assert (
         "2 messages start with the mark iPhones write before notices and placeholders, but are "
         "none pullaway knows (line 2: 'Has bloquejat aquest contacte. Toca per "

@@ -129,9 +129,14 @@ def classify(heads: pl.DataFrame, notes: list[str] | None = None) -> pl.DataFram
     return heads.with_columns(patched(heads.get_column("kind"), special, "kind"))
 
 
+_WAITING: Final = f"^{_IOS_MARK}Waiting for this message"
+"""What iOS writes for a message it could not decrypt yet: his message all the same, so it
+stays one (as text, the words being WhatsApp's)."""
+
+
 def _unknown_notice(body: pl.Expr, kind: pl.Expr) -> pl.Expr:
-    """Bodies ``_kind_of`` leaves as text that start with iOS's mark."""
-    return (kind == "text") & body.str.starts_with(_IOS_MARK)
+    """Bodies ``_kind_of`` leaves as text that start with iOS's mark (but ``_WAITING``)."""
+    return (kind == "text") & body.str.starts_with(_IOS_MARK) & ~body.str.contains(_WAITING)
 
 
 def _unknown_note(heads: pl.DataFrame, special: pl.DataFrame, bodies: pl.Series) -> str:

@@ -334,7 +334,7 @@ def in_other_calendars(heads: pl.DataFrame, order: DateOrder) -> tuple[pl.DataFr
         schema={**dates.schema, "a": pl.Int32, "b": pl.Int32, "c": pl.Int32},
         orient="row",
     )
-    patch = found.join(table, on=["calendar", "y", "m", "d"], how="left")
+    patch = found.join(table, on=["calendar", "y", "m", "d"], how="left", maintain_order="left")
     fields = {name: heads.get_column(name).scatter(patch["pos"], patch[name]) for name in "abc"}
     first_day = heads.get_column("year_first").scatter(patch["pos"], True)
     notes = [

@@ -1183,7 +1183,7 @@ def test_italian_tombstones_are_deleted_messages(tombstone: str, tmp_path: Path)
     ("body", "kind"),
     [
         ("\u200e이미지 생략됨", "media"),  # ko
-        ("\u200eオーディオ", "system"),  # ja, not a placeholder: an unknown notice
+        ("\u200eオーディオ", "text"),  # ja, not a placeholder, nor a sentence
         ("\u200e音声は含まれていません", "voice"),  # ja
         ("\u200eнаклейку не додано", "sticker"),  # uk
         ("\u200eGIF weggelaten", "media"),  # nl
@@ -1218,13 +1218,20 @@ def test_an_unknown_notice_behind_the_iphone_mark_is_not_his_message(tmp_path: P
         "[26/03/2024, 09:05:00] Maya: \u200fho sento",  # another mark: hers, as typed
         # A message iOS could not decrypt yet: his all the same.
         "[26/03/2024, 09:06:00] Leo: \u200eWaiting for this message. This may take a while.",
+        # A word or two, no full stop: a placeholder more likely (a photo), his message.
+        "[26/03/2024, 09:07:00] Leo: \u200ekuva puuttuu",
+        "[26/03/2024, 09:08:00] Leo: \u200eこの連絡先をブロックしました。",  # ja: a sentence
     ]
     result = parse(write(tmp_path, "\n".join(lines)))
     messages = result.messages
-    assert messages.get_column("kind").to_list() == ["text", "system", "system", "text", "text"]
-    assert messages.get_column("sender").to_list() == ["Leo", None, None, "Maya", "Leo"]
+    assert messages.get_column("kind").to_list() == [
+        *("text", "system", "system", "text", "text", "text", "system")
+    ]
+    assert messages.get_column("sender").to_list() == [
+        *("Leo", None, None, "Maya", "Leo", "Leo", None)
+    ]
     assert (
-        "2 messages start with the mark iPhones write before notices and placeholders, but are "
+        "3 messages start with the mark iPhones write before notices and placeholders, but are "
         "none pullaway knows (line 2: 'Has bloquejat aquest contacte. Toca per "
         "desbloquejar-lo.'): read as system lines, not as messages of the person named"
     ) in result.notes
@@ -1285,7 +1292,7 @@ def test_androids_notices_in_other_languages_are_system_lines(notice: str, tmp_p
         ("Вы удалили данное сообщение", "deleted"),
         ("null", "media"),  # a view-once photo
         # iOS: behind a mark, with a final "."
-        ("\u200eTa wiadomość", "system"),  # not a tombstone: an unknown notice
+        ("\u200eTa wiadomość", "text"),  # not a tombstone, nor a sentence
         ("\u200eTa wiadomość została usunięta.", "deleted"),
         ("\u200eCuộc gọi nhỡ", "call"),
         # Not the whole body: a message.

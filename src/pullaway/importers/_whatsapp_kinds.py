@@ -87,9 +87,10 @@ def classify(heads: pl.DataFrame, notes: list[str] | None = None) -> pl.DataFram
     looked at, and each distinct body among them once: a big chat repeats the same few
     placeholders ("<Media omitted>") tens of thousands of times.
 
-    A body that starts with iOS's mark but is no placeholder or notice of any language known
-    here (a notice of a newer WhatsApp, say "You blocked this contact" in Catalan) is a system
-    line too, not a message of the chat's other person: ``notes`` gets how many and the first.
+    A sentence that starts with iOS's mark but is no placeholder or notice of any language
+    known here (a notice in a language without a table, say "You blocked this contact" in
+    Catalan) is a system line too, not a message of the chat's other person: ``notes`` gets
+    how many and the first (see ``_unknown_notice``).
     """
     heads = _notices_with_a_colon(heads)
     kind = pl.when(pl.col("notice")).then(pl.lit("system", dtype=Kind))
@@ -134,9 +135,20 @@ _WAITING: Final = f"^{_IOS_MARK}Waiting for this message"
 stays one (as text, the words being WhatsApp's)."""
 
 
+NOTICE_MIN_WORDS: Final = 4
+"""An unknown body behind iOS's mark is a notice if it is a sentence: this many words or
+more, or a final full stop. A placeholder is a word or three (``‎image omitted``)."""
+
+
 def _unknown_notice(body: pl.Expr, kind: pl.Expr) -> pl.Expr:
-    """Bodies ``_kind_of`` leaves as text that start with iOS's mark (but ``_WAITING``)."""
-    return (kind == "text") & body.str.starts_with(_IOS_MARK) & ~body.str.contains(_WAITING)
+    """Bodies ``_kind_of`` leaves as text that start with iOS's mark and read as a sentence
+    (but ``_WAITING``): a notice. A short one stays a message: more likely a placeholder in a
+    language without a table (a photo he sent) than a notice."""
+    sentence = (body.str.count_matches(r"\s+") >= NOTICE_MIN_WORDS - 1) | body.str.contains(
+        r"[.。]\s*$"
+    )
+    marked = body.str.starts_with(_IOS_MARK) & ~body.str.contains(_WAITING)
+    return (kind == "text") & marked & sentence
 
 
 def _unknown_note(heads: pl.DataFrame, special: pl.DataFrame, bodies: pl.Series) -> str:

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from datetime import datetime
     from pathlib import Path
 
+    from pullaway.importers import Skipped
     from pullaway.ingest import FileImport
     from pullaway.store import ChatImport, ChatRow, Store
 
@@ -146,12 +147,16 @@ def skipped_elsewhere_note(done: FileImport) -> str | None:
     elsewhere = result.skipped_elsewhere()
     if not elsewhere:
         return None
-    first = elsewhere[0]
-    where = f" (in {first.chat})" if first.chat else ""
     return (
         f"{counted(len(elsewhere), result.unit)} skipped outside the chats read, such as "
-        f"{result.unit} {first.line}{where}: {first.reason}: {first.text}"
+        f"{_skipped_line(elsewhere[0], result.unit)}"
     )
+
+
+def _skipped_line(skipped: Skipped, unit: str) -> str:
+    """``record 4 (in +1555…): group MMS: the text``: a skipped record placed in no chat read."""
+    where = f" (in {skipped.chat})" if skipped.chat else ""
+    return f"{unit} {skipped.line}{where}: {skipped.reason}: {skipped.text}"
 
 
 def not_imported(failed: int, files: int) -> str:
@@ -176,10 +181,7 @@ def _skipped_elsewhere(console: Console, done: FileImport) -> None:
         return
     console.print(plain(f"  {counted(len(elsewhere), unit)} skipped outside the chats read"))
     for example in elsewhere[:SKIPPED_EXAMPLES]:
-        where = f" (in {example.chat})" if example.chat else ""
-        console.print(
-            plain(f"    skipped {unit} {example.line}{where}: {example.reason}: {example.text}")
-        )
+        console.print(plain(f"    skipped {_skipped_line(example, unit)}"))
 
 
 def _one_chat_import(console: Console, chat: ChatImport, store: Store, *, unit: str) -> None:

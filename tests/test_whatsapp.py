@@ -1231,8 +1231,8 @@ def test_an_unknown_notice_behind_the_iphone_mark_is_not_his_message(tmp_path: P
         *("Leo", None, None, "Maya", "Leo", "Leo", None)
     ]
     assert (
-        "3 messages start with the mark iPhones write before notices and placeholders, but are "
-        "none pullaway knows (line 2: 'Has bloquejat aquest contacte. Toca per "
+        "3 messages start with the mark iPhones write before notices and placeholders, but "
+        "are none pullaway knows (line 2: 'Has bloquejat aquest contacte. Toca per "
         "desbloquejar-lo.'): read as system lines, not as messages of the person named"
     ) in result.notes
 

@@ -12,6 +12,7 @@ import polars as pl
 
 from pullaway.importers import _whatsapp_text as words
 from pullaway.model import Kind
+from pullaway.wording import counted
 
 _MARKED: Final = f"^[{words.BIDI_MARKS}]"
 """A body that starts with a bidi mark, as iOS writes placeholders and notices."""
@@ -157,8 +158,8 @@ def _unknown_note(heads: pl.DataFrame, special: pl.DataFrame, bodies: pl.Series)
     first = heads.row(rows[0], named=True)
     quoted = first["body"].lstrip(words.BIDI_MARKS)[:UNKNOWN_QUOTE_CHARS]
     return (
-        f"{rows.len()} messages start with the mark iPhones write before notices and "
-        f"placeholders, but are none pullaway knows (line {first['line']}: {quoted!r}): "
+        f"{counted(rows.len(), 'message')} start with the mark iPhones write before notices "
+        f"and placeholders, but are none pullaway knows (line {first['line']}: {quoted!r}): "
         "read as system lines, not as messages of the person named"
     )
 

@@ -999,6 +999,15 @@ def test_the_import_page_takes_the_date_order_and_its_errors_name_the_field(
     assert "date order month/day/year: chosen under More options" in chat["file_notes"]
     again = client.post(BASE + "/import", data=form | {"date_order": "mdy"}, files=files).text
     assert '<option value="mdy" selected>' in again
+    # A date impossible in the order chosen is skipped, its reason naming the field.
+    text = "13/01/24, 10:00 - Maya: hi\n01/02/24, 10:01 - Daniel: hey\n"
+    other = {"files": ("WhatsApp Chat with Daniel.txt", text.encode(), "text/plain")}
+    (chat,) = client.post(
+        BASE + "/import.json", data=form | {"date_order": "mdy"}, files=other
+    ).json()["imports"]
+    (skipped,) = chat["skipped_examples"]
+    assert "choose another Date order under More options" in skipped["reason"]
+    assert "--" not in skipped["reason"]
     bad = client.post(BASE + "/import.json", data=form | {"date_order": "dym"}, files=files)
     assert bad.status_code == 400
     assert bad.json()["error"] == "unknown date order 'dym'; expected one of dmy, mdy, ymd"

@@ -870,7 +870,7 @@ def _chat_import_view(
         "unit": done.result.unit,
         "already_imported": ci.already_imported,
         "skipped_examples": [
-            {"line": s.line, "reason": s.reason, "text": s.text}
+            {"line": s.line, "reason": in_app_words(s.reason), "text": s.text}
             for s in ci.skipped_examples[:SKIPPED_EXAMPLES]
         ],
         "senders": [{"name": n, "messages": c} for n, c in senders],

@@ -1237,6 +1237,28 @@ def test_an_unknown_notice_behind_the_iphone_mark_is_not_his_message(tmp_path: P
     ) in result.notes
 
 
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        # whats_json's real exports: Android, iOS (behind its mark), other languages.
+        ("location: https://maps.google.com/?q=51.50214569326172,-0.12739796972656", "media"),
+        ("\u200eLocation: https://maps.google.com/?q=51.5021456,-0.127397", "media"),
+        ("Standort: https://maps.google.com/?q=51.5021456,-0.127397", "media"),
+        ("位置情報: https://maps.google.com/?q=36.666958,29.113155", "media"),
+        ("موقع: https://maps.google.com/?q=34.800600,28.100155", "media"),
+        # Words around a map link: hers, as typed.
+        ("here: https://maps.google.com/?q=51.5,-0.1 see you", "text"),
+        ("https://maps.google.com/?q=51.5,-0.1", "text"),
+    ],
+)
+def test_a_shared_location_is_media_in_any_language(body: str, kind: str, tmp_path: Path) -> None:
+    lines = [f"[27/03/2022, 21:56:45] Dmitry: {body}", "[27/03/2022, 21:57:00] Anna: ok"]
+    result = parse(write(tmp_path, "\n".join(lines)))
+    assert result.messages.get_column("kind").to_list() == [kind, "text"]
+    texts = result.messages.get_column("text").to_list()
+    assert texts == [None if kind == "media" else body, "ok"]
+
+
 def test_the_other_languages_words_inside_a_message_stay_text(tmp_path: Path) -> None:
     # Not behind a mark, not the whole body: something she typed.
     lines = ["[13/01/2025, 08:00:00] Maya: 이미지 생략됨 아니야", "[13/01/2025, 08:01:00] Leo: ok"]

@@ -28,6 +28,7 @@ _SPECIAL: Final = "|".join(
         words.VOICE_PLACEHOLDER,
         words.STICKER_PLACEHOLDER,
         words.ATTACHMENT,
+        words.LOCATION_START,
         words.DELETED,
         words.ENCRYPTION_NOTICE,
         words.SECURITY_CODE_NOTICE,
@@ -179,7 +180,8 @@ def _by_placeholder(
 
 
 def _kind_of(body: pl.Expr) -> pl.Expr:
-    """The kind of a special body: placeholder, attachment, tombstone, call, notice or text."""
+    """The kind of a special body: placeholder, attachment or shared location, tombstone, call,
+    notice or text."""
     lrm = body.str.contains(_MARKED)
     attached = body.str.contains(words.ATTACHMENT) | body.str.contains(words.CAPTIONED_ATTACHMENT)
     placeholders = (words.VOICE_PLACEHOLDER, words.STICKER_PLACEHOLDER, words.MEDIA_PLACEHOLDER)
@@ -189,7 +191,7 @@ def _kind_of(body: pl.Expr) -> pl.Expr:
         .then(pl.lit("voice"))
         .when(attached & body.str.contains(words.STICKER_FILE))
         .then(pl.lit("sticker"))
-        .when(attached)
+        .when(attached | body.str.contains(words.LOCATION))
         .then(pl.lit("media"))
         .when(body.str.contains(words.DELETED))
         .then(pl.lit("deleted"))

@@ -1246,6 +1246,11 @@ def test_an_unknown_notice_behind_the_iphone_mark_is_not_his_message(tmp_path: P
         ("Standort: https://maps.google.com/?q=51.5021456,-0.127397", "media"),
         ("位置情報: https://maps.google.com/?q=36.666958,29.113155", "media"),
         ("موقع: https://maps.google.com/?q=34.800600,28.100155", "media"),
+        # A place: its name and address, then its Foursquare page.
+        (
+            "Çalış Plajı (Fethiye, Muğla): https://foursquare.com/v/4dea6dacd22da22d4ed36317",
+            "media",
+        ),
         # Words around a map link: hers, as typed.
         ("here: https://maps.google.com/?q=51.5,-0.1 see you", "text"),
         ("https://maps.google.com/?q=51.5,-0.1", "text"),

@@ -540,14 +540,17 @@ CAPTIONED_ATTACHMENT: Final = (
     f"{_OPEN}(?P<caption>.*?[^\\s{BIDI_MARKS}])\\s*{_ATTACHED_TAG}{_CLOSE}"
 )
 """An iOS attachment tag after words typed with it, which ``caption`` holds."""
+_COORDINATES: Final = "-?[0-9]+(?:\\.[0-9]+)?,-?[0-9]+(?:\\.[0-9]+)?"
 LOCATION: Final = (
-    f"{_OPEN}[^:<>]{{1,40}}: https://maps\\.google\\.com/\\?q=-?[0-9]+(?:\\.[0-9]+)?,"
-    f"-?[0-9]+(?:\\.[0-9]+)?{_CLOSE}"
+    f"{_OPEN}(?:[^:<>]{{1,40}}: https://maps\\.google\\.com/\\?q={_COORDINATES}"
+    f"|[^:<>]{{1,200}}: https://foursquare\\.com/v/[0-9a-f]+){_CLOSE}"
 )
 """A shared location, in any language: its label, then Google Maps at its coordinates
 (``location: https://maps.google.com/?q=51.5021456,-0.127397``, ``Standort: …``,
-``位置情報: …``, ``موقع: …``: whats_json's real exports in 15 languages, Android and iOS)."""
-LOCATION_START: Final = "^[^:]*: https://maps\\.google\\.com/\\?q="
+``位置情報: …``, ``موقع: …``), or a place, its name and address, then its Foursquare page
+(``Pimlico Gardens (London, United Kingdom): https://foursquare.com/v/4e89…``): whats_json's
+real exports in 15 languages, Android and iOS."""
+LOCATION_START: Final = "^[^:]*: https://(?:maps\\.google\\.com/\\?q=|foursquare\\.com/v/)"
 """What every ``LOCATION`` starts with, as a cheap test among the "may be special" ones: a
 bounded label there made that test half as slow again on a million bodies."""
 # Which attachments are voice notes or stickers, by WhatsApp's file names and types.

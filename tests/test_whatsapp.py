@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import zipfile
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -368,6 +370,29 @@ def test_dates_of_another_calendar_are_made_gregorian(
     assert days == [first, first + timedelta(days=1)]
     assert any(f"2 headers in the {calendar} calendar" in note for note in result.notes)
     assert not any("outside" in note for note in result.notes)
+
+
+def test_the_calendars_libraries_are_loaded_only_for_a_file_that_needs_them(
+    tmp_path: Path,
+) -> None:
+    # jdatetime takes 20 ms to import: a Gregorian export does not pay for it.
+    gregorian = write(tmp_path, "24/4/2022, 9:05 - A: x\n25/4/2022, 9:06 - B: y")
+    persian = tmp_path / "persian.txt"
+    persian.write_text("[1402/3/15, 9:05:00] A: x\n", encoding="utf-8")
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from pullaway.importers.whatsapp import parse\n"
+        "parse(Path(sys.argv[1]))\n"
+        "print(sorted({'jdatetime', 'hijridate'} & set(sys.modules)))\n"
+    )
+    loaded = [
+        subprocess.run(
+            [sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        for path in (gregorian, persian)
+    ]
+    assert loaded == ["[]", "['jdatetime']"]
 
 
 def test_a_date_another_calendar_does_not_have_is_skipped(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from itertools import islice
 from typing import TYPE_CHECKING, Final
 
@@ -163,9 +163,9 @@ class Reorder:
     name: str
     pattern: str
 
-    @property
+    @cached_property
     def compiled(self) -> re.Pattern[str]:
-        return _compiled(self.pattern)
+        return re.compile(self.pattern)
 
 
 REORDERS: Final = (
@@ -173,11 +173,6 @@ REORDERS: Final = (
     Reorder("time in brackets, read without them", TIME_IN_BRACKETS),
 )
 """The rewrites ``ascii_stamp`` tries; a file's layout names the one its headers need."""
-
-
-@cache
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
 
 
 def reorder_of(line: str) -> Reorder | None:
@@ -268,7 +263,7 @@ def ascii_stamps(lines: pl.Series, *, reorders: tuple[Reorder, ...] = REORDERS) 
     """``ascii_stamp`` of each line, on every core. Each rewrite costs a pass over every line,
     so it is left out where it cannot apply: writing date and time as ``date, time`` but for
     ``reorders`` (a file's layout says which its headers need), writing eras out unless a
-    stamp holds an R, an H or a B (``Reiwa 4``, ``Heisei 31``, ``2565 BE``)."""
+    stamp holds one (``_ERA_IN_STAMP``: ``R4``, ``H31``, ``2565 BE``, ``1445 AH``, …)."""
 
     def split(part: pl.LazyFrame) -> pl.LazyFrame:
         for reorder in reorders:

@@ -118,17 +118,16 @@ def classify(heads: pl.DataFrame, notes: list[str] | None = None) -> pl.DataFram
     kinds = _other_languages(
         pl.DataFrame({"body": bodies}).with_columns(kind=_kind_of(pl.col("body")))
     )
-    unknown = kinds.filter(_unknown_notice(pl.col("body"), pl.col("kind")))
+    unknown = _unknown_notice(pl.col("body"), pl.col("kind"))
+    unknown_bodies = kinds.filter(unknown).get_column("body")
     kinds = kinds.with_columns(
-        kind=pl.when(pl.col("body").is_in(unknown.get_column("body").implode()))
-        .then(pl.lit("system", dtype=Kind))
-        .otherwise("kind")
+        kind=pl.when(unknown).then(pl.lit("system", dtype=Kind)).otherwise("kind")
     )
     special = special.with_columns(
         kind=pl.col("body").replace_strict(kinds.get_column("body"), kinds.get_column("kind"))
     )
-    if unknown.height and notes is not None:
-        notes.append(_unknown_note(heads, special, unknown.get_column("body")))
+    if unknown_bodies.len() and notes is not None:
+        notes.append(_unknown_note(heads, special, unknown_bodies))
     return heads.with_columns(patched(heads.get_column("kind"), special, "kind"))
 
 

@@ -595,9 +595,8 @@ def _me_guess(
     if chat.type in ("personal_chat", "bot_chat"):
         others = [p for p in people if p != chat.name]
         if len(others) == 1:
-            return others[
-                0
-            ], f"the sender who is not the chat's name ({chat.type.replace('_', ' ')})"
+            kind = chat.type.replace("_", " ")
+            return others[0], f"the sender who is not the chat's name ({kind})"
     if chat.type == "saved_messages" and len(people) == 1:
         return people[0], "the only sender of saved messages"
     return None, ""

@@ -48,3 +48,20 @@ def test_the_us_whatsapp_layout_is_month_first_12_hour_and_read_whole(tmp_path: 
     assert isinstance(floor, bench.Timing), floor
     assert isinstance(parsed, bench.Timing), parsed
     assert parsed.messages == sim.messages.height + 1  # and the encryption notice
+
+
+def test_the_export_is_as_long_per_message_as_real_chats(tmp_path: Path) -> None:
+    """Public sample exports have a median of 62 bytes a message line (names of ~10 bytes,
+    texts of ~5 words); the phrase banks alone give 45, which made the floor too easy."""
+    bench = load_bench("import_speed")
+    me, them = bench.NAMES
+    sim = simulate(
+        seed=3, days=120, rate=40.0, me=me, them=them, second_phrase_share=bench.SECOND_PHRASE_SHARE
+    )
+    export_format, date_order, clock = bench.LAYOUTS["whatsapp_android"]
+    path = write_export(sim, tmp_path, format=export_format, date_order=date_order, clock=clock)
+    per_message = path.stat().st_size / sim.messages.height
+    assert 54 < per_message < 66, per_message
+    plain = simulate(seed=3, days=120, rate=40.0)
+    path = write_export(plain, tmp_path / "plain", format=export_format, date_order=date_order)
+    assert path.stat().st_size / plain.messages.height < 50

@@ -360,6 +360,30 @@ def test_cli_writes_export_and_truth(tmp_path: Path) -> None:
 def test_bad_parameters_are_refused() -> None:
     with pytest.raises(ValueError, match=r"days=10 .*language='xx'"):
         simulate(seed=1, days=10, language="xx")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"second_phrase_share=1.5 \(must be 0-1\)"):
+        simulate(seed=1, second_phrase_share=1.5, **SMALL)  # type: ignore[arg-type]
+
+
+def _words_per_text(chat: SimulatedChat) -> float:
+    texts = chat.messages.filter(pl.col("kind") == "text").get_column("text")
+    return float(texts.str.split(" ").list.len().mean())  # type: ignore[arg-type]
+
+
+def test_second_phrases_lengthen_texts_and_change_nothing_else(small_chat: SimulatedChat) -> None:
+    longer = simulate(seed=11, second_phrase_share=0.4, **SMALL)  # type: ignore[arg-type]
+    same = ["timestamp", "sender", "kind"]
+    assert_frame_equal(longer.messages.select(same), small_chat.messages.select(same))
+    assert longer.truth["episodes"] == small_chat.truth["episodes"]
+    assert longer.truth["params"]["second_phrase_share"] == 0.4
+    before, after = small_chat.messages.get_column("text"), longer.messages.get_column("text")
+    grown = (after != before).fill_null(value=False)
+    texts = small_chat.messages.get_column("kind") == "text"
+    share = grown.sum() / texts.sum()
+    assert 0.3 < share < 0.5
+    # A longer text is the same first phrase, then a second of its category.
+    assert after.filter(grown).str.starts_with(before.filter(grown)).all()
+    assert not after.filter(grown).str.contains("\n").any()
+    assert _words_per_text(longer) > _words_per_text(small_chat) + 1
 
 
 # --- scoring ----------------------------------------------------------------------------

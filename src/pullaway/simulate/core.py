@@ -51,6 +51,7 @@ def simulate(
     start: date = date(2025, 1, 6),
     terminal_probability: float = 0.25,
     return_median_days: float | None = None,
+    second_phrase_share: float = 0.0,
 ) -> SimulatedChat:
     """Generate ``days`` days of chat between ``me`` (her) and ``them`` (him).
 
@@ -64,12 +65,21 @@ def simulate(
     ongoing: the last episode is still open when the export ends.
     terminal_probability: chance that the last episode (when not ongoing) fades or ends.
     return_median_days: median days to return before the let-go effect (None: drawn 6-16).
+    second_phrase_share: chance that a text message carries a second phrase of its category
+        after the first (a longer message: real chats average about five words a text, the
+        phrase banks about four); 0 leaves every text one phrase, as the analysis tests expect.
 
     >>> chat = simulate(seed=1, days=120, episodes=1)
     >>> chat.truth["now"]["phase"], chat.messages.height > 1000
     ('pulling_away', True)
     """
-    _check(days=days, language=language, rate=rate, episodes=episodes)
+    _check(
+        days=days,
+        language=language,
+        rate=rate,
+        episodes=episodes,
+        second_phrase_share=second_phrase_share,
+    )
     rng = np.random.default_rng(seed)
     mix = dict(strategy_mix or DEFAULT_STRATEGY_MIX)
     settings = EpisodeSettings(
@@ -92,6 +102,7 @@ def simulate(
         style=style,
         language=language,
         start=start,
+        second_phrase_share=second_phrase_share,
     )
     params = {
         "seed": seed,
@@ -111,6 +122,7 @@ def simulate(
         "start": start.isoformat(),
         "terminal_probability": terminal_probability,
         "return_median_days": settings.return_median_days,
+        "second_phrase_share": second_phrase_share,
         "warmup_days": settings.warmup_days,
         "style": {
             "threads_per_day": style.threads_per_day,
@@ -127,7 +139,9 @@ def simulate(
     return SimulatedChat(messages=generated.messages, truth=truth)
 
 
-def _check(*, days: int, language: str, rate: float, episodes: int | None) -> None:
+def _check(
+    *, days: int, language: str, rate: float, episodes: int | None, second_phrase_share: float
+) -> None:
     problems = []
     if days < MIN_DAYS:
         problems.append(f"days={days} (need at least {MIN_DAYS} for a baseline)")
@@ -137,6 +151,8 @@ def _check(*, days: int, language: str, rate: float, episodes: int | None) -> No
         problems.append(f"rate={rate} (must be > 0)")
     if episodes is not None and episodes < 0:
         problems.append(f"episodes={episodes} (must be >= 0)")
+    if not 0 <= second_phrase_share <= 1:
+        problems.append(f"second_phrase_share={second_phrase_share} (must be 0-1)")
     if problems:
         msg = "cannot simulate with " + "; ".join(problems)
         raise ValueError(msg)

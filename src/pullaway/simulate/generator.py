@@ -509,8 +509,10 @@ def assign_text(
     plans: list[EpisodePlan],
     style: Style,
     language: Language,
+    second_phrase_share: float = 0.0,
 ) -> pl.DataFrame:
-    """Pick a category and a phrase for every message."""
+    """Pick a category and a phrase (two for ``second_phrase_share`` of the texts) for every
+    message."""
     thread = frame["thread"].to_numpy()
     sender = frame["sender_code"].to_numpy()
     day = threads.day[thread]
@@ -521,7 +523,10 @@ def assign_text(
     category = _draw_categories(rng, row)
     category = _greetings(rng, frame, style, row, category)
     category = _scripts(frame, threads, plans, category)
-    return _render(rng, frame.with_columns(category=pl.Series(category)), language)
+    rendered = _render(rng, frame.with_columns(category=pl.Series(category)), language)
+    if second_phrase_share > 0:
+        rendered = _with_second_phrases(rng, rendered, language, second_phrase_share)
+    return rendered
 
 
 def _text_rows(
@@ -606,7 +611,12 @@ def _scripts(
     return out
 
 
-def _render(rng: np.random.Generator, frame: pl.DataFrame, language: Language) -> pl.DataFrame:
+_MEDIA_CODES: Final = [CATEGORIES.index(name) for name in MEDIA_CATEGORIES]
+
+
+def _phrase_table(language: Language) -> tuple[pl.Series, np.ndarray, np.ndarray]:
+    """Every phrase of ``language``'s bank in one Series, category after category, with the
+    offset and the number of each category's phrases (in ``CATEGORIES`` order)."""
     bank = PHRASES[language]
     flat: list[str] = []
     offsets, sizes = [], []
@@ -615,12 +625,14 @@ def _render(rng: np.random.Generator, frame: pl.DataFrame, language: Language) -
         offsets.append(len(flat))
         sizes.append(len(phrases))
         flat.extend(phrases)
+    return pl.Series(flat, dtype=pl.String), np.asarray(offsets), np.asarray(sizes)
+
+
+def _render(rng: np.random.Generator, frame: pl.DataFrame, language: Language) -> pl.DataFrame:
+    phrases_s, offsets, sizes = _phrase_table(language)
     category = frame["category"].to_numpy()
     n = len(category)
-    pick = np.asarray(offsets)[category] + (rng.random(n) * np.asarray(sizes)[category]).astype(
-        np.int64
-    )
-    phrases_s = pl.Series(flat, dtype=pl.String)
+    pick = offsets[category] + (rng.random(n) * sizes[category]).astype(np.int64)
     text = phrases_s.gather(pick)
     decorated = np.isin(category, [CATEGORIES.index(c) for c in DECORATED])
     decorate = decorated & (rng.random(n) < 0.15)
@@ -638,11 +650,31 @@ def _render(rng: np.random.Generator, frame: pl.DataFrame, language: Language) -
     kind = pl.Series(kinds[category].tolist(), dtype=Kind)
     return frame.with_columns(
         kind=kind,
-        text=pl.when(pl.Series(np.isin(category, [CATEGORIES.index(c) for c in MEDIA_CATEGORIES])))
+        text=pl.when(pl.Series(np.isin(category, _MEDIA_CODES)))
         .then(None)
         .when(pl.Series(multiline))
         .then(text + "\n" + second)
         .otherwise(text + tail),
+    )
+
+
+def _with_second_phrases(
+    rng: np.random.Generator, frame: pl.DataFrame, language: Language, share: float
+) -> pl.DataFrame:
+    """``frame`` with ``share`` of its one-line texts followed by another phrase of their
+    category ("morning! did you sleep well?"). Drawn after everything else, so the rest of a
+    seed's chat stays as it was."""
+    phrases, offsets, sizes = _phrase_table(language)
+    category = frame["category"].to_numpy()
+    n = len(category)
+    pick = offsets[category] + (rng.random(n) * sizes[category]).astype(np.int64)
+    longer = (rng.random(n) < share) & ~np.isin(category, _MEDIA_CODES)
+    text = pl.col("text")
+    one_line = ~text.str.contains("\n", literal=True)
+    return frame.with_columns(
+        text=pl.when(pl.Series(longer) & one_line)
+        .then(pl.concat_str([text, pl.Series(phrases.gather(pick))], separator=" "))
+        .otherwise(text)
     )
 
 
@@ -655,6 +687,7 @@ def generate(
     style: Style,
     language: Language,
     start: date,
+    second_phrase_share: float = 0.0,
 ) -> Generated:
     """Messages for the whole history, in MESSAGE_SCHEMA, plus what the truth needs."""
     voiced = voiced_episodes(rng, len(plans))
@@ -662,7 +695,7 @@ def generate(
     threads = draw_threads(rng, table, plans, style, start)
     bursts = draw_bursts(rng, threads, table, plans, style)
     frame = layout_messages(rng, threads, bursts, style, days)
-    frame = assign_text(rng, frame, threads, table, plans, style, language)
+    frame = assign_text(rng, frame, threads, table, plans, style, language, second_phrase_share)
     scripted = _scripted_days(frame, threads)
     origin = datetime.combine(start, time())
     seconds = np.round(frame["minute"].to_numpy() * 60).astype(np.int64)

@@ -1343,6 +1343,7 @@ def test_androids_notices_in_other_languages_are_system_lines(notice: str, tmp_p
         ("Данное сообщение удалено", "deleted"),
         ("Вы удалили данное сообщение", "deleted"),
         ("null", "media"),  # a view-once photo
+        ("live location shared", "media"),  # wa-stats' list of English Android's bodies
         # iOS: behind a mark, with a final "."
         ("\u200eTa wiadomość", "text"),  # not a tombstone, nor a sentence
         ("\u200eTa wiadomość została usunięta.", "deleted"),
@@ -1350,6 +1351,7 @@ def test_androids_notices_in_other_languages_are_system_lines(notice: str, tmp_p
         # Not the whole body: a message.
         ("Missed voice call again?", "text"),
         ("null and void", "text"),
+        ("my live location shared with mum", "text"),
     ],
 )
 def test_tombstones_missed_calls_and_view_once_as_android_writes_them(

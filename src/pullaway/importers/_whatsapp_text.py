@@ -826,10 +826,14 @@ CALL_BODIES: Final = (
 NULL_BODY: Final = "null"
 """What Android writes for a view-once photo or video it cannot export (seen in whats_json's
 real Android exports, where the next message says so): media, not a message reading "null"."""
+LIVE_LOCATION_BODY: Final = "live location shared"
+"""What English Android writes for a live location (wa-stats' list of Android's bodies): media,
+as a shared location is. Its other languages' wordings are not known here."""
 EXACT_KINDS: Final = {
     **dict.fromkeys(DELETED_BODIES, "deleted"),
     **dict.fromkeys(CALL_BODIES, "call"),
     NULL_BODY: "media",
+    LIVE_LOCATION_BODY: "media",
 }
 """The kind of each body looked up as it is (``_whatsapp_kinds.hints`` and ``_exact``)."""
 

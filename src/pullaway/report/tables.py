@@ -147,10 +147,11 @@ def skipped_elsewhere_note(done: FileImport) -> str | None:
     elsewhere = result.skipped_elsewhere()
     if not elsewhere:
         return None
-    return (
-        f"{counted(len(elsewhere), result.unit)} skipped outside the chats read, such as "
-        f"{_skipped_line(elsewhere[0], result.unit)}"
-    )
+    return f"{_outside(elsewhere, result.unit)}, such as {_skipped_line(elsewhere[0], result.unit)}"
+
+
+def _outside(elsewhere: list[Skipped], unit: str) -> str:
+    return f"{counted(len(elsewhere), unit)} skipped outside the chats read"
 
 
 def _skipped_line(skipped: Skipped, unit: str) -> str:
@@ -179,7 +180,7 @@ def _skipped_elsewhere(console: Console, done: FileImport) -> None:
     elsewhere, unit = done.result.skipped_elsewhere(), done.result.unit
     if not elsewhere:
         return
-    console.print(plain(f"  {counted(len(elsewhere), unit)} skipped outside the chats read"))
+    console.print(plain(f"  {_outside(elsewhere, unit)}"))
     for example in elsewhere[:SKIPPED_EXAMPLES]:
         console.print(plain(f"    skipped {_skipped_line(example, unit)}"))
 

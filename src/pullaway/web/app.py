@@ -773,7 +773,9 @@ def _imported_views(state: AppState, name: str, done: FileImport) -> list[dict[s
         state.cache.forget(ci.chat_id)
         if state.warm and ci.me:
             state.cache.warm(ci.chat_id)
-    return [_chat_import_view(state, name, done, ci) for ci in done.chats]
+    # The file's notes are the same for each of its chats: worded once, not once a chat.
+    file_notes = [in_app_words(note) for note in _file_notes(done)]
+    return [_chat_import_view(state, name, done, ci, file_notes) for ci in done.chats]
 
 
 async def _import_upload(
@@ -853,9 +855,10 @@ def _companions(uploads: list[UploadFile]) -> dict[str, list[_Companion]]:
 
 
 def _chat_import_view(
-    state: AppState, file: str, done: FileImport, ci: ChatImport
+    state: AppState, file: str, done: FileImport, ci: ChatImport, file_notes: list[str]
 ) -> dict[str, Any]:
-    """What one chat of the file ``done`` (saved as ``file``) gained, for the import page."""
+    """What one chat of the file ``done`` (saved as ``file``) gained, for the import page;
+    ``file_notes``: how the file was read (``_file_notes``, in the page's words)."""
     senders = state.store.senders(ci.chat_id)
     row = state.store.chat(ci.chat_id)
     guess = ci.me or row.me or row.me_guess
@@ -877,7 +880,7 @@ def _chat_import_view(
         "guess": guess,
         "me": row.me,
         "chat_notes": [in_app_words(note) for note in ci.notes],
-        "file_notes": [in_app_words(note) for note in _file_notes(done)],
+        "file_notes": file_notes,
         "merge_candidates": [
             {"chat_id": other.chat_id, "name": other.name, "format": other.format}
             for other in map(state.store.chat, ci.merge_candidates)

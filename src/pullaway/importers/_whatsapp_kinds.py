@@ -109,9 +109,11 @@ def classify(heads: pl.DataFrame, notes: list[str] | None = None) -> pl.DataFram
         .select("pos", "body", "special")
         .collect()
     )
-    # Of those, the tagged ones only: a chat's many edited messages need no other test.
-    tagged = pl.col("body").str.contains(words.ATTACHED_AT_END)
-    special = special.filter(pl.col("special") | tagged).select("pos", "body")
+    # Of the others, the tagged ones only: a chat's many edited messages need no other test.
+    # The test runs on those only, not on the placeholders (a tenth of a big chat) as well.
+    flagged = pl.col("special")
+    tagged = special.filter(~flagged).filter(pl.col("body").str.contains(words.ATTACHED_AT_END))
+    special = pl.concat([special.filter(flagged), tagged]).sort("pos").select("pos", "body")
     if special.height == 0:
         return heads
     bodies = special.get_column("body").unique()

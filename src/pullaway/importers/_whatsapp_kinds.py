@@ -6,6 +6,7 @@ the million ordinary text messages are never looked at twice.
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 import polars as pl
@@ -35,6 +36,11 @@ _SPECIAL: Final = "|".join(
         _MARKED,
     )
 )
+_SPECIAL_OR_EXACT: Final = (
+    f"(?i){_SPECIAL}|^(?-i:{'|'.join(map(re.escape, sorted(words.EXACT_KINDS)))})$"
+)
+"""``_SPECIAL``, or a whole body in ``EXACT_KINDS`` as written: one regex pass costs less than
+the pass and a lookup of every body in a set."""
 
 
 def hints() -> list[pl.Expr]:
@@ -48,9 +54,8 @@ def hints() -> list[pl.Expr]:
     """
     body = pl.col("body")
     wordy = pl.col("author").str.count_matches(" ", literal=True) >= 3
-    exact = body.is_in(pl.Series(sorted(words.EXACT_KINDS), dtype=pl.String).implode())
     return [
-        (body.str.contains(f"(?i){_SPECIAL}") | exact).fill_null(value=False).alias("special"),
+        body.str.contains(_SPECIAL_OR_EXACT).fill_null(value=False).alias("special"),
         wordy.fill_null(value=False).alias("wordy"),
         body.str.ends_with(">").fill_null(value=False).alias("closed"),
     ]

@@ -19,10 +19,12 @@ from conftest import FIXTURES
 from pullaway.errors import ParseError
 from pullaway.importers import DateOrder, Sample, registry, sniff
 from pullaway.importers import _whatsapp_header as whatsapp_header
+from pullaway.importers import _whatsapp_kinds as whatsapp_kinds
 from pullaway.importers import whatsapp as whatsapp_importer
 from pullaway.importers._ampm import AFTER, AFTERNOON, BEFORE
 from pullaway.importers._whatsapp_chat import chat_name_from_file, first_seen
 from pullaway.importers._whatsapp_header import detect_layout, fixed_layout
+from pullaway.importers._whatsapp_text import COMMON_BODIES
 from pullaway.importers.whatsapp import LAYOUT_SAMPLE_LINES, MAX_LINE_BYTES, _spread_sample, parse
 from pullaway.importers.whatsapp import sniff as sniff_whatsapp
 from pullaway.testing import (
@@ -1440,3 +1442,32 @@ def test_fixed_width_slicing_reads_the_same_as_capturing(
     assert_frame_equal(sliced.messages, captured.messages)
     assert (sliced.skipped, sliced.notes) == (captured.skipped, captured.notes)
     assert sliced.messages.height >= len(lines) - 2
+
+
+@pytest.mark.parametrize(("body", "kind"), COMMON_BODIES.items())
+def test_each_common_body_has_the_kind_its_patterns_give(body: str, kind: str) -> None:
+    """The looked-up kinds agree with the patterns, which read every other body."""
+    read = whatsapp_kinds.read_kinds(pl.Series([body]))
+    assert read.get_column("kind").to_list() == [kind]
+    flagged = pl.DataFrame({"body": [body], "author": ["Maya"]}).select(whatsapp_kinds.hints())
+    assert flagged.get_column("special").to_list() == [True]
+
+
+def test_common_and_other_bodies_in_one_chat_get_their_kinds(tmp_path: Path) -> None:
+    lines = [
+        "13/01/2025, 08:00 - Maya: <Media omitted>",
+        "13/01/2025, 08:01 - Leo: IMG-20250113-WA0001.jpg (file attached)",
+        "13/01/2025, 08:02 - Maya: This message was deleted",
+        "13/01/2025, 08:03 - Leo: <Media omitted>",
+    ]
+    kinds = parse(write(tmp_path, "\n".join(lines))).messages.get_column("kind").to_list()
+    assert kinds == ["media", "media", "deleted", "media"]
+
+
+def test_common_bodies_alone_never_need_the_patterns(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(bodies: pl.Series) -> pl.DataFrame:
+        raise AssertionError(f"patterns used for {bodies.to_list()}")
+
+    monkeypatch.setattr(whatsapp_kinds, "read_kinds", refuse)
+    kinds = whatsapp_kinds.kinds_of(pl.Series(["<Media omitted>", "\u200eaudio omitted"]))
+    assert sorted(kinds.rows()) == [("<Media omitted>", "media"), ("\u200eaudio omitted", "voice")]

@@ -68,6 +68,8 @@ def _notices_with_a_colon(heads: pl.DataFrame) -> pl.DataFrame:
     that reads as a known notice is put back together as a system line.
     """
     wordy = heads.get_column("wordy").arg_true()
+    if wordy.len() == 0:
+        return heads  # most chats: the notice patterns need not even be compiled
     found = (
         heads.select("author", "body")
         .gather(wordy)
@@ -121,10 +123,7 @@ def classify(heads: pl.DataFrame, notes: list[str] | None = None) -> pl.DataFram
     special = pl.concat([special.filter(flagged), tagged]).sort("pos").select("pos", "body")
     if special.height == 0:
         return heads
-    bodies = special.get_column("body").unique()
-    kinds = _other_languages(
-        pl.DataFrame({"body": bodies}).with_columns(kind=_kind_of(pl.col("body")))
-    )
+    kinds = kinds_of(special.get_column("body").unique())
     unknown = _unknown_notice(pl.col("body"), pl.col("kind"))
     unknown_bodies = kinds.filter(unknown).get_column("body")
     kinds = kinds.with_columns(
@@ -136,6 +135,27 @@ def classify(heads: pl.DataFrame, notes: list[str] | None = None) -> pl.DataFram
     if unknown_bodies.len() and notes is not None:
         notes.append(_unknown_note(heads, special, unknown_bodies))
     return heads.with_columns(patched(heads.get_column("kind"), special, "kind"))
+
+
+def kinds_of(bodies: pl.Series) -> pl.DataFrame:
+    """``body`` and ``kind`` of each of the distinct special ``bodies``: the common ones looked
+    up (``COMMON_BODIES``), the others read by the patterns, compiled only if there are any.
+
+    >>> kinds_of(pl.Series(["<Media omitted>"])).rows()
+    [('<Media omitted>', 'media')]
+    """
+    common = bodies.replace_strict(words.COMMON_BODIES, default=None, return_dtype=Kind)
+    known = pl.DataFrame({"body": bodies, "kind": common}).drop_nulls("kind")
+    others = bodies.filter(common.is_null())
+    if others.len() == 0:
+        return known
+    return pl.concat([known, read_kinds(others)])
+
+
+def read_kinds(bodies: pl.Series) -> pl.DataFrame:
+    """``body`` and ``kind`` of each of the special ``bodies``, read by the patterns."""
+    read = pl.DataFrame({"body": bodies}).with_columns(kind=_kind_of(pl.col("body")))
+    return _other_languages(read)
 
 
 _WAITING: Final = f"^{_IOS_MARK}Waiting for this message"

@@ -837,6 +837,53 @@ EXACT_KINDS: Final = {
 }
 """The kind of each body looked up as it is (``_whatsapp_kinds.hints`` and ``_exact``)."""
 
+_LRM: Final = "\u200e"
+COMMON_BODIES: Final = {
+    # Android, English, Spanish, Portuguese, German, French, Italian, Dutch
+    "<Media omitted>": "media",
+    "This message was deleted": "deleted",
+    "You deleted this message": "deleted",
+    "<Multimedia omitido>": "media",
+    "Se eliminó este mensaje.": "deleted",
+    "Eliminaste este mensaje.": "deleted",
+    "<Mídia omitida>": "media",
+    "Esta mensagem foi apagada": "deleted",
+    "<Medien ausgeschlossen>": "media",
+    "<Medien weggelassen>": "media",
+    "Diese Nachricht wurde gelöscht.": "deleted",
+    "Du hast diese Nachricht gelöscht.": "deleted",
+    "<Médias omis>": "media",
+    "Ce message a été supprimé": "deleted",
+    "Vous avez supprimé ce message": "deleted",
+    "<Media omessi>": "media",
+    "<Media weggelaten>": "media",
+    # iPhone, behind its mark
+    f"{_LRM}image omitted": "media",
+    f"{_LRM}video omitted": "media",
+    f"{_LRM}GIF omitted": "media",
+    f"{_LRM}audio omitted": "voice",
+    f"{_LRM}sticker omitted": "sticker",
+    f"{_LRM}This message was deleted.": "deleted",
+    f"{_LRM}You deleted this message.": "deleted",
+    f"{_LRM}Missed voice call": "call",
+    f"{_LRM}Missed video call": "call",
+    f"{_LRM}Messages and calls are end-to-end encrypted. No one outside of this chat, not even "
+    "WhatsApp, can read or listen to them.": "system",
+    f"{_LRM}imagen omitida": "media",
+    f"{_LRM}audio omitido": "voice",
+    f"{_LRM}sticker omitido": "sticker",
+    f"{_LRM}imagem ocultada": "media",
+    f"{_LRM}áudio ocultado": "voice",
+    f"{_LRM}Esta mensagem foi apagada": "deleted",
+    f"{_LRM}Bild weggelassen": "media",
+    f"{_LRM}Audio weggelassen": "voice",
+    f"{_LRM}Sticker weggelassen": "sticker",
+    f"{_LRM}Diese Nachricht wurde gelöscht.": "deleted",
+}
+"""The kinds of the placeholders, tombstones and notices most chats hold, exactly as written,
+as the patterns give them (a test checks each): ``_whatsapp_kinds.classify`` looks these up,
+and compiles the patterns (about 20 ms of a parse) only for a body not among them."""
+
 
 # The notice every chat starts with, in each supported language (anchored: it opens the body).
 _ENCRYPTION: Final = _alternatives(

@@ -1470,4 +1470,7 @@ def test_common_bodies_alone_never_need_the_patterns(monkeypatch: pytest.MonkeyP
 
     monkeypatch.setattr(whatsapp_kinds, "read_kinds", refuse)
     kinds = whatsapp_kinds.kinds_of(pl.Series(["<Media omitted>", "\u200eaudio omitted"]))
-    assert sorted(kinds.rows()) == [("<Media omitted>", "media"), ("\u200eaudio omitted", "voice")]
+    assert sorted(kinds.rows()) == [
+        ("<Media omitted>", "media", True),
+        ("\u200eaudio omitted", "voice", True),
+    ]

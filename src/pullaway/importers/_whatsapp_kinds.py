@@ -50,7 +50,8 @@ def hints() -> list[pl.Expr]:
     the common languages' patterns, or as a body in ``EXACT_KINDS``.
     ``wordy``: an "author" of four or more words may be a notice holding ": "
     (see _notices_with_a_colon).
-    ``closed``: the body ends with ">", as the edited mark does (see EDITED_SUFFIX).
+    ``closed``: the body ends with ">", as the edited mark does (see EDITED_SUFFIX); classify
+    clears it for the common placeholders, which end with neither a mark nor a tag.
     """
     body = pl.col("body")
     wordy = pl.col("author").str.count_matches(" ", literal=True) >= 3
@@ -129,27 +130,39 @@ def classify(heads: pl.DataFrame, notes: list[str] | None = None) -> pl.DataFram
     kinds = kinds.with_columns(
         kind=pl.when(unknown).then(pl.lit("system", dtype=Kind)).otherwise("kind")
     )
+    # Each body's row in ``kinds``: one lookup gives its kind and whether it is a common one.
+    row = pl.int_range(kinds.height, dtype=pl.UInt32, eager=True)
+    found = special.get_column("body").replace_strict(kinds.get_column("body"), row)
     special = special.with_columns(
-        kind=pl.col("body").replace_strict(kinds.get_column("body"), kinds.get_column("kind"))
+        kind=kinds.get_column("kind").gather(found),
+        common=kinds.get_column("common").gather(found),
     )
     if unknown_bodies.len() and notes is not None:
         notes.append(_unknown_note(heads, special, unknown_bodies))
-    return heads.with_columns(patched(heads.get_column("kind"), special, "kind"))
+    # A common placeholder ends with no attachment tag or edited mark, even when it ends with
+    # ">" ("<Media omitted>"): not ``closed``, so the later tests for those skip it.
+    plain = special.filter(pl.col("common")).select("pos", closed=pl.lit(value=False))
+    return heads.with_columns(
+        patched(heads.get_column("kind"), special, "kind"),
+        patched(heads.get_column("closed"), plain, "closed"),
+    )
 
 
 def kinds_of(bodies: pl.Series) -> pl.DataFrame:
-    """``body`` and ``kind`` of each of the distinct special ``bodies``: the common ones looked
-    up (``COMMON_BODIES``), the others read by the patterns, compiled only if there are any.
+    """``body``, ``kind`` and ``common`` of each of the distinct special ``bodies``: the common
+    ones looked up (``COMMON_BODIES``), the others read by the patterns, compiled only if there
+    are any.
 
     >>> kinds_of(pl.Series(["<Media omitted>"])).rows()
-    [('<Media omitted>', 'media')]
+    [('<Media omitted>', 'media', True)]
     """
     common = bodies.replace_strict(words.COMMON_BODIES, default=None, return_dtype=Kind)
     known = pl.DataFrame({"body": bodies, "kind": common}).drop_nulls("kind")
+    known = known.with_columns(common=pl.lit(value=True))
     others = bodies.filter(common.is_null())
     if others.len() == 0:
         return known
-    return pl.concat([known, read_kinds(others)])
+    return pl.concat([known, read_kinds(others).with_columns(common=pl.lit(value=False))])
 
 
 def read_kinds(bodies: pl.Series) -> pl.DataFrame:

@@ -17,9 +17,6 @@ from pullaway.wording import counted
 
 _MARKED: Final = f"^[{words.BIDI_MARKS}]"
 """A body that starts with a bidi mark, as iOS writes placeholders and notices."""
-_IOS_MARK: Final = "\u200e"
-"""The mark (LEFT-TO-RIGHT MARK) iOS writes before every placeholder and notice it puts in a
-chat's text, in any language; people's own messages do not start with it."""
 UNKNOWN_QUOTE_CHARS: Final = 60
 """How much of the first unknown notice ``_unknown_note`` quotes."""
 _SPECIAL: Final = "|".join(
@@ -171,7 +168,7 @@ def read_kinds(bodies: pl.Series) -> pl.DataFrame:
     return _other_languages(read)
 
 
-_WAITING: Final = f"^{_IOS_MARK}Waiting for this message"
+_WAITING: Final = f"^{words.IOS_MARK}Waiting for this message"
 """What iOS writes for a message it could not decrypt yet: his message all the same, so it
 stays one (as text, the words being WhatsApp's)."""
 
@@ -188,7 +185,7 @@ def _unknown_notice(body: pl.Expr, kind: pl.Expr) -> pl.Expr:
     sentence = (body.str.count_matches(r"\s+") >= NOTICE_MIN_WORDS - 1) | body.str.contains(
         r"[.。]\s*$"
     )
-    marked = body.str.starts_with(_IOS_MARK) & ~body.str.contains(_WAITING)
+    marked = body.str.starts_with(words.IOS_MARK) & ~body.str.contains(_WAITING)
     return (kind == "text") & marked & sentence
 
 

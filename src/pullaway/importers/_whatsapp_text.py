@@ -837,7 +837,9 @@ EXACT_KINDS: Final = {
 }
 """The kind of each body looked up as it is (``_whatsapp_kinds.hints`` and ``_exact``)."""
 
-_LRM: Final = "\u200e"
+IOS_MARK: Final = "\u200e"
+"""The mark (LEFT-TO-RIGHT MARK) iOS writes before every placeholder and notice it puts in a
+chat's text, in any language; people's own messages do not start with it."""
 COMMON_BODIES: Final = {
     # Android, English, Spanish, Portuguese, German, French, Italian, Dutch
     "<Media omitted>": "media",
@@ -858,27 +860,27 @@ COMMON_BODIES: Final = {
     "<Media omessi>": "media",
     "<Media weggelaten>": "media",
     # iPhone, behind its mark
-    f"{_LRM}image omitted": "media",
-    f"{_LRM}video omitted": "media",
-    f"{_LRM}GIF omitted": "media",
-    f"{_LRM}audio omitted": "voice",
-    f"{_LRM}sticker omitted": "sticker",
-    f"{_LRM}This message was deleted.": "deleted",
-    f"{_LRM}You deleted this message.": "deleted",
-    f"{_LRM}Missed voice call": "call",
-    f"{_LRM}Missed video call": "call",
-    f"{_LRM}Messages and calls are end-to-end encrypted. No one outside of this chat, not even "
+    f"{IOS_MARK}image omitted": "media",
+    f"{IOS_MARK}video omitted": "media",
+    f"{IOS_MARK}GIF omitted": "media",
+    f"{IOS_MARK}audio omitted": "voice",
+    f"{IOS_MARK}sticker omitted": "sticker",
+    f"{IOS_MARK}This message was deleted.": "deleted",
+    f"{IOS_MARK}You deleted this message.": "deleted",
+    f"{IOS_MARK}Missed voice call": "call",
+    f"{IOS_MARK}Missed video call": "call",
+    f"{IOS_MARK}Messages and calls are end-to-end encrypted. No one outside of this chat, not even "
     "WhatsApp, can read or listen to them.": "system",
-    f"{_LRM}imagen omitida": "media",
-    f"{_LRM}audio omitido": "voice",
-    f"{_LRM}sticker omitido": "sticker",
-    f"{_LRM}imagem ocultada": "media",
-    f"{_LRM}áudio ocultado": "voice",
-    f"{_LRM}Esta mensagem foi apagada": "deleted",
-    f"{_LRM}Bild weggelassen": "media",
-    f"{_LRM}Audio weggelassen": "voice",
-    f"{_LRM}Sticker weggelassen": "sticker",
-    f"{_LRM}Diese Nachricht wurde gelöscht.": "deleted",
+    f"{IOS_MARK}imagen omitida": "media",
+    f"{IOS_MARK}audio omitido": "voice",
+    f"{IOS_MARK}sticker omitido": "sticker",
+    f"{IOS_MARK}imagem ocultada": "media",
+    f"{IOS_MARK}áudio ocultado": "voice",
+    f"{IOS_MARK}Esta mensagem foi apagada": "deleted",
+    f"{IOS_MARK}Bild weggelassen": "media",
+    f"{IOS_MARK}Audio weggelassen": "voice",
+    f"{IOS_MARK}Sticker weggelassen": "sticker",
+    f"{IOS_MARK}Diese Nachricht wurde gelöscht.": "deleted",
 }
 """The kinds of the placeholders, tombstones and notices most chats hold, exactly as written,
 as the patterns give them (a test checks each): ``_whatsapp_kinds.classify`` looks these up,

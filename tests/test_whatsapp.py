@@ -1474,3 +1474,23 @@ def test_common_bodies_alone_never_need_the_patterns(monkeypatch: pytest.MonkeyP
         ("<Media omitted>", "media", True),
         ("\u200eaudio omitted", "voice", True),
     ]
+
+
+@given(
+    st.integers(min_value=0, max_value=60).flatmap(
+        lambda height: st.tuples(st.just(height), st.sets(st.integers(1, max(height, 1))))
+    )
+)
+@settings(max_examples=200, deadline=None)
+def test_lines_between_are_every_other_line_with_the_taken_one_before(
+    case: tuple[int, set[int]],
+) -> None:
+    height, taken = case
+    taken = {line for line in taken if line <= height}
+    found = whatsapp_importer._lines_between(pl.Series(sorted(taken), dtype=pl.UInt32), height)
+    expected = [
+        (line, max((t for t in taken if t < line), default=None))
+        for line in range(1, height + 1)
+        if line not in taken
+    ]
+    assert found.rows() == expected

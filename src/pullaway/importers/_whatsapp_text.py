@@ -841,22 +841,18 @@ IOS_MARK: Final = "\u200e"
 """The mark (LEFT-TO-RIGHT MARK) iOS writes before every placeholder and notice it puts in a
 chat's text, in any language; people's own messages do not start with it."""
 COMMON_BODIES: Final = {
+    **EXACT_KINDS,
     # Android, English, Spanish, Portuguese, German, French, Italian, Dutch
     "<Media omitted>": "media",
-    "This message was deleted": "deleted",
-    "You deleted this message": "deleted",
     "<Multimedia omitido>": "media",
     "Se eliminó este mensaje.": "deleted",
     "Eliminaste este mensaje.": "deleted",
     "<Mídia omitida>": "media",
-    "Esta mensagem foi apagada": "deleted",
     "<Medien ausgeschlossen>": "media",
     "<Medien weggelassen>": "media",
     "Diese Nachricht wurde gelöscht.": "deleted",
     "Du hast diese Nachricht gelöscht.": "deleted",
     "<Médias omis>": "media",
-    "Ce message a été supprimé": "deleted",
-    "Vous avez supprimé ce message": "deleted",
     "<Media omessi>": "media",
     "<Media weggelaten>": "media",
     # iPhone, behind its mark
@@ -883,8 +879,9 @@ COMMON_BODIES: Final = {
     f"{IOS_MARK}Diese Nachricht wurde gelöscht.": "deleted",
 }
 """The kinds of the placeholders, tombstones and notices most chats hold, exactly as written,
-as the patterns give them (a test checks each): ``_whatsapp_kinds.classify`` looks these up,
-and compiles the patterns (about 20 ms of a parse) only for a body not among them."""
+and of every body in ``EXACT_KINDS``, as the patterns give them (a test checks each):
+``_whatsapp_kinds.classify`` looks these up, and compiles the patterns (about 20 ms of a
+parse) only for a body not among them."""
 
 
 # The notice every chat starts with, in each supported language (anchored: it opens the body).

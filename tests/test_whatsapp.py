@@ -575,6 +575,20 @@ def test_system_line_with_a_colon_is_not_a_message(tmp_path: Path) -> None:
     ]
 
 
+def test_a_four_word_author_is_a_sender_unless_it_reads_as_a_notice(tmp_path: Path) -> None:
+    text = (
+        "13/03/2023, 19:40 - Ana Maria de Souza: hi: there\n"
+        '13/03/2023, 19:41 - Ana Maria de Souza changed the group name to "Trip: May"\n'
+        "13/03/2023, 19:42 - Ana Maria de Souza: bye\n"
+    )
+    rows = parse(write(tmp_path, text)).messages.select("sender", "kind", "text").rows()
+    assert rows == [
+        ("Ana Maria de Souza", "text", "hi: there"),
+        (None, "system", 'Ana Maria de Souza changed the group name to "Trip: May"'),
+        ("Ana Maria de Souza", "text", "bye"),
+    ]
+
+
 def test_edited_mark_is_removed_from_one_and_multi_line_messages(tmp_path: Path) -> None:
     text = (
         "13/03/2023, 19:40 - Maya: see you at 8 <This message was edited>\n"
@@ -1396,6 +1410,38 @@ def test_a_placeholders_words_without_brackets_are_a_message(tmp_path: Path) -> 
     # Android always writes the brackets; "без файл" ("no file") alone is something she typed.
     result = parse(write(tmp_path, "13/01/2025, 08:00 - Maya: без файл"))
     assert result.messages.select("kind", "text").row(0) == ("text", "без файл")
+
+
+def test_a_leading_mark_is_looked_for_only_where_the_sample_shows_one() -> None:
+    android = ["13/01/2025, 07:58 - Leo: hi", "13/01/2025, 07:59 - Maya: hello"]
+    ios = [
+        "[13/01/2025, 07:58:01] Leo: hi",
+        "\u200e[13/01/2025, 07:59:02] Maya: \u200eimage omitted",
+    ]
+    for lines, marked in ((android, False), (ios, True)):
+        fixed = fixed_layout(detect_layout(lines), lines)
+        assert fixed is not None
+        assert fixed.marked is marked
+        assert (re.match(fixed.pattern, "\u200f" + lines[0]) is not None) is marked
+
+
+def test_a_header_behind_a_mark_the_sample_missed_is_read_all_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = [
+        f"13/01/2025, {n // 60:02}:{n % 60:02} - {'Leo' if n % 2 else 'Maya'}: m{n}"
+        for n in range(1000)
+    ]
+    lines[13] = "\u200f" + lines[13].replace(": m13", ": \u200fmarked")
+    assert lines[13] not in _spread_sample(pl.Series(lines))
+    path = write(tmp_path, "\n".join(lines) + "\n")
+    sliced = parse(path)
+    monkeypatch.setattr("pullaway.importers.whatsapp.fixed_layout", lambda *_, **__: None)
+    captured = parse(path)
+    assert_frame_equal(sliced.messages, captured.messages)
+    assert (sliced.skipped, sliced.notes) == (captured.skipped, captured.notes)
+    assert sliced.messages.row(13, named=True)["sender"] == "Leo"
+    assert sliced.messages.height == len(lines)
 
 
 def test_headers_holding_colon_space_are_not_read_at_fixed_positions() -> None:

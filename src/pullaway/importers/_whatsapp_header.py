@@ -454,13 +454,14 @@ class FixedLayout:
     ((('a', 0, 2), ('b', 3, 2), ('c', 6, 4), ('h', 12, 2), ('mi', 15, 2)), 17, 20, False)
     """
 
-    pattern: str  # one LEADING_MARK or none, the header in this form, an author, ": "
+    pattern: str  # a LEADING_MARK or none (if marked), the header in this form, an author, ": "
     numbers: tuple[tuple[str, int, int], ...]  # (field, first byte, digits) of NUMBERS present
     head_bytes: int  # bytes up to the end of the last number
     marker: tuple[int, int] | None  # first byte and bytes of the AM/PM marker, if any
     latin_marker: bool  # the marker is a Latin AM/PM one (``p. m.``), not another locale's
     author_byte: int  # bytes before the author (after the leading mark, if any)
     year_first: bool  # the date starts with a 4-digit year
+    marked: bool  # some headers of ``lines`` have one LEADING_MARK before them
 
 
 def fixed_layout(
@@ -470,8 +471,15 @@ def fixed_layout(
     headers with an author among ``lines`` have one width; None otherwise (then capturing
     every header is cheaper than slicing most and capturing the rest), and None for headers
     that hold ": " themselves (``06.08.13, 19:55:10: ``), where the author's end is not the
-    first ": " of the line."""
+    first ": " of the line.
+
+    iOS puts one LRM before the headers of media and notices: where ``lines`` show that, the
+    pattern allows one and every line's mark is looked for (it shifts all the bytes). Android
+    writes none, so its lines are read at positions that do not depend on the line; a rare
+    header behind a mark there goes the general way.
+    """
     fast = re.compile(layout.fast_pattern())
+    lines = list(lines)
     found = (m for m in map(fast.match, lines) if m is not None)
     matches = list(islice(found, max_headers))
     shapes = Counter(map(_shape_of, matches))
@@ -490,9 +498,9 @@ def fixed_layout(
     marker = None
     if group is not None:
         marker = (_bytes(header, sample.start(group)), len(sample[group].encode()))
+    marked = any(line.startswith(tuple(BIDI_MARKS)) and fast.match(line[1:]) for line in lines)
     return FixedLayout(
-        # iOS puts one LRM before the headers of media and notices: allowed, it shifts all.
-        pattern=f"^{LEADING_MARK}?{_exactly(sample)}(?P<author>[^:]*): ",
+        pattern=f"^{LEADING_MARK + '?' if marked else ''}{_exactly(sample)}(?P<author>[^:]*): ",
         numbers=tuple(
             (name, _bytes(header, sample.start(name)), len(sample[name])) for name in present
         ),
@@ -501,6 +509,7 @@ def fixed_layout(
         latin_marker=group is not None and _latin_ampm(sample[group]) is not None,
         author_byte=len(header.encode()),
         year_first=len(sample["a"]) == 4,
+        marked=marked,
     )
 
 

@@ -13,6 +13,7 @@ import polars as pl
 
 from pullaway.importers import _whatsapp_text as words
 from pullaway.model import Kind
+from pullaway.slices import distinct
 from pullaway.wording import counted
 
 _MARKED: Final = f"^[{words.BIDI_MARKS}]"
@@ -45,34 +46,38 @@ def hints() -> list[pl.Expr]:
 
     ``special``: the body may be a placeholder, tombstone, call or notice (see classify): by
     the common languages' patterns, or as a body in ``EXACT_KINDS``.
-    ``wordy``: an "author" of four or more words may be a notice holding ": "
-    (see _notices_with_a_colon).
     ``closed``: the body ends with ">", as the edited mark does (see EDITED_SUFFIX); classify
     clears it for the common placeholders, which end with neither a mark nor a tag.
     """
     body = pl.col("body")
-    wordy = pl.col("author").str.count_matches(" ", literal=True) >= 3
     return [
         body.str.contains(_SPECIAL_OR_EXACT).fill_null(value=False).alias("special"),
-        wordy.fill_null(value=False).alias("wordy"),
         body.str.ends_with(">").fill_null(value=False).alias("closed"),
     ]
+
+
+WORDY_SPACES: Final = 3
+"""An author with this many spaces (four words) or more may be a notice holding ": "."""
 
 
 def _notices_with_a_colon(heads: pl.DataFrame) -> pl.DataFrame:
     """System lines whose text holds ": " (``X changed the subject to "Trip: May"``).
 
     They parse as author ``X changed the subject to "Trip``; an "author" of four or more words
-    that reads as a known notice is put back together as a system line.
+    that reads as a known notice is put back together as a system line. A chat has few
+    authors: only the distinct ones are read.
     """
-    wordy = heads.get_column("wordy").arg_true()
+    authors = distinct(heads.get_column("author")).drop_nulls()
+    wordy = authors.filter(authors.str.count_matches(" ", literal=True) >= WORDY_SPACES)
     if wordy.len() == 0:
         return heads  # most chats: the notice patterns need not even be compiled
+    notices = wordy.filter(wordy.str.contains(words.SYSTEM_NOTICE))
+    if notices.len() == 0:
+        return heads
     found = (
         heads.select("author", "body")
-        .gather(wordy)
-        .with_columns(pos=wordy)
-        .filter(pl.col("author").str.contains(words.SYSTEM_NOTICE))
+        .with_row_index("pos")
+        .filter(pl.col("author").is_in(notices.implode()))
         .select(
             "pos",
             body=pl.concat_str([pl.col("author"), pl.col("body")], separator=": "),
@@ -80,8 +85,6 @@ def _notices_with_a_colon(heads: pl.DataFrame) -> pl.DataFrame:
             notice=pl.lit(value=True),
         )
     )
-    if found.height == 0:
-        return heads
     return heads.with_columns(
         patched(heads.get_column(name), found, name) for name in ("body", "author", "notice")
     )

@@ -664,7 +664,7 @@ def _sliced_match(lines: pl.LazyFrame, fixed: FixedLayout) -> pl.LazyFrame:
         lines = lines.with_columns(_lead=pl.when(marked).then(LEADING_MARK_BYTES).otherwise(0))
         lead = pl.col("_lead")
     head = pl.col("_head")
-    numbers = {name: _number(head, start, n, fixed.head_bytes) for name, start, n in fixed.numbers}
+    numbers = {name: _number(head, start, n) for name, start, n in fixed.numbers}
     pm = pl.lit(None, pl.Boolean)
     if fixed.marker is not None:
         marker = line.bin.slice(lead + fixed.marker[0], fixed.marker[1]).cast(pl.String)
@@ -674,7 +674,7 @@ def _sliced_match(lines: pl.LazyFrame, fixed: FixedLayout) -> pl.LazyFrame:
     return (
         lines.with_columns(
             _colon=text.str.find(": ", literal=True).cast(pl.Int64),
-            # Fixed-size arrays of bytes, whose digits _number reads.
+            # Fixed-size arrays of bytes: a digit is then one cheap array access.
             _head=line.bin.slice(lead, fixed.head_bytes).bin.reinterpret(
                 dtype=pl.Array(pl.UInt8, fixed.head_bytes)
             ),
@@ -692,21 +692,16 @@ def _sliced_match(lines: pl.LazyFrame, fixed: FixedLayout) -> pl.LazyFrame:
     )
 
 
-def _number(head: pl.Expr, start: int, digits: int, width: int) -> pl.Expr:
-    """The number written with ``digits`` ASCII digits from byte ``start`` of ``head``, arrays
-    of ``width`` bytes, none of them null.
-
-    A digit is every ``width``-th of the arrays' bytes laid end to end: one strided copy,
-    cheaper than an array access on each row.
+def _number(head: pl.Expr, start: int, digits: int) -> pl.Expr:
+    """The number written with ``digits`` ASCII digits from byte ``start`` of ``head``.
 
     >>> head = pl.lit(b"07:57").bin.reinterpret(dtype=pl.Array(pl.UInt8, 5))
-    >>> pl.select(_number(head, 3, 2, 5)).item()
+    >>> pl.select(_number(head, 3, 2)).item()
     57
     """
     value = pl.lit(0, pl.Int32)
     for byte in range(start, start + digits):
-        digit = head.arr.explode().gather_every(width, byte)
-        value = value * 10 + digit.cast(pl.Int32) - ord("0")
+        value = value * 10 + head.arr.get(byte).cast(pl.Int32) - ord("0")
     return value
 
 

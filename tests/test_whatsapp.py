@@ -7,7 +7,9 @@ import subprocess
 import sys
 import zipfile
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from pathlib import Path
+from tempfile import TemporaryDirectory
+from unittest.mock import patch
 
 import polars as pl
 import pytest
@@ -33,9 +35,6 @@ from pullaway.testing import (
     golden_files,
     progress_shares,
 )
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 FOLDER = FIXTURES / "whatsapp"
 GOLDEN = golden_files(FOLDER)
@@ -1412,6 +1411,51 @@ def test_a_placeholders_words_without_brackets_are_a_message(tmp_path: Path) -> 
     assert result.messages.select("kind", "text").row(0) == ("text", "без файл")
 
 
+def test_fields_of_one_digit_or_two_are_read_line_by_line() -> None:
+    lines = ["1/6/25, 7:57 AM - Leo: hi", "12/16/25, 10:05 PM - Ana: ok", "3/16/25, 9:05 PM - A: b"]
+    fixed = fixed_layout(detect_layout(lines), lines)
+    assert fixed is not None
+    assert fixed.wide == ("a", "b", "h")
+    assert all(re.match(fixed.pattern, line) for line in lines)
+    padded = ["01/06/25, 07:57 AM - Leo: hi", "12/16/25, 10:05 PM - Ana: ok"]
+    fixed = fixed_layout(detect_layout(padded), padded)
+    assert fixed is not None
+    assert fixed.wide == ()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(1, 12),
+            st.integers(1, 28),
+            st.integers(0, 99),
+            st.integers(1, 12),
+            st.integers(0, 59),
+            st.booleans(),
+            st.sampled_from(["Leo", "Maya Cohen", "Ana López"]),
+            st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), max_size=12),
+        ),
+        min_size=1,
+        max_size=60,
+    )
+)
+def test_us_headers_of_any_widths_read_the_same_either_way(
+    headers: list[tuple[int, int, int, int, int, bool, str, str]],
+) -> None:
+    lines = [
+        f"{m}/{d}/{y:02}, {h}:{mi:02}\u202f{'PM' if pm else 'AM'} - {who}: {text}"
+        for m, d, y, h, mi, pm, who, text in headers
+    ]
+    with TemporaryDirectory() as folder:
+        path = write(Path(folder), "\n".join(lines) + "\n")
+        sliced = parse(path, date_order="mdy")
+        with patch("pullaway.importers.whatsapp.fixed_layout", lambda *_, **__: None):
+            captured = parse(path, date_order="mdy")
+    assert_frame_equal(sliced.messages, captured.messages)
+    assert (sliced.skipped, sliced.notes) == (captured.skipped, captured.notes)
+
+
 def test_a_leading_mark_is_looked_for_only_where_the_sample_shows_one() -> None:
     android = ["13/01/2025, 07:58 - Leo: hi", "13/01/2025, 07:59 - Maya: hello"]
     ios = [
@@ -1474,6 +1518,28 @@ def test_headers_holding_colon_space_are_not_read_at_fixed_positions() -> None:
             "\u200e\u200e[1/13/23, 9:17:10\u202fPM] Dan: \u200eimage omitted",
             "[1/13/23, 10:17:10\u202fPM] Dan: wider hour",
             "[1/13/23, 9:18:10 p.\u00a0m.] Dan: other marker",
+        ],
+        [  # US, not zero-padded: months, days and hours of one digit or two
+            "1/6/25, 7:57\u202fAM - Messages and calls are end-to-end encrypted.",
+            "1/6/25, 7:58\u202fAM - Leo: hi: there",
+            "1/16/25, 7:59\u202fAM - Maya: day of two",
+            "11/6/25, 8:00\u202fAM - Maya: <Media omitted>",
+            "second line",
+            "11/16/25, 10:01\u202fPM - Ana López: ñ 😊",
+            "1/6/25, 12:02\u202fPM - Leo:.",
+            "12/31/25, 11:03\u202fPM - a:b: colon in the name",
+            "1/6/25, 9:04 AM - Maya: a plain space: other bytes",
+            "\u200f1/6/25, 9:05\u202fAM - Leo: a leading mark",
+            "2/3/25, 1:06\u202fPM - A: ",
+            "10/10/25, 10:07\u202fAM - Leo: wide everywhere",
+        ],
+        [  # iOS, not zero-padded, with seconds and marks before media
+            "[1/6/25, 7:57:01\u202fAM] Leo: hi",
+            "\u200e[1/16/25, 7:58:02\u202fAM] Maya: \u200eimage omitted",
+            "[11/6/25, 10:59:03\u202fPM] Ana: ok",
+            "[12/16/25, 9:00:04\u202fPM] Leo: late",
+            "\u200e[2/6/25, 12:01:05\u202fPM] Leo: \u200eaudio omitted",
+            "[3/26/25, 1:02:06\u202fAM] Maya: three",
         ],
     ],
 )

@@ -448,20 +448,33 @@ class FixedLayout:
     the first such header writes them (a no-break space instead of a space is another form);
     headers written otherwise are read the capturing way.
 
+    Exports that do not zero-pad (``1/6/25, 7:57 AM - ``, the US default) write a month, a day
+    or an hour with one digit or two: those fields are ``wide``, and every byte after one of
+    them is one further on when it has two digits, which each line's bytes show. The positions
+    here are then those of a header whose wide fields all have one digit.
+
     >>> lines = ["06/01/2025, 07:57 - Leo: hi"]
     >>> fixed = fixed_layout(detect_layout(lines), lines)
     >>> fixed.numbers, fixed.head_bytes, fixed.author_byte, fixed.year_first
     ((('a', 0, 2), ('b', 3, 2), ('c', 6, 4), ('h', 12, 2), ('mi', 15, 2)), 17, 20, False)
+    >>> us = ["1/6/25, 7:57 AM - Leo: hi", "12/16/25, 10:05 PM - Ana: ok"]
+    >>> us.append("3/16/25, 9:05 PM - Leo: no header of one width is half of them")
+    >>> fixed = fixed_layout(detect_layout(us), us)
+    >>> fixed.numbers
+    (('a', 0, 1), ('b', 2, 1), ('c', 4, 2), ('h', 8, 1), ('mi', 10, 2))
+    >>> fixed.wide, fixed.marker, fixed.author_byte
+    (('a', 'b', 'h'), (12, 3), 18)
     """
 
     pattern: str  # a LEADING_MARK or none (if marked), the header in this form, an author, ": "
     numbers: tuple[tuple[str, int, int], ...]  # (field, first byte, digits) of NUMBERS present
-    head_bytes: int  # bytes up to the end of the last number
+    head_bytes: int  # bytes up to the end of the last number (wide ones of one digit)
     marker: tuple[int, int] | None  # first byte and bytes of the AM/PM marker, if any
     latin_marker: bool  # the marker is a Latin AM/PM one (``p. m.``), not another locale's
     author_byte: int  # bytes before the author (after the leading mark, if any)
     year_first: bool  # the date starts with a 4-digit year
     marked: bool  # some headers of ``lines`` have one LEADING_MARK before them
+    wide: tuple[str, ...] = ()  # NUMBERS written with one digit or two, in byte order
 
 
 def fixed_layout(
@@ -486,31 +499,67 @@ def fixed_layout(
     if not shapes:
         return None
     shape, count = shapes.most_common(1)[0]
+    wide: tuple[str, ...] = ()
     if count < min_share * len(matches):
-        return None
-    sample = next(m for m in matches if _shape_of(m) == shape)
+        # Widths that vary in the short fields only: those are read line by line.
+        kinds = Counter(map(_narrow_shape, matches))
+        shape, count = kinds.most_common(1)[0]
+        if count < min_share * len(matches):
+            return None
+        same = [m for m in matches if _narrow_shape(m) == shape]
+        wide = tuple(name for name in _SHORT if len({len(m[name]) for m in same}) > 1)
+        matches = same
+    sample = matches[0] if wide else next(m for m in matches if _shape_of(m) == shape)
     header = sample.string[: sample.start("author")]
-    if ": " in header:
+    if ": " in header or any(_digit_follows(sample, name) for name in wide):
         return None
     present = [name for name in NUMBERS if sample.groupdict().get(name) is not None]
-    head = header[: max(sample.end(name) for name in present)]
+
+    def at(chars: int) -> int:
+        """The byte of character ``chars`` of the sample's header, in a header whose wide
+        fields all have one digit."""
+        extra = sum(len(sample[name]) - 1 for name in wide if sample.start(name) < chars)
+        return _bytes(header, chars) - extra
+
     group = _marker(sample)
     marker = None
     if group is not None:
-        marker = (_bytes(header, sample.start(group)), len(sample[group].encode()))
+        marker = (at(sample.start(group)), len(sample[group].encode()))
     marked = any(line.startswith(tuple(BIDI_MARKS)) and fast.match(line[1:]) for line in lines)
+    head_end = max(sample.end(name) for name in present)  # bytes read: one more per wide field
     return FixedLayout(
-        pattern=f"^{LEADING_MARK + '?' if marked else ''}{_exactly(sample)}(?P<author>[^:]*): ",
-        numbers=tuple(
-            (name, _bytes(header, sample.start(name)), len(sample[name])) for name in present
+        pattern=(
+            f"^{LEADING_MARK + '?' if marked else ''}{_exactly(sample, wide)}(?P<author>[^:]*): "
         ),
-        head_bytes=len(head.encode()),
+        numbers=tuple(
+            (name, at(sample.start(name)), 1 if name in wide else len(sample[name]))
+            for name in present
+        ),
+        head_bytes=at(head_end),
         marker=marker,
         latin_marker=group is not None and _latin_ampm(sample[group]) is not None,
-        author_byte=len(header.encode()),
+        author_byte=at(len(header)),
         year_first=len(sample["a"]) == 4,
         marked=marked,
+        wide=wide,
     )
+
+
+_SHORT: Final = ("a", "b", "c", "h")
+"""The fields a header may write with one digit or two: the date's (a month, a day; never the
+year, of two or four) and the hour. Minutes and seconds always have two."""
+
+
+def _narrow_shape(match: re.Match[str]) -> _Shape:
+    """``_shape_of`` with the one-or-two-digit fields counted as one."""
+    shape = _shape_of(match)
+    a, b, c, h = ("1" if width in ("1", "2") else width for width in shape.digits)
+    return _Shape(digits=(a, b, c, h), seconds=shape.seconds, marker_bytes=shape.marker_bytes)
+
+
+def _digit_follows(match: re.Match[str], name: str) -> bool:
+    """Whether a digit follows field ``name`` of ``match`` (then its width is not readable)."""
+    return match.string[match.end(name) : match.end(name) + 1].isdigit()
 
 
 def _bytes(text: str, chars: int) -> int:
@@ -518,19 +567,23 @@ def _bytes(text: str, chars: int) -> int:
     return len(text[:chars].encode())
 
 
-def _exactly(sample: re.Match[str]) -> str:
+def _exactly(sample: re.Match[str], wide: tuple[str, ...] = ()) -> str:
     """A regex for the header of ``sample`` with other digits and markers in place of its own,
-    every other character as written (so every match has the same bytes at the same places)."""
+    every other character as written (so every match has the same bytes at the same places,
+    but for the ``wide`` fields, of one digit or two)."""
     header = sample.string[: sample.start("author")]
+    spans = {sample.start(name): (sample.end(name), "[0-9]{1,2}") for name in wide}
     group = _marker(sample)
-    if group is None:
-        return "".join(map(_exact_char, header))
-    start, end = sample.span(group)
-    return (
-        "".join(map(_exact_char, header[:start]))
-        + _same_width_marker(header[start:end], BEFORE if group == "bp" else AFTER)
-        + "".join(map(_exact_char, header[end:]))
-    )
+    if group is not None:
+        start, end = sample.span(group)
+        spellings = BEFORE if group == "bp" else AFTER
+        spans[start] = (end, _same_width_marker(header[start:end], spellings))
+    parts, char = [], 0
+    while char < len(header):
+        end, regex = spans.get(char, (char + 1, _exact_char(header[char])))
+        parts.append(regex)
+        char = end
+    return "".join(parts)
 
 
 def _exact_char(char: str) -> str:

@@ -653,7 +653,8 @@ def _sliced_match(lines: pl.LazyFrame, fixed: FixedLayout) -> pl.LazyFrame:
     places, the author up to the first ": " (the pattern allows no colon in it or in the
     header), whose byte offset ``str.find`` gives, and the body after it. Positions that are
     the same on every line are given as numbers, not columns: Polars slices several times
-    faster by those.
+    faster by those. After a ``wide`` field (one digit or two), they are one byte further on
+    the lines where it has two.
     """
     text = pl.col("text")
     line = text.cast(pl.Binary)
@@ -663,36 +664,68 @@ def _sliced_match(lines: pl.LazyFrame, fixed: FixedLayout) -> pl.LazyFrame:
         marked = line >= pl.lit(b"\x80")
         lines = lines.with_columns(_lead=pl.when(marked).then(LEADING_MARK_BYTES).otherwise(0))
         lead = pl.col("_lead")
-    head = pl.col("_head")
-    numbers = {name: _number(head, start, n) for name, start, n in fixed.numbers}
+    width = fixed.head_bytes + len(fixed.wide)
+    lines = lines.with_columns(
+        _colon=text.str.find(": ", literal=True).cast(pl.Int64),
+        # Fixed-size arrays of bytes: a digit is then one cheap array access.
+        _head=line.bin.slice(lead, width).bin.reinterpret(dtype=pl.Array(pl.UInt8, width)),
+    )
+    if fixed.wide:
+        # A line too short for the widest header is read the capturing way.
+        lines = lines.filter(pl.col("_head").is_not_null())
+    lines, numbers, shift_at = _numbers(lines, fixed)
     pm = pl.lit(None, pl.Boolean)
     if fixed.marker is not None:
-        marker = line.bin.slice(lead + fixed.marker[0], fixed.marker[1]).cast(pl.String)
+        start = lead + fixed.marker[0] + shift_at(fixed.marker[0])
+        marker = line.bin.slice(start, fixed.marker[1]).cast(pl.String)
         pm = afternoon(marker, latin=fixed.latin_marker)
-    author = lead + fixed.author_byte
+    author = lead + fixed.author_byte + shift_at(fixed.author_byte)
     colon = pl.col("_colon")
-    return (
-        lines.with_columns(
-            _colon=text.str.find(": ", literal=True).cast(pl.Int64),
-            # Fixed-size arrays of bytes: a digit is then one cheap array access.
-            _head=line.bin.slice(lead, fixed.head_bytes).bin.reinterpret(
-                dtype=pl.Array(pl.UInt8, fixed.head_bytes)
-            ),
-        )
-        .select(
-            "line",
-            *(numbers.get(name, pl.lit(None, pl.Int32)).alias(name) for name in NUMBERS),
-            year_first=pl.lit(fixed.year_first),
-            pm=pm,
-            author=line.bin.slice(author, colon - author).cast(pl.String),
-            body=line.bin.slice(colon + 2).cast(pl.String),
-            notice=pl.lit(value=False),
-        )
-        .with_columns(hints())
-    )
+    return lines.select(
+        "line",
+        *(numbers.get(name, pl.lit(None, pl.Int32)).alias(name) for name in NUMBERS),
+        year_first=pl.lit(fixed.year_first),
+        pm=pm,
+        author=line.bin.slice(author, colon - author).cast(pl.String),
+        body=line.bin.slice(colon + 2).cast(pl.String),
+        notice=pl.lit(value=False),
+    ).with_columns(hints())
 
 
-def _number(head: pl.Expr, start: int, digits: int) -> pl.Expr:
+def _numbers(
+    lines: pl.LazyFrame, fixed: FixedLayout
+) -> tuple[pl.LazyFrame, dict[str, pl.Expr], Callable[[int], int | pl.Expr]]:
+    """The number fields read from ``_head``, and how many bytes the wide fields before a byte
+    of the one-digit header shift it on each line (``shift_at``).
+
+    A wide field has two digits where the byte after its first is a digit too; each line's
+    shift so far is kept as a column (``_shift_<field>``), so that later fields are read at it.
+    """
+    head = pl.col("_head")
+    numbers: dict[str, pl.Expr] = {}
+    shifts: list[tuple[int, pl.Expr]] = []  # (first byte after the field, shift from there on)
+    shift: int | pl.Expr = 0
+    for name, start, digits in fixed.numbers:
+        at = start + shift
+        if name not in fixed.wide:
+            numbers[name] = _number(head, at, digits)
+            continue
+        second = head.arr.get(at + 1, null_on_oob=True).cast(pl.Int32) - ord("0")
+        two = second.is_between(0, 9)
+        numbers[name] = pl.when(two).then(_number(head, at, 2)).otherwise(_number(head, at, 1))
+        lines = lines.with_columns(two.cast(pl.Int64).alias(f"_two_{name}"))
+        shift = shift + pl.col(f"_two_{name}")
+        lines = lines.with_columns(shift.alias(f"_shift_{name}"))
+        shift = pl.col(f"_shift_{name}")
+        shifts.append((start + 1, shift))
+
+    def shift_at(byte: int) -> int | pl.Expr:
+        return next((s for end, s in reversed(shifts) if end <= byte), 0)
+
+    return lines, numbers, shift_at
+
+
+def _number(head: pl.Expr, start: int | pl.Expr, digits: int) -> pl.Expr:
     """The number written with ``digits`` ASCII digits from byte ``start`` of ``head``.
 
     >>> head = pl.lit(b"07:57").bin.reinterpret(dtype=pl.Array(pl.UInt8, 5))
@@ -700,8 +733,9 @@ def _number(head: pl.Expr, start: int, digits: int) -> pl.Expr:
     57
     """
     value = pl.lit(0, pl.Int32)
-    for byte in range(start, start + digits):
-        value = value * 10 + head.arr.get(byte).cast(pl.Int32) - ord("0")
+    for byte in range(digits):
+        digit = head.arr.get(start + byte, null_on_oob=True)
+        value = value * 10 + digit.cast(pl.Int32) - ord("0")
     return value
 
 

@@ -481,10 +481,11 @@ def fixed_layout(
     layout: Layout, lines: Iterable[str], *, min_share: float = 0.5, max_headers: int = 200
 ) -> FixedLayout | None:
     """The fixed form of ``layout`` if at least ``min_share`` of the first ``max_headers``
-    headers with an author among ``lines`` have one width; None otherwise (then capturing
-    every header is cheaper than slicing most and capturing the rest), and None for headers
-    that hold ": " themselves (``06.08.13, 19:55:10: ``), where the author's end is not the
-    first ": " of the line.
+    headers with an author among ``lines`` have one width, or one width but for fields of one
+    digit or two (``FixedLayout.wide``); None otherwise (then capturing every header is
+    cheaper than slicing most and capturing the rest), and None for headers that hold ": "
+    themselves (``06.08.13, 19:55:10: ``), where the author's end is not the first ": " of the
+    line.
 
     iOS puts one LRM before the headers of media and notices: where ``lines`` show that, the
     pattern allows one and every line's mark is looked for (it shifts all the bytes). Android

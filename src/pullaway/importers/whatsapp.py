@@ -713,9 +713,7 @@ def _numbers(
         second = head.arr.get(at + 1, null_on_oob=True).cast(pl.Int32) - ord("0")
         two = second.is_between(0, 9)
         numbers[name] = pl.when(two).then(_number(head, at, 2)).otherwise(_number(head, at, 1))
-        lines = lines.with_columns(two.cast(pl.Int64).alias(f"_two_{name}"))
-        shift = shift + pl.col(f"_two_{name}")
-        lines = lines.with_columns(shift.alias(f"_shift_{name}"))
+        lines = lines.with_columns((shift + two.cast(pl.Int64)).alias(f"_shift_{name}"))
         shift = pl.col(f"_shift_{name}")
         shifts.append((start + 1, shift))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 import subprocess
 import sys
@@ -1454,6 +1455,41 @@ def test_us_headers_of_any_widths_read_the_same_either_way(
             captured = parse(path, date_order="mdy")
     assert_frame_equal(sliced.messages, captured.messages)
     assert (sliced.skipped, sliced.notes) == (captured.skipped, captured.notes)
+
+
+@pytest.mark.parametrize(
+    ("header", "wide"),
+    [
+        ("2023. {m}. {d}. {ampm} {h12}:{mi:02} - A: x", ("b", "c", "h")),  # marker first
+        ("{d}.{m}.23, {h24}:{mi:02} - Anna: hallo", ("a", "b", "h")),
+        ("2023/{m}/{d} {h24}:{mi:02} - B: y", ("b", "c", "h")),  # year first
+    ],
+)
+def test_wide_fields_of_other_layouts_read_the_same_either_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, header: str, wide: tuple[str, ...]
+) -> None:
+    draw = random.Random(3)
+    lines = [
+        header.format(
+            m=draw.randint(1, 12),
+            d=draw.randint(13, 28) if n == 0 else draw.randint(1, 28),
+            ampm=draw.choice(["오전", "오후"]),
+            h12=draw.randint(1, 12),
+            h24=draw.randint(0, 23),
+            mi=draw.randint(0, 59),
+        )
+        for n in range(500)
+    ]
+    fixed = fixed_layout(detect_layout(lines), lines)
+    assert fixed is not None
+    assert fixed.wide == wide
+    path = write(tmp_path, "\n".join(lines) + "\n")
+    sliced = parse(path)
+    monkeypatch.setattr("pullaway.importers.whatsapp.fixed_layout", lambda *_, **__: None)
+    captured = parse(path)
+    assert_frame_equal(sliced.messages, captured.messages)
+    assert (sliced.skipped, sliced.notes) == (captured.skipped, captured.notes)
+    assert sliced.messages.height == len(lines)
 
 
 def test_a_leading_mark_is_looked_for_only_where_the_sample_shows_one() -> None:

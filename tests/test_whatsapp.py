@@ -10,6 +10,7 @@ import zipfile
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from tempfile import TemporaryDirectory
+from typing import Any
 from unittest.mock import patch
 
 import polars as pl
@@ -20,7 +21,7 @@ from polars.testing import assert_frame_equal
 
 from conftest import FIXTURES
 from pullaway.errors import ParseError
-from pullaway.importers import DateOrder, Sample, registry, sniff
+from pullaway.importers import DateOrder, ImportResult, Sample, registry, sniff
 from pullaway.importers import _whatsapp_header as whatsapp_header
 from pullaway.importers import _whatsapp_kinds as whatsapp_kinds
 from pullaway.importers import whatsapp as whatsapp_importer
@@ -46,6 +47,17 @@ def write(tmp_path: Path, text: str, name: str = "chat.txt") -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def read_sliced_as_captured(path: Path, **options: Any) -> ImportResult:
+    """``path`` read the fixed-position way, checked against the capturing way (no
+    ``fixed_layout``): the same messages, skips and notes."""
+    sliced = parse(path, **options)
+    with patch("pullaway.importers.whatsapp.fixed_layout", lambda *_, **__: None):
+        captured = parse(path, **options)
+    assert_frame_equal(sliced.messages, captured.messages)
+    assert (sliced.skipped, sliced.notes) == (captured.skipped, captured.notes)
+    return sliced
 
 
 def clock_times(tmp_path: Path, lines: list[str]) -> list[str]:
@@ -1449,12 +1461,7 @@ def test_us_headers_of_any_widths_read_the_same_either_way(
         for m, d, y, h, mi, pm, who, text in headers
     ]
     with TemporaryDirectory() as folder:
-        path = write(Path(folder), "\n".join(lines) + "\n")
-        sliced = parse(path, date_order="mdy")
-        with patch("pullaway.importers.whatsapp.fixed_layout", lambda *_, **__: None):
-            captured = parse(path, date_order="mdy")
-    assert_frame_equal(sliced.messages, captured.messages)
-    assert (sliced.skipped, sliced.notes) == (captured.skipped, captured.notes)
+        read_sliced_as_captured(write(Path(folder), "\n".join(lines) + "\n"), date_order="mdy")
 
 
 @pytest.mark.parametrize(
@@ -1466,7 +1473,7 @@ def test_us_headers_of_any_widths_read_the_same_either_way(
     ],
 )
 def test_wide_fields_of_other_layouts_read_the_same_either_way(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, header: str, wide: tuple[str, ...]
+    tmp_path: Path, header: str, wide: tuple[str, ...]
 ) -> None:
     draw = random.Random(3)
     lines = [
@@ -1483,12 +1490,7 @@ def test_wide_fields_of_other_layouts_read_the_same_either_way(
     fixed = fixed_layout(detect_layout(lines), lines)
     assert fixed is not None
     assert fixed.wide == wide
-    path = write(tmp_path, "\n".join(lines) + "\n")
-    sliced = parse(path)
-    monkeypatch.setattr("pullaway.importers.whatsapp.fixed_layout", lambda *_, **__: None)
-    captured = parse(path)
-    assert_frame_equal(sliced.messages, captured.messages)
-    assert (sliced.skipped, sliced.notes) == (captured.skipped, captured.notes)
+    sliced = read_sliced_as_captured(write(tmp_path, "\n".join(lines) + "\n"))
     assert sliced.messages.height == len(lines)
 
 
@@ -1505,21 +1507,14 @@ def test_a_leading_mark_is_looked_for_only_where_the_sample_shows_one() -> None:
         assert (re.match(fixed.pattern, "\u200f" + lines[0]) is not None) is marked
 
 
-def test_a_header_behind_a_mark_the_sample_missed_is_read_all_the_same(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_header_behind_a_mark_the_sample_missed_is_read_all_the_same(tmp_path: Path) -> None:
     lines = [
         f"13/01/2025, {n // 60:02}:{n % 60:02} - {'Leo' if n % 2 else 'Maya'}: m{n}"
         for n in range(1000)
     ]
     lines[13] = "\u200f" + lines[13].replace(": m13", ": \u200fmarked")
     assert lines[13] not in _spread_sample(pl.Series(lines))
-    path = write(tmp_path, "\n".join(lines) + "\n")
-    sliced = parse(path)
-    monkeypatch.setattr("pullaway.importers.whatsapp.fixed_layout", lambda *_, **__: None)
-    captured = parse(path)
-    assert_frame_equal(sliced.messages, captured.messages)
-    assert (sliced.skipped, sliced.notes) == (captured.skipped, captured.notes)
+    sliced = read_sliced_as_captured(write(tmp_path, "\n".join(lines) + "\n"))
     assert sliced.messages.row(13, named=True)["sender"] == "Leo"
     assert sliced.messages.height == len(lines)
 
@@ -1579,16 +1574,9 @@ def test_headers_holding_colon_space_are_not_read_at_fixed_positions() -> None:
         ],
     ],
 )
-def test_fixed_width_slicing_reads_the_same_as_capturing(
-    tmp_path: Path, lines: list[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    path = write(tmp_path, "\n".join(lines) + "\n")
+def test_fixed_width_slicing_reads_the_same_as_capturing(tmp_path: Path, lines: list[str]) -> None:
     assert fixed_layout(detect_layout(lines), lines) is not None  # the sliced way is taken
-    sliced = parse(path)
-    monkeypatch.setattr("pullaway.importers.whatsapp.fixed_layout", lambda *_, **__: None)
-    captured = parse(path)
-    assert_frame_equal(sliced.messages, captured.messages)
-    assert (sliced.skipped, sliced.notes) == (captured.skipped, captured.notes)
+    sliced = read_sliced_as_captured(write(tmp_path, "\n".join(lines) + "\n"))
     assert sliced.messages.height >= len(lines) - 2
 
 

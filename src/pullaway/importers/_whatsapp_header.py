@@ -501,16 +501,16 @@ def fixed_layout(
         return None
     shape, count = shapes.most_common(1)[0]
     wide: tuple[str, ...] = ()
-    if count < min_share * len(matches):
+    if count >= min_share * len(matches):
+        sample = next(m for m in matches if _shape_of(m) == shape)
+    else:
         # Widths that vary in the short fields only: those are read line by line.
-        kinds = Counter(map(_narrow_shape, matches))
-        shape, count = kinds.most_common(1)[0]
+        narrow, count = Counter(map(_narrow_shape, matches)).most_common(1)[0]
         if count < min_share * len(matches):
             return None
-        same = [m for m in matches if _narrow_shape(m) == shape]
+        same = [m for m in matches if _narrow_shape(m) == narrow]
         wide = tuple(name for name in _SHORT if len({len(m[name]) for m in same}) > 1)
-        matches = same
-    sample = matches[0] if wide else next(m for m in matches if _shape_of(m) == shape)
+        sample = same[0]
     header = sample.string[: sample.start("author")]
     if ": " in header or any(_digit_follows(sample, name) for name in wide):
         return None

@@ -1,4 +1,5 @@
-"""Lines of text exports: ``cut_long_lines`` and ``long_stretches`` against references."""
+"""Lines of text exports: ``cut_long_lines``, ``long_stretches`` and ``file_lines`` against
+references."""
 
 from __future__ import annotations
 
@@ -19,12 +20,16 @@ from pullaway.importers._lines import (
     PLACEHOLDER,
     StreamedStretches,
     cut_long_lines,
+    file_lines,
     long_stretches,
+    mapped,
+    read_lines,
     split_lines,
 )
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from pathlib import Path
 
 _CONTENT = st.binary(max_size=24).map(lambda b: b.replace(b"\r", b"").replace(b"\n", b""))
 _LINE = st.tuples(_CONTENT, st.sampled_from([b"\n", b"\r\n", b"\r"]))
@@ -161,3 +166,61 @@ def test_streamed_stretches_refuse_what_the_whole_check_refuses(
     with pytest.raises(ParseError) as refused:
         feed_all()
     assert refused.value.line == data[: runs[0][0]].count(b"\n") + 1
+
+
+# -- lines read from the file itself ----------------------------------------------------------
+
+_SAFE_TEXT = st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\x00\r\n"))
+
+
+def _file_lines_of(path: Path, data: bytes, *, limit: int = 1 << 20) -> list[str] | None:
+    path.write_bytes(data)
+    with mapped(path) as view:
+        assert view is not None
+        lines = file_lines(path, view, limit=limit)
+    return None if lines is None else lines.to_list()
+
+
+@given(
+    lines=st.lists(st.tuples(_SAFE_TEXT, st.sampled_from(["\n", "\r\n"])), max_size=12),
+    last=_SAFE_TEXT,
+    bom=st.booleans(),
+)
+def test_a_file_read_by_polars_gives_the_lines_its_bytes_give(
+    tmp_path_factory: pytest.TempPathFactory,
+    lines: list[tuple[str, str]],
+    last: str,
+    bom: bool,
+) -> None:
+    data = (codecs.BOM_UTF8 if bom else b"") + ("".join(a + b for a, b in lines) + last).encode()
+    if not data:
+        return  # an empty file cannot be mapped: ``mapped`` gives None, tested below
+    path = tmp_path_factory.mktemp("lines") / "chat.txt"
+    assert _file_lines_of(path, data) == read_lines(data, path=path).to_list()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "olá\n".encode("utf-16"),  # a UTF-16 byte-order mark
+        b"one\ntw\x00o\n",  # a NUL byte
+        b"one\rtwo\r\n",  # a carriage return without a line feed
+        b"one\n" + b"x" * 9 + b"\n",  # a line over the limit
+        b"one\nab\xffc\n",  # not UTF-8
+    ],
+)
+def test_a_file_whose_bytes_need_work_is_left_to_read_lines(tmp_path: Path, data: bytes) -> None:
+    assert _file_lines_of(tmp_path / "chat.txt", data, limit=8) is None
+
+
+def test_a_file_name_with_pattern_characters_is_read_as_named(tmp_path: Path) -> None:
+    """Polars reads a path with "[", "*" or "?" as a pattern unless told not to."""
+    (tmp_path / "chat[1]*?.txt").write_bytes(b"one\ntwo\n")
+    (tmp_path / "chat1ab.txt").write_bytes(b"other\n")
+    assert _file_lines_of(tmp_path / "chat[1]*?.txt", b"one\ntwo\n") == ["one", "two"]
+
+
+def test_an_empty_file_is_not_mapped(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_bytes(b"")
+    with mapped(tmp_path / "empty.txt") as view:
+        assert view is None

@@ -852,6 +852,22 @@ def test_an_unzipped_export_folder_reads_as_its_zip(archive: str, tmp_path: Path
     assert from_folder.messages["source_file"][0].startswith(str(folder))
 
 
+@pytest.mark.parametrize("name", ["WhatsApp Chat with Ana [1].txt", "chat*?.txt"])
+def test_a_chat_file_reads_as_its_zip(name: str, tmp_path: Path) -> None:
+    """A file is read by Polars from disk, a zip member from its bytes: the same messages,
+    also from a file whose name Polars would take for a pattern."""
+    source = FIXTURES / "whatsapp" / "android_zip.zip"
+    with zipfile.ZipFile(source) as zipped:
+        member = next(n for n in zipped.namelist() if n.endswith(".txt"))
+        (tmp_path / name).write_bytes(zipped.read(member))
+    (tmp_path / "chat1a.txt").write_text("13/03/2023, 19:40 - Bo: another file\n")
+    from_zip, from_file = parse(source), parse(tmp_path / name)
+    provenance = ("chat", "message_id", "source_file")  # the id holds the chat's name
+    assert from_file.messages.drop(provenance).equals(from_zip.messages.drop(provenance))
+    assert from_file.skipped == from_zip.skipped
+    assert from_file.messages.height > 0
+
+
 def test_a_folder_of_several_chats_names_them(tmp_path: Path) -> None:
     for name in ("WhatsApp Chat with Ana.txt", "WhatsApp Chat with Bo.txt"):
         (tmp_path / name).write_text("13/03/2023, 19:40 - Ana: oi\n", encoding="utf-8")

@@ -4,7 +4,9 @@ Splitting a 70 MB export into a million Python strings costs more than parsing i
 input goes through Polars' multi-threaded CSV reader with a separator byte that cannot occur
 in the text (NUL) and quoting switched off: each line becomes one row, unchanged. Input the
 reader cannot take (NUL bytes, bare carriage returns) is decoded by ``decode_text`` and split
-in Python, with the same result. Other encodings are made UTF-8 first (``as_utf8``).
+in Python, with the same result. Other encodings are made UTF-8 first (``as_utf8``). A file
+whose bytes need none of that, as nearly all do, is read by the reader from disk
+(``file_lines``): its bytes are searched where the file is mapped, never copied into Python.
 
 Lines (or JSON and XML values) over ``MAX_MESSAGE_BYTES`` are found before anything is decoded
 (``long_stretches``): a damaged export, or a gigabyte of one line, is skipped or refused at its
@@ -17,9 +19,12 @@ line instead of costing many times its size in memory.
 from __future__ import annotations
 
 import codecs
+import mmap
+import os
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, AnyStr, Final
+from typing import TYPE_CHECKING, Any, AnyStr, Final
 
 import polars as pl
 
@@ -29,6 +34,8 @@ from pullaway.importers._base import decode_text
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
+
+    Bytes = bytes | mmap.mmap  # what the searches here take: a file's bytes, or its mapping
 
 
 def read_lines(data: bytes, *, path: Path | str) -> pl.Series:
@@ -46,19 +53,65 @@ def read_lines(data: bytes, *, path: Path | str) -> pl.Series:
     if nul >= 0 or (b"\r" in data and data.count(b"\r") != data.count(b"\r\n")):
         return split_text(decode_text(data, path=path))
     try:
-        frame = pl.read_csv(
-            data,  # bytes as they are: a BytesIO around them would be copied first
-            has_header=False,
-            separator="\x00",
-            quote_char=None,
-            schema={"line": pl.String},
-            encoding="utf8",
-        )
+        # Bytes as they are: a BytesIO around them would be copied first.
+        frame = pl.read_csv(data, **_ONE_COLUMN)
     except pl.exceptions.PolarsError:
         # Not UTF-8: decode_text raises a ParseError naming the line and what to try.
         return split_text(decode_text(data, path=path))
-    # The reader returns many chunks; one makes every later step cheaper (see by_slices).
+    return _one_chunk(frame)
+
+
+_ONE_COLUMN: Final[dict[str, Any]] = {
+    "has_header": False,
+    "separator": "\x00",
+    "quote_char": None,
+    "schema": {"line": pl.String},
+    "encoding": "utf8",
+}
+"""``pl.read_csv`` options that make each line one row, unchanged (see the module's text)."""
+_LONE_CR: Final = re.compile(rb"\r(?!\n)")
+
+
+def _one_chunk(frame: pl.DataFrame) -> pl.Series:
+    """The lines the reader gave: it returns many chunks, and one makes every later step
+    cheaper (see by_slices)."""
     return frame.get_column("line").fill_null("").rechunk()
+
+
+@contextmanager
+def mapped(path: Path) -> Iterator[mmap.mmap | None]:
+    """The bytes of the file at ``path``, mapped into memory read-only (None for an empty file,
+    which cannot be mapped): searched in place, they need not be read first."""
+    with path.open("rb") as fh:
+        if os.fstat(fh.fileno()).st_size == 0:
+            yield None
+            return
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            yield data
+
+
+def file_lines(path: Path, data: mmap.mmap, *, limit: int) -> pl.Series | None:
+    """``read_lines`` of the file at ``path``, whose bytes ``data`` maps, read by Polars from
+    the file itself: faster than from a copy of its bytes, which Python has to read first.
+
+    None when the bytes must go through ``read_lines`` (and ``as_utf8`` and ``cut_long_lines``
+    before it): a UTF-16 byte-order mark, NUL bytes, a carriage return without a line feed
+    after it, a line over ``limit`` bytes, or bytes that are not UTF-8. Mapped bytes
+    are searched in place, without being read into memory.
+    """
+    if (
+        data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+        or data.find(b"\x00") >= 0
+        or (data.find(b"\r") >= 0 and _LONE_CR.search(data) is not None)
+        or next(long_stretches(data, limit), None) is not None
+    ):
+        return None
+    try:
+        # glob=False: a file name may hold "[", "*" or "?", which would make it a pattern.
+        frame = pl.read_csv(path, glob=False, **_ONE_COLUMN)
+    except pl.exceptions.PolarsError:
+        return None
+    return _one_chunk(frame)
 
 
 def split_text(text: str) -> pl.Series:
@@ -130,7 +183,7 @@ def cut_long_lines(data: bytes, limit: int) -> tuple[bytes, list[LongLine]]:
     return b"".join(pieces), found
 
 
-def long_stretches(data: bytes, limit: int, stops: bytes = NEWLINES) -> Iterator[tuple[int, int]]:
+def long_stretches(data: Bytes, limit: int, stops: bytes = NEWLINES) -> Iterator[tuple[int, int]]:
     """The ``(start, end)`` of every run of more than ``limit`` bytes without a ``stops`` byte:
     lines over ``limit`` bytes, by default.
 
@@ -154,7 +207,7 @@ def long_stretches(data: bytes, limit: int, stops: bytes = NEWLINES) -> Iterator
         position = end
 
 
-def _next_stop(data: bytes, position: int, stops: bytes) -> int:
+def _next_stop(data: Bytes, position: int, stops: bytes) -> int:
     """The first ``stops`` byte at or after ``position`` (or the end of ``data``), by one
     memchr search per stop byte: a regex search is ten times slower over a long run."""
     end = len(data)

@@ -464,6 +464,10 @@ class FixedLayout:
     (('a', 0, 1), ('b', 2, 1), ('c', 4, 2), ('h', 8, 1), ('mi', 10, 2))
     >>> fixed.wide, fixed.marker, fixed.author_byte
     (('a', 'b', 'h'), (12, 3), 18)
+    >>> ios = ["[06/01/2025, 07:57:09\\u202fAM] Leo: hi"]  # a narrow no-break space: 3 bytes
+    >>> fixed = fixed_layout(detect_layout(ios), ios)
+    >>> fixed.author_byte, fixed.author_char
+    (28, 26)
     """
 
     pattern: str  # a LEADING_MARK or none (if marked), the header in this form, an author, ": "
@@ -472,6 +476,7 @@ class FixedLayout:
     marker: tuple[int, int] | None  # first byte and bytes of the AM/PM marker, if any
     latin_marker: bool  # the marker is a Latin AM/PM one (``p. m.``), not another locale's
     author_byte: int  # bytes before the author (after the leading mark, if any)
+    author_char: int  # characters before the author (after the leading mark, if any)
     year_first: bool  # the date starts with a 4-digit year
     marked: bool  # some headers of ``lines`` have one LEADING_MARK before them
     wide: tuple[str, ...] = ()  # NUMBERS written with one digit or two, in byte order
@@ -540,6 +545,7 @@ def fixed_layout(
         marker=marker,
         latin_marker=group is not None and _latin_ampm(sample[group]) is not None,
         author_byte=at(len(header)),
+        author_char=len(header) - sum(len(sample[name]) - 1 for name in wide),
         year_first=len(sample["a"]) == 4,
         marked=marked,
         wide=wide,

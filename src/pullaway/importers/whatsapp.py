@@ -40,6 +40,8 @@ from pullaway.importers._lines import (
     MAX_MESSAGE_BYTES,
     LongLine,
     cut_long_lines,
+    file_lines,
+    mapped,
     megabytes,
     read_lines,
 )
@@ -79,7 +81,10 @@ from pullaway.model import validate_messages, with_message_ids
 from pullaway.slices import by_slices, distinct
 
 if TYPE_CHECKING:
+    import mmap
     from collections.abc import Callable, Iterator
+
+    from pullaway.importers._lines import Bytes
 
 LAYOUT_SAMPLE_LINES: Final = 5000
 """How many lines from the top are searched for the file's header layout."""
@@ -170,13 +175,10 @@ def parse(
         if timezone is not None:
             _check_zone(timezone)
         source = _open_source(path)
-        data = as_utf8(source.data, path=path, encoding=encoding)
         # What is used up is let go of at once (the bytes here, the lines and the header rows
         # below): fresh memory is slow to touch, so a big file's peak memory costs time.
-        source = replace(source, data=b"")
-        _check_prefix(data)
-        data, cut = cut_long_lines(data, MAX_LINE_BYTES)
-        lines = read_lines(data, path=path)
+        data, source = source.data, replace(source, data=b"")
+        lines, cut = _source_lines(data, source.file, path=path, encoding=encoding)
         del data
         report_progress(_LINES_READ, 1)
         _check_not_only_long_lines(lines, cut)
@@ -192,16 +194,17 @@ def parse(
 
 @dataclass(frozen=True)
 class _Source:
-    data: bytes
+    data: bytes  # the chat text; empty for a ``file`` not read yet
     location: str  # for source_file: the path, or archive.zip/member
     names: tuple[str, ...]  # file names that may carry the chat's name, best first
+    file: Path | None = None  # the chat text's own file, if it is one (not in a zip)
 
 
 def _open_source(path: Path) -> _Source:
     if path.is_dir():
         return _folder_source(path)
     if not (path.suffix.lower() == ".zip" or zipfile.is_zipfile(path)):
-        return _Source(path.read_bytes(), str(path), (path.name,))
+        return _Source(b"", str(path), (path.name,), file=path)
     try:
         with zipfile.ZipFile(path) as archive:
             member = _chat_member(archive)
@@ -229,7 +232,34 @@ def _folder_source(folder: Path) -> _Source:
         )
         raise ParseError(msg)
     chosen = folder / chats[0]
-    return _Source(chosen.read_bytes(), str(chosen), (folder.name, chosen.name))
+    return _Source(b"", str(chosen), (folder.name, chosen.name), file=chosen)
+
+
+def _source_lines(
+    data: bytes, file: Path | None, *, path: Path, encoding: str | None
+) -> tuple[pl.Series, list[LongLine]]:
+    """The lines of the chat text (``data``, or the bytes of ``file``), and the over-long lines
+    taken out of them (``cut_long_lines``).
+
+    A file in UTF-8 that needs nothing done to its bytes is read by Polars from disk
+    (``file_lines``); searching its mapped bytes first costs less than reading them.
+    """
+    if file is not None and encoding is None:
+        with mapped(file) as view:
+            lines = None if view is None else _mapped_lines(file, view)
+        if lines is not None:
+            return lines, []
+    if file is not None:
+        data = file.read_bytes()
+    data = as_utf8(data, path=path, encoding=encoding)
+    _check_prefix(data)
+    data, cut = cut_long_lines(data, MAX_LINE_BYTES)
+    return read_lines(data, path=path), cut
+
+
+def _mapped_lines(file: Path, view: mmap.mmap) -> pl.Series | None:
+    _check_prefix(view)
+    return file_lines(file, view, limit=MAX_LINE_BYTES)
 
 
 def _file_head(path: Path) -> list[str]:
@@ -274,7 +304,7 @@ QUICK_PREFIX_BYTES: Final = 1 << 16
 """How much of a large file ``_check_prefix`` looks at first: nearly always enough."""
 
 
-def _check_prefix(data: bytes) -> None:
+def _check_prefix(data: Bytes) -> None:
     """Fail fast, before reading a large file in full, when its start has no message header."""
     if len(data) <= PREFIX_BYTES or b"\x00" in data[:4096]:
         return  # small files and binary ones go the normal way, with its precise errors
@@ -289,7 +319,7 @@ def _check_prefix(data: bytes) -> None:
         raise ParseError(msg, line=1)
 
 
-def _has_header(data: bytes, size: int, *, partial: bool = False) -> bool:
+def _has_header(data: Bytes, size: int, *, partial: bool = False) -> bool:
     """Whether the first ``LAYOUT_SAMPLE_LINES`` lines of ``data[:size]`` show a header layout;
     with ``partial``, without the last line, which the cut may have shortened."""
     lines = data[:size].decode("utf-8-sig", errors="replace").splitlines()
@@ -651,9 +681,10 @@ def _fast_match(lines: pl.LazyFrame, layout: Layout, fixed: FixedLayout | None) 
 def _sliced_match(lines: pl.LazyFrame, fixed: FixedLayout) -> pl.LazyFrame:
     """``_captured_match`` for lines known to match ``fixed``: fixed positions, no captures.
 
-    Everything is cut from the line's bytes: the numbers and the AM/PM marker at their fixed
-    places, the author up to the first ": " (the pattern allows no colon in it or in the
-    header), whose byte offset ``str.find`` gives, and the body after it. Positions that are
+    The numbers, the AM/PM marker and the author are cut from the line's bytes: the numbers
+    and the marker at their fixed places, the author up to the first ": " (the pattern allows
+    no colon in it or in the header), whose byte offset ``str.find`` gives. The body after it
+    is a slice of the line's characters, which shares its bytes. Positions that are
     the same on every line are given as numbers, not columns: Polars slices several times
     faster by those. After a ``wide`` field (one digit or two), they are one byte further on
     the lines where it has two.
@@ -681,15 +712,22 @@ def _sliced_match(lines: pl.LazyFrame, fixed: FixedLayout) -> pl.LazyFrame:
         start = lead + fixed.marker[0] + shift_at(fixed.marker[0])
         marker = line.bin.slice(start, fixed.marker[1]).cast(pl.String)
         pm = afternoon(marker, latin=fixed.latin_marker)
-    author = lead + fixed.author_byte + shift_at(fixed.author_byte)
-    colon = pl.col("_colon")
+    shift = shift_at(fixed.author_byte)
+    author = lead + fixed.author_byte + shift
+    lines = lines.with_columns(
+        author=line.bin.slice(author, pl.col("_colon") - author).cast(pl.String)
+    )
+    # A string slice shares the line's bytes, where a cast from bytes would check and copy
+    # them: 50 MB more to write a million messages, and slower.
+    lead_chars = lead if isinstance(lead, int) else pl.col("_lead") // LEADING_MARK_BYTES
+    body_char = lead_chars + fixed.author_char + shift + pl.col("author").str.len_chars() + 2
     return lines.select(
         "line",
         *(numbers.get(name, pl.lit(None, pl.Int32)).alias(name) for name in NUMBERS),
         year_first=pl.lit(fixed.year_first),
         pm=pm,
-        author=line.bin.slice(author, colon - author).cast(pl.String),
-        body=line.bin.slice(colon + 2).cast(pl.String),
+        author="author",
+        body=text.str.slice(body_char),
         notice=pl.lit(value=False),
     ).with_columns(hints())
 

@@ -7,7 +7,7 @@ import codecs
 import itertools
 import re
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import pytest
 from hypothesis import given
@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from pullaway.errors import ParseError
 from pullaway.importers import _base as importers_base
+from pullaway.importers import _lines as lines_module
 from pullaway.importers._base import as_utf8
 from pullaway.importers._lines import (
     PLACEHOLDER,
@@ -223,4 +224,16 @@ def test_a_file_name_with_pattern_characters_is_read_as_named(tmp_path: Path) ->
 def test_an_empty_file_is_not_mapped(tmp_path: Path) -> None:
     (tmp_path / "empty.txt").write_bytes(b"")
     with mapped(tmp_path / "empty.txt") as view:
+        assert view is None
+
+
+def test_a_file_the_system_does_not_map_is_not_mapped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*_: object, **__: object) -> NoReturn:
+        raise OSError(19, "No such device")  # what a file system without mmap says
+
+    (tmp_path / "chat.txt").write_bytes(b"one\n")
+    monkeypatch.setattr(lines_module.mmap, "mmap", refuse)
+    with mapped(tmp_path / "chat.txt") as view:
         assert view is None

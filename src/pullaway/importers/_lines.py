@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import codecs
 import mmap
-import os
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -80,13 +79,18 @@ def _one_chunk(frame: pl.DataFrame) -> pl.Series:
 
 @contextmanager
 def mapped(path: Path) -> Iterator[mmap.mmap | None]:
-    """The bytes of the file at ``path``, mapped into memory read-only (None for an empty file,
-    which cannot be mapped): searched in place, they need not be read first."""
+    """The bytes of the file at ``path``, mapped into memory read-only: searched in place, they
+    need not be read first. None for a file the system does not map (an empty one, or one on a
+    file system without mapping), which is then read the usual way."""
     with path.open("rb") as fh:
-        if os.fstat(fh.fileno()).st_size == 0:
+        try:
+            data = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):  # ValueError: an empty file
+            data = None
+        if data is None:
             yield None
             return
-        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        with data:
             yield data
 
 

@@ -7,6 +7,7 @@ import codecs
 import itertools
 import re
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 import pytest
@@ -30,7 +31,6 @@ from pullaway.importers._lines import (
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-    from pathlib import Path
 
 _CONTENT = st.binary(max_size=24).map(lambda b: b.replace(b"\r", b"").replace(b"\n", b""))
 _LINE = st.tuples(_CONTENT, st.sampled_from([b"\n", b"\r\n", b"\r"]))
@@ -219,6 +219,15 @@ def test_a_file_name_with_pattern_characters_is_read_as_named(tmp_path: Path) ->
     (tmp_path / "chat[1]*?.txt").write_bytes(b"one\ntwo\n")
     (tmp_path / "chat1ab.txt").write_bytes(b"other\n")
     assert _file_lines_of(tmp_path / "chat[1]*?.txt", b"one\ntwo\n") == ["one", "two"]
+
+
+def test_a_relative_path_under_a_folder_named_tilde_is_read_as_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Polars would take the "~" for the home folder."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "~").mkdir()
+    assert _file_lines_of(Path("~") / "chat.txt", b"one\n") == ["one"]
 
 
 def test_an_empty_file_is_not_mapped(tmp_path: Path) -> None:

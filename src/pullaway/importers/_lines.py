@@ -111,9 +111,10 @@ def file_lines(path: Path, data: mmap.mmap, *, limit: int) -> pl.Series | None:
     ):
         return None
     try:
-        # glob=False: a file name may hold "[", "*" or "?", which would make it a pattern.
-        frame = pl.read_csv(path, glob=False, **_ONE_COLUMN)
-    except pl.exceptions.PolarsError:
+        # Polars reads a path as a pattern ("[", "*", "?") unless glob=False, and expands a
+        # leading "~" (here, a folder of that name), which an absolute path cannot have.
+        frame = pl.read_csv(path.absolute(), glob=False, **_ONE_COLUMN)
+    except (pl.exceptions.PolarsError, OSError):  # then read_lines names what is wrong
         return None
     return _one_chunk(frame)
 

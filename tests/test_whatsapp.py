@@ -1106,19 +1106,29 @@ def test_mangled_exports_parse_or_raise_parse_error(
     data = "\n".join(lines).encode("utf-8")[:cut]
     path = tmp_path_factory.mktemp("mangled") / "chat.txt"
     path.write_bytes(data)
-    try:
-        result = parse(path, date_order=order)
-    except ParseError as exc:
-        error: ParseError | None = exc
-    else:
-        error = None
+    result, error = _parsed(path, date_order=order)
+    # Read from its bytes (as when the file cannot be mapped), it reads the same or fails alike.
+    with patch.object(lines_module.mmap, "mmap", side_effect=OSError(19, "No such device")):
+        from_bytes, bytes_error = _parsed(path, date_order=order)
+    assert str(bytes_error) == str(error)
     if error is not None:
         assert error.path == path
         return
+    assert result is not None
+    assert from_bytes is not None
+    assert from_bytes.messages.equals(result.messages)
+    assert (from_bytes.skipped, from_bytes.notes) == (result.skipped, result.notes)
     assert_lines_accounted(result)
     started = set(result.messages.get_column("source_line")) | {s.line for s in result.skipped}
     assert min(started) == 1 or result.skipped == ()
     assert result.messages.schema["timestamp"] == pl.Datetime("us")
+
+
+def _parsed(path: Path, **options: Any) -> tuple[ImportResult | None, ParseError | None]:
+    try:
+        return parse(path, **options), None
+    except ParseError as exc:
+        return None, exc
 
 
 def test_timestamps_by_arithmetic_equal_polars_datetime() -> None:

@@ -26,8 +26,10 @@ def by_slices(
     """``transform`` applied to row slices of ``frame`` on all Polars threads, then concatenated.
 
     Row-wise string work (regexes on a million lines) runs on one core in eager Polars; cut
-    into one slice per thread and collected together, it uses them all. ``transform`` must be
-    row-wise (no aggregations across rows), so the result equals ``transform`` on the whole.
+    into one slice per thread and collected together, it uses them all. A lazy query on the
+    whole frame uses them all too (Polars' streaming engine), but WhatsApp's header match took
+    183-280 ms that way against 153-191 ms by slices. ``transform`` must be row-wise (no
+    aggregations across rows), so the result equals ``transform`` on the whole.
     The result is one chunk per column, unless ``rechunk`` is false.
 
     >>> frame = pl.DataFrame({"x": range(5)})

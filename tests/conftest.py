@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import errno
 import importlib.util
 import sys
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from unittest.mock import patch
 
 import pytest
 from hypothesis import HealthCheck, settings
 
+from pullaway.importers import _lines
+
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
     from types import ModuleType
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,6 +34,13 @@ def fixed_cases(count: int) -> settings:
         database=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
     )
+
+
+def mapping_refused() -> AbstractContextManager[object]:
+    """Inside the block no file can be mapped (``_lines.mapped``), as on a file system without
+    mmap, so the importers read its bytes instead."""
+    refusal = OSError(errno.ENODEV, "No such device")
+    return patch.object(_lines.mmap, "mmap", side_effect=refusal)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

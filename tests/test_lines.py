@@ -8,15 +8,15 @@ import itertools
 import re
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import mapping_refused
 from pullaway.errors import ParseError
 from pullaway.importers import _base as importers_base
-from pullaway.importers import _lines as lines_module
 from pullaway.importers._base import as_utf8
 from pullaway.importers._lines import (
     PLACEHOLDER,
@@ -236,13 +236,7 @@ def test_an_empty_file_is_not_mapped(tmp_path: Path) -> None:
         assert view is None
 
 
-def test_a_file_the_system_does_not_map_is_not_mapped(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def refuse(*_: object, **__: object) -> NoReturn:
-        raise OSError(19, "No such device")  # what a file system without mmap says
-
+def test_a_file_the_system_does_not_map_is_not_mapped(tmp_path: Path) -> None:
     (tmp_path / "chat.txt").write_bytes(b"one\n")
-    monkeypatch.setattr(lines_module.mmap, "mmap", refuse)
-    with mapped(tmp_path / "chat.txt") as view:
+    with mapping_refused(), mapped(tmp_path / "chat.txt") as view:
         assert view is None

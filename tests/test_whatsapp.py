@@ -10,7 +10,7 @@ import zipfile
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from tempfile import TemporaryDirectory
-from typing import Any, NoReturn
+from typing import Any
 from unittest.mock import patch
 
 import polars as pl
@@ -19,10 +19,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
-from conftest import FIXTURES
+from conftest import FIXTURES, mapping_refused
 from pullaway.errors import ParseError
 from pullaway.importers import DateOrder, ImportResult, Sample, registry, sniff
-from pullaway.importers import _lines as lines_module
 from pullaway.importers import _whatsapp_header as whatsapp_header
 from pullaway.importers import _whatsapp_kinds as whatsapp_kinds
 from pullaway.importers import whatsapp as whatsapp_importer
@@ -869,17 +868,11 @@ def test_a_chat_file_reads_as_its_zip(name: str, tmp_path: Path) -> None:
     assert from_file.messages.height > 0
 
 
-def test_a_chat_file_the_system_does_not_map_is_read_all_the_same(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_chat_file_the_system_does_not_map_is_read_all_the_same(tmp_path: Path) -> None:
     path = write(tmp_path, "13/03/2023, 19:40 - Ana: oi\n13/03/2023, 19:41 - Bo: olá\n")
     mapped_way = parse(path)
-
-    def refuse(*_: object, **__: object) -> NoReturn:
-        raise OSError(19, "No such device")
-
-    monkeypatch.setattr(lines_module.mmap, "mmap", refuse)
-    assert parse(path).messages.equals(mapped_way.messages)
+    with mapping_refused():
+        assert parse(path).messages.equals(mapped_way.messages)
 
 
 def test_a_folder_of_several_chats_names_them(tmp_path: Path) -> None:
@@ -1108,7 +1101,7 @@ def test_mangled_exports_parse_or_raise_parse_error(
     path.write_bytes(data)
     result, error = _parsed(path, date_order=order)
     # Read from its bytes (as when the file cannot be mapped), it reads the same or fails alike.
-    with patch.object(lines_module.mmap, "mmap", side_effect=OSError(19, "No such device")):
+    with mapping_refused():
         from_bytes, bytes_error = _parsed(path, date_order=order)
     assert str(bytes_error) == str(error)
     if error is not None:

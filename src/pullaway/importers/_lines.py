@@ -49,7 +49,7 @@ def read_lines(data: bytes, *, path: Path | str) -> pl.Series:
         line = data.count(b"\n", 0, nul) + 1
         msg = "a binary file, not a text export (NUL byte); export the chat as .txt or .zip"
         raise ParseError(msg, path=path, line=line)
-    if nul >= 0 or (b"\r" in data and data.count(b"\r") != data.count(b"\r\n")):
+    if nul >= 0 or _has_lone_cr(data):
         return split_text(decode_text(data, path=path))
     try:
         # Bytes as they are: a BytesIO around them would be copied first.
@@ -69,6 +69,11 @@ _ONE_COLUMN: Final[dict[str, Any]] = {
 }
 """``pl.read_csv`` options that make each line one row, unchanged (see the module's text)."""
 _LONE_CR: Final = re.compile(rb"\r(?!\n)")
+
+
+def _has_lone_cr(data: Bytes) -> bool:
+    """Whether ``data`` has a CR without an LF after it, a line end the reader does not take."""
+    return data.find(b"\r") >= 0 and _LONE_CR.search(data) is not None
 
 
 def _one_chunk(frame: pl.DataFrame) -> pl.Series:
@@ -106,7 +111,7 @@ def file_lines(path: Path, data: mmap.mmap, *, limit: int) -> pl.Series | None:
     if (
         data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
         or data.find(b"\x00") >= 0
-        or (data.find(b"\r") >= 0 and _LONE_CR.search(data) is not None)
+        or _has_lone_cr(data)
         or next(long_stretches(data, limit), None) is not None
     ):
         return None

@@ -521,11 +521,14 @@ def fixed_layout(
         return None
     present = [name for name in NUMBERS if sample.groupdict().get(name) is not None]
 
+    def extra(chars: int) -> int:
+        """The second digits of the sample's wide fields before its character ``chars``."""
+        return sum(len(sample[name]) - 1 for name in wide if sample.start(name) < chars)
+
     def at(chars: int) -> int:
         """The byte of character ``chars`` of the sample's header, in a header whose wide
         fields all have one digit."""
-        extra = sum(len(sample[name]) - 1 for name in wide if sample.start(name) < chars)
-        return _bytes(header, chars) - extra
+        return _bytes(header, chars) - extra(chars)
 
     group = _marker(sample)
     marker = None
@@ -545,7 +548,7 @@ def fixed_layout(
         marker=marker,
         latin_marker=group is not None and _latin_ampm(sample[group]) is not None,
         author_byte=at(len(header)),
-        author_char=len(header) - sum(len(sample[name]) - 1 for name in wide),
+        author_char=len(header) - extra(len(header)),
         year_first=len(sample["a"]) == 4,
         marked=marked,
         wide=wide,

@@ -81,7 +81,6 @@ from pullaway.model import validate_messages, with_message_ids
 from pullaway.slices import by_slices, distinct
 
 if TYPE_CHECKING:
-    import mmap
     from collections.abc import Callable, Iterator
 
     from pullaway.importers._lines import Bytes
@@ -246,20 +245,17 @@ def _source_lines(
     """
     if file is not None and encoding is None:
         with mapped(file) as view:
-            lines = None if view is None else _mapped_lines(file, view)
-        if lines is not None:
-            return lines, []
+            if view is not None:
+                _check_prefix(view)
+                lines = file_lines(file, view, limit=MAX_LINE_BYTES)
+                if lines is not None:
+                    return lines, []
     if file is not None:
         data = file.read_bytes()
     data = as_utf8(data, path=path, encoding=encoding)
     _check_prefix(data)
     data, cut = cut_long_lines(data, MAX_LINE_BYTES)
     return read_lines(data, path=path), cut
-
-
-def _mapped_lines(file: Path, view: mmap.mmap) -> pl.Series | None:
-    _check_prefix(view)
-    return file_lines(file, view, limit=MAX_LINE_BYTES)
 
 
 def _file_head(path: Path) -> list[str]:
@@ -721,7 +717,7 @@ def _sliced_match(lines: pl.LazyFrame, fixed: FixedLayout) -> pl.LazyFrame:
     )
     # A string slice shares the line's bytes, where a cast from bytes would check and copy
     # them: 50 MB more to write a million messages, and slower.
-    lead_chars = lead if isinstance(lead, int) else pl.col("_lead") // LEADING_MARK_BYTES
+    lead_chars = lead // LEADING_MARK_BYTES
     body_char = lead_chars + fixed.author_char + shift + pl.col("author").str.len_chars() + 2
     return lines.select(
         "line",

@@ -44,13 +44,38 @@ def by_slices(
     return pl.concat(pl.collect_all(transform(part.lazy()) for part in slices), rechunk=rechunk)
 
 
+FEW_SAMPLE_ROWS: Final = 4096
+"""How many first rows ``distinct`` takes its guess from."""
+FEW_MAX: Final = 8
+"""Up to this many distinct values in the first rows, ``distinct`` checks whether they are all."""
+
+
 def distinct(values: pl.Series) -> pl.Series:
     """The distinct ``values`` (null among them if present), in no particular order.
 
-    Each slice's distinct values are found on its own thread, then those few are made
-    distinct: a chat's million sender names take half the time of one ``unique``.
+    A chat has few senders, and nearly always all of them speak in its first rows: if those
+    rows hold at most ``FEW_MAX`` distinct values and every row equals one of them, those are
+    all. Comparing a million names with two takes a third of the time of hashing them.
+    Otherwise each slice's distinct values are found on its own thread, then those few are
+    made distinct.
 
     >>> sorted(distinct(pl.Series(["b", "a", "b"])).to_list())
     ['a', 'b']
+    >>> sorted(distinct(pl.Series(["a"] * 5 + [None])).to_list(), key=str)
+    [None, 'a']
     """
+    few = values.head(FEW_SAMPLE_ROWS).unique()
+    if values.len() > FEW_SAMPLE_ROWS and few.len() <= FEW_MAX and _only(values, few):
+        return few
     return by_slices(values.to_frame(), lambda part: part.unique()).to_series().unique()
+
+
+def _only(values: pl.Series, few: pl.Series) -> bool:
+    """Whether every one of ``values`` (null included) is one of ``few``."""
+    named = few.drop_nulls()
+    if named.len() == 0:
+        return values.null_count() == values.len()
+    column = pl.lit(values)
+    known = pl.any_horizontal(column == pl.lit(value, values.dtype) for value in named)
+    # A null row compares as null: known if null is one of ``few``.
+    return bool(pl.select(known.fill_null(value=named.len() < few.len()).all()).item())

@@ -124,7 +124,7 @@ def classify(heads: pl.DataFrame, notes: list[str] | None = None) -> pl.DataFram
     special = pl.concat([special.filter(flagged), tagged]).sort("pos").select("pos", "body")
     if special.height == 0:
         return heads
-    kinds = kinds_of(special.get_column("body").unique())
+    kinds = kinds_of(distinct(special.get_column("body")))
     unknown = _unknown_notice(pl.col("body"), pl.col("kind"))
     unknown_bodies = kinds.filter(unknown).get_column("body")
     kinds = kinds.with_columns(

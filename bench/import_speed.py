@@ -1,6 +1,6 @@
 """Import speed: pullaway's parse and full import against chat-miner, whatstk and a bare read.
 
-    .venv/bin/python bench/import_speed.py [--messages 1000000] [--repeat 3] [--skip-peers]
+    .venv/bin/python bench/import_speed.py [--messages 1000000] [--repeat 5] [--skip-peers]
         [--formats whatsapp_android,whatsapp_ios,whatsapp_us,telegram,signal,sms,messenger,
                    instagram,csv,discord,imessage]
 
@@ -322,7 +322,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--repeat", type=int, default=3, help="runs of each of ours (median)")
+    parser.add_argument("--repeat", type=int, default=5, help="runs of each of ours (median)")
     parser.add_argument("--skip-peers", action="store_true")
     parser.add_argument(
         "--formats",
